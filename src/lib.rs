@@ -1,0 +1,18 @@
+//! gavel: policy-as-code for software-change governance.
+//!
+//! Teams keep governance policy files (`*.gavel`) in their repository. gavel compiles them
+//! into an immutable [`Policy`] that decides, for any proposed change or deployment, whether
+//! it is auto-approved, needs a notice, needs human approvals, or is blocked — and returns the
+//! decision signed, with a tamper-evident audit record.
+//!
+//! The data flow is one way: text → [`ast`] (spans kept) → checked → compiled policy →
+//! decision → signature → audit log.
+
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
+
+pub mod ast;
+pub mod diagnostic;
+pub mod limits;
+pub mod number;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,42 @@
+//! Every size limit gavel enforces, in one place.
+//!
+//! gavel guards what reaches production, so hostile or accidental giant inputs must produce a
+//! clear error, never a crash, a hang or unbounded memory. Each limit is generous for real use
+//! and documented in `docs/limits.md`; each has a test just under and just over it.
+
+/// Largest single `.gavel` file, in bytes.
+pub const MAX_POLICY_FILE_BYTES: usize = 1024 * 1024;
+/// Most `.gavel` files in one policy directory.
+pub const MAX_POLICY_FILES: usize = 256;
+/// Deepest nesting of expressions (parentheses, `not`, `if`, operator chains).
+pub const MAX_NESTING_DEPTH: usize = 64;
+/// Most rules in one policy.
+pub const MAX_RULES: usize = 10_000;
+/// Most glob patterns in one policy (named sets and inline patterns together).
+pub const MAX_PATTERNS: usize = 50_000;
+/// Longest glob pattern, in bytes.
+pub const MAX_PATTERN_BYTES: usize = 1024;
+/// Largest compiled regex, in bytes (the `regex` crate's size limit).
+pub const MAX_REGEX_BYTES: usize = 1024 * 1024;
+/// Longest regex source, in bytes.
+pub const MAX_REGEX_SOURCE_BYTES: usize = 4096;
+
+/// Largest request document, in bytes.
+pub const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
+/// Most files in one request.
+pub const MAX_REQUEST_FILES: usize = 100_000;
+/// Longest file path in a request, in bytes.
+pub const MAX_PATH_BYTES: usize = 4096;
+/// Most attributes in one request.
+pub const MAX_ATTRIBUTES: usize = 256;
+/// Most items in one list attribute.
+pub const MAX_LIST_ITEMS: usize = 10_000;
+/// Longest string value in a request (ids, attribute strings), in bytes.
+pub const MAX_STRING_BYTES: usize = 64 * 1024;
+/// Largest line count accepted for one file (`added`, `removed`).
+pub const MAX_LINE_COUNT: u64 = 1_000_000_000;
+
+/// Largest approval credential, license or signed decision file, in bytes.
+pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
+/// Longest audit log record (one line), in bytes.
+pub const MAX_LOG_RECORD_BYTES: usize = 4 * 1024 * 1024;

@@ -1,0 +1,243 @@
+//! Turning pest's errors into diagnostics a policy author can act on.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::parser::Rule;
+use crate::ast::{FileId, Span};
+use crate::diagnostic::{Code, Diagnostic};
+
+/// A syntax error at the position pest reports, naming what was found and what was expected.
+pub(crate) fn syntax_error(
+    file: FileId,
+    offset: usize,
+    text: &str,
+    error: &Error<Rule>,
+) -> Diagnostic {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((start, _)) => start,
+    };
+    let found = found_token(text, pos);
+    let span_len = found.len().max(1);
+    let end = (pos + span_len).min(text.len().max(pos));
+    let span = Span::new(file, offset + pos..offset + end);
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found_text = if found.is_empty() {
+        "end of file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::Syntax,
+        span,
+        format!("unexpected {found_text}; expected {expected}"),
+    )
+    .with_label("unexpected here");
+    if let Some(help) = help_for(text, pos, &found) {
+        diagnostic = diagnostic.with_help(help);
+    }
+    diagnostic
+}
+
+/// The token-ish text at `pos`: a word, a quoted string start, or one character.
+fn found_token(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    let mut chars = rest.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    if first.is_ascii_alphanumeric() || first == '_' {
+        rest.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+            .take(40)
+            .collect()
+    } else {
+        first.to_string()
+    }
+}
+
+fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
+    let before = text.get(..pos).unwrap_or("").trim_end();
+    if found == "=" && !before.ends_with('=') {
+        return Some("compare with `==`; `=` only appears in `let` and attribute defaults".into());
+    }
+    if found == "&" || found == "|" {
+        return Some("write `and` / `or`".into());
+    }
+    if found == "!" {
+        return Some("write `not` for negation, `!=` for inequality".into());
+    }
+    if found == "'" {
+        return Some("strings use double quotes: \"...\"".into());
+    }
+    if found == "/" {
+        return Some("regex literals are written `/pattern/`; there is no division".into());
+    }
+    None
+}
+
+/// A readable list of what the grammar would have accepted.
+fn describe_expected(positives: &[Rule]) -> String {
+    let mut names: Vec<&'static str> = positives.iter().map(|r| rule_name(*r)).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() > 8 {
+        let declarations = positives.iter().filter(|r| is_declaration(**r)).count();
+        if declarations >= 4 {
+            return "a declaration (`policy`, `rule`, `paths`, `roles`, `default`, ...)".into();
+        }
+        names.truncate(8);
+        return format!("one of {}, ...", names.join(", "));
+    }
+    match names.as_slice() {
+        [] => "something else".into(),
+        [one] => (*one).into(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+fn is_declaration(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_policy
+            | Rule::kw_environments
+            | Rule::kw_roles
+            | Rule::kw_approver
+            | Rule::kw_paths
+            | Rule::kw_attribute
+            | Rule::kw_let
+            | Rule::kw_risk
+            | Rule::kw_license
+            | Rule::kw_default
+            | Rule::kw_rule
+            | Rule::kw_halt
+            | Rule::kw_override
+            | Rule::kw_actions
+            | Rule::kw_kinds
+            | Rule::kw_signer
+            | Rule::policy_decl
+            | Rule::rule_decl
+    )
+}
+
+fn rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::name | Rule::name_raw | Rule::reference => "a name",
+        Rule::dotted_name => "an attribute name",
+        Rule::name_list => "a list of names",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::number | Rule::level_threshold => "a number",
+        Rule::integer => "a whole number",
+        Rule::duration => "a duration like `1h`",
+        Rule::regex => "a regex `/.../`",
+        Rule::capability => "a capability",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::comparison
+        | Rule::sum
+        | Rule::product
+        | Rule::unary
+        | Rule::paren
+        | Rule::conditional
+        | Rule::quantifier
+        | Rule::count_files
+        | Rule::call
+        | Rule::list
+        | Rule::boolean
+        | Rule::actor_is
+        | Rule::actor_has_role
+        | Rule::negation => "an expression",
+        Rule::compare_op => "a comparison (`==`, `<`, ...)",
+        Rule::string_op => "an operator",
+        Rule::add_op | Rule::mul_op => "an operator",
+        Rule::outcome | Rule::auto_approve | Rule::notify | Rule::block | Rule::require => {
+            "an outcome (`auto_approve`, `notify`, `require`, `block`)"
+        }
+        Rule::type_name | Rule::scalar_type | Rule::list_type => {
+            "a type (`string`, `number`, `bool`, `list<...>`)"
+        }
+        Rule::in_set | Rule::matches_pattern | Rule::where_clause => {
+            "`in SET`, `matches \"glob\"` or `where CONDITION`"
+        }
+        Rule::quantifier_kw => "`any`, `all` or `no`",
+        Rule::risk_factor => "a risk factor `WEIGHT when CONDITION`",
+        Rule::levels_block => "`levels { ... }`",
+        Rule::level => "a level",
+        Rule::license_envs | Rule::license_features | Rule::license_limit => {
+            "`environments`, `features` or `limit`"
+        }
+        Rule::halt_by | Rule::halt_resume_by | Rule::halt_resume_require => {
+            "`by`, `resume by` or `resume require`"
+        }
+        Rule::within | Rule::humans_only | Rule::scope => "`within`, `humans_only` or `scope`",
+        Rule::agent_flag => "`agent`",
+        Rule::kw_policy => "`policy`",
+        Rule::kw_environments => "`environments`",
+        Rule::kw_roles => "`roles`",
+        Rule::kw_role => "`role`",
+        Rule::kw_actions => "`actions`",
+        Rule::kw_kinds => "`kinds`",
+        Rule::kw_approver => "`approver`",
+        Rule::kw_agent => "`agent`",
+        Rule::kw_key => "`key`",
+        Rule::kw_signer => "`signer`",
+        Rule::kw_paths => "`paths`",
+        Rule::kw_attribute => "`attribute`",
+        Rule::kw_list => "`list`",
+        Rule::kw_string => "`string`",
+        Rule::kw_number => "`number`",
+        Rule::kw_bool => "`bool`",
+        Rule::kw_let => "`let`",
+        Rule::kw_risk => "`risk`",
+        Rule::kw_levels => "`levels`",
+        Rule::kw_license => "`license`",
+        Rule::kw_authority => "`authority`",
+        Rule::kw_features => "`features`",
+        Rule::kw_limit => "`limit`",
+        Rule::kw_default => "`default`",
+        Rule::kw_rule => "`rule`",
+        Rule::kw_when => "`when`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_if => "`if`",
+        Rule::kw_halt => "`halt`",
+        Rule::kw_resume => "`resume`",
+        Rule::kw_by => "`by`",
+        Rule::kw_override => "`override`",
+        Rule::kw_auto_approve => "`auto_approve`",
+        Rule::kw_notify => "`notify`",
+        Rule::kw_block => "`block`",
+        Rule::kw_require => "`require`",
+        Rule::kw_approvals | Rule::kw_approval => "`approval(s)`",
+        Rule::kw_from => "`from`",
+        Rule::kw_within => "`within`",
+        Rule::kw_humans_only => "`humans_only`",
+        Rule::kw_scope => "`scope`",
+        Rule::kw_or => "`or`",
+        Rule::kw_and => "`and`",
+        Rule::kw_not => "`not`",
+        Rule::kw_any => "`any`",
+        Rule::kw_all => "`all`",
+        Rule::kw_no => "`no`",
+        Rule::kw_in => "`in`",
+        Rule::kw_where => "`where`",
+        Rule::kw_matches => "`matches`",
+        Rule::kw_contains => "`contains`",
+        Rule::kw_starts_with => "`starts_with`",
+        Rule::kw_ends_with => "`ends_with`",
+        Rule::kw_file | Rule::kw_files => "`file`/`files`",
+        Rule::kw_count => "`count`",
+        Rule::kw_actor => "`actor`",
+        Rule::kw_is => "`is`",
+        Rule::kw_has => "`has`",
+        Rule::kw_true | Rule::kw_false => "`true`/`false`",
+        Rule::kw_as => "`as`",
+        _ => "something else",
+    }
+}

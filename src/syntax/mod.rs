@@ -1,0 +1,205 @@
+//! Text to AST. The only module that knows pest exists.
+//!
+//! [`parse_file`] reports every syntax error it can find, not just the first: when pest
+//! fails, the file is cut at top-level declarations (lines that start, unindented and outside
+//! any bracket, with a declaration keyword) and each piece is parsed on its own.
+
+mod depth;
+mod errors;
+mod lower;
+mod lower_expr;
+mod parser;
+mod string;
+
+use pest::Parser as _;
+
+use crate::ast::{Expr, FileId, PolicyFile, Span};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::limits::{MAX_NESTING_DEPTH, MAX_POLICY_FILE_BYTES};
+use lower::Lowerer;
+use parser::{GavelParser, Rule};
+
+pub use string::escape;
+
+/// Parses one policy file. Always returns the items it could read, with every problem found.
+pub fn parse_file(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let empty = PolicyFile {
+        file,
+        items: Vec::new(),
+    };
+    if text.len() > MAX_POLICY_FILE_BYTES {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TooLarge,
+                Span::new(file, 0..0),
+                format!(
+                    "policy file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}",
+                    text.len()
+                ),
+            )
+            .with_help("split the policy into several `.gavel` files in the same directory"),
+        );
+        return (empty, diagnostics);
+    }
+    if let Some(range) = depth::find_excess_nesting(text, MAX_NESTING_DEPTH) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TooDeep,
+                Span::new(file, range),
+                format!("expression is nested more than {MAX_NESTING_DEPTH} levels deep"),
+            )
+            .with_label("nesting limit reached here")
+            .with_help("split deep conditions into `let` helpers"),
+        );
+        return (empty, diagnostics);
+    }
+    match GavelParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let mut lowerer = Lowerer {
+                file,
+                offset: 0,
+                diagnostics: Vec::new(),
+            };
+            let items = pairs.next().map(|p| lowerer.items(p)).unwrap_or_default();
+            (PolicyFile { file, items }, lowerer.diagnostics)
+        }
+        Err(whole_error) => {
+            let (items, mut diagnostics) = parse_in_pieces(file, text);
+            if !diagnostics.iter().any(|d| d.code == Code::Syntax) {
+                // The pieces parsed where the whole did not: trust the whole file's error.
+                diagnostics.push(errors::syntax_error(file, 0, text, &whole_error));
+            }
+            (items, diagnostics)
+        }
+    }
+}
+
+/// Parses each top-level piece separately so one syntax error does not hide the next.
+fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
+    let mut lowerer = Lowerer {
+        file,
+        offset: 0,
+        diagnostics: Vec::new(),
+    };
+    let mut items = Vec::new();
+    for range in piece_boundaries(text) {
+        let piece = text.get(range.clone()).unwrap_or("");
+        lowerer.offset = range.start;
+        match GavelParser::parse(Rule::file, piece) {
+            Ok(mut pairs) => {
+                if let Some(p) = pairs.next() {
+                    items.extend(lowerer.items(p));
+                }
+            }
+            Err(error) => {
+                lowerer
+                    .diagnostics
+                    .push(errors::syntax_error(file, range.start, piece, &error));
+            }
+        }
+    }
+    (PolicyFile { file, items }, lowerer.diagnostics)
+}
+
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "policy",
+    "environments",
+    "roles",
+    "approver",
+    "paths",
+    "attribute",
+    "let",
+    "risk",
+    "license",
+    "default",
+    "rule",
+    "halt",
+    "override",
+    "actions",
+    "kinds",
+    "signer",
+];
+
+/// Byte ranges of the file, cut before each unindented declaration keyword at bracket depth 0.
+fn piece_boundaries(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    let mut depth: i64 = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let first_word: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if offset > 0 && depth <= 0 && DECLARATION_KEYWORDS.contains(&first_word.as_str()) {
+            starts.push(offset);
+            depth = 0;
+        }
+        depth += bracket_balance(line);
+        offset += line.len();
+    }
+    let mut ranges = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        ranges.push(start..end);
+    }
+    ranges
+}
+
+/// Opening minus closing brackets on a line, ignoring strings, regexes and comments.
+fn bracket_balance(line: &str) -> i64 {
+    let mut balance = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '#' => break,
+            '"' | '/' => quote = Some(c),
+            '(' | '[' | '{' => balance += 1,
+            ')' | ']' | '}' => balance -= 1,
+            _ => {}
+        }
+    }
+    balance
+}
+
+/// Parses the expression inside a `{...}` message interpolation. `offset` is where `text`
+/// starts in the file, so diagnostics point into the message.
+pub fn parse_interpolation(
+    file: FileId,
+    offset: usize,
+    text: &str,
+) -> Result<Expr, Vec<Diagnostic>> {
+    if let Some(range) = depth::find_excess_nesting(text, MAX_NESTING_DEPTH) {
+        return Err(vec![Diagnostic::new(
+            Code::TooDeep,
+            Span::new(file, offset + range.start..offset + range.end),
+            "interpolation is nested too deeply",
+        )]);
+    }
+    match GavelParser::parse(Rule::interpolation, text) {
+        Ok(mut pairs) => {
+            let mut lowerer = Lowerer {
+                file,
+                offset,
+                diagnostics: Vec::new(),
+            };
+            let expr = pairs.next().map(|p| lowerer.expr(p));
+            match expr {
+                Some(Ok(e)) if lowerer.diagnostics.is_empty() => Ok(e),
+                _ => Err(lowerer.diagnostics),
+            }
+        }
+        Err(error) => Err(vec![errors::syntax_error(file, offset, text, &error)]),
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests: all in one binary (like `just`'s `tests/lib.rs`) so they build once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
