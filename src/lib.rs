@@ -11,8 +11,14 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod ast;
+pub mod check;
+pub mod checked;
+pub mod cli;
 pub mod diagnostic;
+pub mod glob;
+pub mod keys;
 pub mod limits;
+pub mod load;
 pub mod number;
 pub mod source;
 pub mod syntax;

@@ -1,5 +1,5 @@
 //! The `gavel` command-line tool. All logic lives in the library; this only runs the CLI.
 
-fn main() {
-    std::process::exit(0);
+fn main() -> std::process::ExitCode {
+    gavel::cli::run()
 }

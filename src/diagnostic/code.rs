@@ -69,6 +69,8 @@ codes! {
     NotBoolean = "E0033", Error, "a condition is not a boolean";
     NotConstant = "E0034", Error, "an attribute default is not a constant of its type";
     BadInterpolation = "E0035", Error, "a `{...}` in a message is not a valid expression";
+    NestedQuantifier = "E0036", Error, "a quantifier or count is nested inside `where`";
+    ReservedName = "E0037", Error, "a helper or set uses a name that already means something else";
     BadGlob = "E0040", Error, "a glob pattern is invalid";
     BadRegex = "E0041", Error, "a regular expression is invalid or too large";
     RecursiveLet = "E0042", Error, "helpers refer to each other in a cycle";

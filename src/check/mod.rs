@@ -1,0 +1,133 @@
+//! Checking: from parsed files to a [`CheckedPolicy`], or every problem found on the way.
+//!
+//! The checker never stops at the first error. It resolves every name, types every
+//! expression, validates every glob and regex, and then looks for things that compile but
+//! are probably mistakes (warnings): unused declarations, gates no declared approver can
+//! satisfy, approvers without keys, and (with a repository) globs that match nothing.
+
+mod declarations;
+mod expr;
+mod expr_ops;
+mod helpers;
+mod keys;
+mod message;
+mod names;
+mod patterns;
+mod repo;
+mod structure;
+mod warnings;
+
+use std::collections::BTreeSet;
+
+use crate::ast::PolicyFile;
+use crate::checked::CheckedPolicy;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceSet;
+
+pub use patterns::build_regex;
+pub use repo::{stale_glob_warnings, tracked_files};
+
+/// The result of checking a policy.
+#[derive(Debug)]
+pub struct CheckResult {
+    /// The checked policy, when there were no errors.
+    pub policy: Option<CheckedPolicy>,
+    /// Every error and warning, in file and position order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckResult {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and checks every file of a policy.
+pub fn check(sources: &SourceSet) -> CheckResult {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    if sources.is_empty() {
+        diagnostics.push(
+            Diagnostic::for_file(Code::NoFiles, "(policy)", "no policy files")
+                .with_help("put `.gavel` files in the policy directory, or run `gavel init`"),
+        );
+        return CheckResult {
+            policy: None,
+            diagnostics,
+        };
+    }
+    for (id, file) in sources.iter() {
+        let (parsed, parse_diagnostics) = crate::syntax::parse_file(id, &file.text);
+        diagnostics.extend(parse_diagnostics);
+        files.push(parsed);
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        // Name and type errors in a file that does not parse would mostly be echoes of the
+        // syntax errors; report those alone.
+        sort(sources, &mut diagnostics);
+        return CheckResult {
+            policy: None,
+            diagnostics,
+        };
+    }
+    check_files(sources, &files, diagnostics)
+}
+
+/// Checks already parsed files (used by [`check`] and by the formatter's equivalence tests).
+pub fn check_files(
+    sources: &SourceSet,
+    files: &[PolicyFile],
+    mut diagnostics: Vec<Diagnostic>,
+) -> CheckResult {
+    let decls = declarations::collect(files, &mut diagnostics);
+    let mut required = BTreeSet::new();
+    let policy = structure::build(sources, &decls, &mut required, &mut diagnostics);
+    let policy = policy.map(|mut p| {
+        p.spec_hash = spec_hash(sources, files);
+        p
+    });
+    if let Some(policy) = &policy {
+        warnings::report(policy, &decls, &mut diagnostics);
+    }
+    sort(sources, &mut diagnostics);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    CheckResult {
+        policy: if has_errors { None } else { policy },
+        diagnostics,
+    }
+}
+
+/// The spec hash: SHA-256 over a versioned header and, for each file in name order, its
+/// name and its canonical comment-free text.
+fn spec_hash(sources: &SourceSet, files: &[PolicyFile]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"gavel-spec-v1\n");
+    for file in files {
+        let name = sources
+            .get(file.file)
+            .map(|f| f.name.as_str())
+            .unwrap_or("");
+        let text = sources
+            .get(file.file)
+            .map(|f| f.text.as_str())
+            .unwrap_or("");
+        hasher.update(format!("{}\n{}\n", name.len(), name).as_bytes());
+        hasher.update(format!("{}\n", text.len()).as_bytes());
+        hasher.update(text.as_bytes());
+    }
+    hasher.finalize().into()
+}
+
+/// Orders diagnostics by file, then position, errors before warnings at the same place.
+fn sort(sources: &SourceSet, diagnostics: &mut [Diagnostic]) {
+    let _ = sources;
+    diagnostics.sort_by_key(|d| {
+        let (file, start) = d
+            .primary
+            .as_ref()
+            .map_or((u32::MAX, 0), |p| (p.span.file.0, p.span.start));
+        (file, start, std::cmp::Reverse(d.severity()))
+    });
+}

@@ -1,0 +1,730 @@
+//! Second pass: build the checked policy from the declarations.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::ast::{
+    AttributeDecl, Expr, ExprKind, Ident, Outcome as AstOutcome, OutcomeKind, Requirement, TypeName,
+};
+use crate::checked::{
+    Approver, Attribute, CheckedPolicy, Domain, Fact, GateSpec, HaltSettings, Helper, LicenseTier,
+    NamedKey, Outcome, PathSet, Pattern, RISK_MAX, RISK_MIN, Risk, RiskFactor, RiskLevel, Rule,
+    ScalarType, Scope, Type, Value,
+};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::limits::{MAX_PATTERNS, MAX_RULES};
+use crate::source::SourceSet;
+
+use super::declarations::Declarations;
+use super::expr::{Context, ExprChecker};
+use super::names::{Declared, HelperInfo, Names};
+
+/// Names that mean something already and so cannot name a helper or a path set.
+const RESERVED: &[&str] = &[
+    "path",
+    "added",
+    "removed",
+    "changed",
+    "status",
+    "action",
+    "environment",
+    "from_environment",
+    "mode",
+    "risk",
+    "attr",
+    "actor",
+    "files",
+    "lines",
+    "directories",
+    "change",
+    "usage",
+    "license",
+    "min",
+    "max",
+    "lower",
+];
+
+pub(crate) fn build(
+    sources: &SourceSet,
+    decls: &Declarations<'_>,
+    required: &mut BTreeSet<Fact>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CheckedPolicy> {
+    let mut names = Names {
+        environments: decls.environments.iter().map(|e| e.value.clone()).collect(),
+        actions: Names::actions_from(&idents(&decls.actions)),
+        kinds: Names::kinds_from(&idents(&decls.kinds)),
+        tiers: decls
+            .licenses
+            .iter()
+            .map(|l| l.name.value.clone())
+            .collect(),
+        ..Names::default()
+    };
+    for role in &decls.roles {
+        if !names.roles.contains_key(&role.value) {
+            names.role_order.push(role.value.clone());
+            names.roles.insert(role.value.clone(), Declared::new());
+        }
+    }
+    if let Some((risk, _)) = decls.risk {
+        // Declared highest first; stored lowest first so index order is severity order.
+        names.levels = risk
+            .levels
+            .iter()
+            .rev()
+            .map(|l| l.name.value.clone())
+            .collect();
+    }
+    check_limits(decls, diagnostics);
+
+    let mut sets = named_sets(decls, &mut names, diagnostics);
+    let (attributes, attribute_types) = attributes(decls, &mut names, diagnostics);
+    for (i, l) in decls.lets.iter().enumerate() {
+        if reserved_or_symbol(&names, &l.name, "helper", diagnostics) {
+            continue;
+        }
+        names
+            .helpers
+            .entry(l.name.value.clone())
+            .or_insert((i, Declared::new()));
+    }
+    names.helper_info = vec![None; decls.lets.len()];
+
+    let mut regexes = Vec::new();
+    let has_risk = decls.risk.is_some();
+    let order = super::helpers::order(&decls.lets, diagnostics);
+    let mut helpers: Vec<Option<Helper>> = vec![None; decls.lets.len()];
+    for index in order {
+        let Some(decl) = decls.lets.get(index) else {
+            continue;
+        };
+        let mut checker = ExprChecker {
+            names: &names,
+            diagnostics: &mut *diagnostics,
+            sets: &mut sets,
+            regexes: &mut regexes,
+            required: &mut *required,
+            attribute_types: &attribute_types,
+            has_risk,
+            context: Context {
+                in_helper: true,
+                ..Context::default()
+            },
+            used_file_facts: false,
+            read_risk: false,
+            has_quantifier: false,
+        };
+        let Some(value) = checker.check(&decl.value, None) else {
+            continue;
+        };
+        let (file_scope, reads_risk, has_quantifier) = (
+            checker.used_file_facts,
+            checker.read_risk,
+            checker.has_quantifier,
+        );
+        if file_scope && has_quantifier {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::NestedQuantifier,
+                    decl.value.span,
+                    format!(
+                        "helper `{}` reads per-file facts and also quantifies over files",
+                        decl.name.value
+                    ),
+                )
+                .with_label("per-file and all-files at once")
+                .with_help("split it into a per-file helper and a separate condition"),
+            );
+            continue;
+        }
+        if let Some(slot) = names.helper_info.get_mut(index) {
+            *slot = Some(HelperInfo {
+                ty: value.ty,
+                file_scope,
+                reads_risk,
+            });
+        }
+        if let Some(slot) = helpers.get_mut(index) {
+            *slot = Some(Helper {
+                name: decl.name.value.clone(),
+                value,
+                scope: if file_scope {
+                    Scope::File
+                } else {
+                    Scope::Request
+                },
+            });
+        }
+    }
+
+    let mut checker = ExprChecker {
+        names: &names,
+        diagnostics: &mut *diagnostics,
+        sets: &mut sets,
+        regexes: &mut regexes,
+        required: &mut *required,
+        attribute_types: &attribute_types,
+        has_risk,
+        context: Context::default(),
+        used_file_facts: false,
+        read_risk: false,
+        has_quantifier: false,
+    };
+
+    let risk = decls
+        .risk
+        .and_then(|(decl, span)| risk(&mut checker, sources, decl, span));
+    let licenses = licenses(&mut checker, decls);
+    let default = decls.default.and_then(|o| outcome(&mut checker, o));
+    let mut rules = Vec::new();
+    for (rule, span) in &decls.rules {
+        let condition = checker.condition(&rule.condition, "a rule's `when`");
+        let outcome = outcome(&mut checker, &rule.outcome);
+        if let (Some(condition), Some(outcome)) = (condition, outcome) {
+            rules.push(Rule {
+                name: rule.name.value.clone(),
+                title: rule.title.as_ref().map(|t| t.value.clone()),
+                condition,
+                outcome,
+                span: *span,
+            });
+        }
+    }
+    let halt = halt(&mut checker, decls);
+    let override_by = roles(&mut checker, &decls.override_by);
+    let approvers = approvers(&mut checker, decls);
+    drop(checker);
+
+    let name = match decls.policy_name {
+        Some(n) => n.value.clone(),
+        None => {
+            let first = sources
+                .iter()
+                .next()
+                .map(|(_, f)| f.name.clone())
+                .unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::for_file(Code::MissingPolicyName, first, "the policy has no name")
+                    .with_help("add `policy \"my-policy\"` to one of its files"),
+            );
+            String::new()
+        }
+    };
+    let helpers: Vec<Helper> = helpers.into_iter().flatten().collect();
+    if helpers.len() != decls.lets.len() {
+        // Some helper failed; its uses already produced no result. Not buildable.
+        return None;
+    }
+    Some(CheckedPolicy {
+        name,
+        environments: names.environments.clone(),
+        roles: names.role_order.clone(),
+        actions: names.actions.clone(),
+        kinds: names.kinds.clone(),
+        approvers,
+        signers: decls
+            .signers
+            .iter()
+            .map(|s| NamedKey {
+                name: s.name.value.clone(),
+                key: s.key.value.clone(),
+            })
+            .collect(),
+        license_authorities: decls
+            .license_authorities
+            .iter()
+            .map(|k| k.value.clone())
+            .collect(),
+        sets,
+        regexes,
+        attributes,
+        helpers,
+        risk,
+        licenses,
+        default,
+        rules,
+        halt,
+        override_by,
+        required_facts: required.iter().cloned().collect(),
+        sources: sources.clone(),
+        spec_hash: [0; 32],
+    })
+    .filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+}
+
+fn idents(list: &[&Ident]) -> Vec<String> {
+    list.iter().map(|i| i.value.clone()).collect()
+}
+
+fn reserved_or_symbol(
+    names: &Names,
+    ident: &Ident,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let name = ident.value.as_str();
+    let clash = if RESERVED.contains(&name) {
+        Some("a built-in name".to_string())
+    } else if names.environments.iter().any(|e| e == name) {
+        Some("an environment".to_string())
+    } else if names.levels.iter().any(|e| e == name) {
+        Some("a risk level".to_string())
+    } else if names.tiers.iter().any(|e| e == name) {
+        Some("a license tier".to_string())
+    } else {
+        None
+    };
+    match clash {
+        Some(what_else) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ReservedName,
+                    ident.span,
+                    format!("{what} `{name}` has the same name as {what_else}"),
+                )
+                .with_label("ambiguous name")
+                .with_help(format!("rename the {what}")),
+            );
+            true
+        }
+        None => false,
+    }
+}
+
+fn check_limits(decls: &Declarations<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    if decls.rules.len() > MAX_RULES {
+        if let Some((rule, _)) = decls.rules.get(MAX_RULES) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooLarge,
+                    rule.name.span,
+                    format!(
+                        "the policy has {} rules, more than the limit of {MAX_RULES}",
+                        decls.rules.len()
+                    ),
+                )
+                .with_label("limit exceeded here"),
+            );
+        }
+    }
+    let patterns: usize = decls.sets.iter().map(|s| s.patterns.len()).sum();
+    if patterns > MAX_PATTERNS {
+        if let Some(set) = decls.sets.last() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooLarge,
+                    set.name.span,
+                    format!("the policy has {patterns} glob patterns, more than the limit of {MAX_PATTERNS}"),
+                )
+                .with_label("limit exceeded"),
+            );
+        }
+    }
+}
+
+fn named_sets(
+    decls: &Declarations<'_>,
+    names: &mut Names,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PathSet> {
+    let mut sets = Vec::new();
+    for decl in &decls.sets {
+        if names.sets.contains_key(&decl.name.value)
+            || reserved_or_symbol(names, &decl.name, "path set", diagnostics)
+        {
+            continue;
+        }
+        if decl.patterns.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::EmptySet,
+                    decl.name.span,
+                    format!("path set `{}` has no patterns", decl.name.value),
+                )
+                .with_label("empty set")
+                .with_help("an empty set matches nothing: `any file in` it is always false and `all files in` it is true only without files; add patterns or remove it"),
+            );
+        }
+        let mut patterns = Vec::new();
+        for glob in &decl.patterns {
+            if super::patterns::validate_glob(glob, diagnostics) {
+                patterns.push(Pattern {
+                    glob: glob.value.clone(),
+                    span: glob.span,
+                });
+            }
+        }
+        names
+            .sets
+            .insert(decl.name.value.clone(), (sets.len(), Declared::new()));
+        sets.push(PathSet {
+            name: decl.name.value.clone(),
+            inline: false,
+            patterns,
+        });
+    }
+    sets
+}
+
+fn type_of(name: TypeName) -> Type {
+    match name {
+        TypeName::String => Type::String,
+        TypeName::Number => Type::Number,
+        TypeName::Bool => Type::Bool,
+        TypeName::ListString => Type::List(ScalarType::String),
+        TypeName::ListNumber => Type::List(ScalarType::Number),
+        TypeName::ListBool => Type::List(ScalarType::Bool),
+    }
+}
+
+fn attributes(
+    decls: &Declarations<'_>,
+    names: &mut Names,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Attribute>, Vec<Type>) {
+    let mut attributes = Vec::new();
+    let mut types = Vec::new();
+    for decl in &decls.attributes {
+        let name = attribute_name(decl);
+        if names.attributes.contains_key(&name) {
+            continue;
+        }
+        let ty = type_of(decl.ty.value);
+        let default = decl
+            .default
+            .as_ref()
+            .and_then(|d| constant(d, ty, diagnostics));
+        names
+            .attributes
+            .insert(name.clone(), (attributes.len(), Declared::new()));
+        attributes.push(Attribute { name, ty, default });
+        types.push(ty);
+    }
+    (attributes, types)
+}
+
+fn attribute_name(decl: &AttributeDecl) -> String {
+    decl.name
+        .iter()
+        .map(|p| p.value.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// An attribute default: a literal of the declared type.
+fn constant(expr: &Expr, ty: Type, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
+    let scalar = |e: &Expr, t: Type| -> Option<Value> {
+        match (&e.kind, t) {
+            (ExprKind::Bool(b), Type::Bool) => Some(Value::Bool(*b)),
+            (ExprKind::Number(n), Type::Number) => Some(Value::Number(*n)),
+            (ExprKind::String(s), Type::String) => Some(Value::String(s.value.clone())),
+            _ => None,
+        }
+    };
+    let value = match (&expr.kind, ty) {
+        (ExprKind::List(items), Type::List(s)) => items
+            .iter()
+            .map(|i| scalar(i, s.as_type()))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::List),
+        (_, t) => scalar(expr, t),
+    };
+    if value.is_none() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NotConstant,
+                expr.span,
+                format!("the default of a `{ty}` attribute must be a {ty} literal"),
+            )
+            .with_label("not a literal of the declared type"),
+        );
+    }
+    value
+}
+
+fn risk(
+    checker: &mut ExprChecker<'_>,
+    sources: &SourceSet,
+    decl: &crate::ast::RiskDecl,
+    span: crate::ast::Span,
+) -> Option<Risk> {
+    let outer = checker.context;
+    checker.context.in_risk = true;
+    let mut factors = Vec::new();
+    let mut ok = true;
+    for factor in &decl.factors {
+        let weight = checker.number(&factor.weight, "a risk weight");
+        let condition = checker.condition(&factor.condition, "a risk factor's `when`");
+        match (weight, condition) {
+            (Some(weight), Some(condition)) => {
+                let label = match &factor.label {
+                    Some(l) => l.value.clone(),
+                    None => sources.snippet(factor.condition.span).to_string(),
+                };
+                factors.push(RiskFactor {
+                    label,
+                    weight,
+                    condition,
+                });
+            }
+            _ => ok = false,
+        }
+    }
+    checker.context = outer;
+    let mut levels = Vec::new();
+    let mut previous: Option<crate::number::Decimal> = None;
+    let count = decl.levels.len();
+    for (i, level) in decl.levels.iter().enumerate() {
+        let last = i + 1 == count;
+        match (&level.threshold, last) {
+            (Some(t), true) => {
+                checker.diagnostics.push(
+                    Diagnostic::new(
+                        Code::BadLevels,
+                        t.span,
+                        format!("the last level `{}` must be the catch-all, without a threshold", level.name.value),
+                    )
+                    .with_label("remove this threshold")
+                    .with_help("levels go from the highest threshold down to a final level that takes every lower score"),
+                );
+                ok = false;
+            }
+            (None, false) => {
+                checker.diagnostics.push(
+                    Diagnostic::new(
+                        Code::BadLevels,
+                        level.name.span,
+                        format!(
+                            "level `{}` needs a threshold (`{} >= N`)",
+                            level.name.value, level.name.value
+                        ),
+                    )
+                    .with_label("only the last level may omit its threshold"),
+                );
+                ok = false;
+            }
+            (Some(t), false) => {
+                if t.value < RISK_MIN || t.value > RISK_MAX {
+                    checker.diagnostics.push(
+                        Diagnostic::new(
+                            Code::BadLevels,
+                            t.span,
+                            format!("threshold {} is outside the score range 0..100", t.value),
+                        )
+                        .with_label("out of range"),
+                    );
+                    ok = false;
+                }
+                if let Some(p) = previous {
+                    if t.value >= p {
+                        checker.diagnostics.push(
+                            Diagnostic::new(
+                                Code::BadLevels,
+                                t.span,
+                                format!(
+                                    "threshold {} is not below the previous level's {p}",
+                                    t.value
+                                ),
+                            )
+                            .with_label("thresholds must decrease")
+                            .with_help("list levels from the highest threshold to the lowest"),
+                        );
+                        ok = false;
+                    }
+                }
+                previous = Some(t.value);
+            }
+            (None, true) => {}
+        }
+        levels.push(RiskLevel {
+            name: level.name.value.clone(),
+            threshold: level.threshold.as_ref().map(|t| t.value),
+        });
+    }
+    if decl.factors.is_empty() {
+        checker.diagnostics.push(
+            Diagnostic::new(Code::BadLevels, span, "the risk block has no factors")
+                .with_label("the score would always be 0")
+                .with_help("add factors: `WEIGHT when CONDITION`"),
+        );
+        ok = false;
+    }
+    ok.then_some(Risk { factors, levels })
+}
+
+fn licenses(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<LicenseTier> {
+    use crate::ast::LicenseClause;
+    let mut tiers = Vec::new();
+    for decl in &decls.licenses {
+        let mut environments: Option<Vec<String>> = None;
+        let mut features = Vec::new();
+        let mut limits: Vec<(String, u64)> = Vec::new();
+        for clause in &decl.clauses {
+            match clause {
+                LicenseClause::Environments(envs) => {
+                    if environments.is_some() {
+                        checker.diagnostics.push(
+                            Diagnostic::new(
+                                Code::BadLicense,
+                                decl.name.span,
+                                format!("tier `{}` lists its environments twice", decl.name.value),
+                            )
+                            .with_label("one `environments` clause per tier"),
+                        );
+                    }
+                    let mut list = Vec::new();
+                    for env in envs {
+                        if checker.names.is_member(Domain::Environment, &env.value) {
+                            list.push(env.value.clone());
+                        } else {
+                            checker.unknown_symbol(Domain::Environment, env);
+                        }
+                    }
+                    environments = Some(list);
+                }
+                LicenseClause::Features(list) => {
+                    features.extend(list.iter().map(|f| f.value.clone()));
+                }
+                LicenseClause::Limit { counter, max } => {
+                    if limits.iter().any(|(c, _)| *c == counter.value) {
+                        checker.diagnostics.push(
+                            Diagnostic::new(
+                                Code::BadLicense,
+                                counter.span,
+                                format!(
+                                    "tier `{}` limits `{}` twice",
+                                    decl.name.value, counter.value
+                                ),
+                            )
+                            .with_label("second limit"),
+                        );
+                    }
+                    limits.push((counter.value.clone(), max.value));
+                }
+            }
+        }
+        tiers.push(LicenseTier {
+            name: decl.name.value.clone(),
+            environments,
+            features,
+            limits,
+        });
+    }
+    tiers
+}
+
+fn outcome(checker: &mut ExprChecker<'_>, outcome: &AstOutcome) -> Option<Outcome> {
+    match &outcome.kind {
+        OutcomeKind::AutoApprove => Some(Outcome::AutoApprove),
+        OutcomeKind::Notify(m) => checker.message(m).map(Outcome::Notify),
+        OutcomeKind::Block(m) => checker.message(m).map(Outcome::Block),
+        OutcomeKind::Require(r) => gate(checker, r).map(Outcome::Require),
+    }
+}
+
+fn gate(checker: &mut ExprChecker<'_>, r: &Requirement) -> Option<GateSpec> {
+    let mut ok = true;
+    if r.count.value == 0 {
+        checker.diagnostics.push(
+            Diagnostic::new(
+                Code::BadRequirement,
+                r.count.span,
+                "a requirement of 0 approvals",
+            )
+            .with_label("needs at least 1")
+            .with_help("use `auto_approve` or `notify` when no approval is needed"),
+        );
+        ok = false;
+    }
+    if r.within.as_ref().is_some_and(|w| w.value.seconds() == 0) {
+        if let Some(w) = &r.within {
+            checker.diagnostics.push(
+                Diagnostic::new(Code::BadRequirement, w.span, "an approval window of zero")
+                    .with_label("nobody could approve in time"),
+            );
+        }
+        ok = false;
+    }
+    let refs: Vec<&Ident> = r.roles.iter().collect();
+    let roles = roles(checker, &refs);
+    if roles.len() != r.roles.len() {
+        ok = false;
+    }
+    ok.then(|| GateSpec {
+        count: r.count.value,
+        roles,
+        within: r.within.as_ref().map(|w| w.value),
+        humans_only: r.humans_only.is_some(),
+        scope: r.scope.iter().map(|c| c.value.clone()).collect(),
+    })
+}
+
+/// Resolves role names, reporting unknown ones; returns the known ones.
+fn roles(checker: &mut ExprChecker<'_>, roles: &[&Ident]) -> Vec<String> {
+    let mut out = Vec::new();
+    for role in roles {
+        if checker.names.use_role(&role.value) {
+            if !out.contains(&role.value) {
+                out.push(role.value.clone());
+            }
+        } else {
+            checker.unknown_role(role);
+        }
+    }
+    out
+}
+
+fn halt(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> HaltSettings {
+    use crate::ast::HaltClause;
+    let mut settings = HaltSettings::default();
+    if let Some(halt) = decls.halt {
+        for clause in &halt.clauses {
+            match clause {
+                HaltClause::By(list) => {
+                    let refs: Vec<&Ident> = list.iter().collect();
+                    settings.by.extend(roles(checker, &refs));
+                }
+                HaltClause::ResumeBy(list) => {
+                    let refs: Vec<&Ident> = list.iter().collect();
+                    settings.resume_by.extend(roles(checker, &refs));
+                }
+                HaltClause::ResumeRequire(r) => settings.resume_require = gate(checker, r),
+            }
+        }
+    }
+    settings
+}
+
+fn approvers(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<Approver> {
+    let mut seen = HashMap::new();
+    let mut out = Vec::new();
+    for decl in &decls.approvers {
+        if seen.insert(decl.id.value.clone(), ()).is_some() {
+            continue;
+        }
+        let mut held = Vec::new();
+        for role in &decl.roles {
+            if checker.names.roles.contains_key(&role.value) {
+                held.push(role.value.clone());
+            } else {
+                checker.unknown_role(role);
+            }
+        }
+        if let Some(key) = &decl.key {
+            super::keys::validate_key(key, checker.diagnostics);
+        }
+        out.push(Approver {
+            id: decl.id.value.clone(),
+            roles: held,
+            agent: decl.agent.is_some(),
+            key: decl.key.as_ref().map(|k| k.value.clone()),
+        });
+    }
+    for signer in &decls.signers {
+        super::keys::validate_key(&signer.key, checker.diagnostics);
+    }
+    for key in &decls.license_authorities {
+        super::keys::validate_key(key, checker.diagnostics);
+    }
+    out
+}

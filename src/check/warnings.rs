@@ -1,0 +1,230 @@
+//! Warnings: things that compile but are probably mistakes.
+
+use crate::checked::{CheckedPolicy, GateSpec, Outcome};
+use crate::diagnostic::{Code, Diagnostic};
+
+use super::declarations::Declarations;
+
+pub(crate) fn report(
+    policy: &CheckedPolicy,
+    decls: &Declarations<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    unused(policy, decls, diagnostics);
+    unsatisfiable_gates(policy, decls, diagnostics);
+    for approver in &decls.approvers {
+        if approver.key.is_none() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ApproverWithoutKey,
+                    approver.id.span,
+                    format!("approver `{}` has no key", approver.id.value),
+                )
+                .with_label("their approvals can never be verified")
+                .with_help(
+                    "add `key \"ed25519:...\"` (from `gavel keys new`) or an `ssh-ed25519 ...` key",
+                ),
+            );
+        }
+    }
+}
+
+/// Uses are recorded by the checker while resolving names; anything never resolved is unused.
+fn unused(policy: &CheckedPolicy, decls: &Declarations<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let used_sets = used_set_names(policy);
+    for set in &decls.sets {
+        if !used_sets.contains(&set.name.value.as_str()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedSet,
+                    set.name.span,
+                    format!("path set `{}` is never used", set.name.value),
+                )
+                .with_label("no rule or helper refers to it")
+                .with_help("use it in a condition (`any file in ...`) or remove it"),
+            );
+        }
+    }
+    let used_roles = used_role_names(policy);
+    let mut reported = Vec::new();
+    for role in &decls.roles {
+        if !used_roles.contains(&role.value.as_str()) && !reported.contains(&role.value) {
+            reported.push(role.value.clone());
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedRole,
+                    role.span,
+                    format!("role `{}` is never used", role.value),
+                )
+                .with_label("no gate, halt setting or condition names it")
+                .with_help("name it in a `require ... from` gate, or remove it"),
+            );
+        }
+    }
+    let mut attrs_used = vec![false; policy.attributes.len()];
+    let mut helpers_used = vec![false; policy.helpers.len()];
+    crate::checked::visit::policy_uses(policy, &mut |u| match u {
+        crate::checked::visit::Use::Attr(i) => {
+            if let Some(slot) = attrs_used.get_mut(i) {
+                *slot = true;
+            }
+        }
+        crate::checked::visit::Use::Helper(i) => {
+            if let Some(slot) = helpers_used.get_mut(i) {
+                *slot = true;
+            }
+        }
+        _ => {}
+    });
+    for (decl, used) in decls.attributes.iter().zip(attrs_used) {
+        if !used {
+            let name: Vec<&str> = decl.name.iter().map(|p| p.value.as_str()).collect();
+            let span = match (decl.name.first(), decl.name.last()) {
+                (Some(f), Some(l)) => f.span.to(l.span),
+                _ => decl.ty.span,
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedAttribute,
+                    span,
+                    format!("attribute `{}` is never used", name.join(".")),
+                )
+                .with_label("no condition reads it")
+                .with_help("requests must still supply it; remove it if nothing needs it"),
+            );
+        }
+    }
+    for (decl, used) in decls.lets.iter().zip(helpers_used) {
+        if !used {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedHelper,
+                    decl.name.span,
+                    format!("helper `{}` is never used", decl.name.value),
+                )
+                .with_label("nothing refers to it")
+                .with_help("use it or remove it"),
+            );
+        }
+    }
+}
+
+fn used_set_names(policy: &CheckedPolicy) -> Vec<&str> {
+    let mut used = vec![false; policy.sets.len()];
+    crate::checked::visit::policy_uses(policy, &mut |u| {
+        if let crate::checked::visit::Use::Set(i) = u {
+            if let Some(slot) = used.get_mut(i) {
+                *slot = true;
+            }
+        }
+    });
+    policy
+        .sets
+        .iter()
+        .zip(used)
+        .filter(|(s, u)| *u && !s.inline)
+        .map(|(s, _)| s.name.as_str())
+        .collect()
+}
+
+fn used_role_names(policy: &CheckedPolicy) -> Vec<&str> {
+    let mut used: Vec<&str> = Vec::new();
+    for gate in gates(policy) {
+        used.extend(gate.roles.iter().map(String::as_str));
+    }
+    used.extend(policy.halt.by.iter().map(String::as_str));
+    used.extend(policy.halt.resume_by.iter().map(String::as_str));
+    used.extend(policy.override_by.iter().map(String::as_str));
+    crate::checked::visit::policy_uses(policy, &mut |u| {
+        if let crate::checked::visit::Use::Role(r) = u {
+            if let Some(role) = policy.roles.iter().find(|x| x.as_str() == r) {
+                used.push(role.as_str());
+            }
+        }
+    });
+    used
+}
+
+/// Every gate of the policy: rules, default, resume.
+fn gates(policy: &CheckedPolicy) -> Vec<&GateSpec> {
+    let mut out = Vec::new();
+    for rule in &policy.rules {
+        if let Outcome::Require(g) = &rule.outcome {
+            out.push(g);
+        }
+    }
+    if let Some(Outcome::Require(g)) = &policy.default {
+        out.push(g);
+    }
+    if let Some(g) = &policy.halt.resume_require {
+        out.push(g);
+    }
+    out
+}
+
+fn unsatisfiable_gates(
+    policy: &CheckedPolicy,
+    decls: &Declarations<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut requirements: Vec<&crate::ast::Requirement> = Vec::new();
+    for (rule, _) in &decls.rules {
+        if let crate::ast::OutcomeKind::Require(r) = &rule.outcome.kind {
+            requirements.push(r);
+        }
+    }
+    if let Some(o) = decls.default {
+        if let crate::ast::OutcomeKind::Require(r) = &o.kind {
+            requirements.push(r);
+        }
+    }
+    if let Some(h) = decls.halt {
+        for c in &h.clauses {
+            if let crate::ast::HaltClause::ResumeRequire(r) = c {
+                requirements.push(r);
+            }
+        }
+    }
+    for r in requirements {
+        let humans_only = r.humans_only.is_some();
+        let eligible: Vec<&str> = policy
+            .approvers
+            .iter()
+            .filter(|a| !(humans_only && a.agent))
+            .filter(|a| {
+                a.roles
+                    .iter()
+                    .any(|held| r.roles.iter().any(|g| g.value == *held))
+            })
+            .map(|a| a.id.as_str())
+            .collect();
+        if (eligible.len() as u64) < u64::from(r.count.value) {
+            let roles: Vec<&str> = r.roles.iter().map(|i| i.value.as_str()).collect();
+            let who = if eligible.is_empty() {
+                "no declared approver".to_string()
+            } else {
+                format!(
+                    "only {} declared approver{} ({})",
+                    eligible.len(),
+                    if eligible.len() == 1 { "" } else { "s" },
+                    eligible.join(", ")
+                )
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnsatisfiableGate,
+                    r.count.span,
+                    format!(
+                        "this gate needs {} approval{} from {}{}, but {who} can give one",
+                        r.count.value,
+                        if r.count.value == 1 { "" } else { "s" },
+                        roles.join(", "),
+                        if humans_only { " (humans only)" } else { "" }
+                    ),
+                )
+                .with_label("can never be met")
+                .with_help("declare more approvers holding these roles, or lower the count"),
+            );
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Checked expressions: names resolved, types known.
+//!
+//! Both evaluators consume this tree. The compiled evaluator (`crate::eval`) precomputes
+//! per-request facts (set membership bitmasks, per-set counts) and evaluates a tree compiled
+//! from it; the reference interpreter (`crate::eval::reference`) walks it directly, matching
+//! every glob one by one. Keeping one checked form makes the two comparable.
+
+use super::facts::{Fact, FileFact};
+use super::types::{Type, Value};
+use crate::ast::{ArithOp, CompareOp, Quantifier, Span};
+
+/// Index of a path set in [`super::CheckedPolicy::sets`] (named or inline).
+pub type SetId = usize;
+/// Index of a regex in [`super::CheckedPolicy::regexes`].
+pub type RegexId = usize;
+/// Index of an attribute in [`super::CheckedPolicy::attributes`].
+pub type AttrId = usize;
+/// Index of a helper in [`super::CheckedPolicy::helpers`].
+pub type HelperId = usize;
+
+/// A checked expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CExpr {
+    /// What it computes.
+    pub kind: CExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Checked expression forms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CExprKind {
+    /// A constant.
+    Lit(Value),
+    /// A request fact.
+    Fact(Fact),
+    /// A fact of the current file (only inside `where`).
+    FileFact(FileFact),
+    /// A declared attribute.
+    Attr(AttrId),
+    /// A `let` helper.
+    Helper(HelperId),
+    /// `-x`.
+    Neg(Box<CExpr>),
+    /// `a + b`, `a - b`, `a * b`.
+    Arith(ArithOp, Box<CExpr>, Box<CExpr>),
+    /// `min(..)`.
+    Min(Vec<CExpr>),
+    /// `max(..)`.
+    Max(Vec<CExpr>),
+    /// `lower(s)`.
+    Lower(Box<CExpr>),
+    /// Comparison of two operands of the same type.
+    Compare(CompareOp, Box<CExpr>, Box<CExpr>),
+    /// `s contains t`, `s starts_with t`, `s ends_with t`; with `any`, `t` is a list and the
+    /// test holds when it holds for some element.
+    StrTest {
+        /// Which test.
+        op: StrTest,
+        /// Whether the right side is a list tested with `any`.
+        any: bool,
+        /// The string tested.
+        value: Box<CExpr>,
+        /// The needle (or list of needles).
+        needle: Box<CExpr>,
+    },
+    /// `s matches "glob"` / `s matches any ["g1", "g2"]`: the globs form an inline set.
+    GlobMatch {
+        /// The string matched.
+        value: Box<CExpr>,
+        /// The inline set holding the globs.
+        set: SetId,
+    },
+    /// `s matches /re/` / `s matches any [/a/, /b/]`.
+    RegexMatch {
+        /// The string matched.
+        value: Box<CExpr>,
+        /// Regexes; the test holds when any matches.
+        regexes: Vec<RegexId>,
+    },
+    /// `x in [..]` or `x in attr.list`, and `list contains x` on lists.
+    InList {
+        /// The element looked for.
+        value: Box<CExpr>,
+        /// The list.
+        list: Box<CExpr>,
+    },
+    /// `s in SET`: whether the string matches a glob of a path set.
+    InSet {
+        /// The string (usually `path`).
+        value: Box<CExpr>,
+        /// The set.
+        set: SetId,
+    },
+    /// `not c`.
+    Not(Box<CExpr>),
+    /// `a and b ...` (short-circuit, left to right).
+    And(Vec<CExpr>),
+    /// `a or b ...` (short-circuit, left to right).
+    Or(Vec<CExpr>),
+    /// `if c then a else b`.
+    If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
+    /// `any/all/no file(s) FILTER`.
+    Quantifier(Quantifier, FileFilter),
+    /// `count files FILTER`.
+    Count(FileFilter),
+    /// `actor is KIND`.
+    ActorIs(String),
+    /// `actor has role ROLE`.
+    ActorHasRole(String),
+}
+
+/// String tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StrTest {
+    /// `contains`
+    Contains,
+    /// `starts_with`
+    StartsWith,
+    /// `ends_with`
+    EndsWith,
+}
+
+impl StrTest {
+    /// The operator as written.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            StrTest::Contains => "contains",
+            StrTest::StartsWith => "starts_with",
+            StrTest::EndsWith => "ends_with",
+        }
+    }
+
+    /// Applies the test.
+    pub fn test(self, haystack: &str, needle: &str) -> bool {
+        match self {
+            StrTest::Contains => haystack.contains(needle),
+            StrTest::StartsWith => haystack.starts_with(needle),
+            StrTest::EndsWith => haystack.ends_with(needle),
+        }
+    }
+}
+
+/// Which files a quantifier or count ranges over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileFilter {
+    /// Files matching a glob of the set (named, or inline for `matches "glob"`).
+    Set(SetId),
+    /// Files whose path matches the regex.
+    Regex(RegexId),
+    /// Files for which the per-file condition holds.
+    Where(Box<CExpr>),
+}

@@ -1,0 +1,95 @@
+//! `gavel check`: compile policies and report every problem.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Format;
+use crate::check::{check, stale_glob_warnings, tracked_files};
+use crate::diagnostic::{Severity, render_human, to_json};
+use crate::load::{discover_policies, load_policy_dir};
+
+/// Arguments of `gavel check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Policy directory (or a directory of policy directories).
+    #[arg(long, default_value = "policies")]
+    policies: PathBuf,
+    /// Warn about globs that match no file tracked in this git repository.
+    #[arg(long)]
+    repo: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+/// Exit code 0 when clean (warnings allowed), 1 on errors.
+pub fn run(args: &CheckArgs) -> u8 {
+    let dirs = match discover_policies(&args.policies) {
+        Ok(dirs) => dirs,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 1;
+        }
+    };
+    let tracked = match &args.repo {
+        Some(repo) => match tracked_files(repo) {
+            Ok(files) => Some(files),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return 1;
+            }
+        },
+        None => None,
+    };
+    let mut failed = false;
+    let mut json = Vec::new();
+    let (mut errors, mut warnings) = (0, 0);
+    for dir in &dirs {
+        let (sources, mut diagnostics) = load_policy_dir(dir);
+        let result = check(&sources);
+        diagnostics.extend(result.diagnostics);
+        if let (Some(policy), Some(files)) = (&result.policy, &tracked) {
+            diagnostics.extend(stale_glob_warnings(policy, files));
+        }
+        for d in &diagnostics {
+            match d.severity() {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+        }
+        failed |= diagnostics.iter().any(|d| d.is_error());
+        match args.format {
+            Format::Human => {
+                eprint!("{}", render_human(&sources, &diagnostics));
+                if let Some(policy) = &result.policy {
+                    eprintln!(
+                        "{}: policy `{}` ok ({} rules, spec {})",
+                        dir.display(),
+                        policy.name,
+                        policy.rules.len(),
+                        hex::encode(policy.spec_hash).get(..16).unwrap_or("")
+                    );
+                }
+            }
+            Format::Json => json.extend(to_json(&sources, &diagnostics)),
+        }
+    }
+    match args.format {
+        Format::Human => {
+            if errors + warnings > 0 {
+                eprintln!("{errors} error(s), {warnings} warning(s)");
+            }
+        }
+        Format::Json => {
+            let out = serde_json::json!({
+                "ok": !failed,
+                "errors": errors,
+                "warnings": warnings,
+                "diagnostics": json,
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    u8::from(failed)
+}

@@ -1,0 +1,141 @@
+//! Reading policy directories from disk.
+//!
+//! A policy is the set of `*.gavel` files directly inside one directory, read in file-name
+//! order (the order fixes the spec hash, never a decision). A directory with no `.gavel`
+//! files but subdirectories that have some is a collection of policies (like this
+//! repository's `policies/`): commands that take `--policies` then handle each.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::limits::{MAX_POLICY_FILE_BYTES, MAX_POLICY_FILES};
+use crate::source::SourceSet;
+
+/// The policy directories under `dir`: `dir` itself when it holds `.gavel` files, otherwise
+/// each immediate subdirectory that does, in name order.
+pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    if !dir.is_dir() {
+        return Err(format!(
+            "policy directory `{}` does not exist",
+            dir.display()
+        ));
+    }
+    if !gavel_files(dir)?.is_empty() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut subdirs = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && !gavel_files(&path)?.is_empty() {
+            subdirs.push(path);
+        }
+    }
+    subdirs.sort();
+    if subdirs.is_empty() {
+        return Err(format!(
+            "no `.gavel` files in `{}` or its subdirectories (run `gavel init` to create a starter policy)",
+            dir.display()
+        ));
+    }
+    Ok(subdirs)
+}
+
+/// The `.gavel` files directly in `dir`, sorted by name.
+pub fn gavel_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "gavel"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Reads one policy directory. Unreadable, binary, non-UTF-8 or oversized files become
+/// diagnostics; the files that could be read are returned alongside them.
+pub fn load_policy_dir(dir: &Path) -> (SourceSet, Vec<Diagnostic>) {
+    let mut sources = SourceSet::new();
+    let mut diagnostics = Vec::new();
+    let files = match gavel_files(dir) {
+        Ok(files) => files,
+        Err(message) => {
+            diagnostics.push(Diagnostic::for_file(
+                Code::Unreadable,
+                dir.display().to_string(),
+                message,
+            ));
+            return (sources, diagnostics);
+        }
+    };
+    if files.len() > MAX_POLICY_FILES {
+        diagnostics.push(
+            Diagnostic::for_file(
+                Code::TooLarge,
+                dir.display().to_string(),
+                format!(
+                    "the policy has {} files, more than the limit of {MAX_POLICY_FILES}",
+                    files.len()
+                ),
+            )
+            .with_help("merge files"),
+        );
+        return (sources, diagnostics);
+    }
+    for path in files {
+        let name = path.display().to_string();
+        match read_source(&path) {
+            Ok(text) => {
+                sources.add(name, text);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (sources, diagnostics)
+}
+
+/// Reads one source file, refusing binary, non-UTF-8 and oversized content.
+pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
+    let name = path.display().to_string();
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::for_file(Code::Unreadable, &name, format!("cannot read file: {e}"))
+    })?;
+    if metadata.len() > MAX_POLICY_FILE_BYTES as u64 {
+        return Err(Diagnostic::for_file(
+            Code::TooLarge,
+            &name,
+            format!(
+                "file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}",
+                metadata.len()
+            ),
+        )
+        .with_help("split the policy into several `.gavel` files"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::for_file(Code::Unreadable, &name, format!("cannot read file: {e}"))
+    })?;
+    decode_source(&name, bytes)
+}
+
+/// Decodes file bytes as policy text: UTF-8, no NUL bytes.
+pub fn decode_source(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
+        return Err(Diagnostic::for_file(
+            Code::Unreadable,
+            name,
+            format!("file contains a NUL byte at offset {pos}: it looks binary, not a policy"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        Diagnostic::for_file(
+            Code::Unreadable,
+            name,
+            format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
+        )
+        .with_help("policy files must be UTF-8 text")
+    })
+}
