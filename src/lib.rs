@@ -20,5 +20,6 @@ pub mod keys;
 pub mod limits;
 pub mod load;
 pub mod number;
+pub mod request;
 pub mod source;
 pub mod syntax;

@@ -1,0 +1,13 @@
+//! Requests: what is proposed, read from JSON or YAML and normalized.
+
+mod normalize;
+mod parse;
+#[allow(clippy::module_inception)]
+mod request;
+mod unique_map;
+
+pub use normalize::normalize_path;
+pub use parse::RequestError;
+pub(crate) use parse::yaml_value;
+pub use request::{Actor, ActorKind, Change, FileChange, FileStatus, LicenseClaim, Mode, Request};
+pub use unique_map::UniqueMap;

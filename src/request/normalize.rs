@@ -1,0 +1,97 @@
+//! Path normalization: the one place request paths are made comparable to globs.
+//!
+//! `./x` is `x` and `\` is `/`. Anything that could make a path mean something other than
+//! what a reviewer reads is refused: `docs/../src/core.py` must never pass as a docs change.
+
+use std::borrow::Cow;
+
+use crate::limits::MAX_PATH_BYTES;
+
+/// Normalizes a repository-relative path, or says what is wrong with it.
+pub fn normalize_path(path: &str) -> Result<Cow<'_, str>, String> {
+    if path.is_empty() {
+        return Err("the path is empty".into());
+    }
+    if path.len() > MAX_PATH_BYTES {
+        return Err(format!(
+            "the path is {} bytes, more than the limit of {MAX_PATH_BYTES}",
+            path.len()
+        ));
+    }
+    if let Some(pos) = path.find('\0') {
+        return Err(format!("the path contains a NUL byte at offset {pos}"));
+    }
+    if path.bytes().any(|b| b.is_ascii_control()) {
+        return Err("the path contains a control character".into());
+    }
+    let unified: Cow<'_, str> = if path.contains('\\') {
+        Cow::Owned(path.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(path)
+    };
+    if unified.starts_with('/') {
+        return Err("the path is absolute; paths are relative to the repository root".into());
+    }
+    let bytes = unified.as_bytes();
+    if bytes.len() >= 2
+        && bytes.get(1) == Some(&b':')
+        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+    {
+        return Err(
+            "the path is absolute (a drive letter); paths are relative to the repository root"
+                .into(),
+        );
+    }
+    let mut needs_rebuild = false;
+    for segment in unified.split('/') {
+        match segment {
+            "" => return Err("the path has an empty segment (`//` or a trailing `/`)".into()),
+            ".." => return Err("the path has a `..` segment".into()),
+            "." => needs_rebuild = true,
+            _ => {}
+        }
+    }
+    if !needs_rebuild {
+        return Ok(unified);
+    }
+    let kept: Vec<&str> = unified.split('/').filter(|s| *s != ".").collect();
+    if kept.is_empty() {
+        return Err("the path names no file".into());
+    }
+    Ok(Cow::Owned(kept.join("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_harmless_spellings() {
+        assert_eq!(normalize_path("docs/a.md").unwrap(), "docs/a.md");
+        assert_eq!(normalize_path("./docs/a.md").unwrap(), "docs/a.md");
+        assert_eq!(normalize_path("docs\\a.md").unwrap(), "docs/a.md");
+        assert_eq!(normalize_path("docs/./a.md").unwrap(), "docs/a.md");
+        assert!(matches!(normalize_path("a.md").unwrap(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn refuses_paths_that_hide_their_target() {
+        for bad in [
+            "",
+            "docs/../src/core.py",
+            "..",
+            "/etc/passwd",
+            "\\\\server\\share",
+            "C:\\x",
+            "a//b",
+            "a/",
+            "a\0b",
+            ".",
+            "a/\nb",
+        ] {
+            assert!(normalize_path(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(normalize_path(&"a".repeat(MAX_PATH_BYTES + 1)).is_err());
+        assert!(normalize_path(&"a".repeat(MAX_PATH_BYTES)).is_ok());
+    }
+}

@@ -1,0 +1,107 @@
+//! Reading requests from JSON or YAML, with errors that name the field.
+
+use super::request::Request;
+use crate::limits::MAX_REQUEST_BYTES;
+
+/// A request that could not be read or does not fit the policy. The decision for it is
+/// `block`, with this error as the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct RequestError {
+    /// The field at fault, as a path (`files[2].path`, `attributes.runs`), when known.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl RequestError {
+    /// An error about `field`.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        RequestError {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// An error about the whole document.
+    pub fn document(message: impl Into<String>) -> Self {
+        RequestError {
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    fn render(&self) -> String {
+        match &self.field {
+            Some(field) if !field.is_empty() && field != "." => {
+                format!("invalid request: `{field}`: {}", self.message)
+            }
+            _ => format!("invalid request: {}", self.message),
+        }
+    }
+}
+
+impl Request {
+    /// Reads a request from JSON or YAML (JSON when the first non-blank byte is `{`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Request, RequestError> {
+        if bytes.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::document(format!(
+                "the document is {} bytes, more than the limit of {MAX_REQUEST_BYTES}",
+                bytes.len()
+            )));
+        }
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'{') {
+            Self::from_json(bytes)
+        } else {
+            Self::from_yaml(bytes)
+        }
+    }
+
+    /// Reads a JSON request.
+    pub fn from_json(bytes: &[u8]) -> Result<Request, RequestError> {
+        if bytes.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::document(format!(
+                "the document is {} bytes, more than the limit of {MAX_REQUEST_BYTES}",
+                bytes.len()
+            )));
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let request: Request = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))?;
+        deserializer
+            .end()
+            .map_err(|e| RequestError::document(format!("not a single JSON document: {e}")))?;
+        Ok(request)
+    }
+
+    /// Reads a YAML request (duplicate keys rejected, resource budget bounded).
+    pub fn from_yaml(bytes: &[u8]) -> Result<Request, RequestError> {
+        if bytes.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::document(format!(
+                "the document is {} bytes, more than the limit of {MAX_REQUEST_BYTES}",
+                bytes.len()
+            )));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            RequestError::document(format!(
+                "not UTF-8 (first bad byte at offset {})",
+                e.valid_up_to()
+            ))
+        })?;
+        let value: serde_json::Value = yaml_value(text)?;
+        serde_path_to_error::deserialize(value)
+            .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))
+    }
+}
+
+/// Reads YAML into a JSON value with gavel's parser settings.
+pub(crate) fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
+    let mut options = serde_saphyr::Options::default();
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let message = e.to_string();
+        let first_line = message.lines().next().unwrap_or("malformed YAML").trim();
+        RequestError::document(format!("malformed YAML: {first_line}"))
+    })
+}

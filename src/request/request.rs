@@ -1,0 +1,194 @@
+//! The request: what someone (a person, an AI agent, a deploy bot) proposes to do.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::unique_map::UniqueMap;
+
+/// A proposed change or deployment, as JSON or YAML. Unknown fields are rejected: a typo in a
+/// field name must never silently drop a fact a rule depends on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// `apply_patch`, `deploy`, `promote`, `replay`, `rollback`, or a declared custom action.
+    pub action: String,
+    /// Target environment (required when the policy declares environments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// Source environment of a `promote`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_environment: Option<String>,
+    /// Who asks.
+    pub actor: Actor,
+    /// Changed files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileChange>,
+    /// What kind of change, and how big a version bump.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    /// `execute` (default) or `dry_run`. A dry-run decision never authorizes anything.
+    #[serde(default, skip_serializing_if = "Mode::is_execute")]
+    pub mode: Mode,
+    /// Values of the policy's declared attributes.
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub attributes: UniqueMap<serde_json::Value>,
+    /// Usage counters so far (`projects_per_month: 3`), for license limits and rules.
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub usage: UniqueMap<u64>,
+    /// Licensed features this request uses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// The license it runs under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<LicenseClaim>,
+    /// When the change was proposed; approval windows count from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_at: Option<jiff::Timestamp>,
+    /// The caller's own reference (a run id, a ticket, a pull request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Why: the justification recorded with the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Who asks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Identity (an email, an agent id).
+    pub id: String,
+    /// `human`, `agent` or `service`.
+    pub kind: ActorKind,
+    /// Roles the actor holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+/// What kind of actor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    /// A person.
+    Human,
+    /// An AI agent.
+    Agent,
+    /// A service account or bot.
+    Service,
+}
+
+impl ActorKind {
+    /// The kind as policies write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Human => "human",
+            ActorKind::Agent => "agent",
+            ActorKind::Service => "service",
+        }
+    }
+}
+
+/// One changed file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileChange {
+    /// Repository-relative path (normalized before matching; see `docs/language.md`).
+    pub path: String,
+    /// Lines added.
+    #[serde(default)]
+    pub added: u64,
+    /// Lines removed.
+    #[serde(default)]
+    pub removed: u64,
+    /// `added`, `modified` (default), `deleted` or `renamed`.
+    #[serde(default)]
+    pub status: FileStatus,
+    /// For a rename: the old path. Both paths are judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// A file's status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    /// A new file.
+    Added,
+    /// A changed file.
+    #[default]
+    Modified,
+    /// A removed file.
+    Deleted,
+    /// A moved file.
+    Renamed,
+}
+
+impl FileStatus {
+    /// The status as policies write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Added => "added",
+            FileStatus::Modified => "modified",
+            FileStatus::Deleted => "deleted",
+            FileStatus::Renamed => "renamed",
+        }
+    }
+}
+
+/// Classification of the change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// `code`, `security`, `infrastructure`, ... or a declared kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `patch`, `minor` or `major`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// Execute or dry run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Really do it.
+    #[default]
+    Execute,
+    /// Only see what would be decided.
+    DryRun,
+}
+
+impl Mode {
+    /// The mode as policies write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Execute => "execute",
+            Mode::DryRun => "dry_run",
+        }
+    }
+
+    fn is_execute(&self) -> bool {
+        *self == Mode::Execute
+    }
+}
+
+/// The license a request runs under: a signed license credential (verified before the
+/// decision; see `docs/trust.md`) or, for embedding services that verified it themselves,
+/// just the tier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseClaim {
+    /// Tier name.
+    pub tier: String,
+    /// Licensed organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+}
+
+impl Request {
+    /// Attributes as an ordered map (for iteration in a fixed order).
+    pub fn attribute_map(&self) -> &BTreeMap<String, serde_json::Value> {
+        self.attributes.as_map()
+    }
+}
