@@ -11,10 +11,14 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod ast;
+pub mod canonical;
 pub mod check;
 pub mod checked;
 pub mod cli;
+pub mod compile;
 pub mod diagnostic;
+pub mod eval;
+pub mod gitdiff;
 pub mod glob;
 pub mod keys;
 pub mod limits;
@@ -23,3 +27,7 @@ pub mod number;
 pub mod request;
 pub mod source;
 pub mod syntax;
+
+pub use compile::{Policy, PolicyError};
+pub use eval::{Context, Decision, DecisionOutcome};
+pub use request::Request;

@@ -176,3 +176,32 @@ impl serde::Serialize for Value {
         }
     }
 }
+
+impl<'de> serde::Deserialize<'de> for Value {
+    /// Reads a value back from a decision. Numbers were written as strings, so they come back
+    /// as strings; serializing again yields the same bytes, which is what signatures need.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = serde_json::Value::deserialize(deserializer)?;
+        from_json(json).map_err(serde::de::Error::custom)
+    }
+}
+
+fn from_json(json: serde_json::Value) -> Result<Value, String> {
+    match json {
+        serde_json::Value::Bool(b) => Ok(Value::Bool(b)),
+        serde_json::Value::String(s) => Ok(Value::String(s)),
+        serde_json::Value::Number(n) => n
+            .to_string()
+            .parse()
+            .map(Value::Number)
+            .map_err(|e| format!("{e}")),
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(from_json)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::List),
+        serde_json::Value::Null | serde_json::Value::Object(_) => {
+            Err("expected a boolean, number, string or list".into())
+        }
+    }
+}

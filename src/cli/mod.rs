@@ -1,6 +1,8 @@
 //! The command-line interface: one file per subcommand, all logic in the library.
 
 mod check;
+mod eval;
+mod render;
 
 use std::process::ExitCode;
 
@@ -18,6 +20,8 @@ pub struct Cli {
 enum Command {
     /// Check policies for errors and warnings.
     Check(check::CheckArgs),
+    /// Decide a request.
+    Eval(eval::EvalArgs),
 }
 
 /// Output formats shared by several commands.
@@ -34,6 +38,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Eval(args) => eval::run(&args),
     };
     ExitCode::from(code)
 }

@@ -34,3 +34,9 @@ pub fn build(pattern: &str) -> Result<globset::Glob, GlobError> {
             help: None,
         })
 }
+
+/// Matches one pattern against one path (interim: through globset; replaced by the
+/// independent reference matcher of the glob module).
+pub fn reference_match(pattern: &str, path: &str) -> bool {
+    build(pattern).is_ok_and(|g| g.compile_matcher().is_match(path))
+}

@@ -1,0 +1,205 @@
+//! Canonical JSON bytes: RFC 8785, the JSON Canonicalization Scheme (JCS).
+//!
+//! Every digest and signature in gavel is computed over these bytes, so two parties that
+//! agree on a JSON value agree on its bytes: object members sorted by the UTF-16 code units
+//! of their names, no insignificant whitespace, strings escaped minimally, numbers printed as
+//! ECMAScript's `Number.prototype.toString` prints them. gavel itself never emits floats
+//! (decimals are strings), but requests may carry them in attributes, so numbers are handled
+//! fully.
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The canonical bytes of any serializable value.
+pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let value = serde_json::to_value(value)?;
+    Ok(canonicalize(&value).into_bytes())
+}
+
+/// The canonical text of a JSON value.
+pub fn canonicalize(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value);
+    out
+}
+
+/// SHA-256 of the canonical bytes, as lowercase hex.
+pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    use sha2::{Digest, Sha256};
+    let bytes = to_canonical_bytes(value)?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| utf16_cmp(a.0, b.0));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, key);
+                out.push(':');
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// RFC 8785 §3.2.3: property names sort by their UTF-16 code units.
+fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// RFC 8785 §3.2.2.2: escape `"`, `\` and control characters; everything else verbatim.
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// RFC 8785 §3.2.2.3: numbers as ECMAScript prints doubles.
+fn write_number(out: &mut String, n: &serde_json::Number) {
+    if let Some(i) = n.as_i64() {
+        if i.unsigned_abs() <= (1u64 << 53) {
+            let _ = write!(out, "{i}");
+            return;
+        }
+    }
+    if let Some(u) = n.as_u64() {
+        if u <= (1u64 << 53) {
+            let _ = write!(out, "{u}");
+            return;
+        }
+    }
+    let f = n.as_f64().unwrap_or(0.0);
+    out.push_str(&ecmascript_number(f));
+}
+
+/// `Number.prototype.toString(x)` for a finite double (ECMA-262 §6.1.6.1.20).
+pub fn ecmascript_number(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let negative = x < 0.0;
+    // Rust's `{:e}` prints the shortest round-trip digits: `d.ddde±x`.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exponent: i64 = exponent.parse().unwrap_or(0);
+    let k = digits.len() as i64;
+    let n = exponent + 1;
+    let mut s = String::new();
+    if negative {
+        s.push('-');
+    }
+    if k <= n && n <= 21 {
+        s.push_str(&digits);
+        s.extend(std::iter::repeat_n('0', (n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(n as usize);
+        s.push_str(int);
+        s.push('.');
+        s.push_str(frac);
+    } else if -6 < n && n <= 0 {
+        s.push_str("0.");
+        s.extend(std::iter::repeat_n('0', (-n) as usize));
+        s.push_str(&digits);
+    } else {
+        let exp = n - 1;
+        let sign = if exp < 0 { '-' } else { '+' };
+        let (first, rest) = digits.split_at(1);
+        s.push_str(first);
+        if !rest.is_empty() {
+            s.push('.');
+            s.push_str(rest);
+        }
+        let _ = write!(s, "e{sign}{}", exp.abs());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_like_ecmascript() {
+        // Cases from RFC 8785 appendix B and ECMA-262.
+        for (bits, expected) in [
+            (0x0000000000000000_u64, "0"),
+            (0x8000000000000000, "0"),
+            (0x0000000000000001, "5e-324"),
+            (0x7fefffffffffffff, "1.7976931348623157e+308"),
+            (0x4340000000000000, "9007199254740992"),
+            (0x444b1ae4d6e2ef50, "1e+21"),
+            (0x44b52d02c7e14af6, "1e+23"),
+            (0x44b52d02c7e14af5, "9.999999999999997e+22"),
+            (0x3eb0c6f7a0b5ed8d, "0.000001"),
+            (0x3eb0c6f7a0b5ed8c, "9.999999999999997e-7"),
+            (0x41b3de4355555553, "333333333.3333332"),
+            (0xc2d0000000000000, "-70368744177664"),
+        ] {
+            assert_eq!(
+                ecmascript_number(f64::from_bits(bits)),
+                expected,
+                "{bits:x}"
+            );
+        }
+        assert_eq!(ecmascript_number(0.1), "0.1");
+        assert_eq!(ecmascript_number(1e21), "1e+21");
+        assert_eq!(ecmascript_number(1e20), "100000000000000000000");
+        assert_eq!(ecmascript_number(-1.5e-7), "-1.5e-7");
+    }
+
+    #[test]
+    fn objects_sort_by_utf16_and_strings_escape_minimally() {
+        let value: Value = serde_json::from_str(
+            r#"{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            canonicalize(&value),
+            "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u{80}\":\"Control\",\"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\",\"😀\":\"Emoji: Grinning Face\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}"
+        );
+        let value = serde_json::json!({"b": [1, "x\u{1}\"\\"], "a": null, "c": true});
+        assert_eq!(
+            canonicalize(&value),
+            r#"{"a":null,"b":[1,"x\u0001\"\\"],"c":true}"#
+        );
+    }
+}

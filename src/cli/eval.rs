@@ -1,0 +1,246 @@
+//! `gavel eval`: decide a request.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Format;
+use super::render::decision_text;
+use crate::compile::Policy;
+use crate::eval::{Context, Decision};
+use crate::request::{Actor, ActorKind, Mode, Request, RequestError};
+
+/// Arguments of `gavel eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Policy directory.
+    #[arg(long, default_value = "policies")]
+    pub policies: PathBuf,
+    /// Request file (JSON or YAML), `-` for stdin.
+    #[arg(long)]
+    pub request: Option<String>,
+    /// Build the request's files from a git diff, e.g. `main..HEAD`.
+    #[arg(long, value_name = "BASE..HEAD")]
+    pub git: Option<String>,
+    /// Repository for `--git` (default: the current directory).
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// Target environment.
+    #[arg(long = "env")]
+    pub environment: Option<String>,
+    /// Action (default `apply_patch` when no request file gives one).
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Source environment of a promotion.
+    #[arg(long = "from-env")]
+    pub from_environment: Option<String>,
+    /// Actor id (default: git `user.email`, else `$USER`).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Actor kind.
+    #[arg(long, value_parser = ["human", "agent", "service"])]
+    pub actor_kind: Option<String>,
+    /// A role of the actor (repeatable).
+    #[arg(long = "role")]
+    pub roles: Vec<String>,
+    /// An attribute, `KEY=VALUE`; VALUE is read as JSON when it parses, else as a string.
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attrs: Vec<String>,
+    /// A usage counter, `KEY=N`.
+    #[arg(long = "usage", value_name = "KEY=N")]
+    pub usage: Vec<String>,
+    /// Evaluate as a dry run: the decision authorizes nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Decide as of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    pub now: Option<jiff::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also explain every rule that did not fire.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// Exit codes: 0 may proceed, 2 approval required, 3 blocked/rejected/expired, 1 input error.
+pub fn run(args: &EvalArgs) -> u8 {
+    let policy = match Policy::load(&args.policies) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!(
+                "error: the policy in `{}` does not compile; every request is blocked",
+                args.policies.display()
+            );
+            return 1;
+        }
+    };
+    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
+    let context = Context::at(now);
+    let (decision, input_failed) = match build_request(args) {
+        Ok(request) => {
+            let d = if args.explain {
+                policy.decide_explained(&request, &context)
+            } else {
+                policy.decide(&request, &context)
+            };
+            let failed = d.input_error.is_some();
+            (d, failed)
+        }
+        Err((raw, error)) => (
+            crate::eval::input_error_decision(
+                policy.checked(),
+                policy.spec_hash(),
+                &raw,
+                &error,
+                now,
+            ),
+            true,
+        ),
+    };
+    emit(&decision, args.format);
+    if input_failed {
+        if let Some(e) = &decision.input_error {
+            eprintln!(
+                "error: {}",
+                match &e.field {
+                    Some(f) => format!("`{f}`: {}", e.message),
+                    None => e.message.clone(),
+                }
+            );
+        }
+        return 1;
+    }
+    decision.outcome.exit_code()
+}
+
+fn emit(decision: &Decision, format: Format) {
+    match format {
+        Format::Human => print!("{}", decision_text(decision)),
+        Format::Json => match serde_json::to_string_pretty(decision) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("error: cannot serialize the decision: {e}"),
+        },
+    }
+}
+
+type BuildError = (Vec<u8>, RequestError);
+
+/// The request from a file, git and flags (flags override the file).
+fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
+    let mut request = match &args.request {
+        Some(path) => {
+            let raw = read_input(path).map_err(|e| (Vec::new(), RequestError::document(e)))?;
+            Request::from_bytes(&raw).map_err(|e| (raw, e))?
+        }
+        None => Request {
+            action: "apply_patch".into(),
+            environment: None,
+            from_environment: None,
+            actor: Actor {
+                id: default_actor(),
+                kind: ActorKind::Human,
+                roles: Vec::new(),
+            },
+            files: Vec::new(),
+            change: None,
+            mode: Mode::Execute,
+            attributes: Default::default(),
+            usage: Default::default(),
+            features: Vec::new(),
+            license: None,
+            requested_at: None,
+            reference: None,
+            reason: None,
+        },
+    };
+    if let Some(range) = &args.git {
+        request.files = crate::gitdiff::files_from_git(&args.repo, range)
+            .map_err(|e| (Vec::new(), RequestError::field("files", e)))?;
+    }
+    if let Some(a) = &args.action {
+        request.action = a.clone();
+    }
+    if let Some(e) = &args.environment {
+        request.environment = Some(e.clone());
+    }
+    if let Some(e) = &args.from_environment {
+        request.from_environment = Some(e.clone());
+    }
+    if let Some(a) = &args.actor {
+        request.actor.id = a.clone();
+    }
+    if let Some(k) = &args.actor_kind {
+        request.actor.kind = match k.as_str() {
+            "agent" => ActorKind::Agent,
+            "service" => ActorKind::Service,
+            _ => ActorKind::Human,
+        };
+    }
+    if !args.roles.is_empty() {
+        request.actor.roles = args.roles.clone();
+    }
+    for pair in &args.attrs {
+        let (key, value) = split_pair(pair, "--attr")?;
+        let json = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        request
+            .attributes
+            .as_map_mut()
+            .insert(key.to_string(), json);
+    }
+    for pair in &args.usage {
+        let (key, value) = split_pair(pair, "--usage")?;
+        let n: u64 = value.parse().map_err(|_| {
+            (
+                Vec::new(),
+                RequestError::field(
+                    format!("usage.{key}"),
+                    format!("`{value}` is not a non-negative whole number"),
+                ),
+            )
+        })?;
+        request.usage.as_map_mut().insert(key.to_string(), n);
+    }
+    if args.dry_run {
+        request.mode = Mode::DryRun;
+    }
+    Ok(request)
+}
+
+fn split_pair<'s>(pair: &'s str, flag: &str) -> Result<(&'s str, &'s str), BuildError> {
+    pair.split_once('=').ok_or_else(|| {
+        (
+            Vec::new(),
+            RequestError::document(format!("{flag} takes KEY=VALUE, got `{pair}`")),
+        )
+    })
+}
+
+/// Reads a file, or stdin for `-`.
+pub fn read_input(path: &str) -> Result<Vec<u8>, String> {
+    let limit = crate::limits::MAX_REQUEST_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    let result = if path == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut buf))
+    };
+    result.map_err(|e| format!("cannot read `{path}`: {e}"))?;
+    Ok(buf)
+}
+
+fn default_actor() -> String {
+    let from_git = std::process::Command::new("git")
+        .args(["config", "user.email"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty());
+    from_git
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,174 @@
+//! Human-readable rendering of decisions: outcome first, then why, then what would unblock.
+
+use crate::eval::{Decision, DecisionOutcome, Evidence};
+
+/// The decision as a person reads it in a terminal or CI log.
+pub fn decision_text(decision: &Decision) -> String {
+    let mut out = String::new();
+    let label = match decision.outcome {
+        DecisionOutcome::AutoApprove => "AUTO-APPROVED",
+        DecisionOutcome::Notify => "NOTIFY",
+        DecisionOutcome::Approved => "APPROVED",
+        DecisionOutcome::RequireApproval => "APPROVAL REQUIRED",
+        DecisionOutcome::Rejected => "REJECTED",
+        DecisionOutcome::Expired => "EXPIRED",
+        DecisionOutcome::Block => "BLOCKED",
+    };
+    let dry = if decision.dry_run {
+        " (dry run: authorizes nothing)"
+    } else {
+        ""
+    };
+    out.push_str(&format!("{label}{dry}: {}\n", decision.summary));
+    if let Some(error) = &decision.input_error {
+        out.push_str(&format!("\ninput error: {}\n", error.message));
+    }
+    if let Some(ov) = &decision.override_ {
+        out.push_str(&format!(
+            "\n!!! BREAK-GLASS OVERRIDE by {} ({}) at {}: {}\n",
+            ov.by, ov.role, ov.at, ov.reason
+        ));
+    }
+    if !decision.reasons.is_empty() && decision.outcome != DecisionOutcome::Notify {
+        out.push_str("\nreasons:\n");
+        for reason in &decision.reasons {
+            out.push_str(&format!("  - {reason}\n"));
+        }
+    }
+    if !decision.fired.is_empty() {
+        out.push_str("\nwhy:\n");
+        for rule in &decision.fired {
+            let title = rule
+                .title
+                .as_deref()
+                .map(|t| format!(" \"{t}\""))
+                .unwrap_or_default();
+            let message = rule
+                .message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  rule `{}`{title} → {}{message}\n",
+                rule.rule, rule.outcome
+            ));
+            for e in &rule.evidence {
+                out.push_str(&evidence_line(e));
+            }
+        }
+    } else if decision.default_applied {
+        out.push_str("\nwhy:\n  no rule fired; the policy default decided\n");
+    }
+    if let Some(explanation) = &decision.explanation {
+        out.push_str("\nrules that did not fire:\n");
+        for rule in explanation {
+            out.push_str(&format!("  rule `{}`\n", rule.rule));
+            for e in &rule.evidence {
+                out.push_str(&evidence_line(e));
+            }
+        }
+    }
+    if let Some(risk) = &decision.risk {
+        let level = risk
+            .level
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        let factors: Vec<String> = risk
+            .factors
+            .iter()
+            .map(|f| format!("{} +{}", f.factor, f.weight))
+            .collect();
+        let factors = if factors.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", factors.join(", "))
+        };
+        out.push_str(&format!("\nrisk: {}{level}{factors}\n", risk.score));
+    }
+    if !decision.gates.is_empty() {
+        out.push_str("\ngates:\n");
+        for g in &decision.gates {
+            let state = if g.met {
+                "met".to_string()
+            } else if g.expired {
+                "EXPIRED".to_string()
+            } else {
+                format!("needs {} more", g.missing)
+            };
+            let by = g
+                .deadline
+                .map(|d| format!(", by {}", d.strftime("%Y-%m-%d %H:%M UTC")))
+                .unwrap_or_default();
+            let humans = if g.humans_only { ", humans only" } else { "" };
+            let scope = if g.scope.is_empty() {
+                String::new()
+            } else {
+                format!(", scope {}", g.scope.join(", "))
+            };
+            let approved = if g.approved_by.is_empty() {
+                String::new()
+            } else {
+                format!(" — approved by {}", g.approved_by.join(", "))
+            };
+            out.push_str(&format!(
+                "  `{}`: {} of {} from {}{humans}{scope}{by}: {state}{approved}\n",
+                g.rule,
+                g.count - g.missing,
+                g.count,
+                g.roles.join(" or ")
+            ));
+        }
+    }
+    if !decision.ignored_approvals.is_empty() {
+        out.push_str("\napprovals that did not count:\n");
+        for a in &decision.ignored_approvals {
+            out.push_str(&format!("  - {} ({}): {}\n", a.approver, a.kind, a.reason));
+        }
+    }
+    if let Some(license) = &decision.license {
+        if let Some(denial) = &license.denial {
+            out.push_str(&format!("\nlicense: {denial}\n"));
+        }
+    }
+    if !decision.errors.is_empty() {
+        out.push_str("\nevaluation errors (each forces a block):\n");
+        for e in &decision.errors {
+            out.push_str(&format!("  - {}: {}\n", e.location, e.error));
+        }
+    }
+    if decision.outcome == DecisionOutcome::RequireApproval {
+        out.push_str(&format!("\nto proceed: {}\n", decision.summary));
+    }
+    out.push_str(&format!(
+        "\npolicy {} (spec {}) · request {} · {} · {}\n",
+        decision.policy.name,
+        decision.policy.spec_hash.get(..16).unwrap_or(""),
+        decision.request.digest.get(..16).unwrap_or(""),
+        decision.id,
+        decision.evaluated_at
+    ));
+    out
+}
+
+fn evidence_line(e: &Evidence) -> String {
+    let mut line = format!("      {} {}", if e.holds { "✓" } else { "✗" }, e.condition);
+    match (&e.left, &e.right) {
+        (Some(l), Some(r)) => line.push_str(&format!("  [{l} vs {r}]")),
+        (Some(l), None) => line.push_str(&format!("  [{l}]")),
+        _ => {}
+    }
+    line.push('\n');
+    for f in &e.files {
+        let what = match (&f.pattern, &f.set) {
+            (Some(p), Some(s)) => format!(" matched \"{p}\" in `{s}`"),
+            (Some(p), None) => format!(" matched {p}"),
+            _ => String::new(),
+        };
+        line.push_str(&format!("          {}{what}\n", f.file));
+    }
+    if let Some(n) = e.file_count {
+        line.push_str(&format!("          ... {n} files in all\n"));
+    }
+    line
+}

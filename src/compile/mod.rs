@@ -1,0 +1,91 @@
+//! Compiling a checked policy into the immutable, `Send + Sync` [`Policy`] that decides.
+//!
+//! Compilation adds only speed: every glob of every path set (named and inline) goes into
+//! one `globset::GlobSet`, so one pass over a file path yields its membership in every set
+//! at once; every regex is compiled once; symbol domains get index tables.
+
+mod policy;
+
+pub use policy::{Policy, PolicyError};
+
+use globset::GlobSet;
+
+use crate::checked::{CheckedPolicy, Domain};
+
+/// The compiled form shared by all clones of a [`Policy`].
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub checked: CheckedPolicy,
+    /// All globs of all sets.
+    pub globs: GlobSet,
+    /// For each glob of `globs`: the set it belongs to and its index within that set.
+    pub glob_owner: Vec<(usize, usize)>,
+    /// Number of `u64` words in one file's set-membership bitmask.
+    pub words: usize,
+    /// Compiled regexes, by regex id.
+    pub regexes: Vec<regex::Regex>,
+    /// Hex spec hash.
+    pub spec_hash_hex: String,
+}
+
+/// Why a checked policy failed to compile (globs or regexes the checker accepted but the
+/// matcher engines refused: a bug or a resource limit).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CompileError(pub String);
+
+impl Compiled {
+    pub(crate) fn new(checked: CheckedPolicy) -> Result<Compiled, CompileError> {
+        let mut builder = globset::GlobSetBuilder::new();
+        let mut glob_owner = Vec::new();
+        for (set_id, set) in checked.sets.iter().enumerate() {
+            for (index, pattern) in set.patterns.iter().enumerate() {
+                let glob = crate::glob::build(&pattern.glob)
+                    .map_err(|e| CompileError(format!("glob `{}`: {e}", pattern.glob)))?;
+                builder.add(glob);
+                glob_owner.push((set_id, index));
+            }
+        }
+        let globs = builder
+            .build()
+            .map_err(|e| CompileError(format!("cannot build the glob set: {e}")))?;
+        let regexes = checked
+            .regexes
+            .iter()
+            .map(|r| {
+                crate::check::build_regex(&r.pattern, &r.flags)
+                    .map_err(|e| CompileError(format!("regex {}: {e}", r.display())))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let words = checked.sets.len().div_ceil(64).max(1);
+        let spec_hash_hex = hex::encode(checked.spec_hash);
+        Ok(Compiled {
+            checked,
+            globs,
+            glob_owner,
+            words,
+            regexes,
+            spec_hash_hex,
+        })
+    }
+
+    /// Position of a symbol in its domain's order, for `<`/`>=` on ordered domains.
+    pub(crate) fn symbol_rank(&self, domain: Domain, name: &str) -> Option<usize> {
+        symbol_rank(&self.checked, domain, name)
+    }
+}
+
+/// Position of a symbol in its domain's order (environments by promotion, versions
+/// patch < minor < major, levels from the catch-all up, tiers by declaration).
+pub(crate) fn symbol_rank(policy: &CheckedPolicy, domain: Domain, name: &str) -> Option<usize> {
+    match domain {
+        Domain::Environment => policy.environments.iter().position(|e| e == name),
+        Domain::Version => crate::checked::VERSIONS.iter().position(|v| *v == name),
+        Domain::Level => policy
+            .risk
+            .as_ref()
+            .and_then(|r| r.levels.iter().rev().position(|l| l.name == name)),
+        Domain::Tier => policy.licenses.iter().position(|t| t.name == name),
+        _ => None,
+    }
+}

@@ -1,0 +1,145 @@
+//! The public face of a compiled policy.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::Compiled;
+use crate::check::check;
+use crate::checked::CheckedPolicy;
+use crate::diagnostic::{Diagnostic, render_human};
+use crate::eval::{Context, Decision};
+use crate::load::load_policy_dir;
+use crate::request::Request;
+use crate::source::SourceSet;
+
+/// A compiled policy: immutable, cheap to clone, safe to share between threads.
+///
+/// ```
+/// use gavel::{Context, Policy, Request};
+///
+/// let policy = Policy::from_str(r#"
+///     policy "docs-only"
+///     paths docs ["docs/**"]
+///     rule docs { when all files in docs then auto_approve }
+/// "#).unwrap();
+/// let request = Request::from_json(br#"{
+///     "action": "apply_patch",
+///     "actor": {"id": "agent-7", "kind": "agent"},
+///     "files": [{"path": "docs/intro.md", "added": 12}]
+/// }"#).unwrap();
+/// let now = "2026-01-01T00:00:00Z".parse().unwrap();
+/// let decision = policy.decide(&request, &Context::at(now));
+/// assert_eq!(decision.outcome.as_str(), "auto_approve");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub(crate) inner: Arc<Compiled>,
+}
+
+/// A policy that failed to load: every diagnostic, with the sources to render them.
+#[derive(Debug, Clone)]
+pub struct PolicyError {
+    /// The problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files they point into.
+    pub sources: SourceSet,
+}
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(render_human(&self.sources, &self.diagnostics).trim_end())
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+impl Policy {
+    /// Loads the `.gavel` files of a directory.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Policy, PolicyError> {
+        let (sources, diagnostics) = load_policy_dir(dir.as_ref());
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(PolicyError {
+                diagnostics,
+                sources,
+            });
+        }
+        Self::from_source_set(sources)
+    }
+
+    /// Compiles a policy from `(file name, text)` pairs; files are ordered by name.
+    pub fn from_sources<N, T>(
+        files: impl IntoIterator<Item = (N, T)>,
+    ) -> Result<Policy, PolicyError>
+    where
+        N: Into<String>,
+        T: Into<String>,
+    {
+        let mut files: Vec<(String, String)> = files
+            .into_iter()
+            .map(|(n, t)| (n.into(), t.into()))
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut sources = SourceSet::new();
+        for (name, text) in files {
+            sources.add(name, text);
+        }
+        Self::from_source_set(sources)
+    }
+
+    /// Compiles a single-file policy.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str) -> Result<Policy, PolicyError> {
+        Self::from_sources([("policy.gavel", text)])
+    }
+
+    /// Compiles already loaded sources.
+    pub fn from_source_set(sources: SourceSet) -> Result<Policy, PolicyError> {
+        let result = check(&sources);
+        match result.policy {
+            Some(checked) => Self::from_checked(checked).map_err(|e| PolicyError {
+                diagnostics: vec![Diagnostic::for_file(
+                    crate::diagnostic::Code::TooLarge,
+                    "(policy)",
+                    e.to_string(),
+                )],
+                sources,
+            }),
+            None => Err(PolicyError {
+                diagnostics: result.diagnostics,
+                sources,
+            }),
+        }
+    }
+
+    /// Compiles a checked policy.
+    pub fn from_checked(checked: CheckedPolicy) -> Result<Policy, super::CompileError> {
+        Ok(Policy {
+            inner: Arc::new(Compiled::new(checked)?),
+        })
+    }
+
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        &self.inner.checked.name
+    }
+
+    /// The spec hash as lowercase hex.
+    pub fn spec_hash(&self) -> &str {
+        &self.inner.spec_hash_hex
+    }
+
+    /// The checked policy (rules, sets, gates...).
+    pub fn checked(&self) -> &CheckedPolicy {
+        &self.inner.checked
+    }
+
+    /// Decides a request. Pure: no I/O, no clock; errors become `block` decisions.
+    pub fn decide(&self, request: &Request, context: &Context) -> Decision {
+        crate::eval::decide_compiled(&self.inner, request, context, false)
+    }
+
+    /// Decides a request and explains every rule that did not fire.
+    pub fn decide_explained(&self, request: &Request, context: &Context) -> Decision {
+        crate::eval::decide_compiled(&self.inner, request, context, true)
+    }
+}

@@ -1,0 +1,612 @@
+//! Assembling a decision: validation, risk, rules, promotion, license, gates, halt.
+//!
+//! Every failure on the way is a `block` that names the failure. Nothing here is skipped on
+//! error: a rule whose evaluation fails blocks the decision, because an engine that skips
+//! an erroring restriction fails open.
+
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+
+use super::context::Context;
+use super::decision::{
+    Decision, DecisionOutcome, EvaluationError, FiredRule, InputError, NotFired, PolicyRef,
+    RequestSummary, RiskContribution, RiskReport,
+};
+use super::engine::{Evaluator, RiskValue};
+use super::evidence;
+use super::gates;
+use super::policy_checks::{license_check, promotion_check};
+use super::validate::{Facts, validate};
+use crate::compile::Compiled;
+
+/// Which evaluator decides.
+pub(crate) enum Engine<'c> {
+    /// The compiled evaluator.
+    Compiled(&'c Compiled),
+    /// The reference interpreter.
+    Reference,
+}
+use super::value::{EvalError, as_bool, as_num};
+use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
+use crate::request::{Mode, Request, RequestError};
+
+/// The SHA-256 of the request's canonical JSON (RFC 8785), hex.
+pub fn request_digest(request: &Request) -> String {
+    crate::canonical::digest_hex(request).unwrap_or_else(|_| "unavailable".into())
+}
+
+fn summary_of(request: &Request, digest: String) -> RequestSummary {
+    RequestSummary {
+        digest,
+        action: request.action.clone(),
+        environment: request.environment.clone(),
+        from_environment: request.from_environment.clone(),
+        actor: request.actor.id.clone(),
+        actor_kind: request.actor.kind.as_str().to_string(),
+        files: request.files.len() as u64,
+        lines_added: request
+            .files
+            .iter()
+            .map(|f| f.added)
+            .fold(0, u64::saturating_add),
+        lines_removed: request
+            .files
+            .iter()
+            .map(|f| f.removed)
+            .fold(0, u64::saturating_add),
+        reference: request.reference.clone(),
+        reason: request.reason.clone(),
+    }
+}
+
+/// A block decision skeleton, filled in by the steps below.
+fn skeleton(
+    policy: &CheckedPolicy,
+    spec_hash: &str,
+    request: RequestSummary,
+    now: Timestamp,
+    dry_run: bool,
+) -> Decision {
+    Decision {
+        id: String::new(),
+        outcome: DecisionOutcome::Block,
+        authorizes: false,
+        dry_run,
+        summary: String::new(),
+        reasons: Vec::new(),
+        gates: Vec::new(),
+        fired: Vec::new(),
+        default_applied: false,
+        risk: None,
+        errors: Vec::new(),
+        input_error: None,
+        halt: None,
+        promotion: None,
+        license: None,
+        approvals: Vec::new(),
+        ignored_approvals: Vec::new(),
+        override_: None,
+        explanation: None,
+        policy: PolicyRef {
+            name: policy.name.clone(),
+            spec_hash: spec_hash.to_string(),
+        },
+        request,
+        evaluated_at: now,
+    }
+}
+
+/// A decision for a request that could not even be read: block, naming the error.
+pub fn input_error_decision(
+    policy: &CheckedPolicy,
+    spec_hash: &str,
+    raw: &[u8],
+    error: &RequestError,
+    now: Timestamp,
+) -> Decision {
+    let summary = RequestSummary {
+        digest: hex::encode(Sha256::digest(raw)),
+        action: String::new(),
+        environment: None,
+        from_environment: None,
+        actor: String::new(),
+        actor_kind: String::new(),
+        files: 0,
+        lines_added: 0,
+        lines_removed: 0,
+        reference: None,
+        reason: None,
+    };
+    let mut decision = skeleton(policy, spec_hash, summary, now, false);
+    block_on_input_error(&mut decision, error);
+    finish(decision, &[])
+}
+
+fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
+    decision.input_error = Some(InputError {
+        field: error.field.clone(),
+        message: error.message.clone(),
+    });
+    decision.summary = format!("blocked: {error}");
+    decision.reasons = vec![error.to_string()];
+}
+
+/// Decides `request` with the chosen evaluator.
+pub(crate) fn assemble(
+    policy: &CheckedPolicy,
+    spec_hash: &str,
+    request: &Request,
+    context: &Context,
+    explain: bool,
+    engine: Engine<'_>,
+) -> Decision {
+    let dry_run = request.mode == Mode::DryRun;
+    let mut decision = skeleton(
+        policy,
+        spec_hash,
+        summary_of(request, request_digest(request)),
+        context.now,
+        dry_run,
+    );
+    let validated = match validate(policy, request, context) {
+        Ok(v) => v,
+        Err(error) => {
+            block_on_input_error(&mut decision, &error);
+            return finish(decision, &context.approvals);
+        }
+    };
+    let facts = Facts {
+        request,
+        context,
+        files: &validated.files,
+        attributes: &validated.attributes,
+        license_tier: validated.license_tier,
+    };
+    match engine {
+        Engine::Compiled(compiled) => match super::fast::FastEvaluator::new(compiled, facts) {
+            Ok(ev) => run(ev, policy, request, context, explain, decision),
+            Err(error) => {
+                decision.errors.push(EvaluationError {
+                    location: "request facts".into(),
+                    error: error.to_string(),
+                });
+                decision.summary = format!("blocked: evaluation failed: {error}");
+                decision.reasons = vec![decision.summary.clone()];
+                finish(decision, &context.approvals)
+            }
+        },
+        Engine::Reference => run(
+            super::reference::Reference::new(policy, facts),
+            policy,
+            request,
+            context,
+            explain,
+            decision,
+        ),
+    }
+}
+
+/// Evaluates risk and rules and combines outcomes, gates and forced blocks.
+fn run<'a, E: Evaluator<'a>>(
+    mut ev: E,
+    policy: &'a CheckedPolicy,
+    request: &'a Request,
+    context: &'a Context,
+    explain: bool,
+    mut decision: Decision,
+) -> Decision {
+    risk(&mut ev, policy, &mut decision);
+
+    // Rules fire independently; order never matters.
+    let mut strictest: Option<u8> = None;
+    let mut gate_specs: Vec<(String, &GateSpec)> = Vec::new();
+    let mut block_reasons = Vec::new();
+    let mut notes = Vec::new();
+    let mut not_fired = Vec::new();
+    for rule in &policy.rules {
+        let fired = match ev.eval(&rule.condition, None).and_then(as_bool) {
+            Ok(fired) => fired,
+            Err(error) => {
+                decision.errors.push(EvaluationError {
+                    location: format!("rule `{}`", rule.name),
+                    error: error.to_string(),
+                });
+                continue;
+            }
+        };
+        if !fired {
+            if explain {
+                let mut evidence = Vec::new();
+                match evidence::collect(&mut ev, policy, &rule.condition, false, &mut evidence) {
+                    Ok(()) => not_fired.push(NotFired {
+                        rule: rule.name.clone(),
+                        evidence,
+                    }),
+                    Err(error) => decision.errors.push(EvaluationError {
+                        location: format!("explanation of rule `{}`", rule.name),
+                        error: error.to_string(),
+                    }),
+                }
+            }
+            continue;
+        }
+        let mut evidence = Vec::new();
+        if let Err(error) = evidence::collect(&mut ev, policy, &rule.condition, true, &mut evidence)
+        {
+            decision.errors.push(EvaluationError {
+                location: format!("evidence of rule `{}`", rule.name),
+                error: error.to_string(),
+            });
+        }
+        let message = match outcome_message(&mut ev, &rule.outcome) {
+            Ok(m) => m,
+            Err(error) => {
+                decision.errors.push(EvaluationError {
+                    location: format!("message of rule `{}`", rule.name),
+                    error: error.to_string(),
+                });
+                None
+            }
+        };
+        record_outcome(
+            &rule.name,
+            &rule.outcome,
+            message.as_deref(),
+            &mut strictest,
+            &mut gate_specs,
+            &mut block_reasons,
+            &mut notes,
+        );
+        decision.fired.push(FiredRule {
+            rule: rule.name.clone(),
+            title: rule.title.clone(),
+            outcome: outcome_word(&rule.outcome).to_string(),
+            message,
+            evidence,
+        });
+    }
+    if explain {
+        decision.explanation = Some(not_fired);
+    }
+
+    if decision.fired.is_empty() {
+        decision.default_applied = true;
+        match &policy.default {
+            Some(default) => {
+                let message = outcome_message(&mut ev, default).unwrap_or_else(|error| {
+                    decision.errors.push(EvaluationError {
+                        location: "message of the default".into(),
+                        error: error.to_string(),
+                    });
+                    None
+                });
+                record_outcome(
+                    "default",
+                    default,
+                    message.as_deref(),
+                    &mut strictest,
+                    &mut gate_specs,
+                    &mut block_reasons,
+                    &mut notes,
+                );
+            }
+            None => {
+                strictest = Some(3);
+                block_reasons.push(
+                    "no rule allows this request and the policy has no default (default deny)"
+                        .to_string(),
+                );
+            }
+        }
+    }
+
+    let mut outcome = match strictest {
+        Some(3) | None => DecisionOutcome::Block,
+        Some(2) => DecisionOutcome::RequireApproval,
+        Some(1) => DecisionOutcome::Notify,
+        Some(_) => DecisionOutcome::AutoApprove,
+    };
+    let mut reasons: Vec<String> = Vec::new();
+    let mut summary;
+    if outcome == DecisionOutcome::Block {
+        reasons.extend(block_reasons);
+        summary = format!("blocked: {}", reasons.first().cloned().unwrap_or_default());
+    } else {
+        summary = match outcome {
+            DecisionOutcome::AutoApprove => format!("auto-approved by {}", deciders(&decision)),
+            DecisionOutcome::Notify => {
+                reasons.extend(notes);
+                format!("proceed and notify: {}", reasons.join("; "))
+            }
+            _ => String::new(),
+        };
+    }
+
+    // Gates: only a pending requirement needs approvals counted.
+    if outcome == DecisionOutcome::RequireApproval {
+        let window_start = context
+            .requested_at
+            .or(request.requested_at)
+            .unwrap_or(context.now);
+        let result = gates::evaluate(policy, &gate_specs, request, context, window_start);
+        decision.approvals = result.counted;
+        decision.ignored_approvals = result.ignored;
+        decision.gates = result.gates;
+        if let Some((approver, reason)) = result.rejection {
+            outcome = DecisionOutcome::Rejected;
+            summary = format!("rejected by {approver}: {reason}");
+            reasons.push(summary.clone());
+        } else if decision.gates.iter().all(|g| g.met) {
+            outcome = DecisionOutcome::Approved;
+            let mut approvers: Vec<&str> = decision
+                .gates
+                .iter()
+                .flat_map(|g| g.approved_by.iter().map(String::as_str))
+                .collect();
+            approvers.sort_unstable();
+            approvers.dedup();
+            summary = format!("approved by {}", approvers.join(", "));
+        } else if let Some(gate) = decision.gates.iter().find(|g| g.expired) {
+            outcome = DecisionOutcome::Expired;
+            summary = format!(
+                "expired: the approval window of `{}` closed at {} with {} of {} approvals",
+                gate.rule,
+                gate.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                gate.count - gate.missing,
+                gate.count
+            );
+            reasons.push(summary.clone());
+        } else {
+            summary = pending_summary(&decision.gates);
+        }
+    } else {
+        decision.ignored_approvals = context.rejected_credentials.clone();
+    }
+
+    // Checks that block whatever the rules say.
+    let mut forced: Vec<String> = Vec::new();
+    if let Some(promotion) = promotion_check(policy, request) {
+        if !promotion.allowed {
+            forced.push(match &promotion.next {
+                Some(next) => format!(
+                    "cannot skip environments: promote `{}` -> `{next}` first (the order is {})",
+                    promotion.from,
+                    policy.environments.join(" -> ")
+                ),
+                None => format!(
+                    "`{}` -> `{}` is not a promotion",
+                    promotion.from, promotion.to
+                ),
+            });
+        }
+        decision.promotion = Some(promotion);
+    }
+    if !policy.licenses.is_empty() {
+        let report = license_check(policy, ev.facts(), context);
+        if let Some(denial) = &report.denial {
+            forced.push(denial.clone());
+        }
+        decision.license = Some(report);
+    }
+    if !decision.errors.is_empty() {
+        let first = decision
+            .errors
+            .first()
+            .map(|e| format!("{} failed: {}", e.location, e.error))
+            .unwrap_or_default();
+        forced.push(format!("evaluation error: {first}"));
+    }
+    if let Some(halt) = &context.halt {
+        forced.insert(
+            0,
+            format!("halted by {} at {}: {}", halt.by, halt.at, halt.reason),
+        );
+        decision.halt = Some(halt.clone());
+    }
+    if !forced.is_empty() {
+        outcome = DecisionOutcome::Block;
+        summary = format!("blocked: {}", forced.join("; "));
+        let mut all = forced;
+        all.extend(reasons);
+        reasons = all;
+    }
+
+    // Break glass: a verified override by an allowed role authorizes this one request,
+    // except through a halt (resume first) and never for a dry run.
+    if let Some(ov) = &context.override_ {
+        decision.override_ = Some(ov.clone());
+        let allowed = policy.override_by.iter().any(|r| *r == ov.role);
+        if !allowed {
+            reasons.push(format!(
+                "override by {} ignored: role `{}` may not override",
+                ov.by, ov.role
+            ));
+        } else if context.halt.is_none() && !outcome.may_proceed() {
+            outcome = DecisionOutcome::Approved;
+            summary = format!(
+                "OVERRIDDEN by {} ({}): {} — the policy said: {}",
+                ov.by, ov.role, ov.reason, summary
+            );
+        }
+    }
+
+    decision.outcome = outcome;
+    decision.summary = summary;
+    decision.reasons = reasons;
+    finish(decision, &context.approvals)
+}
+
+/// Rules that decided an auto-approval, for the summary.
+fn deciders(decision: &Decision) -> String {
+    if decision.default_applied {
+        return "the policy default (no rule fired)".into();
+    }
+    let names: Vec<String> = decision
+        .fired
+        .iter()
+        .map(|f| format!("`{}`", f.rule))
+        .collect();
+    format!("rule {}", names.join(", "))
+}
+
+fn pending_summary(gates: &[super::decision::Gate]) -> String {
+    let parts: Vec<String> = gates
+        .iter()
+        .filter(|g| !g.met)
+        .map(|g| {
+            let by = g
+                .deadline
+                .map(|d| format!(" by {}", d.strftime("%Y-%m-%d %H:%M UTC")))
+                .unwrap_or_default();
+            format!(
+                "{} more approval{} from {}{}{} (`{}`)",
+                g.missing,
+                if g.missing == 1 { "" } else { "s" },
+                g.roles.join(" or "),
+                if g.humans_only { ", humans only" } else { "" },
+                by,
+                g.rule
+            )
+        })
+        .collect();
+    format!("needs {}", parts.join("; and "))
+}
+
+fn outcome_word(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::AutoApprove => "auto_approve",
+        Outcome::Notify(_) => "notify",
+        Outcome::Require(_) => "require_approval",
+        Outcome::Block(_) => "block",
+    }
+}
+
+fn record_outcome<'p>(
+    name: &str,
+    outcome: &'p Outcome,
+    message: Option<&str>,
+    strictest: &mut Option<u8>,
+    gates: &mut Vec<(String, &'p GateSpec)>,
+    blocks: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) {
+    let rank = outcome.rank();
+    *strictest = Some(strictest.map_or(rank, |s| s.max(rank)));
+    match outcome {
+        Outcome::Require(spec) => gates.push((name.to_string(), spec)),
+        Outcome::Block(_) => blocks.push(format!("{} (rule `{name}`)", message.unwrap_or(""))),
+        Outcome::Notify(_) => notes.push(message.unwrap_or("").to_string()),
+        Outcome::AutoApprove => {}
+    }
+}
+
+fn outcome_message<'a, E: Evaluator<'a>>(
+    ev: &mut E,
+    outcome: &'a Outcome,
+) -> Result<Option<String>, EvalError> {
+    match outcome {
+        Outcome::Notify(m) | Outcome::Block(m) => render_message(ev, m).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Interpolates a message.
+pub(crate) fn render_message<'a, E: Evaluator<'a>>(
+    ev: &mut E,
+    message: &'a Message,
+) -> Result<String, EvalError> {
+    let mut out = String::new();
+    for part in &message.parts {
+        match part {
+            MessagePart::Text(t) => out.push_str(t),
+            MessagePart::Expr(e) => out.push_str(&ev.eval(e, None)?.display()),
+        }
+    }
+    Ok(out)
+}
+
+fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &mut Decision) {
+    let Some(risk) = &policy.risk else {
+        return;
+    };
+    let mut score = RISK_MIN;
+    let mut factors = Vec::new();
+    for factor in &risk.factors {
+        let result = ev
+            .eval(&factor.condition, None)
+            .and_then(as_bool)
+            .and_then(|holds| {
+                if holds {
+                    ev.eval(&factor.weight, None).and_then(as_num).map(Some)
+                } else {
+                    Ok(None)
+                }
+            });
+        match result {
+            Ok(Some(weight)) => match score.checked_add(weight) {
+                Ok(s) => {
+                    score = s;
+                    factors.push(RiskContribution {
+                        factor: factor.label.clone(),
+                        weight,
+                    });
+                }
+                Err(error) => decision.errors.push(EvaluationError {
+                    location: format!("risk factor `{}`", factor.label),
+                    error: error.to_string(),
+                }),
+            },
+            Ok(None) => {}
+            Err(error) => decision.errors.push(EvaluationError {
+                location: format!("risk factor `{}`", factor.label),
+                error: error.to_string(),
+            }),
+        }
+    }
+    let score = score.clamp(RISK_MIN, RISK_MAX);
+    let level = risk
+        .levels
+        .iter()
+        .find(|l| l.threshold.is_none_or(|t| score >= t))
+        .map(|l| l.name.as_str());
+    ev.set_risk(RiskValue { score, level });
+    decision.risk = Some(RiskReport {
+        score,
+        level: level.map(str::to_string),
+        factors,
+    });
+}
+
+/// Fills in the id and dry-run rules.
+fn finish(mut decision: Decision, approvals: &[super::context::VerifiedApproval]) -> Decision {
+    if decision.dry_run {
+        decision.authorizes = false;
+        decision.summary = format!("dry run: {}", decision.summary);
+    } else {
+        decision.authorizes = decision.outcome.may_proceed();
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(b"gavel-decision-v1\n");
+    hasher.update(decision.policy.spec_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(decision.request.digest.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(decision.evaluated_at.to_string().as_bytes());
+    let mut approvals: Vec<_> = approvals.iter().collect();
+    approvals.sort_by(|a, b| {
+        (&a.approver, a.issued_at, &a.credential).cmp(&(&b.approver, b.issued_at, &b.credential))
+    });
+    for approval in approvals {
+        hasher.update(b"\n");
+        hasher.update(approval.approver.as_bytes());
+        hasher.update(b"\x1f");
+        hasher.update(approval.issued_at.to_string().as_bytes());
+        if let Some(c) = &approval.credential {
+            hasher.update(b"\x1f");
+            hasher.update(c.as_bytes());
+        }
+    }
+    let digest = hasher.finalize();
+    decision.id = format!("dec_{}", hex::encode(digest.get(..12).unwrap_or(&[])));
+    decision
+}

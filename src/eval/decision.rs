@@ -1,0 +1,360 @@
+//! The decision: what gavel decided and why. Documented field by field in
+//! `docs/decision-format.md`; the format is stable.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::context::{HaltState, IgnoredApproval, Override, Verdict};
+use crate::checked::Value;
+use crate::number::{Decimal, Duration};
+
+/// A decision about one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Stable identifier, derived from the policy, the request and the context.
+    pub id: String,
+    /// What was decided.
+    pub outcome: DecisionOutcome,
+    /// Whether the request may proceed on the strength of this decision (never for dry runs).
+    pub authorizes: bool,
+    /// The request was a dry run: this decision shows what would happen, nothing more.
+    pub dry_run: bool,
+    /// One line saying why.
+    pub summary: String,
+    /// Block reasons, or notification messages, in rule order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    /// Approval gates, all of which must be met.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<Gate>,
+    /// Rules that fired, in policy order, with the facts that made them fire.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fired: Vec<FiredRule>,
+    /// No rule fired, so the policy's default (or default deny) decided.
+    pub default_applied: bool,
+    /// The risk score, when the policy defines one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<RiskReport>,
+    /// Rules or risk factors whose evaluation failed (each forces a block).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<EvaluationError>,
+    /// The request was malformed or did not fit the policy (forces a block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_error: Option<InputError>,
+    /// The emergency stop in force (forces a block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halt: Option<HaltState>,
+    /// Promotion check, for `promote` requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<Promotion>,
+    /// License check, when the policy has license tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<LicenseReport>,
+    /// Approvals that counted toward at least one gate, and rejections.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<CountedApproval>,
+    /// Approvals that did not count, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_approvals: Vec<IgnoredApproval>,
+    /// A break-glass override, recorded loudly.
+    #[serde(default, rename = "override", skip_serializing_if = "Option::is_none")]
+    pub override_: Option<Override>,
+    /// Rules that did not fire and what made them false (only with `--explain`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Vec<NotFired>>,
+    /// The policy that decided.
+    pub policy: PolicyRef,
+    /// What was asked.
+    pub request: RequestSummary,
+    /// When.
+    pub evaluated_at: Timestamp,
+}
+
+/// The possible outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionOutcome {
+    /// Proceed.
+    AutoApprove,
+    /// Proceed and notify.
+    Notify,
+    /// Every gate is met.
+    Approved,
+    /// Waiting for approvals.
+    RequireApproval,
+    /// An eligible approver rejected it.
+    Rejected,
+    /// A gate's window passed before it was met.
+    Expired,
+    /// Not allowed.
+    Block,
+}
+
+impl DecisionOutcome {
+    /// The outcome as written in decisions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionOutcome::AutoApprove => "auto_approve",
+            DecisionOutcome::Notify => "notify",
+            DecisionOutcome::Approved => "approved",
+            DecisionOutcome::RequireApproval => "require_approval",
+            DecisionOutcome::Rejected => "rejected",
+            DecisionOutcome::Expired => "expired",
+            DecisionOutcome::Block => "block",
+        }
+    }
+
+    /// Whether the outcome lets the request proceed.
+    pub fn may_proceed(self) -> bool {
+        matches!(
+            self,
+            DecisionOutcome::AutoApprove | DecisionOutcome::Notify | DecisionOutcome::Approved
+        )
+    }
+
+    /// The CLI exit code: 0 may proceed, 2 approval required, 3 blocked/rejected/expired.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            DecisionOutcome::AutoApprove | DecisionOutcome::Notify | DecisionOutcome::Approved => 0,
+            DecisionOutcome::RequireApproval => 2,
+            DecisionOutcome::Rejected | DecisionOutcome::Expired | DecisionOutcome::Block => 3,
+        }
+    }
+}
+
+/// An approval gate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// The rule that requires it (`default` for the policy default).
+    pub rule: String,
+    /// Distinct approvers needed.
+    pub count: u32,
+    /// Roles an approver must hold one of.
+    pub roles: Vec<String>,
+    /// The approval window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Duration>,
+    /// When the window closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Timestamp>,
+    /// Agent approvers do not count.
+    pub humans_only: bool,
+    /// Capabilities every approval must cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
+    /// Approvers whose approval counts toward this gate so far.
+    #[serde(default)]
+    pub approved_by: Vec<String>,
+    /// Approvals still missing.
+    pub missing: u32,
+    /// Whether the gate is met.
+    pub met: bool,
+    /// Whether the window passed before the gate was met.
+    pub expired: bool,
+}
+
+/// A rule that fired.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiredRule {
+    /// Rule name.
+    pub rule: String,
+    /// Its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What it decided: `auto_approve`, `notify`, `require_approval` or `block`.
+    pub outcome: String,
+    /// Its message, interpolated (`notify`/`block`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The facts that made it fire.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Why a condition (or part of one) held or did not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The condition as written in the policy.
+    pub condition: String,
+    /// Whether it held.
+    pub holds: bool,
+    /// Left operand's value (comparisons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Value>,
+    /// Right operand's value (comparisons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<Value>,
+    /// The files that decided a path condition (at most 10), with the pattern and set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileMatch>,
+    /// How many files were relevant, when more than listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_count: Option<u64>,
+}
+
+/// A file and what it matched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileMatch {
+    /// The file's normalized path.
+    pub file: String,
+    /// The glob (or regex) it matched, if the condition was a pattern test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The path set the pattern belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
+}
+
+/// A rule that did not fire, for `--explain`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotFired {
+    /// Rule name.
+    pub rule: String,
+    /// The parts of its condition that were false, with their values.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The risk score.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskReport {
+    /// Score, clamped to 0..100.
+    pub score: Decimal,
+    /// Level, when levels are defined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// Each factor that applied and its contribution.
+    pub factors: Vec<RiskContribution>,
+}
+
+/// One factor's contribution to the risk score.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskContribution {
+    /// Factor label.
+    pub factor: String,
+    /// What it added.
+    pub weight: Decimal,
+}
+
+/// A rule or risk factor whose evaluation failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationError {
+    /// `rule NAME`, `risk factor LABEL`, or `message of rule NAME`.
+    pub location: String,
+    /// What failed.
+    pub error: String,
+}
+
+/// A malformed or ill-fitting request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputError {
+    /// The field at fault, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The promotion check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promotion {
+    /// Source environment.
+    pub from: String,
+    /// Target environment.
+    pub to: String,
+    /// Whether the step follows the declared order (or goes backwards, a rollback).
+    pub allowed: bool,
+    /// The environment that must come next, when the request skips one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// The license check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseReport {
+    /// The tier the request ran under, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Whether the license allowed the request.
+    pub allowed: bool,
+    /// What it denied and which tier would allow it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denial: Option<String>,
+    /// The lowest tier that would allow the request, when another tier would.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_tier: Option<String>,
+}
+
+/// An approval that counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountedApproval {
+    /// Approver id.
+    pub approver: String,
+    /// Role acted in.
+    pub role: String,
+    /// Approve or reject.
+    pub verdict: Verdict,
+    /// When issued.
+    pub issued_at: Timestamp,
+    /// Rules of the gates it counted toward.
+    pub gates: Vec<String>,
+    /// The approver's note or rejection reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Credential identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+/// Which policy decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRef {
+    /// Policy name.
+    pub name: String,
+    /// Spec hash (hex SHA-256 of the canonical policy text).
+    pub spec_hash: String,
+}
+
+/// What was asked, for the record (who, what, where).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSummary {
+    /// SHA-256 of the request's canonical JSON (RFC 8785), hex.
+    pub digest: String,
+    /// Action.
+    pub action: String,
+    /// Target environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// Source environment (promotions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_environment: Option<String>,
+    /// Actor id.
+    pub actor: String,
+    /// Actor kind.
+    pub actor_kind: String,
+    /// Number of files.
+    pub files: u64,
+    /// Lines added.
+    pub lines_added: u64,
+    /// Lines removed.
+    pub lines_removed: u64,
+    /// The caller's reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The stated reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}

@@ -1,0 +1,49 @@
+//! What a condition evaluator provides to the code that assembles decisions.
+//!
+//! There are two evaluators: the compiled one ([`super::fast`]) that the product uses, and
+//! the reference interpreter ([`super::reference`]), deliberately simple, used as a
+//! differential oracle. Everything above this trait (outcomes, gates, evidence walking) is
+//! shared, so a disagreement between the two is a disagreement about conditions.
+
+use super::decision::FileMatch;
+use super::validate::Facts;
+use super::value::{EvalError, Val};
+use crate::checked::{CExpr, FileFilter};
+use crate::number::Decimal;
+
+/// The risk score as computed for one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RiskValue<'a> {
+    pub score: Decimal,
+    /// Level name, when levels are defined.
+    pub level: Option<&'a str>,
+}
+
+/// Files a filter selected or rejected, for evidence.
+pub(crate) struct FileSelection {
+    /// At most the requested number, in request order.
+    pub files: Vec<FileMatch>,
+    /// How many in all.
+    pub total: u64,
+}
+
+/// A condition evaluator bound to one validated request.
+pub(crate) trait Evaluator<'a> {
+    /// Evaluates `expr`; `file` is the current file inside a per-file `where`.
+    fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError>;
+
+    /// The files `filter` selects (`selected`) or does not select, at most `limit` listed,
+    /// with the pattern and set that matched for set filters.
+    fn filter_files(
+        &mut self,
+        filter: &'a FileFilter,
+        selected: bool,
+        limit: usize,
+    ) -> Result<FileSelection, EvalError>;
+
+    /// Records the risk score so that conditions reading `risk` see it.
+    fn set_risk(&mut self, risk: RiskValue<'a>);
+
+    /// The validated request.
+    fn facts(&self) -> &Facts<'a>;
+}

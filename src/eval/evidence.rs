@@ -1,0 +1,167 @@
+//! Evidence: which parts of a condition made it hold (for fired rules) or fail (for
+//! `--explain`), with the values compared and the files and patterns that matched.
+//!
+//! The walk follows the logic: a true `and` is explained by all its operands, a true `or`
+//! by the first that holds, a false `and` by the first that fails, a false `or` by all.
+
+use super::decision::Evidence;
+use super::engine::Evaluator;
+use super::value::{EvalError, Val, as_bool};
+use crate::ast::Quantifier;
+use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope};
+
+/// At most this many files are listed per condition; `file_count` tells the total.
+pub(crate) const MAX_LISTED_FILES: usize = 10;
+
+/// Evidence for `expr`, known to evaluate to `holds`.
+pub(crate) fn collect<'a, E: Evaluator<'a>>(
+    ev: &mut E,
+    policy: &'a CheckedPolicy,
+    expr: &'a CExpr,
+    holds: bool,
+    out: &mut Vec<Evidence>,
+) -> Result<(), EvalError> {
+    match &expr.kind {
+        CExprKind::And(items) | CExprKind::Or(items) => {
+            let is_and = matches!(expr.kind, CExprKind::And(_));
+            // `and` true / `or` false: every operand explains it.
+            if is_and == holds {
+                for item in items {
+                    collect(ev, policy, item, holds, out)?;
+                }
+                return Ok(());
+            }
+            // `and` false / `or` true: the first operand with that value explains it.
+            for item in items {
+                if as_bool(ev.eval(item, None)?)? == holds {
+                    return collect(ev, policy, item, holds, out);
+                }
+            }
+            Ok(())
+        }
+        CExprKind::Not(inner) => collect(ev, policy, inner, !holds, out),
+        CExprKind::If(c, t, o) => {
+            let c_holds = as_bool(ev.eval(c, None)?)?;
+            collect(ev, policy, c, c_holds, out)?;
+            collect(ev, policy, if c_holds { t } else { o }, holds, out)
+        }
+        CExprKind::Helper(id) => match policy.helpers.get(*id) {
+            Some(h) if h.scope == Scope::Request => collect(ev, policy, &h.value, holds, out),
+            _ => atom(ev, policy, expr, holds, out),
+        },
+        _ => atom(ev, policy, expr, holds, out),
+    }
+}
+
+fn atom<'a, E: Evaluator<'a>>(
+    ev: &mut E,
+    policy: &'a CheckedPolicy,
+    expr: &'a CExpr,
+    holds: bool,
+    out: &mut Vec<Evidence>,
+) -> Result<(), EvalError> {
+    let mut evidence = Evidence {
+        condition: condition_text(policy, expr),
+        holds,
+        left: None,
+        right: None,
+        files: Vec::new(),
+        file_count: None,
+    };
+    match &expr.kind {
+        CExprKind::Compare(_, a, b) | CExprKind::Arith(_, a, b) => {
+            evidence.left = Some(ev.eval(a, None)?.to_value());
+            evidence.right = Some(ev.eval(b, None)?.to_value());
+        }
+        CExprKind::StrTest { value, needle, .. } => {
+            evidence.left = Some(ev.eval(value, None)?.to_value());
+            evidence.right = Some(ev.eval(needle, None)?.to_value());
+        }
+        CExprKind::InList { value, list } => {
+            evidence.left = Some(ev.eval(value, None)?.to_value());
+            evidence.right = Some(ev.eval(list, None)?.to_value());
+        }
+        CExprKind::GlobMatch { value, .. }
+        | CExprKind::InSet { value, .. }
+        | CExprKind::RegexMatch { value, .. } => {
+            evidence.left = Some(ev.eval(value, None)?.to_value());
+        }
+        CExprKind::Quantifier(q, filter) => {
+            // List the files that decided it: the matches for `any`/`no` and a holding
+            // `all`; the files outside the filter for a failing `all`.
+            let selected = !(matches!(q, Quantifier::All) && !holds);
+            let selection = ev.filter_files(filter, selected, MAX_LISTED_FILES)?;
+            if selection.total as usize > selection.files.len() {
+                evidence.file_count = Some(selection.total);
+            }
+            evidence.files = selection.files;
+        }
+        CExprKind::ActorIs(_) => {
+            evidence.left = Some(crate::checked::Value::String(
+                ev.facts().request.actor.kind.as_str().to_string(),
+            ));
+        }
+        CExprKind::ActorHasRole(_) => {
+            evidence.left = Some(
+                crate::eval::value::ListRef::Strings(&ev.facts().request.actor.roles).to_value(),
+            );
+        }
+        _ => {
+            let value = ev.eval(expr, None)?;
+            if !matches!(value, Val::Bool(_)) || !matches!(expr.kind, CExprKind::Lit(_)) {
+                evidence.left = Some(value.to_value());
+            }
+        }
+    }
+    out.push(evidence);
+    Ok(())
+}
+
+/// The condition's source text, comments dropped and runs of whitespace collapsed.
+pub(crate) fn condition_text(policy: &CheckedPolicy, expr: &CExpr) -> String {
+    let text = policy.sources.snippet(expr.span);
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut in_comment = false;
+    let mut last_space = false;
+    for c in text.chars() {
+        if in_comment {
+            if c != '\n' {
+                continue;
+            }
+            in_comment = false;
+        }
+        if let Some(q) = quote {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            last_space = false;
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' | '/' => {
+                quote = Some(c);
+                out.push(c);
+                last_space = false;
+            }
+            c if c.is_whitespace() => {
+                if !last_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                last_space = true;
+            }
+            c => {
+                out.push(c);
+                last_space = false;
+            }
+        }
+    }
+    out.trim_end().to_string()
+}

@@ -1,0 +1,479 @@
+//! The compiled evaluator.
+//!
+//! Before any rule runs, each file path is matched once against the single glob set of the
+//! policy, giving a bitmask of the sets it belongs to; per-set counts and line totals are
+//! summed once. A quantifier over a set is then a comparison of two integers, whatever the
+//! number of rules and globs. Request-level helpers are evaluated at most once.
+
+use std::borrow::Cow;
+
+use super::decision::FileMatch;
+use super::engine::{Evaluator, FileSelection, RiskValue};
+use super::validate::Facts;
+use super::value::{EvalError, ListRef, Val, as_bool, as_num, count};
+use crate::ast::{ArithOp, CompareOp, Quantifier};
+use crate::checked::{CExpr, CExprKind, Domain, Fact, FileFact, FileFilter, Scope, Type};
+use crate::compile::Compiled;
+use crate::number::Decimal;
+
+/// Per-request facts computed once.
+struct Totals {
+    files: Decimal,
+    added: Decimal,
+    removed: Decimal,
+    changed: Decimal,
+    net: Decimal,
+    directories: Decimal,
+}
+
+pub(crate) struct FastEvaluator<'a> {
+    compiled: &'a Compiled,
+    facts: Facts<'a>,
+    totals: Totals,
+    /// `words` u64s per file: bit `s` set when the file is in set `s`.
+    membership: Vec<u64>,
+    /// Files in each set.
+    set_counts: Vec<u32>,
+    helper_memo: Vec<Option<Val<'a>>>,
+    risk: Option<RiskValue<'a>>,
+}
+
+impl<'a> FastEvaluator<'a> {
+    pub(crate) fn new(compiled: &'a Compiled, facts: Facts<'a>) -> Result<Self, EvalError> {
+        let words = compiled.words;
+        let set_total = compiled.checked.sets.len();
+        let mut membership = vec![0u64; facts.files.len() * words];
+        let mut set_counts = vec![0u32; set_total];
+        let mut hits = Vec::new();
+        let mut added: u64 = 0;
+        let mut removed: u64 = 0;
+        let mut dirs: Vec<&str> = Vec::new();
+        for (i, file) in facts.files.iter().enumerate() {
+            added = added.saturating_add(file.added);
+            removed = removed.saturating_add(file.removed);
+            if let Some((dir, _)) = file.path.rsplit_once('/') {
+                dirs.push(dir);
+            }
+            compiled.globs.matches_into(file.path.as_ref(), &mut hits);
+            let row = membership
+                .get_mut(i * words..(i + 1) * words)
+                .ok_or_else(|| EvalError::internal("membership row"))?;
+            for &glob in &hits {
+                let Some(&(set, _)) = compiled.glob_owner.get(glob) else {
+                    continue;
+                };
+                let (word, bit) = (set / 64, set % 64);
+                if let Some(w) = row.get_mut(word) {
+                    if *w & (1 << bit) == 0 {
+                        *w |= 1 << bit;
+                        if let Some(c) = set_counts.get_mut(set) {
+                            *c += 1;
+                        }
+                    }
+                }
+            }
+        }
+        dirs.sort_unstable();
+        dirs.dedup();
+        let totals = Totals {
+            files: count(facts.files.len() as u64)?,
+            added: count(added)?,
+            removed: count(removed)?,
+            changed: count(added.saturating_add(removed))?,
+            net: count(added)?.checked_sub(count(removed)?)?,
+            directories: count(dirs.len() as u64)?,
+        };
+        Ok(FastEvaluator {
+            compiled,
+            helper_memo: vec![None; compiled.checked.helpers.len()],
+            facts,
+            totals,
+            membership,
+            set_counts,
+            risk: None,
+        })
+    }
+
+    fn in_set(&self, file: usize, set: usize) -> bool {
+        let words = self.compiled.words;
+        self.membership
+            .get(file * words + set / 64)
+            .is_some_and(|w| w & (1 << (set % 64)) != 0)
+    }
+
+    /// Whether an arbitrary string matches a glob of `set` (strings other than file paths).
+    fn string_in_set(&self, s: &str, set: usize) -> bool {
+        self.compiled.globs.matches(s).into_iter().any(|g| {
+            self.compiled
+                .glob_owner
+                .get(g)
+                .is_some_and(|(owner, _)| *owner == set)
+        })
+    }
+
+    fn set_membership(
+        &mut self,
+        value: &'a CExpr,
+        set: usize,
+        file: Option<usize>,
+    ) -> Result<bool, EvalError> {
+        if let (CExprKind::FileFact(FileFact::Path), Some(f)) = (&value.kind, file) {
+            return Ok(self.in_set(f, set));
+        }
+        let s = self.string(value, file)?;
+        Ok(self.string_in_set(&s, set))
+    }
+
+    fn string(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Cow<'a, str>, EvalError> {
+        match self.eval(expr, file)? {
+            Val::Str(s) => Ok(s),
+            _ => Err(EvalError::internal("expected a string")),
+        }
+    }
+
+    fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
+        let r = self.facts.request;
+        let missing = || EvalError::internal("a required fact is missing");
+        Ok(match fact {
+            Fact::Action => Val::Str(Cow::Borrowed(&r.action)),
+            Fact::Environment => {
+                Val::Str(Cow::Borrowed(r.environment.as_deref().ok_or_else(missing)?))
+            }
+            Fact::FromEnvironment => Val::Str(Cow::Borrowed(
+                r.from_environment.as_deref().ok_or_else(missing)?,
+            )),
+            Fact::Mode => Val::Str(Cow::Borrowed(r.mode.as_str())),
+            Fact::ActorId => Val::Str(Cow::Borrowed(&r.actor.id)),
+            Fact::ActorKind => Val::Str(Cow::Borrowed(r.actor.kind.as_str())),
+            Fact::ActorRoles => Val::List(ListRef::Strings(&r.actor.roles)),
+            Fact::FilesCount => Val::Num(self.totals.files),
+            Fact::LinesAdded => Val::Num(self.totals.added),
+            Fact::LinesRemoved => Val::Num(self.totals.removed),
+            Fact::LinesChanged => Val::Num(self.totals.changed),
+            Fact::LinesNet => Val::Num(self.totals.net),
+            Fact::DirectoriesCount => Val::Num(self.totals.directories),
+            Fact::ChangeKind => Val::Str(Cow::Borrowed(
+                r.change
+                    .as_ref()
+                    .and_then(|c| c.kind.as_deref())
+                    .ok_or_else(missing)?,
+            )),
+            Fact::ChangeVersion => Val::Str(Cow::Borrowed(
+                r.change
+                    .as_ref()
+                    .and_then(|c| c.version.as_deref())
+                    .ok_or_else(missing)?,
+            )),
+            Fact::Risk => Val::Num(
+                self.risk
+                    .as_ref()
+                    .ok_or_else(|| EvalError::internal("risk read before it was computed"))?
+                    .score,
+            ),
+            Fact::RiskLevel => {
+                let level = self.risk.as_ref().and_then(|r| r.level);
+                Val::Str(Cow::Borrowed(
+                    level.ok_or_else(|| EvalError::internal("no risk level"))?,
+                ))
+            }
+            Fact::Usage(name) => Val::Num(count(self.facts.usage(name).ok_or_else(missing)?)?),
+            Fact::LicenseTier => {
+                Val::Str(Cow::Borrowed(self.facts.license_tier.ok_or_else(missing)?))
+            }
+        })
+    }
+
+    fn file_fact(&self, fact: FileFact, file: Option<usize>) -> Result<Val<'a>, EvalError> {
+        let f = file
+            .and_then(|i| self.facts.files.get(i))
+            .ok_or_else(|| EvalError::internal("per-file fact outside `where`"))?;
+        Ok(match fact {
+            FileFact::Path => Val::Str(f.path.clone()),
+            FileFact::Added => Val::Num(count(f.added)?),
+            FileFact::Removed => Val::Num(count(f.removed)?),
+            FileFact::Changed => Val::Num(count(f.added.saturating_add(f.removed))?),
+            FileFact::Status => Val::Str(Cow::Borrowed(f.status.as_str())),
+        })
+    }
+
+    /// Whether file `i` passes `filter`.
+    fn file_passes(&mut self, filter: &'a FileFilter, i: usize) -> Result<bool, EvalError> {
+        match filter {
+            FileFilter::Set(s) => Ok(self.in_set(i, *s)),
+            FileFilter::Regex(r) => {
+                let regex = self
+                    .compiled
+                    .regexes
+                    .get(*r)
+                    .ok_or_else(|| EvalError::internal("regex id"))?;
+                Ok(self
+                    .facts
+                    .files
+                    .get(i)
+                    .is_some_and(|f| regex.is_match(&f.path)))
+            }
+            FileFilter::Where(cond) => as_bool(self.eval(cond, Some(i))?),
+        }
+    }
+
+    fn passing_count(&mut self, filter: &'a FileFilter) -> Result<u64, EvalError> {
+        if let FileFilter::Set(s) = filter {
+            return Ok(u64::from(self.set_counts.get(*s).copied().unwrap_or(0)));
+        }
+        let mut n = 0;
+        for i in 0..self.facts.files.len() {
+            if self.file_passes(filter, i)? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    fn quantify(&mut self, q: Quantifier, filter: &'a FileFilter) -> Result<bool, EvalError> {
+        let total = self.facts.files.len() as u64;
+        if let FileFilter::Set(_) = filter {
+            let n = self.passing_count(filter)?;
+            return Ok(match q {
+                Quantifier::Any => n > 0,
+                Quantifier::All => n == total,
+                Quantifier::No => n == 0,
+            });
+        }
+        // Short-circuit over files for per-file conditions.
+        for i in 0..self.facts.files.len() {
+            let passes = self.file_passes(filter, i)?;
+            match (q, passes) {
+                (Quantifier::Any, true) => return Ok(true),
+                (Quantifier::All, false) | (Quantifier::No, true) => return Ok(false),
+                _ => {}
+            }
+        }
+        Ok(!matches!(q, Quantifier::Any))
+    }
+
+    fn compare(
+        &mut self,
+        op: CompareOp,
+        a: &'a CExpr,
+        b: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<bool, EvalError> {
+        let left = self.eval(a, file)?;
+        let right = self.eval(b, file)?;
+        let ordering = match (&left, &right) {
+            (Val::Num(x), Val::Num(y)) => x.cmp(y),
+            (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
+            (Val::Str(x), Val::Str(y)) => match a.ty {
+                Type::Symbol(domain) if op.is_ordering() => {
+                    let rank = |s: &str| self.symbol_rank(domain, s);
+                    rank(x).cmp(&rank(y))
+                }
+                _ => x.cmp(y),
+            },
+            _ => return Err(EvalError::internal("comparison of different types")),
+        };
+        Ok(match op {
+            CompareOp::Eq => ordering.is_eq(),
+            CompareOp::Ne => ordering.is_ne(),
+            CompareOp::Lt => ordering.is_lt(),
+            CompareOp::Le => ordering.is_le(),
+            CompareOp::Gt => ordering.is_gt(),
+            CompareOp::Ge => ordering.is_ge(),
+        })
+    }
+
+    fn symbol_rank(&self, domain: Domain, name: &str) -> Option<usize> {
+        self.compiled.symbol_rank(domain, name)
+    }
+}
+
+impl<'a> Evaluator<'a> for FastEvaluator<'a> {
+    fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
+        Ok(match &expr.kind {
+            CExprKind::Lit(v) => Val::from_value(v),
+            CExprKind::Fact(f) => self.fact(f)?,
+            CExprKind::FileFact(f) => self.file_fact(*f, file)?,
+            CExprKind::Attr(id) => Val::from_value(
+                self.facts
+                    .attributes
+                    .get(*id)
+                    .ok_or_else(|| EvalError::internal("attribute id"))?,
+            ),
+            CExprKind::Helper(id) => {
+                let helper = self
+                    .compiled
+                    .checked
+                    .helpers
+                    .get(*id)
+                    .ok_or_else(|| EvalError::internal("helper id"))?;
+                if helper.scope == Scope::File {
+                    return self.eval(&helper.value, file);
+                }
+                if let Some(Some(v)) = self.helper_memo.get(*id) {
+                    return Ok(v.clone());
+                }
+                let v = self.eval(&helper.value, None)?;
+                if let Some(slot) = self.helper_memo.get_mut(*id) {
+                    *slot = Some(v.clone());
+                }
+                v
+            }
+            CExprKind::Neg(e) => Val::Num(as_num(self.eval(e, file)?)?.checked_neg()?),
+            CExprKind::Arith(op, a, b) => {
+                let x = as_num(self.eval(a, file)?)?;
+                let y = as_num(self.eval(b, file)?)?;
+                Val::Num(match op {
+                    ArithOp::Add => x.checked_add(y)?,
+                    ArithOp::Sub => x.checked_sub(y)?,
+                    ArithOp::Mul => x.checked_mul(y)?,
+                })
+            }
+            CExprKind::Min(items) | CExprKind::Max(items) => {
+                let is_min = matches!(expr.kind, CExprKind::Min(_));
+                let mut best: Option<Decimal> = None;
+                for item in items {
+                    let v = as_num(self.eval(item, file)?)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) if is_min => b.min(v),
+                        Some(b) => b.max(v),
+                    });
+                }
+                Val::Num(best.ok_or_else(|| EvalError::internal("min/max of nothing"))?)
+            }
+            CExprKind::Lower(e) => Val::Str(Cow::Owned(self.string(e, file)?.to_lowercase())),
+            CExprKind::Compare(op, a, b) => Val::Bool(self.compare(*op, a, b, file)?),
+            CExprKind::StrTest {
+                op,
+                any,
+                value,
+                needle,
+            } => {
+                let haystack = self.string(value, file)?;
+                let result = if *any {
+                    match self.eval(needle, file)? {
+                        Val::List(list) => list.strings().any(|n| op.test(&haystack, n)),
+                        _ => return Err(EvalError::internal("expected a list")),
+                    }
+                } else {
+                    let n = self.string(needle, file)?;
+                    op.test(&haystack, &n)
+                };
+                Val::Bool(result)
+            }
+            CExprKind::GlobMatch { value, set } | CExprKind::InSet { value, set } => {
+                Val::Bool(self.set_membership(value, *set, file)?)
+            }
+            CExprKind::RegexMatch { value, regexes } => {
+                let s = self.string(value, file)?;
+                let compiled = &self.compiled.regexes;
+                Val::Bool(
+                    regexes
+                        .iter()
+                        .any(|r| compiled.get(*r).is_some_and(|re| re.is_match(&s))),
+                )
+            }
+            CExprKind::InList { value, list } => {
+                let v = self.eval(value, file)?;
+                match self.eval(list, file)? {
+                    Val::List(l) => Val::Bool(l.contains(&v)),
+                    _ => return Err(EvalError::internal("expected a list")),
+                }
+            }
+            CExprKind::Not(e) => Val::Bool(!as_bool(self.eval(e, file)?)?),
+            CExprKind::And(items) => {
+                for item in items {
+                    if !as_bool(self.eval(item, file)?)? {
+                        return Ok(Val::Bool(false));
+                    }
+                }
+                Val::Bool(true)
+            }
+            CExprKind::Or(items) => {
+                for item in items {
+                    if as_bool(self.eval(item, file)?)? {
+                        return Ok(Val::Bool(true));
+                    }
+                }
+                Val::Bool(false)
+            }
+            CExprKind::If(c, t, o) => {
+                if as_bool(self.eval(c, file)?)? {
+                    self.eval(t, file)?
+                } else {
+                    self.eval(o, file)?
+                }
+            }
+            CExprKind::Quantifier(q, filter) => Val::Bool(self.quantify(*q, filter)?),
+            CExprKind::Count(filter) => Val::Num(count(self.passing_count(filter)?)?),
+            CExprKind::ActorIs(kind) => Val::Bool(self.facts.request.actor.kind.as_str() == kind),
+            CExprKind::ActorHasRole(role) => {
+                Val::Bool(self.facts.request.actor.roles.iter().any(|r| r == role))
+            }
+        })
+    }
+
+    fn filter_files(
+        &mut self,
+        filter: &'a FileFilter,
+        selected: bool,
+        limit: usize,
+    ) -> Result<FileSelection, EvalError> {
+        let mut files = Vec::new();
+        let mut total = 0;
+        for i in 0..self.facts.files.len() {
+            if self.file_passes(filter, i)? != selected {
+                continue;
+            }
+            total += 1;
+            if files.len() >= limit {
+                continue;
+            }
+            let path = self
+                .facts
+                .files
+                .get(i)
+                .map(|f| f.path.to_string())
+                .unwrap_or_default();
+            let (pattern, set) = match filter {
+                FileFilter::Set(s) if selected => {
+                    let first = self
+                        .compiled
+                        .globs
+                        .matches(&path)
+                        .into_iter()
+                        .filter_map(|g| self.compiled.glob_owner.get(g).copied())
+                        .filter(|(owner, _)| owner == s)
+                        .map(|(_, index)| index)
+                        .min();
+                    let set = self.compiled.checked.sets.get(*s);
+                    (
+                        first.and_then(|k| {
+                            set.and_then(|x| x.patterns.get(k)).map(|p| p.glob.clone())
+                        }),
+                        set.filter(|x| !x.inline).map(|x| x.name.clone()),
+                    )
+                }
+                FileFilter::Regex(r) if selected => (
+                    self.compiled.checked.regexes.get(*r).map(|x| x.display()),
+                    None,
+                ),
+                _ => (None, None),
+            };
+            files.push(FileMatch {
+                file: path,
+                pattern,
+                set,
+            });
+        }
+        Ok(FileSelection { files, total })
+    }
+
+    fn set_risk(&mut self, risk: RiskValue<'a>) {
+        self.risk = Some(risk);
+    }
+
+    fn facts(&self) -> &Facts<'a> {
+        &self.facts
+    }
+}

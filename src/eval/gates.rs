@@ -1,0 +1,257 @@
+//! Approval gates: which verified approvals count toward which gate.
+//!
+//! An approval counts toward a gate only if its approver is declared and holds the role the
+//! approval is given in, that role is one of the gate's, the approver is not the actor who
+//! asked, no earlier approval by the same approver already counted, the approver is human
+//! when the gate is `humans_only`, it was issued within the gate's window, it has not
+//! expired, and its scope covers the gate's. One approval may count toward several gates.
+
+use std::collections::HashSet;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::context::{Context, IgnoredApproval, Verdict, VerifiedApproval};
+use super::decision::{CountedApproval, Gate};
+use crate::checked::{CheckedPolicy, GateSpec};
+use crate::request::Request;
+
+/// Gates with their approvals, and the approvals that did not count.
+pub(crate) struct GateResult {
+    pub gates: Vec<Gate>,
+    pub counted: Vec<CountedApproval>,
+    pub ignored: Vec<IgnoredApproval>,
+    /// The first valid rejection by an eligible approver: approver and reason.
+    pub rejection: Option<(String, String)>,
+}
+
+/// Why an approval does not count toward one particular gate.
+fn gate_refusal(
+    approval: &VerifiedApproval,
+    agent: bool,
+    gate: &GateSpec,
+    deadline: Option<Timestamp>,
+) -> Option<(&'static str, String)> {
+    if !gate.roles.iter().any(|r| *r == approval.role) {
+        return Some((
+            "role_not_in_gate",
+            format!(
+                "role `{}` is not one of the gate's roles ({})",
+                approval.role,
+                gate.roles.join(", ")
+            ),
+        ));
+    }
+    if gate.humans_only && agent {
+        return Some((
+            "agent_on_humans_only",
+            format!(
+                "`{}` is an agent and the gate is humans_only",
+                approval.approver
+            ),
+        ));
+    }
+    if let Some(deadline) = deadline {
+        if approval.issued_at > deadline {
+            return Some((
+                "after_window",
+                format!(
+                    "issued at {}, after the gate's window closed at {deadline}",
+                    approval.issued_at
+                ),
+            ));
+        }
+    }
+    let missing: Vec<&str> = gate
+        .scope
+        .iter()
+        .filter(|cap| !approval.scope.contains(cap))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Some((
+            "scope_insufficient",
+            format!("the approval's scope lacks {}", missing.join(", ")),
+        ));
+    }
+    None
+}
+
+/// The deadline of a gate whose window starts at `start`.
+pub(crate) fn deadline(start: Timestamp, gate: &GateSpec) -> Option<Timestamp> {
+    let within = gate.within?;
+    let seconds = i64::try_from(within.seconds()).ok()?;
+    start.checked_add(SignedDuration::from_secs(seconds)).ok()
+}
+
+pub(crate) fn evaluate(
+    policy: &CheckedPolicy,
+    specs: &[(String, &GateSpec)],
+    request: &Request,
+    context: &Context,
+    window_start: Timestamp,
+) -> GateResult {
+    let deadlines: Vec<Option<Timestamp>> = specs
+        .iter()
+        .map(|(_, g)| deadline(window_start, g))
+        .collect();
+    let mut approved_by: Vec<Vec<String>> = vec![Vec::new(); specs.len()];
+    let mut counted = Vec::new();
+    let mut ignored = context.rejected_credentials.clone();
+    let mut rejection = None;
+    let mut seen: HashSet<&str> = HashSet::new();
+
+    // A fixed order makes the result independent of the order credentials were given in.
+    let mut approvals: Vec<&VerifiedApproval> = context.approvals.iter().collect();
+    approvals.sort_by(|a, b| {
+        (a.issued_at, &a.approver, &a.role, &a.credential).cmp(&(
+            b.issued_at,
+            &b.approver,
+            &b.role,
+            &b.credential,
+        ))
+    });
+
+    for approval in approvals {
+        let mut ignore = |kind: &str, reason: String| {
+            ignored.push(IgnoredApproval {
+                approver: approval.approver.clone(),
+                credential: approval.credential.clone(),
+                kind: kind.to_string(),
+                reason,
+            });
+        };
+        let Some(approver) = policy.approvers.iter().find(|a| a.id == approval.approver) else {
+            ignore(
+                "unknown_approver",
+                format!("`{}` is not a declared approver", approval.approver),
+            );
+            continue;
+        };
+        if approval.approver == request.actor.id {
+            ignore(
+                "self_approval",
+                format!(
+                    "`{}` asked for this change and cannot approve it",
+                    approval.approver
+                ),
+            );
+            continue;
+        }
+        if !approver.roles.contains(&approval.role) {
+            ignore(
+                "role_not_held",
+                format!(
+                    "`{}` does not hold role `{}` (holds {})",
+                    approval.approver,
+                    approval.role,
+                    approver.roles.join(", ")
+                ),
+            );
+            continue;
+        }
+        if let Some(expires) = approval.expires_at {
+            if expires < context.now {
+                ignore("expired", format!("the approval expired at {expires}"));
+                continue;
+            }
+        }
+        if specs.is_empty() {
+            ignore(
+                "no_gate",
+                "no gate of this decision needs an approval".into(),
+            );
+            continue;
+        }
+        let mut eligible = Vec::new();
+        let mut refusals = Vec::new();
+        for (i, ((_, gate), deadline)) in specs.iter().zip(&deadlines).enumerate() {
+            match gate_refusal(approval, approver.agent, gate, *deadline) {
+                None => eligible.push(i),
+                Some(refusal) => refusals.push(refusal),
+            }
+        }
+        if eligible.is_empty() {
+            // The informative refusal comes from a gate whose roles matched.
+            let pick = refusals
+                .iter()
+                .position(|(kind, _)| *kind != "role_not_in_gate")
+                .unwrap_or(0);
+            let (kind, reason) = refusals
+                .into_iter()
+                .nth(pick)
+                .unwrap_or(("no_gate", "counts toward no gate".into()));
+            ignore(kind, reason);
+            continue;
+        }
+        if !seen.insert(approval.approver.as_str()) {
+            ignore(
+                "duplicate_approver",
+                format!(
+                    "`{}` already counted; each approver counts once",
+                    approval.approver
+                ),
+            );
+            continue;
+        }
+        let gate_names: Vec<String> = eligible
+            .iter()
+            .filter_map(|i| specs.get(*i).map(|(name, _)| name.clone()))
+            .collect();
+        match approval.verdict {
+            Verdict::Approve => {
+                for i in &eligible {
+                    if let Some(list) = approved_by.get_mut(*i) {
+                        list.push(approval.approver.clone());
+                    }
+                }
+            }
+            Verdict::Reject => {
+                if rejection.is_none() {
+                    let reason = approval
+                        .note
+                        .clone()
+                        .unwrap_or_else(|| "no reason given".into());
+                    rejection = Some((approval.approver.clone(), reason));
+                }
+            }
+        }
+        counted.push(CountedApproval {
+            approver: approval.approver.clone(),
+            role: approval.role.clone(),
+            verdict: approval.verdict,
+            issued_at: approval.issued_at,
+            gates: gate_names,
+            note: approval.note.clone(),
+            credential: approval.credential.clone(),
+        });
+    }
+
+    let gates = specs
+        .iter()
+        .zip(deadlines)
+        .zip(approved_by)
+        .map(|(((rule, spec), deadline), approved_by)| {
+            let have = u32::try_from(approved_by.len()).unwrap_or(u32::MAX);
+            let met = have >= spec.count;
+            Gate {
+                rule: rule.clone(),
+                count: spec.count,
+                roles: spec.roles.clone(),
+                window: spec.within,
+                deadline,
+                humans_only: spec.humans_only,
+                scope: spec.scope.clone(),
+                approved_by,
+                missing: spec.count.saturating_sub(have),
+                met,
+                expired: !met && deadline.is_some_and(|d| context.now > d),
+            }
+        })
+        .collect();
+    GateResult {
+        gates,
+        counted,
+        ignored,
+        rejection,
+    }
+}

@@ -1,0 +1,48 @@
+//! Deciding: the evaluator, the decision and its explanation.
+//!
+//! [`crate::Policy::decide`] is pure: everything besides the policy and the request comes in
+//! through [`Context`]. The compiled evaluator (`fast`) is what runs; the reference
+//! interpreter (`reference`) is a deliberately simple second implementation that property
+//! tests hold it to.
+
+mod context;
+mod decide;
+mod decision;
+mod engine;
+mod evidence;
+mod fast;
+mod gates;
+mod policy_checks;
+pub mod reference;
+mod validate;
+mod value;
+
+pub use context::{
+    Context, HaltState, IgnoredApproval, LicenseVerdict, Override, Verdict, VerifiedApproval,
+};
+pub use decide::{input_error_decision, request_digest};
+pub use decision::{
+    CountedApproval, Decision, DecisionOutcome, EvaluationError, Evidence, FileMatch, FiredRule,
+    Gate, InputError, LicenseReport, NotFired, PolicyRef, Promotion, RequestSummary,
+    RiskContribution, RiskReport,
+};
+
+use crate::compile::Compiled;
+use crate::request::Request;
+
+/// Decides with the compiled evaluator.
+pub(crate) fn decide_compiled(
+    compiled: &Compiled,
+    request: &Request,
+    context: &Context,
+    explain: bool,
+) -> Decision {
+    decide::assemble(
+        &compiled.checked,
+        &compiled.spec_hash_hex,
+        request,
+        context,
+        explain,
+        decide::Engine::Compiled(compiled),
+    )
+}

@@ -1,0 +1,454 @@
+//! Checking a request against the policy before anything is decided.
+//!
+//! Every problem is an input error, and an input error is a block: an undeclared
+//! environment, a missing attribute or a `..` path must never slip through as a pass.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use super::context::{Context, LicenseVerdict};
+use crate::checked::{CheckedPolicy, Fact, ScalarType, Type, VERSIONS, Value};
+use crate::limits::{MAX_LINE_COUNT, MAX_LIST_ITEMS, MAX_REQUEST_FILES, MAX_STRING_BYTES};
+use crate::number::Decimal;
+use crate::request::{FileStatus, Request, RequestError, normalize_path};
+
+/// One file as rules see it.
+#[derive(Clone, Debug)]
+pub(crate) struct FileFacts<'a> {
+    pub path: Cow<'a, str>,
+    pub added: u64,
+    pub removed: u64,
+    pub status: FileStatus,
+}
+
+/// What validation produces: normalized files, typed attributes, the license tier.
+pub(crate) struct Validated<'a> {
+    pub files: Vec<FileFacts<'a>>,
+    pub attributes: Vec<Value>,
+    pub license_tier: Option<&'a str>,
+}
+
+/// A request that fits the policy, as evaluators see it.
+pub(crate) struct Facts<'a> {
+    pub request: &'a Request,
+    pub context: &'a Context,
+    pub files: &'a [FileFacts<'a>],
+    /// Attribute values by attribute index.
+    pub attributes: &'a [Value],
+    /// The license tier in force: verified by the caller, or as the request states it.
+    pub license_tier: Option<&'a str>,
+}
+
+impl Facts<'_> {
+    /// A usage counter: the context's authoritative count, else the request's.
+    pub fn usage(&self, name: &str) -> Option<u64> {
+        self.context
+            .usage
+            .get(name)
+            .copied()
+            .or_else(|| self.request.usage.get(name).copied())
+    }
+}
+
+fn err(field: impl Into<String>, message: impl Into<String>) -> RequestError {
+    RequestError::field(field, message)
+}
+
+fn one_of(list: &[String]) -> String {
+    list.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Validates `request` against `policy`.
+pub(crate) fn validate<'a>(
+    policy: &'a CheckedPolicy,
+    request: &'a Request,
+    context: &'a Context,
+) -> Result<Validated<'a>, RequestError> {
+    if !policy.actions.iter().any(|a| *a == request.action) {
+        return Err(err(
+            "action",
+            format!(
+                "unknown action `{}`; this policy knows {}",
+                request.action,
+                one_of(&policy.actions)
+            ),
+        ));
+    }
+    check_string("actor.id", &request.actor.id)?;
+    if request.actor.id.trim().is_empty() {
+        return Err(err("actor.id", "the actor id is empty"));
+    }
+    for (i, role) in request.actor.roles.iter().enumerate() {
+        check_string(&format!("actor.roles[{i}]"), role)?;
+    }
+    environment(
+        policy,
+        "environment",
+        request.environment.as_deref(),
+        !policy.environments.is_empty(),
+    )?;
+    let needs_from =
+        request.action == "promote" || policy.required_facts.contains(&Fact::FromEnvironment);
+    environment(
+        policy,
+        "from_environment",
+        request.from_environment.as_deref(),
+        needs_from,
+    )?;
+    if request.action == "promote" && policy.environments.is_empty() {
+        return Err(err(
+            "action",
+            "`promote` needs environments, and this policy declares none",
+        ));
+    }
+    change(policy, request)?;
+    let files = files(request)?;
+    let attributes = attributes(policy, request)?;
+    for fact in &policy.required_facts {
+        if let Fact::Usage(name) = fact {
+            let supplied = context.usage.contains_key(name) || request.usage.get(name).is_some();
+            if !supplied {
+                return Err(err(
+                    format!("usage.{name}"),
+                    format!(
+                        "the policy reads usage counter `{name}`, so the request must supply it"
+                    ),
+                ));
+            }
+        }
+    }
+    let license_tier = match &context.license {
+        Some(LicenseVerdict::Valid { tier, .. }) => Some(tier.as_str()),
+        Some(LicenseVerdict::Invalid { .. }) => None,
+        None => request.license.as_ref().map(|l| l.tier.as_str()),
+    };
+    if let Some(tier) = license_tier {
+        if !policy.licenses.iter().any(|t| t.name == tier) {
+            return Err(err(
+                "license.tier",
+                format!(
+                    "unknown license tier `{tier}`; this policy has {}",
+                    one_of(
+                        &policy
+                            .licenses
+                            .iter()
+                            .map(|t| t.name.clone())
+                            .collect::<Vec<_>>()
+                    )
+                ),
+            ));
+        }
+    } else if policy.required_facts.contains(&Fact::LicenseTier) {
+        return Err(err(
+            "license",
+            "the policy reads `license.tier`, so the request needs a license",
+        ));
+    }
+    for (i, feature) in request.features.iter().enumerate() {
+        check_string(&format!("features[{i}]"), feature)?;
+    }
+    if let Some(r) = &request.reference {
+        check_string("reference", r)?;
+    }
+    if let Some(r) = &request.reason {
+        check_string("reason", r)?;
+    }
+    Ok(Validated {
+        files,
+        attributes,
+        license_tier,
+    })
+}
+
+fn check_string(field: &str, value: &str) -> Result<(), RequestError> {
+    if value.len() > MAX_STRING_BYTES {
+        return Err(err(
+            field,
+            format!(
+                "{} bytes, more than the limit of {MAX_STRING_BYTES}",
+                value.len()
+            ),
+        ));
+    }
+    if value.contains('\0') {
+        return Err(err(field, "contains a NUL byte"));
+    }
+    Ok(())
+}
+
+fn environment(
+    policy: &CheckedPolicy,
+    field: &str,
+    value: Option<&str>,
+    required: bool,
+) -> Result<(), RequestError> {
+    match value {
+        None if required => Err(err(
+            field,
+            if policy.environments.is_empty() {
+                format!("`{field}` is required")
+            } else {
+                format!(
+                    "`{field}` is required; this policy declares {}",
+                    one_of(&policy.environments)
+                )
+            },
+        )),
+        None => Ok(()),
+        Some(env) if policy.environments.iter().any(|e| e == env) => Ok(()),
+        Some(env) if policy.environments.is_empty() => Err(err(
+            field,
+            format!("environment `{env}` is not declared (this policy declares no environments)"),
+        )),
+        Some(env) => Err(err(
+            field,
+            format!(
+                "environment `{env}` is not declared; this policy declares {}",
+                one_of(&policy.environments)
+            ),
+        )),
+    }
+}
+
+fn change(policy: &CheckedPolicy, request: &Request) -> Result<(), RequestError> {
+    let kind = request.change.as_ref().and_then(|c| c.kind.as_deref());
+    let version = request.change.as_ref().and_then(|c| c.version.as_deref());
+    match kind {
+        Some(k) if !policy.kinds.iter().any(|x| x == k) => {
+            return Err(err(
+                "change.kind",
+                format!(
+                    "unknown change kind `{k}`; this policy knows {}",
+                    one_of(&policy.kinds)
+                ),
+            ));
+        }
+        None if policy.required_facts.contains(&Fact::ChangeKind) => {
+            return Err(err(
+                "change.kind",
+                "the policy reads `change.kind`, so the request must supply it",
+            ));
+        }
+        _ => {}
+    }
+    match version {
+        Some(v) if !VERSIONS.contains(&v) => Err(err(
+            "change.version",
+            format!("unknown version bump `{v}`; expected `patch`, `minor` or `major`"),
+        )),
+        None if policy.required_facts.contains(&Fact::ChangeVersion) => Err(err(
+            "change.version",
+            "the policy reads `change.version`, so the request must supply it",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
+    if request.files.len() > MAX_REQUEST_FILES {
+        return Err(err(
+            "files",
+            format!(
+                "{} files, more than the limit of {MAX_REQUEST_FILES}",
+                request.files.len()
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(request.files.len());
+    let mut seen: HashSet<Cow<'_, str>> = HashSet::with_capacity(request.files.len());
+    for (i, file) in request.files.iter().enumerate() {
+        let path = normalize_path(&file.path).map_err(|m| {
+            err(
+                format!("files[{i}].path"),
+                format!("`{}`: {m}", file.path.escape_debug()),
+            )
+        })?;
+        for (name, count) in [("added", file.added), ("removed", file.removed)] {
+            if count > MAX_LINE_COUNT {
+                return Err(err(
+                    format!("files[{i}].{name}"),
+                    format!("{count} lines, more than the limit of {MAX_LINE_COUNT}"),
+                ));
+            }
+        }
+        if !seen.insert(path.clone()) {
+            return Err(err(
+                format!("files[{i}].path"),
+                format!("`{path}` appears twice"),
+            ));
+        }
+        let old = match (&file.from, file.status) {
+            (Some(from), FileStatus::Renamed) => Some(normalize_path(from).map_err(|m| {
+                err(
+                    format!("files[{i}].from"),
+                    format!("`{}`: {m}", from.escape_debug()),
+                )
+            })?),
+            (None, FileStatus::Renamed) => {
+                return Err(err(
+                    format!("files[{i}].from"),
+                    "a renamed file needs `from`, its old path",
+                ));
+            }
+            (Some(_), _) => {
+                return Err(err(
+                    format!("files[{i}].from"),
+                    "`from` is only for files with status `renamed`",
+                ));
+            }
+            (None, _) => None,
+        };
+        out.push(FileFacts {
+            path,
+            added: file.added,
+            removed: file.removed,
+            status: file.status,
+        });
+        if let Some(old) = old {
+            // The old path of a rename is judged too, as a deletion: moving a protected
+            // file out of its directory must not escape the rule that protects it.
+            if !seen.insert(old.clone()) {
+                return Err(err(
+                    format!("files[{i}].from"),
+                    format!("`{old}` appears twice"),
+                ));
+            }
+            out.push(FileFacts {
+                path: old,
+                added: 0,
+                removed: 0,
+                status: FileStatus::Deleted,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, RequestError> {
+    for name in request.attribute_map().keys() {
+        if !policy.attributes.iter().any(|a| a.name == *name) {
+            let declared: Vec<String> = policy.attributes.iter().map(|a| a.name.clone()).collect();
+            return Err(err(
+                format!("attributes.{name}"),
+                if declared.is_empty() {
+                    format!("unknown attribute `{name}` (this policy declares none)")
+                } else {
+                    format!(
+                        "unknown attribute `{name}`; this policy declares {}",
+                        one_of(&declared)
+                    )
+                },
+            ));
+        }
+    }
+    policy
+        .attributes
+        .iter()
+        .map(|attr| {
+            let field = format!("attributes.{}", attr.name);
+            match request.attribute_map().get(&attr.name) {
+                Some(json) => convert(&field, json, attr.ty),
+                None => attr.default.clone().ok_or_else(|| {
+                    err(
+                        field,
+                        format!(
+                            "missing attribute `{}` (declared as {})",
+                            attr.name, attr.ty
+                        ),
+                    )
+                }),
+            }
+        })
+        .collect()
+}
+
+fn convert(field: &str, json: &serde_json::Value, ty: Type) -> Result<Value, RequestError> {
+    let mismatch = || {
+        err(
+            field,
+            format!("expected a {ty}, found {}", describe_json(json)),
+        )
+    };
+    match ty {
+        Type::Bool => json.as_bool().map(Value::Bool).ok_or_else(mismatch),
+        Type::Number => json_number(field, json).map(Value::Number),
+        Type::String | Type::Symbol(_) => {
+            let s = json.as_str().ok_or_else(mismatch)?;
+            check_string(field, s)?;
+            Ok(Value::String(s.to_string()))
+        }
+        Type::List(scalar) => {
+            let items = json.as_array().ok_or_else(mismatch)?;
+            if items.len() > MAX_LIST_ITEMS {
+                return Err(err(
+                    field,
+                    format!(
+                        "{} items, more than the limit of {MAX_LIST_ITEMS}",
+                        items.len()
+                    ),
+                ));
+            }
+            let element = match scalar {
+                ScalarType::Bool => Type::Bool,
+                ScalarType::Number => Type::Number,
+                ScalarType::String | ScalarType::Symbol(_) => Type::String,
+            };
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| convert(&format!("{field}[{i}]"), item, element))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::List)
+        }
+    }
+}
+
+/// A JSON number as an exact decimal (floats through their shortest text: `0.3` is 3/10).
+fn json_number(field: &str, json: &serde_json::Value) -> Result<Decimal, RequestError> {
+    let serde_json::Value::Number(n) = json else {
+        return Err(err(
+            field,
+            format!("expected a number, found {}", describe_json(json)),
+        ));
+    };
+    let parsed = if let Some(i) = n.as_i64() {
+        Decimal::from_int(i)
+    } else if let Some(u) = n.as_u64() {
+        Decimal::from_u64(u)
+    } else {
+        n.as_f64()
+            .filter(|f| f.is_finite())
+            .and_then(|f| format!("{f}").parse().ok())
+    };
+    parsed.ok_or_else(|| {
+        err(
+            field,
+            format!("number {n} is out of range or has more than 6 fractional digits"),
+        )
+    })
+}
+
+fn describe_json(json: &serde_json::Value) -> String {
+    match json {
+        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Bool(b) => format!("the boolean {b}"),
+        serde_json::Value::Number(n) => format!("the number {n}"),
+        serde_json::Value::String(s) => format!("the string {:?}", truncate(s)),
+        serde_json::Value::Array(_) => "a list".into(),
+        serde_json::Value::Object(_) => "an object".into(),
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.len() <= 40 {
+        return s.to_string();
+    }
+    let mut end = 40;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", s.get(..end).unwrap_or(""))
+}
