@@ -27,6 +27,7 @@ pub mod number;
 pub mod request;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 
 pub use compile::{Policy, PolicyError};
 pub use eval::{Context, Decision, DecisionOutcome};

@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod render;
+mod test;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Decide a request.
     Eval(eval::EvalArgs),
+    /// Run the test cases beside each policy.
+    Test(test::TestArgs),
 }
 
 /// Output formats shared by several commands.
@@ -39,6 +42,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Test(args) => test::run(&args),
     };
     ExitCode::from(code)
 }

@@ -15,6 +15,9 @@ use super::decision::{CountedApproval, Gate};
 use crate::checked::{CheckedPolicy, GateSpec};
 use crate::request::Request;
 
+/// How far in the future an approval's issue time may be (clock skew between machines).
+const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_secs(300);
+
 /// Gates with their approvals, and the approvals that did not count.
 pub(crate) struct GateResult {
     pub gates: Vec<Gate>,
@@ -145,6 +148,16 @@ pub(crate) fn evaluate(
                     approval.approver,
                     approval.role,
                     approver.roles.join(", ")
+                ),
+            );
+            continue;
+        }
+        if approval.issued_at > context.now + FUTURE_TOLERANCE {
+            ignore(
+                "issued_in_future",
+                format!(
+                    "issued at {}, later than the decision time {}",
+                    approval.issued_at, context.now
                 ),
             );
             continue;

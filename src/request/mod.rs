@@ -8,6 +8,6 @@ mod unique_map;
 
 pub use normalize::normalize_path;
 pub use parse::RequestError;
-pub(crate) use parse::yaml_value;
+pub use parse::yaml_value;
 pub use request::{Actor, ActorKind, Change, FileChange, FileStatus, LicenseClaim, Mode, Request};
 pub use unique_map::UniqueMap;

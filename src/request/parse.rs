@@ -95,8 +95,8 @@ impl Request {
     }
 }
 
-/// Reads YAML into a JSON value with gavel's parser settings.
-pub(crate) fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
+/// Reads YAML into a JSON value with gavel's parser settings (duplicate keys refused).
+pub fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
     let mut options = serde_saphyr::Options::default();
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {

@@ -1,0 +1,77 @@
+//! `gavel test`: run the YAML cases beside each policy.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::compile::Policy;
+use crate::load::discover_policies;
+use crate::testing::{run_file, test_files};
+
+/// Arguments of `gavel test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy directory (or a directory of policy directories).
+    #[arg(long, default_value = "policies")]
+    policies: PathBuf,
+    /// Only run cases whose name contains this text.
+    #[arg(long)]
+    filter: Option<String>,
+}
+
+/// Exit code 0 when every case passes, 1 otherwise.
+pub fn run(args: &TestArgs) -> u8 {
+    let dirs = match discover_policies(&args.policies) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for dir in dirs {
+        let policy = match Policy::load(&dir) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("{e}");
+                println!("✗ {}: the policy does not compile", dir.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let files = test_files(&dir);
+        if files.is_empty() {
+            println!("- {}: no tests in {}/tests/", dir.display(), dir.display());
+        }
+        for path in files {
+            let result = run_file(&policy, &path);
+            println!("{}", path.display());
+            if let Some(error) = &result.error {
+                println!("  ✗ cannot run this file: {error}");
+                failed += 1;
+            }
+            for case in &result.cases {
+                if args
+                    .filter
+                    .as_ref()
+                    .is_some_and(|f| !case.name.contains(f.as_str()))
+                {
+                    continue;
+                }
+                if case.failures.is_empty() {
+                    passed += 1;
+                    println!("  ✓ {}", case.name);
+                } else {
+                    failed += 1;
+                    println!("  ✗ {}", case.name);
+                    for failure in &case.failures {
+                        println!("      {failure}");
+                    }
+                    println!("      decision: {}", case.summary);
+                }
+            }
+        }
+    }
+    println!("\n{passed} passed, {failed} failed");
+    u8::from(failed > 0)
+}

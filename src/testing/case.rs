@@ -1,0 +1,112 @@
+//! The format of policy test files (`policies/<name>/tests/*.yaml`).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::eval::{HaltState, LicenseVerdict, Override, VerifiedApproval};
+
+/// One test file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestFile {
+    /// The cases, run in order.
+    pub cases: Vec<TestCase>,
+}
+
+/// A request and what the policy must decide for it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestCase {
+    /// Unique name within the file.
+    pub name: String,
+    /// The request, exactly as `gavel eval --request` reads it.
+    pub request: serde_json::Value,
+    /// What must be decided.
+    pub expect: Expectation,
+    /// Time, approvals, halt state...
+    #[serde(default)]
+    pub context: Option<TestContext>,
+}
+
+/// Expected parts of the decision; only the given ones are checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// Required: the outcome.
+    pub outcome: String,
+    /// The exact set of rules that fired.
+    #[serde(default)]
+    pub fired: Option<Vec<String>>,
+    /// Whether the default applied.
+    #[serde(default)]
+    pub default_applied: Option<bool>,
+    /// Risk score (decimal string) and level.
+    #[serde(default)]
+    pub risk: Option<RiskExpectation>,
+    /// The exact list of gates (by rule; count and roles when given).
+    #[serde(default)]
+    pub gates: Option<Vec<GateExpectation>>,
+    /// A substring of the summary, a reason or the input error.
+    #[serde(default)]
+    pub reason_contains: Option<String>,
+    /// Whether the decision authorizes the request.
+    #[serde(default)]
+    pub authorizes: Option<bool>,
+}
+
+/// Expected risk.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskExpectation {
+    /// Score as a decimal string.
+    #[serde(default)]
+    pub score: Option<String>,
+    /// Level name.
+    #[serde(default)]
+    pub level: Option<String>,
+}
+
+/// An expected gate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateExpectation {
+    /// The rule requiring it (`default` for the default).
+    pub rule: String,
+    /// Approvals required.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Roles, in policy order.
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// Whether it is met.
+    #[serde(default)]
+    pub met: Option<bool>,
+}
+
+/// The context of a test case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestContext {
+    /// Decision time (default `2026-01-01T00:00:00Z`).
+    #[serde(default)]
+    pub now: Option<jiff::Timestamp>,
+    /// Approval window start.
+    #[serde(default)]
+    pub requested_at: Option<jiff::Timestamp>,
+    /// Verified approvals.
+    #[serde(default)]
+    pub approvals: Vec<VerifiedApproval>,
+    /// Emergency stop.
+    #[serde(default)]
+    pub halt: Option<HaltState>,
+    /// Authoritative usage counters.
+    #[serde(default)]
+    pub usage: BTreeMap<String, u64>,
+    /// License verification result.
+    #[serde(default)]
+    pub license: Option<LicenseVerdict>,
+    /// Break-glass override.
+    #[serde(default, rename = "override")]
+    pub override_: Option<Override>,
+}

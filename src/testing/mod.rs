@@ -1,0 +1,7 @@
+//! `gavel test`: test cases that live beside policies.
+
+mod case;
+mod run;
+
+pub use case::{Expectation, GateExpectation, RiskExpectation, TestCase, TestContext, TestFile};
+pub use run::{CaseResult, DEFAULT_NOW, FileResult, compare, run_case, run_file, test_files};

@@ -1,0 +1,266 @@
+//! Running policy test files: decide each case and compare with what it expects.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::case::{Expectation, TestCase, TestContext, TestFile};
+use crate::compile::Policy;
+use crate::eval::{Context, Decision, input_error_decision};
+use crate::request::{Request, RequestError};
+
+/// The default decision time of test cases, so results never depend on the clock.
+pub const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
+
+/// The result of one case.
+#[derive(Debug)]
+pub struct CaseResult {
+    /// Case name.
+    pub name: String,
+    /// Differences between expected and actual; empty when the case passed.
+    pub failures: Vec<String>,
+    /// The decision's summary, for context in failure reports.
+    pub summary: String,
+}
+
+/// The results of one test file.
+#[derive(Debug)]
+pub struct FileResult {
+    /// The file.
+    pub path: PathBuf,
+    /// A file-level error (unreadable, malformed): counts as a failure.
+    pub error: Option<String>,
+    /// Case results.
+    pub cases: Vec<CaseResult>,
+}
+
+/// The test files of a policy directory: `DIR/tests/*.yaml` (and `.yml`), sorted.
+pub fn test_files(policy_dir: &Path) -> Vec<PathBuf> {
+    let dir = policy_dir.join("tests");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs one test file against `policy`.
+pub fn run_file(policy: &Policy, path: &Path) -> FileResult {
+    let mut result = FileResult {
+        path: path.to_path_buf(),
+        error: None,
+        cases: Vec::new(),
+    };
+    let file = match read_test_file(path) {
+        Ok(f) => f,
+        Err(e) => {
+            result.error = Some(e);
+            return result;
+        }
+    };
+    let mut names = std::collections::HashSet::new();
+    for case in file.cases {
+        if !names.insert(case.name.clone()) {
+            result.error = Some(format!("two cases are named `{}`", case.name));
+            return result;
+        }
+        result.cases.push(run_case(policy, case));
+    }
+    result
+}
+
+fn read_test_file(path: &Path) -> Result<TestFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| "not UTF-8".to_string())?;
+    let value = crate::request::yaml_value(text).map_err(|e| e.message)?;
+    serde_path_to_error::deserialize(value).map_err(|e| format!("`{}`: {}", e.path(), e.inner()))
+}
+
+fn context(ctx: Option<TestContext>) -> Result<Context, String> {
+    let ctx = ctx.unwrap_or_default();
+    let now = match ctx.now {
+        Some(n) => n,
+        None => DEFAULT_NOW.parse().map_err(|e| format!("{e}"))?,
+    };
+    Ok(Context {
+        now,
+        requested_at: ctx.requested_at,
+        halt: ctx.halt,
+        approvals: ctx.approvals,
+        rejected_credentials: Vec::new(),
+        usage: ctx.usage,
+        license: ctx.license,
+        override_: ctx.override_,
+    })
+}
+
+/// Decides one case and compares.
+pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
+    let context = match context(case.context) {
+        Ok(c) => c,
+        Err(e) => {
+            return CaseResult {
+                name: case.name,
+                failures: vec![format!("bad context: {e}")],
+                summary: String::new(),
+            };
+        }
+    };
+    let decision = match Request::deserialize(&case.request) {
+        Ok(request) => policy.decide(&request, &context),
+        Err(e) => {
+            let raw = serde_json::to_vec(&case.request).unwrap_or_default();
+            let error = RequestError::document(e.to_string());
+            input_error_decision(
+                policy.checked(),
+                policy.spec_hash(),
+                &raw,
+                &error,
+                context.now,
+            )
+        }
+    };
+    CaseResult {
+        name: case.name,
+        failures: compare(&case.expect, &decision),
+        summary: decision.summary.clone(),
+    }
+}
+
+/// Every difference between the expectation and the decision.
+pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
+    let mut failures = Vec::new();
+    if expect.outcome != decision.outcome.as_str() {
+        failures.push(format!(
+            "outcome: expected {}, got {}",
+            expect.outcome,
+            decision.outcome.as_str()
+        ));
+    }
+    if let Some(expected) = &expect.fired {
+        let actual: Vec<&str> = decision.fired.iter().map(|f| f.rule.as_str()).collect();
+        let missing: Vec<&str> = expected
+            .iter()
+            .map(String::as_str)
+            .filter(|r| !actual.contains(r))
+            .collect();
+        let extra: Vec<&str> = actual
+            .iter()
+            .copied()
+            .filter(|r| !expected.iter().any(|e| e == r))
+            .collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            let mut line = "fired:".to_string();
+            if !missing.is_empty() {
+                line.push_str(&format!(
+                    " expected but did not fire [{}]",
+                    missing.join(", ")
+                ));
+            }
+            if !extra.is_empty() {
+                line.push_str(&format!(" fired unexpectedly [{}]", extra.join(", ")));
+            }
+            failures.push(line);
+        }
+    }
+    if let Some(expected) = expect.default_applied {
+        if expected != decision.default_applied {
+            failures.push(format!(
+                "default_applied: expected {expected}, got {}",
+                decision.default_applied
+            ));
+        }
+    }
+    if let Some(expected) = expect.authorizes {
+        if expected != decision.authorizes {
+            failures.push(format!(
+                "authorizes: expected {expected}, got {}",
+                decision.authorizes
+            ));
+        }
+    }
+    if let Some(risk) = &expect.risk {
+        let actual = decision.risk.as_ref();
+        if let Some(score) = &risk.score {
+            let got = actual.map(|r| r.score.to_string());
+            let want = score
+                .parse::<crate::number::Decimal>()
+                .map(|d| d.to_string())
+                .unwrap_or_else(|_| score.clone());
+            if got.as_deref() != Some(want.as_str()) {
+                failures.push(format!(
+                    "risk.score: expected {want}, got {}",
+                    got.unwrap_or_else(|| "none".into())
+                ));
+            }
+        }
+        if let Some(level) = &risk.level {
+            let got = actual.and_then(|r| r.level.clone());
+            if got.as_deref() != Some(level.as_str()) {
+                failures.push(format!(
+                    "risk.level: expected {level}, got {}",
+                    got.unwrap_or_else(|| "none".into())
+                ));
+            }
+        }
+    }
+    if let Some(expected) = &expect.gates {
+        let actual: Vec<String> = decision.gates.iter().map(|g| g.rule.clone()).collect();
+        let wanted: Vec<String> = expected.iter().map(|g| g.rule.clone()).collect();
+        if actual != wanted {
+            failures.push(format!(
+                "gates: expected [{}], got [{}]",
+                wanted.join(", "),
+                actual.join(", ")
+            ));
+        } else {
+            for (want, got) in expected.iter().zip(&decision.gates) {
+                if want.count.is_some_and(|c| c != got.count) {
+                    failures.push(format!(
+                        "gate `{}`: expected count {}, got {}",
+                        got.rule,
+                        want.count.unwrap_or(0),
+                        got.count
+                    ));
+                }
+                if let Some(roles) = &want.roles {
+                    if *roles != got.roles {
+                        failures.push(format!(
+                            "gate `{}`: expected roles [{}], got [{}]",
+                            got.rule,
+                            roles.join(", "),
+                            got.roles.join(", ")
+                        ));
+                    }
+                }
+                if want.met.is_some_and(|m| m != got.met) {
+                    failures.push(format!(
+                        "gate `{}`: expected met = {}, got {}",
+                        got.rule,
+                        want.met.unwrap_or(false),
+                        got.met
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(needle) = &expect.reason_contains {
+        let haystack = std::iter::once(decision.summary.as_str())
+            .chain(decision.reasons.iter().map(String::as_str))
+            .chain(decision.input_error.iter().map(|e| e.message.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if !haystack.contains(needle.as_str()) {
+            failures.push(format!(
+                "reason: expected to contain {needle:?}, got {:?}",
+                decision.summary
+            ));
+        }
+    }
+    failures
+}
