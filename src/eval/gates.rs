@@ -152,7 +152,11 @@ pub(crate) fn evaluate(
             );
             continue;
         }
-        if approval.issued_at > context.now + FUTURE_TOLERANCE {
+        let latest = context
+            .now
+            .checked_add(FUTURE_TOLERANCE)
+            .unwrap_or(context.now);
+        if approval.issued_at > latest {
             ignore(
                 "issued_in_future",
                 format!(

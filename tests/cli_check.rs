@@ -1,0 +1,135 @@
+//! `gavel check` end to end.
+
+use crate::support::Cli;
+
+const GOOD: &str = r#"policy "p"
+roles admin
+approver "a@example.com" roles admin key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+paths docs ["docs/**"]
+default require 1 approval from admin
+rule docs { when all files in docs then auto_approve }
+"#;
+
+#[test]
+fn clean_policy_exits_zero() {
+    Cli::new()
+        .file("policies/main.gavel", GOOD)
+        .args(["check"])
+        .output()
+        .code(0)
+        .stderr_has("policy `p` ok");
+}
+
+#[test]
+fn errors_exit_one_with_file_line_column_and_caret() {
+    let out = Cli::new()
+        .file(
+            "policies/main.gavel",
+            GOOD.replace("in docs then", "in doc then"),
+        )
+        .args(["check"])
+        .output();
+    out.code(1)
+        .stderr_has("error[E0020]: unknown path set `doc`")
+        .stderr_has("policies/main.gavel:6:")
+        .stderr_has("^^^")
+        .stderr_has("did you mean `docs`?");
+}
+
+#[test]
+fn json_lists_every_diagnostic() {
+    let policy = GOOD
+        .replace("in docs then", "in doc then")
+        .replace("from admin", "from admn");
+    let out = Cli::new()
+        .file("policies/main.gavel", policy)
+        .args(["check", "--format", "json"])
+        .output();
+    out.code(1);
+    let json = out.json();
+    assert_eq!(json["ok"], false);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E0020"), "{codes:?}");
+    assert!(codes.contains(&"E0021"), "{codes:?}");
+    for d in diagnostics {
+        assert_eq!(d["severity"], "error");
+        assert!(d["file"].as_str().unwrap().ends_with("main.gavel"));
+        assert!(d["line"].as_u64().unwrap() >= 1);
+        assert!(d["column"].as_u64().unwrap() >= 1);
+        assert!(!d["message"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn warnings_do_not_fail_the_check() {
+    let out = Cli::new()
+        .file(
+            "policies/main.gavel",
+            format!("{GOOD}paths unused [\"x/**\"]\n"),
+        )
+        .args(["check"])
+        .output();
+    out.code(0)
+        .stderr_has("warning[W0001]: path set `unused` is never used");
+}
+
+#[test]
+fn repo_flag_warns_about_globs_matching_no_tracked_file() {
+    let cli = Cli::new()
+        .file(
+            "repo/policies/main.gavel",
+            GOOD.replace("docs/**", "doc/**"),
+        )
+        .file("repo/docs/a.md", "hello");
+    let repo = cli.path().join("repo");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@e")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@e")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    let out = cli
+        .args(["check", "--policies", "repo/policies", "--repo", "repo"])
+        .output();
+    out.code(0)
+        .stderr_has("warning[W0011]")
+        .stderr_has("`doc/**` in `docs` matches no file tracked in the repository");
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_diagnosed() {
+    Cli::new()
+        .file("policies/main.gavel", b"policy \"x\"\n\xff\xfe\n")
+        .args(["check"])
+        .output()
+        .code(1)
+        .stderr_has("not valid UTF-8 (first bad byte at offset 11)");
+    Cli::new()
+        .file("policies/main.gavel", b"policy \"x\"\0")
+        .args(["check"])
+        .output()
+        .code(1)
+        .stderr_has("NUL byte at offset 10");
+}
+
+#[test]
+fn missing_policy_directory_is_an_error() {
+    Cli::new()
+        .args(["check", "--policies", "nowhere"])
+        .output()
+        .code(1)
+        .stderr_has("policy directory `nowhere` does not exist");
+}

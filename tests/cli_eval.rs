@@ -1,0 +1,267 @@
+//! `gavel eval` and `gavel test` end to end.
+
+use crate::support::Cli;
+
+const KEY: &str = "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=";
+
+fn policy() -> String {
+    format!(
+        r#"policy "deploys"
+environments dev -> staging -> prod
+roles admin, tech_lead
+approver "alice@example.com" roles admin key "{KEY}"
+approver "bob@example.com" roles tech_lead key "{KEY}"
+paths secrets [".env*", "**/.env*"]
+paths docs ["docs/**"]
+default require 1 approval from admin, tech_lead within 1h
+rule docs "Docs only" {{
+  when all files in docs and lines.changed <= 100
+  then auto_approve
+}}
+rule secrets {{
+  when any file in secrets and actor is agent
+  then block "agents may not touch secrets ({{files.count}} files)"
+}}
+rule prod {{
+  when environment == prod
+  then require 2 approvals from admin, tech_lead within 24h humans_only
+}}
+"#
+    )
+}
+
+fn cli() -> Cli {
+    Cli::new().file("policies/main.gavel", policy())
+}
+
+const NOW: &str = "2026-03-01T12:00:00Z";
+
+#[test]
+fn auto_approve_exits_zero_and_explains() {
+    let out = cli()
+        .file(
+            "req.json",
+            r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+               "files":[{"path":"docs/a.md","added":30}]}"#,
+        )
+        .args(["eval", "--request", "req.json", "--now", NOW])
+        .output();
+    out.code(0)
+        .stdout_has("AUTO-APPROVED: auto-approved by rule `docs`")
+        .stdout_has("docs/a.md matched \"docs/**\" in `docs`")
+        .stdout_has("lines.changed <= 100  [30 vs 100]");
+}
+
+#[test]
+fn approval_required_exits_two_and_says_what_would_unblock() {
+    let out = cli()
+        .args(["eval", "--env", "prod", "--actor", "carol", "--now", NOW])
+        .output();
+    out.code(2)
+        .stdout_has("APPROVAL REQUIRED")
+        .stdout_has("needs 2 more approvals from admin or tech_lead, humans only by 2026-03-02 12:00 UTC (`prod`)");
+}
+
+#[test]
+fn block_exits_three_with_interpolated_reason() {
+    let out = cli()
+        .file(
+            "req.yaml",
+            "action: apply_patch\nenvironment: dev\nactor: {id: bot, kind: agent}\nfiles:\n  - {path: config/.env.local, added: 1}\n",
+        )
+        .args(["eval", "--request", "req.yaml", "--now", NOW, "--format", "json"])
+        .output();
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert_eq!(
+        json["reasons"][0],
+        "agents may not touch secrets (1 files) (rule `secrets`)"
+    );
+    assert_eq!(
+        json["fired"][0]["evidence"][0]["files"][0]["pattern"],
+        "**/.env*"
+    );
+}
+
+#[test]
+fn input_errors_exit_one_and_block() {
+    let out = cli()
+        .stdin(r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},"files":[{"path":"docs/../src/x.rs"}]}"#)
+        .args(["eval", "--request", "-", "--now", NOW, "--format", "json"])
+        .output();
+    out.code(1)
+        .stderr_has("`files[0].path`: `docs/../src/x.rs`: the path has a `..` segment");
+    assert_eq!(out.json()["outcome"], "block");
+
+    let out = cli()
+        .stdin(r#"{"action":"apply_patch","actor":{"id":"a","kind":"agent","rolez":[]}}"#)
+        .args(["eval", "--request", "-", "--now", NOW])
+        .output();
+    out.code(1)
+        .stderr_has("`actor.rolez`: unknown field `rolez`");
+
+    cli()
+        .args(["eval", "--env", "moon", "--now", NOW])
+        .output()
+        .code(1)
+        .stderr_has("environment `moon` is not declared");
+}
+
+#[test]
+fn promotion_skipping_an_environment_names_the_next() {
+    let out = cli()
+        .args([
+            "eval",
+            "--action",
+            "promote",
+            "--from-env",
+            "dev",
+            "--env",
+            "prod",
+            "--now",
+            NOW,
+        ])
+        .output();
+    out.code(3)
+        .stdout_has("cannot skip environments: promote `dev` -> `staging` first");
+}
+
+#[test]
+fn identical_inputs_give_byte_identical_json() {
+    let run = || {
+        cli()
+            .args([
+                "eval", "--env", "prod", "--actor", "carol", "--now", NOW, "--format", "json",
+            ])
+            .output()
+            .stdout
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn dry_run_never_authorizes() {
+    let out = cli()
+        .file(
+            "req.json",
+            r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+               "files":[{"path":"docs/a.md","added":3}],"mode":"dry_run"}"#,
+        )
+        .args([
+            "eval",
+            "--request",
+            "req.json",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .output();
+    let json = out.json();
+    assert_eq!(json["outcome"], "auto_approve");
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["authorizes"], false);
+}
+
+#[test]
+fn explain_lists_rules_that_did_not_fire_with_values() {
+    cli()
+        .file(
+            "req.json",
+            r#"{"action":"apply_patch","environment":"dev","actor":{"id":"carol","kind":"human"},
+               "files":[{"path":"src/main.rs","added":3}]}"#,
+        )
+        .args(["eval", "--request", "req.json", "--now", NOW, "--explain"])
+        .output()
+        .code(2)
+        .stdout_has("rules that did not fire:")
+        .stdout_has("rule `prod`")
+        .stdout_has("✗ environment == prod  [dev vs prod]")
+        .stdout_has("✗ all files in docs")
+        .stdout_has("src/main.rs");
+}
+
+#[test]
+fn gavel_test_reports_failures_with_a_diff() {
+    let tests = r#"
+cases:
+  - name: docs are auto-approved
+    request: {action: apply_patch, environment: dev, actor: {id: a, kind: agent}, files: [{path: docs/x.md, added: 1}]}
+    expect: {outcome: auto_approve, fired: [docs]}
+  - name: prod needs two humans
+    request: {action: deploy, environment: prod, actor: {id: a, kind: human}}
+    expect:
+      outcome: require_approval
+      gates: [{rule: prod, count: 2, roles: [admin, tech_lead]}]
+  - name: deliberately wrong
+    request: {action: deploy, environment: prod, actor: {id: a, kind: human}}
+    expect: {outcome: auto_approve, fired: [docs, secrets]}
+"#;
+    let out = cli()
+        .file("policies/tests/cases.yaml", tests)
+        .args(["test"])
+        .output();
+    out.code(1)
+        .stdout_has("✓ docs are auto-approved")
+        .stdout_has("✓ prod needs two humans")
+        .stdout_has("✗ deliberately wrong")
+        .stdout_has("outcome: expected auto_approve, got require_approval")
+        .stdout_has("fired: expected but did not fire [secrets] fired unexpectedly [prod]")
+        .stdout_has("2 passed, 1 failed");
+}
+
+#[test]
+fn git_range_builds_the_request() {
+    let text: String = (1..=40).map(|i| format!("line {i}\n")).collect();
+    let cli = cli().file("repo/docs/a.md", &text);
+    let repo = cli.path().join("repo");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@e")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@e")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "base"]);
+    git(&["mv", "docs/a.md", "docs/b.md"]);
+    std::fs::write(repo.join("docs/b.md"), format!("{text}one more\n")).unwrap();
+    std::fs::write(repo.join(".env"), "SECRET=1\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-qm", "change"]);
+    let out = cli
+        .args([
+            "eval",
+            "--git",
+            "HEAD~1..HEAD",
+            "--repo",
+            "repo",
+            "--env",
+            "dev",
+            "--actor",
+            "bot",
+            "--actor-kind",
+            "agent",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .output();
+    out.code(3);
+    let json = out.json();
+    // The rename is one entry; the added `.env` another.
+    assert_eq!(json["request"]["files"], 2);
+    assert_eq!(json["request"]["lines_added"], 2);
+    assert_eq!(json["fired"][0]["rule"], "secrets");
+    let evidence = &json["fired"][0]["evidence"][0]["files"][0];
+    assert_eq!(evidence["file"], ".env");
+}
