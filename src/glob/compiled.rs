@@ -64,14 +64,14 @@ pub fn build(pattern: &str) -> Result<Glob, GlobError> {
 fn globset_source(pattern: &str, parsed: &Pattern) -> String {
     let mut inserts: Vec<usize> = Vec::new();
     let mut note = |atom: &Atom| {
-        if let AtomKind::Class(class) = &atom.kind {
-            if class.negated {
-                let mut at = atom.offset + 2;
-                if pattern.as_bytes().get(at) == Some(&b'-') {
-                    at += 1;
-                }
-                inserts.push(at);
+        if let AtomKind::Class(class) = &atom.kind
+            && class.negated
+        {
+            let mut at = atom.offset + 2;
+            if pattern.as_bytes().get(at) == Some(&b'-') {
+                at += 1;
             }
+            inserts.push(at);
         }
     };
     for piece in &parsed.pieces {

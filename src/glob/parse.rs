@@ -91,26 +91,25 @@ impl Parser<'_> {
     fn step(&mut self, c: char) -> Result<(), GlobError> {
         let at = self.pos;
         match c {
-            '\\' => self.escape(at),
-            '*' => self.stars(at),
-            '?' => Ok(self.push(AtomKind::Any, at, 1)),
+            '\\' => self.escape(at)?,
+            '*' => self.stars(at)?,
+            '?' => self.push(AtomKind::Any, at, 1),
             '[' => {
                 let (class, end) = parse_class(self.text, at)?;
                 self.push(AtomKind::Class(class), at, end - at);
-                Ok(())
             }
-            '/' => Ok(self.push(AtomKind::Slash, at, 1)),
-            '{' => self.open_group(at),
-            '}' => self.close_group(at),
+            '/' => self.push(AtomKind::Slash, at, 1),
+            '{' => self.open_group(at)?,
+            '}' => self.close_group(at)?,
             ',' if self.group.is_some() => {
                 if let Some(group) = &mut self.group {
                     group.alternatives.push(Vec::new());
                 }
                 self.pos += 1;
-                Ok(())
             }
-            c => Ok(self.push(AtomKind::Literal(c), at, c.len_utf8())),
+            c => self.push(AtomKind::Literal(c), at, c.len_utf8()),
         }
+        Ok(())
     }
 
     /// Adds an atom to the open group's current alternative, or to the top level.
@@ -152,13 +151,18 @@ impl Parser<'_> {
             .get(at..)
             .map_or(0, |rest| rest.bytes().take_while(|&b| b == b'*').count());
         match run {
-            1 => Ok(self.push(AtomKind::Star, at, 1)),
-            2 => Ok(self.push(AtomKind::DoubleStar, at, 2)),
-            _ => Err(
-                GlobError::new(at, run, format!("`{}` is not a wildcard", "*".repeat(run)))
-                    .with_help("use `*` within a segment or `**` as its own segment"),
-            ),
+            1 => self.push(AtomKind::Star, at, 1),
+            2 => self.push(AtomKind::DoubleStar, at, 2),
+            _ => {
+                return Err(GlobError::new(
+                    at,
+                    run,
+                    format!("`{}` is not a wildcard", "*".repeat(run)),
+                )
+                .with_help("use `*` within a segment or `**` as its own segment"));
+            }
         }
+        Ok(())
     }
 
     fn open_group(&mut self, at: usize) -> Result<(), GlobError> {
