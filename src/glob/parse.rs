@@ -126,8 +126,9 @@ impl Parser<'_> {
         self.pos = offset + len;
     }
 
-    /// `\c` is the literal `c`. A trailing `\` escapes nothing, and `\/` is refused: a separator
-    /// that looks like something else would make `**` placement depend on escapes.
+    /// `\c` is the literal `c`. Refused: a trailing `\`, which escapes nothing; `\/`, because a
+    /// separator written as something else would make `**` placement depend on escapes; and
+    /// `\\`, because gavel turns `\` in request paths into `/`, so it could never match.
     fn escape(&mut self, at: usize) -> Result<(), GlobError> {
         match self.peek_at(at + 1) {
             None => Err(
@@ -137,6 +138,12 @@ impl Parser<'_> {
             ),
             Some('/') => Err(GlobError::new(at, 2, "`/` cannot be escaped")
                 .with_help("write `/` without the `\\`")),
+            Some('\\') => Err(GlobError::new(
+                at,
+                2,
+                "`\\\\` matches a literal `\\`, which never appears in a request path",
+            )
+            .with_help("gavel turns `\\` in request paths into `/`; write `/`")),
             Some(c) => {
                 self.push(AtomKind::Literal(c), at, 1 + c.len_utf8());
                 Ok(())
@@ -292,6 +299,7 @@ mod tests {
             )
         );
         assert_eq!(error("a\\/b"), (1, 2, "`/` cannot be escaped".into()));
+        assert_eq!(error("a\\\\b").0, 1);
         assert_eq!(error("a/***"), (2, 3, "`***` is not a wildcard".into()));
         assert_eq!(error("a{b"), (1, 1, "unclosed `{`".into()));
         assert_eq!(error("a}"), (1, 1, "unmatched `}`".into()));

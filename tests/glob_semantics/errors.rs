@@ -54,6 +54,7 @@ rejects! {
     dot_dot_at_end: "a/.." => (2, 2), "`..` segment never matches";
     backslash_at_end: "a\\" => (1, 1), "`\\` at the end of the pattern escapes nothing";
     escaped_slash: "a\\/b" => (1, 2), "`/` cannot be escaped";
+    escaped_backslash: "a\\\\b" => (1, 2), "`\\\\` matches a literal `\\`, which never appears in a request path";
     three_stars: "a/***/b" => (2, 3), "`***` is not a wildcard";
     double_star_after_name: "a**" => (1, 2), "`**` must be a whole path segment";
     double_star_before_name: "**b" => (0, 2), "`**` must be a whole path segment";
@@ -153,4 +154,26 @@ fn error_display_is_the_message() {
         refused("a**").to_string(),
         "`**` must be a whole path segment"
     );
+}
+
+#[test]
+fn worst_case_sizes_stay_fast() {
+    // Largest pattern against the longest path, shaped to defeat naive backtracking and naive
+    // expansion of alternatives; the test runs in well under a second.
+    let stars = "*a".repeat(MAX_PATTERN_BYTES / 2);
+    let path = "a".repeat(gavel::limits::MAX_PATH_BYTES);
+    assert_eq!(validate(&stars), Ok(()));
+    assert!(reference_match(&stars, &path));
+    assert!(!reference_match(&stars, &(path.clone() + "b")));
+
+    let groups = "{a,b}".repeat(MAX_PATTERN_BYTES / 5);
+    assert_eq!(validate(&groups), Ok(()));
+    assert!(reference_match(
+        &groups,
+        &"ab".repeat(MAX_PATTERN_BYTES / 10)
+    ));
+
+    let slashy = "{a/,b}".repeat(MAX_PATTERN_BYTES / 6) + "c";
+    assert_eq!(validate(&slashy), Ok(()));
+    assert!(build(&slashy).is_ok());
 }

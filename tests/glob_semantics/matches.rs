@@ -193,7 +193,6 @@ cases! {
     escape_braces: "\\{a,b\\}", "{a,b}" => true;
     escape_braces_not_alternatives: "\\{a,b\\}", "a" => false;
     escape_ordinary_character: "\\a", "a" => true;
-    escape_backslash: "a\\\\b", "a\\b" => true;
     escape_star_then_star: "\\**", "*abc" => true;
     escape_star_then_star_needs_star: "\\**", "abc" => false;
 }
@@ -208,6 +207,15 @@ cases! {
     unicode_emoji_directory: "🚀/**", "🚀/a" => true;
     unicode_negated_class_takes_one_byte: "[!a]", "é" => false;
     unicode_negated_class_then_question: "[!a]?", "é" => true;
+}
+
+// Bytes that are not text-like: wildcards take them like any other byte.
+cases! {
+    bytes_newline_in_star: "*", "a\nb" => true;
+    bytes_newline_in_question: "a?b", "a\nb" => true;
+    bytes_newline_in_directories: "**/b", "a\nx/b" => true;
+    bytes_newline_in_rest: "a/**", "a/x\ny" => true;
+    bytes_tab_literal: "a\tb", "a\tb" => true;
 }
 
 // The kind of patterns Autopack's NEVER_AUTO_APPROVE list holds.
