@@ -17,7 +17,7 @@ use crate::limits::MAX_PATTERN_BYTES;
 pub(crate) fn parse(text: &str) -> Result<Pattern, GlobError> {
     check_size(text)?;
     if let Some(nul) = text.find('\0') {
-        return Err(GlobError::new(nul, 1, "NUL byte in pattern"));
+        return Err(GlobError::new(nul, 1, "pattern contains a NUL byte"));
     }
     let mut parser = Parser {
         text,
@@ -289,7 +289,7 @@ mod tests {
 
     #[test]
     fn lexical_errors() {
-        assert_eq!(error("a\0b"), (1, 1, "NUL byte in pattern".into()));
+        assert_eq!(error("a\0b"), (1, 1, "pattern contains a NUL byte".into()));
         assert_eq!(
             error("a\\"),
             (

@@ -37,8 +37,8 @@ use super::pattern::validated;
 /// * `**/` matches zero or more whole directories: `**/a` matches `a` and `x/y/a`; `a/**/b`
 ///   matches `a/b`. A final `**` matches the rest of the path, so `a/**` matches everything
 ///   inside `a` but not `a` itself.
-/// * `{a,b}` matches if `a` or `b` followed by the rest of the pattern matches; an empty
-///   alternative matches nothing, so `x{,.bak}` matches `x` and `x.bak`.
+/// * `{a,b}` matches if `a` or `b` followed by the rest of the pattern matches. An alternative
+///   may be empty and then stands for no characters: `x{,.bak}` matches `x` and `x.bak`.
 ///
 /// Precondition: `path` is normalized as gavel normalizes request paths — relative, `/`
 /// separators, no empty, `.` or `..` segments, no trailing `/`, no NUL. On other paths the

@@ -44,7 +44,7 @@ macro_rules! rejects {
 
 rejects! {
     empty: "" => (0, 0), "empty pattern";
-    nul_byte: "a\0b" => (1, 1), "NUL byte in pattern";
+    nul_byte: "a\0b" => (1, 1), "pattern contains a NUL byte";
     leading_slash: "/src/**" => (0, 1), "pattern starts with `/`";
     trailing_slash: "docs/" => (4, 1), "pattern ends with `/`, so it never matches a file";
     double_slash: "a//b" => (1, 2), "empty path segment in `//`";

@@ -252,3 +252,31 @@ cases! {
     regression_empty_alternative_dropped_by_default: "a{,b}", "a" => true;
     regression_star_does_not_cross_slash_by_default: "a*", "a/b" => false;
 }
+
+// The table in the `gavel::glob` module documentation, row by row.
+cases! {
+    docs_table_star_md: "docs/*.md", "docs/a.md" => true;
+    docs_table_star_md_empty_name: "docs/*.md", "docs/.md" => true;
+    docs_table_star_md_not_nested: "docs/*.md", "docs/x/a.md" => false;
+    docs_table_star_md_not_root: "docs/*.md", "a.md" => false;
+    docs_table_env_root: ".env*", ".env" => true;
+    docs_table_env_local: ".env*", ".env.local" => true;
+    docs_table_env_not_nested: ".env*", "config/.env" => false;
+    docs_table_env_anywhere: "**/.env*", "config/.env" => true;
+    docs_table_env_anywhere_deep: "**/.env*", "a/b/.env.local" => true;
+    docs_table_env_anywhere_not_env: "**/.env*", "env" => false;
+    docs_table_inside: "a/**", "a/x/y" => true;
+    docs_table_inside_not_itself: "a/**", "a" => false;
+    docs_table_between: "a/**/b", "a/x/y/b" => true;
+    docs_table_between_needs_slashes: "a/**/b", "ab" => false;
+    docs_table_question: "file?.txt", "file1.txt" => true;
+    docs_table_question_not_slash: "file?.txt", "file/.txt" => false;
+    docs_table_question_not_two: "file?.txt", "file10.txt" => false;
+    docs_table_negated: "[!a]*", "b" => true;
+    docs_table_negated_dotfile: "[!a]*", ".git" => true;
+    docs_table_negated_excludes: "[!a]*", "a" => false;
+    docs_table_negated_excludes_prefix: "[!a]*", "ab" => false;
+    docs_table_empty_alternative: "x{,.bak}", "x" => true;
+    docs_table_empty_alternative_other: "x{,.bak}", "x.bak" => true;
+    docs_table_empty_alternative_neither: "x{,.bak}", "x.orig" => false;
+}
