@@ -6,3 +6,4 @@ mod support;
 
 mod cli_check;
 mod cli_eval;
+mod glob_semantics;

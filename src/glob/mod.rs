@@ -1,42 +1,41 @@
-//! Glob patterns (interim: validation through globset; replaced by the full glob module).
+//! Path patterns: what `"docs/**"`, `"**/.env*"` and `"tests/test_*.py"` mean, exactly.
+//!
+//! A pattern is matched against the whole repository-relative path, anchored at the root, byte
+//! for byte and case-sensitively:
+//!
+//! | pattern      | matches                                   | does not match            |
+//! |--------------|-------------------------------------------|---------------------------|
+//! | `docs/*.md`  | `docs/a.md`, `docs/.md`                   | `docs/x/a.md`, `a.md`     |
+//! | `.env*`      | `.env`, `.env.local`                      | `config/.env`             |
+//! | `**/.env*`   | `.env`, `config/.env`, `a/b/.env.local`   | `env`                     |
+//! | `a/**`       | `a/x`, `a/x/y`                            | `a`                       |
+//! | `a/**/b`     | `a/b`, `a/x/y/b`                          | `ab`                      |
+//! | `file?.txt`  | `file1.txt`                               | `file/.txt`, `file10.txt` |
+//! | `[!a]*`      | `b`, `.git`                               | `a`, `ab`                 |
+//! | `x{,.bak}`   | `x`, `x.bak`                              | `x.orig`                  |
+//!
+//! `*` and `?` never match `/`, and neither does any class; `**` is a whole segment matching
+//! any number of directories; `.` at the start of a name is not special. `?` and classes match
+//! one *byte*, so a two-byte character such as `é` needs `??`; write non-ASCII text literally.
+//! The full rules are on [`reference_match`]; what is refused, and why, on [`validate`].
+//!
+//! Two matchers implement these rules: [`reference_match`], short enough to check by reading,
+//! and [`build`], which configures globset for the evaluator. Differential tests hold them
+//! equal on everything [`validate`] accepts. Paths given to either must be normalized as gavel
+//! normalizes request paths: relative, `/`-separated, without empty, `.` or `..` segments,
+//! trailing `/` or NUL.
 
-use globset::GlobBuilder;
+mod class;
+mod compiled;
+mod double_star;
+mod glob_error;
+mod parse;
+mod parsed;
+mod pattern;
+mod reference_match;
+mod segments;
 
-/// Why a glob pattern is invalid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct GlobError {
-    /// Byte offset of the problem inside the pattern.
-    pub offset: usize,
-    /// Length of the offending text.
-    pub len: usize,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub help: Option<String>,
-}
-
-/// Validates a pattern.
-pub fn validate(pattern: &str) -> Result<(), GlobError> {
-    build(pattern).map(|_| ())
-}
-
-/// Builds the globset glob for a pattern.
-pub fn build(pattern: &str) -> Result<globset::Glob, GlobError> {
-    GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-        .map_err(|e| GlobError {
-            offset: 0,
-            len: pattern.len(),
-            message: e.kind().to_string(),
-            help: None,
-        })
-}
-
-/// Matches one pattern against one path (interim: through globset; replaced by the
-/// independent reference matcher of the glob module).
-pub fn reference_match(pattern: &str, path: &str) -> bool {
-    build(pattern).is_ok_and(|g| g.compile_matcher().is_match(path))
-}
+pub use compiled::build;
+pub use glob_error::GlobError;
+pub use pattern::validate;
+pub use reference_match::reference_match;

@@ -1,0 +1,135 @@
+//! [`build`]: a validated pattern as a [`globset::Glob`], configured to mean exactly what
+//! [`super::reference_match`] means.
+//!
+//! The evaluator matches many paths against many patterns, so it uses globset (patterns
+//! compiled to one regex set). globset's defaults differ from gavel's semantics, so every option
+//! that matters is set explicitly:
+//!
+//! * `literal_separator(true)`: `*` and `?` never match `/` (globset's default lets them).
+//! * `backslash_escape(true)`: `\*` is a literal `*`, on every platform (globset's default
+//!   depends on whether `\` is a path separator on the build machine).
+//! * `case_insensitive(false)`: byte-exact matching.
+//! * `empty_alternates(true)`: `x{,.bak}` matches `x` (by default globset drops the empty
+//!   alternative, so it would only match `x.bak`).
+//! * `allow_unclosed_class(false)`: validation already refuses `[` without `]`; this keeps
+//!   globset from ever reading it as a literal.
+//!
+//! One difference cannot be configured away: globset's negated class `[!a]` matches `/`. gavel
+//! classes never do, so the text handed to globset adds `/` to every negated class (`[!a]`
+//! becomes `[!/a]`). The returned [`Glob`]'s [`Glob::glob`] is that rewritten text; keep the
+//! pattern as the user wrote it for messages.
+
+use globset::{Glob, GlobBuilder};
+
+use super::glob_error::GlobError;
+use super::parsed::{Atom, AtomKind, Pattern, Piece};
+use super::pattern::validated;
+
+/// Validates `pattern` and builds the globset [`Glob`] that matches exactly the paths
+/// [`super::reference_match`] matches (for normalized paths; see there).
+///
+/// # Examples
+///
+/// ```
+/// let matcher = gavel::glob::build("**/.env*").unwrap().compile_matcher();
+/// assert!(matcher.is_match(".env"));
+/// assert!(matcher.is_match("config/.env.local"));
+/// assert!(!matcher.is_match("env"));
+/// ```
+pub fn build(pattern: &str) -> Result<Glob, GlobError> {
+    let parsed = validated(pattern)?;
+    let source = globset_source(pattern, &parsed);
+    GlobBuilder::new(&source)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .case_insensitive(false)
+        .empty_alternates(true)
+        .allow_unclosed_class(false)
+        .build()
+        .map_err(|error| {
+            GlobError::new(
+                0,
+                pattern.len(),
+                format!(
+                    "internal error: globset refused the validated pattern `{pattern}`: {error}"
+                ),
+            )
+        })
+}
+
+/// The text to give globset: `pattern` with `/` added to each negated class.
+///
+/// The `/` goes right after `[!` or `[^`, or after a leading `-` (`[!-a]` becomes `[!-/a]`),
+/// where globset reads it as a member on its own and never as a range end.
+fn globset_source(pattern: &str, parsed: &Pattern) -> String {
+    let mut inserts: Vec<usize> = Vec::new();
+    let mut note = |atom: &Atom| {
+        if let AtomKind::Class(class) = &atom.kind
+            && class.negated
+        {
+            let mut at = atom.offset + 2;
+            if pattern.as_bytes().get(at) == Some(&b'-') {
+                at += 1;
+            }
+            inserts.push(at);
+        }
+    };
+    for piece in &parsed.pieces {
+        match piece {
+            Piece::Atom(atom) => note(atom),
+            Piece::Group(group) => group.alternatives.iter().flatten().for_each(&mut note),
+        }
+    }
+    if inserts.is_empty() {
+        return pattern.to_string();
+    }
+    let mut source = String::with_capacity(pattern.len() + inserts.len());
+    let mut copied = 0;
+    for at in inserts {
+        source.push_str(pattern.get(copied..at).unwrap_or_default());
+        source.push('/');
+        copied = at;
+    }
+    source.push_str(pattern.get(copied..).unwrap_or_default());
+    source
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{build, globset_source};
+    use crate::glob::pattern::validated;
+
+    fn source(pattern: &str) -> String {
+        globset_source(pattern, &validated(pattern).unwrap())
+    }
+
+    #[test]
+    fn negated_classes_gain_a_slash() {
+        assert_eq!(source("a[!b]c"), "a[!/b]c");
+        assert_eq!(source("[^b]"), "[^/b]");
+        assert_eq!(source("[!-a]"), "[!-/a]");
+        assert_eq!(source("[!-]"), "[!-/]");
+        assert_eq!(source("{[!a],[^b-c]}x"), "{[!/a],[^/b-c]}x");
+        assert_eq!(source("[ab]/[!a-]"), "[ab]/[!/a-]");
+    }
+
+    #[test]
+    fn other_patterns_pass_through() {
+        assert_eq!(source("src/**/*.{rs,toml}"), "src/**/*.{rs,toml}");
+    }
+
+    #[test]
+    fn validation_errors_come_through() {
+        let error = build("/src").unwrap_err();
+        assert_eq!((error.offset, error.len), (0, 1));
+    }
+
+    #[test]
+    fn rewritten_negated_class_still_excludes_its_members() {
+        let matcher = build("[!-a]").unwrap().compile_matcher();
+        assert!(!matcher.is_match("-"));
+        assert!(!matcher.is_match("a"));
+        assert!(!matcher.is_match("/"));
+        assert!(matcher.is_match("b"));
+    }
+}
