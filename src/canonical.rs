@@ -94,17 +94,17 @@ fn write_string(out: &mut String, s: &str) {
 
 /// RFC 8785 §3.2.2.3: numbers as ECMAScript prints doubles.
 fn write_number(out: &mut String, n: &serde_json::Number) {
-    if let Some(i) = n.as_i64() {
-        if i.unsigned_abs() <= (1u64 << 53) {
-            let _ = write!(out, "{i}");
-            return;
-        }
+    if let Some(i) = n.as_i64()
+        && i.unsigned_abs() <= (1u64 << 53)
+    {
+        let _ = write!(out, "{i}");
+        return;
     }
-    if let Some(u) = n.as_u64() {
-        if u <= (1u64 << 53) {
-            let _ = write!(out, "{u}");
-            return;
-        }
+    if let Some(u) = n.as_u64()
+        && u <= (1u64 << 53)
+    {
+        let _ = write!(out, "{u}");
+        return;
     }
     let f = n.as_f64().unwrap_or(0.0);
     out.push_str(&ecmascript_number(f));

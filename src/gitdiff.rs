@@ -131,7 +131,7 @@ mod tests {
         let numstat = b"3\t1\tsrc/a.rs\0" as &[u8];
         let numstat = [
             numstat,
-            b"2\t2\t\0old/b.rs\0new/b.rs\0-\t-\timg.png\00\t9\tgone.txt\0",
+            b"2\t2\t\0old/b.rs\0new/b.rs\0-\t-\timg.png\0\x30\t9\tgone.txt\0",
         ]
         .concat();
         let files = parse_name_status(status).unwrap();

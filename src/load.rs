@@ -91,51 +91,63 @@ pub fn load_policy_dir(dir: &Path) -> (SourceSet, Vec<Diagnostic>) {
             Ok(text) => {
                 sources.add(name, text);
             }
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
         }
     }
     (sources, diagnostics)
 }
 
 /// Reads one source file, refusing binary, non-UTF-8 and oversized content.
-pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
+pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
     let name = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::for_file(Code::Unreadable, &name, format!("cannot read file: {e}"))
+        Box::new(Diagnostic::for_file(
+            Code::Unreadable,
+            &name,
+            format!("cannot read file: {e}"),
+        ))
     })?;
     if metadata.len() > MAX_POLICY_FILE_BYTES as u64 {
-        return Err(Diagnostic::for_file(
-            Code::TooLarge,
-            &name,
-            format!(
-                "file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}",
-                metadata.len()
-            ),
-        )
-        .with_help("split the policy into several `.gavel` files"));
+        return Err(Box::new(
+            Diagnostic::for_file(
+                Code::TooLarge,
+                &name,
+                format!(
+                    "file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}",
+                    metadata.len()
+                ),
+            )
+            .with_help("split the policy into several `.gavel` files"),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::for_file(Code::Unreadable, &name, format!("cannot read file: {e}"))
+        Box::new(Diagnostic::for_file(
+            Code::Unreadable,
+            &name,
+            format!("cannot read file: {e}"),
+        ))
     })?;
     decode_source(&name, bytes)
 }
 
 /// Decodes file bytes as policy text: UTF-8, no NUL bytes.
-pub fn decode_source(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub fn decode_source(name: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
     if let Some(pos) = bytes.iter().position(|b| *b == 0) {
-        return Err(Diagnostic::for_file(
+        return Err(Box::new(Diagnostic::for_file(
             Code::Unreadable,
             name,
             format!("file contains a NUL byte at offset {pos}: it looks binary, not a policy"),
-        ));
+        )));
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        Diagnostic::for_file(
-            Code::Unreadable,
-            name,
-            format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
+        Box::new(
+            Diagnostic::for_file(
+                Code::Unreadable,
+                name,
+                format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
+            )
+            .with_help("policy files must be UTF-8 text"),
         )
-        .with_help("policy files must be UTF-8 text")
     })
 }

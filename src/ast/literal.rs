@@ -30,7 +30,7 @@ impl StrLit {
         let start = raw_offset(&self.raw, range.start);
         let end = raw_offset(&self.raw, range.end);
         // +1 skips the opening quote.
-        self.span.sub(start + 1..end + 1)
+        self.span.slice(start + 1..end + 1)
     }
 }
 

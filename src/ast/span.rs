@@ -47,7 +47,7 @@ impl Span {
     }
 
     /// A sub-span, by byte offsets relative to this span's start.
-    pub fn sub(self, range: Range<usize>) -> Span {
+    pub fn slice(self, range: Range<usize>) -> Span {
         let start = self
             .start
             .saturating_add(u32::try_from(range.start).unwrap_or(u32::MAX));

@@ -107,34 +107,32 @@ impl ExprChecker<'_> {
             return self.no_any(span, "in");
         }
         // `x in SET`: a bare name that is a path set.
-        if let ExprKind::Ref(parts) = &rhs.kind {
-            if let [only] = parts.as_slice() {
-                if self.names.sets.contains_key(&only.value)
-                    && !self.names.helpers.contains_key(&only.value)
-                {
-                    let value = self.check(lhs, Some(Type::String));
-                    let set = self.set_id(only);
-                    let value = value?;
-                    if value.ty != Type::String {
-                        return self.report_type(
-                            lhs.span,
-                            format!(
-                                "only strings can be tested against path set `{}`",
-                                only.value
-                            ),
-                            &value.ty,
-                        );
-                    }
-                    return Some(CExpr {
-                        kind: CExprKind::InSet {
-                            value: Box::new(value),
-                            set: set?,
-                        },
-                        ty: Type::Bool,
-                        span,
-                    });
-                }
+        if let ExprKind::Ref(parts) = &rhs.kind
+            && let [only] = parts.as_slice()
+            && self.names.sets.contains_key(&only.value)
+            && !self.names.helpers.contains_key(&only.value)
+        {
+            let value = self.check(lhs, Some(Type::String));
+            let set = self.set_id(only);
+            let value = value?;
+            if value.ty != Type::String {
+                return self.report_type(
+                    lhs.span,
+                    format!(
+                        "only strings can be tested against path set `{}`",
+                        only.value
+                    ),
+                    &value.ty,
+                );
             }
+            return Some(CExpr {
+                kind: CExprKind::InSet {
+                    value: Box::new(value),
+                    set: set?,
+                },
+                ty: Type::Bool,
+                span,
+            });
         }
         let element_to_list = |t: Type| scalar_of(t).map(Type::List);
         let list_to_element = |t: Type| match t {
@@ -185,14 +183,14 @@ impl ExprChecker<'_> {
     ) -> Option<CExpr> {
         let value = self.check(lhs, None)?;
         // `LIST contains x` is membership.
-        if test == StrTest::Contains {
-            if let Type::List(s) = value.ty {
-                if any {
-                    return self.no_any(span, "contains");
-                }
-                let element = self.check(rhs, Some(s.as_type()))?;
-                return self.in_list(element, value, span);
+        if test == StrTest::Contains
+            && let Type::List(s) = value.ty
+        {
+            if any {
+                return self.no_any(span, "contains");
             }
+            let element = self.check(rhs, Some(s.as_type()))?;
+            return self.in_list(element, value, span);
         }
         if value.ty != Type::String {
             return self.report_type(

@@ -62,10 +62,10 @@ pub(crate) fn order(lets: &[&LetDecl], diagnostics: &mut Vec<Diagnostic>) -> Vec
         .map(|l| {
             let mut d = Vec::new();
             for_each_bare_name(&l.value, &mut |name| {
-                if let Some(&i) = index.get(name.value.as_str()) {
-                    if !d.contains(&i) {
-                        d.push(i);
-                    }
+                if let Some(&i) = index.get(name.value.as_str())
+                    && !d.contains(&i)
+                {
+                    d.push(i);
                 }
             });
             d
@@ -117,21 +117,21 @@ pub(crate) fn order(lets: &[&LetDecl], diagnostics: &mut Vec<Diagnostic>) -> Vec
                         }
                     }
                     Some(Mark::Cyclic) => {
-                        if let Some(m) = marks.get_mut(node) {
-                            if *m == Mark::Active {
-                                *m = Mark::Cyclic;
-                            }
+                        if let Some(m) = marks.get_mut(node)
+                            && *m == Mark::Active
+                        {
+                            *m = Mark::Cyclic;
                         }
                     }
                     _ => {}
                 }
             } else {
                 stack.pop();
-                if let Some(m) = marks.get_mut(node) {
-                    if *m == Mark::Active {
-                        *m = Mark::Done;
-                        order.push(node);
-                    }
+                if let Some(m) = marks.get_mut(node)
+                    && *m == Mark::Active
+                {
+                    *m = Mark::Done;
+                    order.push(node);
                 }
             }
         }

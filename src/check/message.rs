@@ -30,7 +30,7 @@ impl ExprChecker<'_> {
                         self.diagnostics.push(
                             Diagnostic::new(
                                 Code::BadInterpolation,
-                                lit.span.sub(i + 1..i + 2),
+                                lit.span.slice(i + 1..i + 2),
                                 "unclosed `{` in message",
                             )
                             .with_label("opened here")

@@ -51,7 +51,7 @@ pub(crate) fn validate_regex(regex: &RegexLit, diagnostics: &mut Vec<Diagnostic>
         let shift = |o: usize| o + pattern.get(..o).map_or(0, |p| p.matches('/').count());
         regex
             .span
-            .sub(1 + shift(start)..1 + shift(end).max(shift(start) + 1))
+            .slice(1 + shift(start)..1 + shift(end).max(shift(start) + 1))
     };
     if pattern.len() > MAX_REGEX_SOURCE_BYTES {
         diagnostics.push(

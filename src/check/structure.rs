@@ -193,7 +193,6 @@ pub(crate) fn build(
     let halt = halt(&mut checker, decls);
     let override_by = roles(&mut checker, &decls.override_by);
     let approvers = approvers(&mut checker, decls);
-    drop(checker);
 
     let name = match decls.policy_name {
         Some(n) => n.value.clone(),
@@ -292,33 +291,35 @@ fn reserved_or_symbol(
 }
 
 fn check_limits(decls: &Declarations<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    if decls.rules.len() > MAX_RULES {
-        if let Some((rule, _)) = decls.rules.get(MAX_RULES) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::TooLarge,
-                    rule.name.span,
-                    format!(
-                        "the policy has {} rules, more than the limit of {MAX_RULES}",
-                        decls.rules.len()
-                    ),
-                )
-                .with_label("limit exceeded here"),
-            );
-        }
+    if decls.rules.len() > MAX_RULES
+        && let Some((rule, _)) = decls.rules.get(MAX_RULES)
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TooLarge,
+                rule.name.span,
+                format!(
+                    "the policy has {} rules, more than the limit of {MAX_RULES}",
+                    decls.rules.len()
+                ),
+            )
+            .with_label("limit exceeded here"),
+        );
     }
     let patterns: usize = decls.sets.iter().map(|s| s.patterns.len()).sum();
-    if patterns > MAX_PATTERNS {
-        if let Some(set) = decls.sets.last() {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::TooLarge,
-                    set.name.span,
-                    format!("the policy has {patterns} glob patterns, more than the limit of {MAX_PATTERNS}"),
-                )
-                .with_label("limit exceeded"),
-            );
-        }
+    if patterns > MAX_PATTERNS
+        && let Some(set) = decls.sets.last()
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TooLarge,
+                set.name.span,
+                format!(
+                    "the policy has {patterns} glob patterns, more than the limit of {MAX_PATTERNS}"
+                ),
+            )
+            .with_label("limit exceeded"),
+        );
     }
 }
 
@@ -515,22 +516,22 @@ fn risk(
                     );
                     ok = false;
                 }
-                if let Some(p) = previous {
-                    if t.value >= p {
-                        checker.diagnostics.push(
-                            Diagnostic::new(
-                                Code::BadLevels,
-                                t.span,
-                                format!(
-                                    "threshold {} is not below the previous level's {p}",
-                                    t.value
-                                ),
-                            )
-                            .with_label("thresholds must decrease")
-                            .with_help("list levels from the highest threshold to the lowest"),
-                        );
-                        ok = false;
-                    }
+                if let Some(p) = previous
+                    && t.value >= p
+                {
+                    checker.diagnostics.push(
+                        Diagnostic::new(
+                            Code::BadLevels,
+                            t.span,
+                            format!(
+                                "threshold {} is not below the previous level's {p}",
+                                t.value
+                            ),
+                        )
+                        .with_label("thresholds must decrease")
+                        .with_help("list levels from the highest threshold to the lowest"),
+                    );
+                    ok = false;
                 }
                 previous = Some(t.value);
             }

@@ -112,10 +112,10 @@ fn unused(policy: &CheckedPolicy, decls: &Declarations<'_>, diagnostics: &mut Ve
 fn used_set_names(policy: &CheckedPolicy) -> Vec<&str> {
     let mut used = vec![false; policy.sets.len()];
     crate::checked::visit::policy_uses(policy, &mut |u| {
-        if let crate::checked::visit::Use::Set(i) = u {
-            if let Some(slot) = used.get_mut(i) {
-                *slot = true;
-            }
+        if let crate::checked::visit::Use::Set(i) = u
+            && let Some(slot) = used.get_mut(i)
+        {
+            *slot = true;
         }
     });
     policy
@@ -136,10 +136,10 @@ fn used_role_names(policy: &CheckedPolicy) -> Vec<&str> {
     used.extend(policy.halt.resume_by.iter().map(String::as_str));
     used.extend(policy.override_by.iter().map(String::as_str));
     crate::checked::visit::policy_uses(policy, &mut |u| {
-        if let crate::checked::visit::Use::Role(r) = u {
-            if let Some(role) = policy.roles.iter().find(|x| x.as_str() == r) {
-                used.push(role.as_str());
-            }
+        if let crate::checked::visit::Use::Role(r) = u
+            && let Some(role) = policy.roles.iter().find(|x| x.as_str() == r)
+        {
+            used.push(role.as_str());
         }
     });
     used
@@ -173,10 +173,10 @@ fn unsatisfiable_gates(
             requirements.push(r);
         }
     }
-    if let Some(o) = decls.default {
-        if let crate::ast::OutcomeKind::Require(r) = &o.kind {
-            requirements.push(r);
-        }
+    if let Some(o) = decls.default
+        && let crate::ast::OutcomeKind::Require(r) = &o.kind
+    {
+        requirements.push(r);
     }
     if let Some(h) = decls.halt {
         for c in &h.clauses {

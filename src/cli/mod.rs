@@ -17,6 +17,8 @@ pub struct Cli {
     command: Command,
 }
 
+/// Parsed once per process, so variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check policies for errors and warnings.

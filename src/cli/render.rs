@@ -126,10 +126,10 @@ pub fn decision_text(decision: &Decision) -> String {
             out.push_str(&format!("  - {} ({}): {}\n", a.approver, a.kind, a.reason));
         }
     }
-    if let Some(license) = &decision.license {
-        if let Some(denial) = &license.denial {
-            out.push_str(&format!("\nlicense: {denial}\n"));
-        }
+    if let Some(license) = &decision.license
+        && let Some(denial) = &license.denial
+    {
+        out.push_str(&format!("\nlicense: {denial}\n"));
     }
     if !decision.errors.is_empty() {
         out.push_str("\nevaluation errors (each forces a block):\n");

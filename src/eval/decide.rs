@@ -415,7 +415,7 @@ fn run<'a, E: Evaluator<'a>>(
     // except through a halt (resume first) and never for a dry run.
     if let Some(ov) = &context.override_ {
         decision.override_ = Some(ov.clone());
-        let allowed = policy.override_by.iter().any(|r| *r == ov.role);
+        let allowed = policy.override_by.contains(&ov.role);
         if !allowed {
             reasons.push(format!(
                 "override by {} ignored: role `{}` may not override",

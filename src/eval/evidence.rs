@@ -89,7 +89,7 @@ fn atom<'a, E: Evaluator<'a>>(
         CExprKind::Quantifier(q, filter) => {
             // List the files that decided it: the matches for `any`/`no` and a holding
             // `all`; the files outside the filter for a failing `all`.
-            let selected = !(matches!(q, Quantifier::All) && !holds);
+            let selected = !matches!(q, Quantifier::All) || holds;
             let selection = ev.filter_files(filter, selected, MAX_LISTED_FILES)?;
             if selection.total as usize > selection.files.len() {
                 evidence.file_count = Some(selection.total);

@@ -63,12 +63,12 @@ impl<'a> FastEvaluator<'a> {
                     continue;
                 };
                 let (word, bit) = (set / 64, set % 64);
-                if let Some(w) = row.get_mut(word) {
-                    if *w & (1 << bit) == 0 {
-                        *w |= 1 << bit;
-                        if let Some(c) = set_counts.get_mut(set) {
-                            *c += 1;
-                        }
+                if let Some(w) = row.get_mut(word)
+                    && *w & (1 << bit) == 0
+                {
+                    *w |= 1 << bit;
+                    if let Some(c) = set_counts.get_mut(set) {
+                        *c += 1;
                     }
                 }
             }

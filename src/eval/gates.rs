@@ -34,7 +34,7 @@ fn gate_refusal(
     gate: &GateSpec,
     deadline: Option<Timestamp>,
 ) -> Option<(&'static str, String)> {
-    if !gate.roles.iter().any(|r| *r == approval.role) {
+    if !gate.roles.contains(&approval.role) {
         return Some((
             "role_not_in_gate",
             format!(
@@ -53,16 +53,16 @@ fn gate_refusal(
             ),
         ));
     }
-    if let Some(deadline) = deadline {
-        if approval.issued_at > deadline {
-            return Some((
-                "after_window",
-                format!(
-                    "issued at {}, after the gate's window closed at {deadline}",
-                    approval.issued_at
-                ),
-            ));
-        }
+    if let Some(deadline) = deadline
+        && approval.issued_at > deadline
+    {
+        return Some((
+            "after_window",
+            format!(
+                "issued at {}, after the gate's window closed at {deadline}",
+                approval.issued_at
+            ),
+        ));
     }
     let missing: Vec<&str> = gate
         .scope
@@ -166,11 +166,11 @@ pub(crate) fn evaluate(
             );
             continue;
         }
-        if let Some(expires) = approval.expires_at {
-            if expires < context.now {
-                ignore("expired", format!("the approval expired at {expires}"));
-                continue;
-            }
+        if let Some(expires) = approval.expires_at
+            && expires < context.now
+        {
+            ignore("expired", format!("the approval expired at {expires}"));
+            continue;
         }
         if specs.is_empty() {
             ignore(

@@ -35,13 +35,13 @@ pub(crate) fn promotion_check(policy: &CheckedPolicy, request: &Request) -> Opti
 /// Whether `tier` allows the request; the reason when it does not.
 fn denial(tier: &LicenseTier, facts: &Facts<'_>) -> Option<String> {
     let request = facts.request;
-    if let (Some(envs), Some(env)) = (&tier.environments, request.environment.as_deref()) {
-        if !envs.iter().any(|e| e == env) {
-            return Some(format!(
-                "the `{}` license tier does not include environment `{env}`",
-                tier.name
-            ));
-        }
+    if let (Some(envs), Some(env)) = (&tier.environments, request.environment.as_deref())
+        && !envs.iter().any(|e| e == env)
+    {
+        return Some(format!(
+            "the `{}` license tier does not include environment `{env}`",
+            tier.name
+        ));
     }
     for feature in &request.features {
         if !tier.features.contains(feature) {
@@ -52,13 +52,13 @@ fn denial(tier: &LicenseTier, facts: &Facts<'_>) -> Option<String> {
         }
     }
     for (counter, max) in &tier.limits {
-        if let Some(used) = facts.usage(counter) {
-            if used >= *max {
-                return Some(format!(
-                    "usage `{counter}` is {used}, at the `{}` tier's limit of {max}",
-                    tier.name
-                ));
-            }
+        if let Some(used) = facts.usage(counter)
+            && used >= *max
+        {
+            return Some(format!(
+                "usage `{counter}` is {used}, at the `{}` tier's limit of {max}",
+                tier.name
+            ));
         }
     }
     None

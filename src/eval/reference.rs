@@ -132,10 +132,10 @@ impl<'a> Evaluator<'a> for Reference<'a> {
                 Fact::DirectoriesCount => {
                     let mut dirs: Vec<&str> = Vec::new();
                     for f in self.facts.files {
-                        if let Some((dir, _)) = f.path.rsplit_once('/') {
-                            if !dirs.contains(&dir) {
-                                dirs.push(dir);
-                            }
+                        if let Some((dir, _)) = f.path.rsplit_once('/')
+                            && !dirs.contains(&dir)
+                        {
+                            dirs.push(dir);
                         }
                     }
                     Val::Num(count(dirs.len() as u64)?)

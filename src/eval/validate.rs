@@ -67,7 +67,7 @@ pub(crate) fn validate<'a>(
     request: &'a Request,
     context: &'a Context,
 ) -> Result<Validated<'a>, RequestError> {
-    if !policy.actions.iter().any(|a| *a == request.action) {
+    if !policy.actions.contains(&request.action) {
         return Err(err(
             "action",
             format!(

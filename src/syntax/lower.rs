@@ -195,7 +195,7 @@ impl Lowerer {
         match unescape(&raw) {
             Ok(value) => Ok(StrLit { value, raw, span }),
             Err((offset, escape)) => {
-                let at = span.sub(offset + 1..offset + 1 + escape.len());
+                let at = span.slice(offset + 1..offset + 1 + escape.len());
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::BadEscape,

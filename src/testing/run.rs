@@ -168,21 +168,21 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
             failures.push(line);
         }
     }
-    if let Some(expected) = expect.default_applied {
-        if expected != decision.default_applied {
-            failures.push(format!(
-                "default_applied: expected {expected}, got {}",
-                decision.default_applied
-            ));
-        }
+    if let Some(expected) = expect.default_applied
+        && expected != decision.default_applied
+    {
+        failures.push(format!(
+            "default_applied: expected {expected}, got {}",
+            decision.default_applied
+        ));
     }
-    if let Some(expected) = expect.authorizes {
-        if expected != decision.authorizes {
-            failures.push(format!(
-                "authorizes: expected {expected}, got {}",
-                decision.authorizes
-            ));
-        }
+    if let Some(expected) = expect.authorizes
+        && expected != decision.authorizes
+    {
+        failures.push(format!(
+            "authorizes: expected {expected}, got {}",
+            decision.authorizes
+        ));
     }
     if let Some(risk) = &expect.risk {
         let actual = decision.risk.as_ref();
@@ -228,15 +228,15 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
                         got.count
                     ));
                 }
-                if let Some(roles) = &want.roles {
-                    if *roles != got.roles {
-                        failures.push(format!(
-                            "gate `{}`: expected roles [{}], got [{}]",
-                            got.rule,
-                            roles.join(", "),
-                            got.roles.join(", ")
-                        ));
-                    }
+                if let Some(roles) = &want.roles
+                    && *roles != got.roles
+                {
+                    failures.push(format!(
+                        "gate `{}`: expected roles [{}], got [{}]",
+                        got.rule,
+                        roles.join(", "),
+                        got.roles.join(", ")
+                    ));
                 }
                 if want.met.is_some_and(|m| m != got.met) {
                     failures.push(format!(

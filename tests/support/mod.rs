@@ -5,6 +5,9 @@
 //! Cli::new().file("policies/p.gavel", POLICY).args(["check"]).run().code(0).stderr_has("ok");
 //! ```
 
+// Not every test file uses every helper.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
