@@ -4,6 +4,8 @@
 
 mod support;
 
+mod api;
+
 mod cli_check;
 mod cli_eval;
 mod glob_semantics;

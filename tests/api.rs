@@ -1,0 +1,224 @@
+//! The embedding API, used exactly as a service embedding gavel would: public items only.
+
+use gavel::eval::{Verdict, VerifiedApproval};
+use gavel::{Context, DecisionOutcome, Policy, Request};
+
+const POLICY: &str = r#"
+policy "agent-gate"
+environments dev -> staging -> prod
+roles admin, reviewer
+approver "alice@example.com" roles admin key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+approver "bob@example.com" roles reviewer key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+approver "ci-bot" roles reviewer agent key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+paths core ["src/core/**"]
+attribute ticket: string = ""
+default block "no rule allows this"
+rule small "Small changes outside core" {
+  when no file in core and lines.changed <= 50 and files.count > 0
+  then auto_approve
+}
+rule core "Core changes need two humans" {
+  when any file in core
+  then require 2 approvals from admin, reviewer within 2h humans_only
+}
+"#;
+
+fn request(json: &str) -> Request {
+    Request::from_json(json.as_bytes()).unwrap()
+}
+
+fn at(t: &str) -> jiff::Timestamp {
+    t.parse().unwrap()
+}
+
+fn approval(who: &str, role: &str, issued: &str, verdict: Verdict) -> VerifiedApproval {
+    VerifiedApproval {
+        approver: who.into(),
+        role: role.into(),
+        verdict,
+        issued_at: at(issued),
+        expires_at: None,
+        scope: vec![],
+        note: None,
+        credential: None,
+    }
+}
+
+const CORE: &str = r#"{"action":"apply_patch","environment":"dev","actor":{"id":"agent-7","kind":"agent"},
+  "files":[{"path":"src/core/engine.rs","added":10,"removed":2}],
+  "requested_at":"2026-05-01T10:00:00Z"}"#;
+
+#[test]
+fn policy_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Policy>();
+    let policy = Policy::from_str(POLICY).unwrap();
+    let clone = policy.clone();
+    assert_eq!(policy.spec_hash(), clone.spec_hash());
+    assert_eq!(policy.name(), "agent-gate");
+}
+
+#[test]
+fn small_change_is_auto_approved() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r = request(
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+            "files":[{"path":"src/util.rs","added":5}]}"#,
+    );
+    let d = policy.decide(&r, &Context::at(at("2026-05-01T10:00:00Z")));
+    assert_eq!(d.outcome, DecisionOutcome::AutoApprove);
+    assert!(d.authorizes);
+    assert_eq!(d.fired[0].rule, "small");
+}
+
+#[test]
+fn gate_counts_distinct_humans_within_the_window() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r = request(CORE);
+    let mut ctx = Context::at(at("2026-05-01T10:30:00Z"));
+    let d = policy.decide(&r, &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(d.gates[0].missing, 2);
+    assert_eq!(
+        d.gates[0].deadline.unwrap().to_string(),
+        "2026-05-01T12:00:00Z"
+    );
+
+    // The agent does not count on a humans_only gate; alice twice counts once.
+    ctx.approvals = vec![
+        approval(
+            "alice@example.com",
+            "admin",
+            "2026-05-01T10:05:00Z",
+            Verdict::Approve,
+        ),
+        approval(
+            "alice@example.com",
+            "admin",
+            "2026-05-01T10:06:00Z",
+            Verdict::Approve,
+        ),
+        approval(
+            "ci-bot",
+            "reviewer",
+            "2026-05-01T10:07:00Z",
+            Verdict::Approve,
+        ),
+    ];
+    let d = policy.decide(&r, &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(d.gates[0].approved_by, vec!["alice@example.com"]);
+    let kinds: Vec<&str> = d
+        .ignored_approvals
+        .iter()
+        .map(|i| i.kind.as_str())
+        .collect();
+    assert_eq!(kinds, vec!["duplicate_approver", "agent_on_humans_only"]);
+
+    ctx.approvals.push(approval(
+        "bob@example.com",
+        "reviewer",
+        "2026-05-01T10:20:00Z",
+        Verdict::Approve,
+    ));
+    let d = policy.decide(&r, &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::Approved);
+    assert!(d.authorizes);
+}
+
+#[test]
+fn rejection_and_expiry_block() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r = request(CORE);
+    let mut ctx = Context::at(at("2026-05-01T10:30:00Z"));
+    let mut rejection = approval(
+        "bob@example.com",
+        "reviewer",
+        "2026-05-01T10:10:00Z",
+        Verdict::Reject,
+    );
+    rejection.note = Some("breaks the API".into());
+    ctx.approvals = vec![rejection];
+    let d = policy.decide(&r, &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::Rejected);
+    assert_eq!(d.summary, "rejected by bob@example.com: breaks the API");
+
+    let late = Context::at(at("2026-05-01T12:00:01Z"));
+    let d = policy.decide(&r, &late);
+    assert_eq!(d.outcome, DecisionOutcome::Expired);
+    assert!(!d.authorizes);
+}
+
+#[test]
+fn self_approval_never_counts() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r = request(
+        &CORE
+            .replace("agent-7", "alice@example.com")
+            .replace("\"agent\"", "\"human\""),
+    );
+    let mut ctx = Context::at(at("2026-05-01T10:30:00Z"));
+    ctx.approvals = vec![approval(
+        "alice@example.com",
+        "admin",
+        "2026-05-01T10:05:00Z",
+        Verdict::Approve,
+    )];
+    let d = policy.decide(&r, &ctx);
+    assert_eq!(d.ignored_approvals[0].kind, "self_approval");
+    assert_eq!(d.gates[0].missing, 2);
+}
+
+#[test]
+fn input_errors_are_blocks_naming_the_field() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r =
+        request(r#"{"action":"apply_patch","environment":"qa","actor":{"id":"a","kind":"agent"}}"#);
+    let d = policy.decide(&r, &Context::at(at("2026-05-01T10:00:00Z")));
+    assert_eq!(d.outcome, DecisionOutcome::Block);
+    let error = d.input_error.unwrap();
+    assert_eq!(error.field.as_deref(), Some("environment"));
+    assert!(error.message.contains("`qa` is not declared"));
+
+    let bad = Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"robot"}}"#);
+    let err = bad.unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("actor.kind"));
+}
+
+#[test]
+fn decisions_are_deterministic_and_serializable() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r = request(CORE);
+    let ctx = Context::at(at("2026-05-01T10:30:00Z"));
+    let a = serde_json::to_string(&policy.decide(&r, &ctx)).unwrap();
+    let b = serde_json::to_string(&policy.decide(&r, &ctx)).unwrap();
+    assert_eq!(a, b);
+    let back: gavel::Decision = serde_json::from_str(&a).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), a);
+}
+
+#[test]
+fn policies_load_from_directories_and_report_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.gavel"),
+        "policy \"split\"\npaths docs [\"docs/**\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.gavel"),
+        "rule docs { when all files in docs then auto_approve }\n",
+    )
+    .unwrap();
+    let policy = Policy::load(dir.path()).unwrap();
+    assert_eq!(policy.name(), "split");
+
+    std::fs::write(
+        dir.path().join("b.gavel"),
+        "rule docs { when all files in doc then auto_approve }\n",
+    )
+    .unwrap();
+    let err = Policy::load(dir.path()).unwrap_err();
+    assert_eq!(err.diagnostics[0].code.as_str(), "E0020");
+    assert!(err.to_string().contains("did you mean `docs`?"));
+}
