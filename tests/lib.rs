@@ -8,4 +8,5 @@ mod api;
 
 mod cli_check;
 mod cli_eval;
+mod cli_init;
 mod glob_semantics;

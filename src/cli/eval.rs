@@ -9,7 +9,7 @@ use super::Format;
 use super::render::decision_text;
 use crate::compile::Policy;
 use crate::eval::{Context, Decision};
-use crate::request::{Actor, ActorKind, Mode, Request, RequestError};
+use crate::request::{ActorKind, Mode, Request, RequestError};
 
 /// Arguments of `gavel eval`.
 #[derive(Debug, Args)]
@@ -135,26 +135,7 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
             let raw = read_input(path).map_err(|e| (Vec::new(), RequestError::document(e)))?;
             Request::from_bytes(&raw).map_err(|e| (raw, e))?
         }
-        None => Request {
-            action: "apply_patch".into(),
-            environment: None,
-            from_environment: None,
-            actor: Actor {
-                id: default_actor(),
-                kind: ActorKind::Human,
-                roles: Vec::new(),
-            },
-            files: Vec::new(),
-            change: None,
-            mode: Mode::Execute,
-            attributes: Default::default(),
-            usage: Default::default(),
-            features: Vec::new(),
-            license: None,
-            requested_at: None,
-            reference: None,
-            reason: None,
-        },
+        None => Request::minimal("apply_patch", default_actor(), ActorKind::Human),
     };
     if let Some(range) = &args.git {
         request.files = crate::gitdiff::files_from_git(&args.repo, range)
@@ -232,7 +213,8 @@ pub fn read_input(path: &str) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
-fn default_actor() -> String {
+/// The current user's id: git `user.email`, else `$USER`.
+pub fn default_actor() -> String {
     let from_git = std::process::Command::new("git")
         .args(["config", "user.email"])
         .output()

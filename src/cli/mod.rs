@@ -2,6 +2,7 @@
 
 mod check;
 mod eval;
+mod init;
 mod render;
 mod test;
 
@@ -25,6 +26,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Decide a request.
     Eval(eval::EvalArgs),
+    /// Scaffold a starter policy with tests and a key.
+    Init(init::InitArgs),
     /// Run the test cases beside each policy.
     Test(test::TestArgs),
 }
@@ -45,6 +48,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Init(args) => init::run(&args),
     };
     ExitCode::from(code)
 }

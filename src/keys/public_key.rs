@@ -77,6 +77,11 @@ impl PublicKey {
         Self::from_slice(key)
     }
 
+    /// Wraps an ed25519-dalek key.
+    pub fn from_verifying_key(key: VerifyingKey) -> PublicKey {
+        PublicKey { key }
+    }
+
     /// The ed25519-dalek key.
     pub fn verifying_key(&self) -> &VerifyingKey {
         &self.key

@@ -187,6 +187,34 @@ pub struct LicenseClaim {
 }
 
 impl Request {
+    /// A request with only an action and an actor; every other field empty or default.
+    pub fn minimal(
+        action: impl Into<String>,
+        actor_id: impl Into<String>,
+        kind: ActorKind,
+    ) -> Request {
+        Request {
+            action: action.into(),
+            environment: None,
+            from_environment: None,
+            actor: Actor {
+                id: actor_id.into(),
+                kind,
+                roles: Vec::new(),
+            },
+            files: Vec::new(),
+            change: None,
+            mode: Mode::Execute,
+            attributes: UniqueMap::default(),
+            usage: UniqueMap::default(),
+            features: Vec::new(),
+            license: None,
+            requested_at: None,
+            reference: None,
+            reason: None,
+        }
+    }
+
     /// Attributes as an ordered map (for iteration in a fixed order).
     pub fn attribute_map(&self) -> &BTreeMap<String, serde_json::Value> {
         self.attributes.as_map()

@@ -1,0 +1,181 @@
+//! `gavel init`: scaffold a starter policy, its tests and a key in a repository.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::keys::PrivateKey;
+
+/// Arguments of `gavel init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Repository root to initialize.
+    #[arg(long, default_value = ".")]
+    dir: PathBuf,
+    /// Your approver id (default: git `user.email`, else `$USER`).
+    #[arg(long = "as")]
+    approver: Option<String>,
+}
+
+const STARTER: &str = r#"# A starter gavel policy. Reference: docs/language.md in the gavel repository.
+policy "starter"
+
+# Promotion order: skipping an environment is blocked.
+environments dev -> staging -> prod
+
+roles admin, reviewer
+
+# Approvers sign approvals with their key (`gavel keys new NAME` makes one).
+approver "{ID}" roles admin, reviewer key "{KEY}"
+
+# Files that must never change without a person looking.
+paths sensitive [".env*", "**/.env*", ".git/**", ".github/workflows/**"]
+paths docs ["docs/**", "**/*.md"]
+
+# Default deny: what no rule lets through waits for a person.
+default require 1 approval from admin, reviewer within 24h
+
+rule docs "Small documentation changes" {
+  when files.count > 0 and all files in docs and lines.changed <= 100
+  then auto_approve
+}
+
+rule sensitive "Sensitive files" {
+  when any file in sensitive
+  then require 1 approval from admin within 24h humans_only
+}
+
+rule agents_in_prod "AI agents do not deploy to production" {
+  when actor is agent and environment == prod
+  then block "AI agents may recommend production changes, not make them"
+}
+"#;
+
+const STARTER_TESTS: &str = r#"# Run with `gavel test`.
+cases:
+  - name: a small docs change is auto-approved
+    request:
+      action: apply_patch
+      environment: dev
+      actor: {id: coding-agent, kind: agent}
+      files:
+        - {path: docs/guide.md, added: 20, removed: 3}
+    expect:
+      outcome: auto_approve
+      fired: [docs]
+
+  - name: touching .env needs an admin
+    request:
+      action: apply_patch
+      environment: dev
+      actor: {id: coding-agent, kind: agent}
+      files:
+        - {path: .env.local, added: 1}
+    expect:
+      outcome: require_approval
+      gates: [{rule: sensitive, count: 1, roles: [admin]}]
+
+  - name: agents never deploy to production
+    request:
+      action: deploy
+      environment: prod
+      actor: {id: coding-agent, kind: agent}
+    expect:
+      outcome: block
+      reason_contains: AI agents may recommend
+
+  - name: anything else waits for a person (default deny)
+    request:
+      action: apply_patch
+      environment: dev
+      actor: {id: dev@example.com, kind: human}
+      files:
+        - {path: src/main.rs, added: 5}
+    expect:
+      outcome: require_approval
+      default_applied: true
+"#;
+
+/// Writes the scaffold; exit 1 when a policy already exists or anything fails.
+pub fn run(args: &InitArgs) -> u8 {
+    match init(&args.dir, args.approver.clone()) {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
+    let policies = dir.join("policies");
+    if policies.join("main.gavel").exists()
+        || std::fs::read_dir(&policies).is_ok_and(|mut d| d.next().is_some())
+    {
+        return Err(format!(
+            "`{}` already exists and is not empty; refusing to overwrite a policy",
+            policies.display()
+        ));
+    }
+    let id = approver.unwrap_or_else(super::eval::default_actor);
+    let keys_dir = dir.join(".gavel").join("keys");
+    let key = PrivateKey::generate().map_err(|e| e.to_string())?;
+    let name = key_file_name(&id);
+    let (key_path, _) = key
+        .write_pair(&keys_dir, &name)
+        .map_err(|e| e.to_string())?;
+    let public = key.public_key().to_gavel_string();
+    let policy = STARTER
+        .replace("{ID}", &id.replace('"', ""))
+        .replace("{KEY}", &public);
+    let write = |path: PathBuf, text: &str| -> Result<(), String> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write(policies.join("main.gavel"), &policy)?;
+    write(policies.join("tests").join("main.yaml"), STARTER_TESTS)?;
+    let ignore = dir.join(".gavel").join(".gitignore");
+    if !ignore.exists() {
+        write(
+            ignore,
+            "# Private keys and local state never go into git.\nkeys/*.key\n*.key\n",
+        )?;
+    }
+    Ok(vec![
+        format!("created {}", policies.join("main.gavel").display()),
+        format!(
+            "created {}",
+            policies.join("tests").join("main.yaml").display()
+        ),
+        format!("created {key_path} (your private key, mode 0600; never commit it)"),
+        String::new(),
+        "next: `gavel check`, then `gavel test`, then edit policies/main.gavel".into(),
+    ])
+}
+
+/// A file name for a key derived from an approver id (`alice@example.com` → `alice`).
+fn key_file_name(id: &str) -> String {
+    let local = id.split('@').next().unwrap_or(id);
+    let cleaned: String = local
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cleaned.is_empty() {
+        "me".into()
+    } else {
+        cleaned
+    }
+}
