@@ -12,6 +12,7 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod fmt;
 pub mod limits;
 pub mod number;
 pub mod source;
