@@ -94,7 +94,13 @@ impl Printer<'_> {
                 // `when f` + `(0.2) when b` as a call `f(0.2)`.
                 suffix.push(';');
             }
-            self.condition(inner, &prefix, &factor.condition, &suffix, range(factor.span));
+            self.condition(
+                inner,
+                &prefix,
+                &factor.condition,
+                &suffix,
+                range(factor.span),
+            );
         }
         if !decl.levels.is_empty() {
             let after = decl.factors.last().map_or(open, |f| f.span.end as usize);
@@ -112,8 +118,12 @@ impl Printer<'_> {
         if byte_at(source, keyword) == Some(b';') {
             keyword = next_token(source, keyword + 1);
         }
-        let first_start = levels.first().map_or(keyword, |l| l.name.span.start as usize);
-        let open = self.opening(keyword + "levels".len(), b'{').min(first_start);
+        let first_start = levels
+            .first()
+            .map_or(keyword, |l| l.name.span.start as usize);
+        let open = self
+            .opening(keyword + "levels".len(), b'{')
+            .min(first_start);
         let last_end = levels.last().map_or(open, level_end);
         let mut close = next_token(source, last_end);
         if byte_at(source, close) == Some(b',') {
@@ -179,7 +189,12 @@ impl Printer<'_> {
                 ),
             })
             .collect();
-        self.block(item, "halt", item.span.start as usize + "halt".len(), clauses);
+        self.block(
+            item,
+            "halt",
+            item.span.start as usize + "halt".len(),
+            clauses,
+        );
     }
 
     /// `HEADER {` + one line per clause + `}`, or `HEADER {}` when there is nothing inside.

@@ -114,7 +114,11 @@ pub(crate) fn chain_operands(expr: &Expr) -> Option<(&'static str, Vec<(&Expr, S
         .enumerate()
         .map(|(i, op)| {
             let mut out = String::new();
-            write_expr(&mut out, op, chain_slot(prec, i + 1 == operands.len(), None));
+            write_expr(
+                &mut out,
+                op,
+                chain_slot(prec, i + 1 == operands.len(), None),
+            );
             (op, out)
         })
         .collect();
@@ -188,11 +192,16 @@ fn absorbs(expr: &Expr, context: Prec, follower: Prec) -> bool {
 fn right_edge_absorbs(expr: &Expr, follower: Prec) -> bool {
     match &expr.kind {
         ExprKind::Or(ops) => {
-            follower == Prec::Or || ops.last().is_some_and(|l| child_absorbs(l, Prec::And, follower))
+            follower == Prec::Or
+                || ops
+                    .last()
+                    .is_some_and(|l| child_absorbs(l, Prec::And, follower))
         }
         ExprKind::And(ops) => {
             follower == Prec::And
-                || ops.last().is_some_and(|l| child_absorbs(l, Prec::Not, follower))
+                || ops
+                    .last()
+                    .is_some_and(|l| child_absorbs(l, Prec::Not, follower))
         }
         ExprKind::Not(x) => child_absorbs(x, Prec::Not, follower),
         ExprKind::Compare { rhs, .. } | ExprKind::StrOp { rhs, .. } => {

@@ -91,7 +91,9 @@ impl<'a> Printer<'a> {
         let flat = expr_text(cond);
         let fits = indent + width(prefix) + width(&flat) + width(suffix) <= MAX_WIDTH;
         if let Some((keyword, operands)) = chain_operands(cond) {
-            let first_end = operands.first().map_or(src.end, |(op, _)| op.span.end as usize);
+            let first_end = operands
+                .first()
+                .map_or(src.end, |(op, _)| op.span.end as usize);
             let commented = self.w.has_comment_in(first_end..cond.span.end as usize);
             if !fits || commented {
                 let count = operands.len();
@@ -110,7 +112,11 @@ impl<'a> Printer<'a> {
                     if last {
                         line.push_str(suffix);
                     }
-                    let line_start = if i == 0 { src.start } else { operand.span.start as usize };
+                    let line_start = if i == 0 {
+                        src.start
+                    } else {
+                        operand.span.start as usize
+                    };
                     self.w.line(line_indent, line, line_start..line_end);
                 }
                 return;

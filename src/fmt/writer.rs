@@ -85,7 +85,13 @@ impl<'a> Writer<'a> {
 
     /// Emits a closing line (`}`, `]`) at `src`; comments before it belong to the block it
     /// closes and are indented as its contents (`comment_indent`).
-    pub(crate) fn close(&mut self, indent: usize, text: &str, src: Range<usize>, comment_indent: usize) {
+    pub(crate) fn close(
+        &mut self,
+        indent: usize,
+        text: &str,
+        src: Range<usize>,
+        comment_indent: usize,
+    ) {
         self.place_comments_before(src.end, comment_indent);
         self.push(indent, text.to_string(), src.end);
     }
