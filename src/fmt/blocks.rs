@@ -20,7 +20,10 @@ impl Printer<'_> {
     /// `paths NAME ["a", "b"]` on one line when it fits and holds no comments, else one
     /// pattern per line, without commas.
     pub(crate) fn paths(&mut self, item: &Item, decl: &PathSetDecl) {
-        let (start, end) = (item.span.start as usize, item.span.end as usize);
+        let (start, end) = (
+            item.span.start as usize,
+            self.w.trim_end(item.span.end as usize),
+        );
         let open = self.opening(decl.name.span.end as usize, b'[');
         let close = end.saturating_sub(1);
         let patterns: Vec<String> = decl
@@ -48,7 +51,10 @@ impl Printer<'_> {
 
     /// `rule NAME "title" {`, `when`, `then`, `}`.
     pub(crate) fn rule(&mut self, item: &Item, decl: &RuleDecl) {
-        let (start, end) = (item.span.start as usize, item.span.end as usize);
+        let (start, end) = (
+            item.span.start as usize,
+            self.w.trim_end(item.span.end as usize),
+        );
         let mut header = format!("rule {}", decl.name.value);
         let mut header_end = decl.name.span.end;
         if let Some(title) = &decl.title {
@@ -69,7 +75,10 @@ impl Printer<'_> {
 
     /// `risk {`, one factor per line, the levels, `}`.
     pub(crate) fn risk(&mut self, item: &Item, decl: &RiskDecl) {
-        let (start, end) = (item.span.start as usize, item.span.end as usize);
+        let (start, end) = (
+            item.span.start as usize,
+            self.w.trim_end(item.span.end as usize),
+        );
         let open = self.opening(start + "risk".len(), b'{');
         let close = end.saturating_sub(1);
         if decl.factors.is_empty() && decl.levels.is_empty() && !self.w.has_comment_in(open..close)
@@ -206,7 +215,10 @@ impl Printer<'_> {
         header_end: usize,
         clauses: Vec<(String, Range<usize>)>,
     ) {
-        let (start, end) = (item.span.start as usize, item.span.end as usize);
+        let (start, end) = (
+            item.span.start as usize,
+            self.w.trim_end(item.span.end as usize),
+        );
         let open = self.opening(header_end, b'{');
         let close = end.saturating_sub(1);
         if clauses.is_empty() && !self.w.has_comment_in(open..close) {

@@ -93,8 +93,9 @@ impl<'a> Printer<'a> {
         if let Some((keyword, operands)) = chain_operands(cond) {
             let first_end = operands
                 .first()
-                .map_or(src.end, |(op, _)| op.span.end as usize);
-            let commented = self.w.has_comment_in(first_end..cond.span.end as usize);
+                .map_or(src.end, |(op, _)| self.w.trim_end(op.span.end as usize));
+            let cond_end = self.w.trim_end(cond.span.end as usize);
+            let commented = self.w.has_comment_in(first_end..cond_end);
             if !fits || commented {
                 let count = operands.len();
                 for (i, (operand, text)) in operands.into_iter().enumerate() {

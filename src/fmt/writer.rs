@@ -76,11 +76,32 @@ impl<'a> Writer<'a> {
             .is_some_and(|c| c.start < range.end)
     }
 
+    /// Where the source text before `pos` really ends, stepping back over whitespace and
+    /// comments. A span of a rule that ends in a repetition (`roles a, b`, `a and b`, a risk
+    /// factor) also covers the whitespace and comments after it (pest skips them while
+    /// looking for one more repetition), and a comment after a line must not count as inside
+    /// it.
+    pub(crate) fn trim_end(&self, pos: usize) -> usize {
+        let bytes = self.source.as_bytes();
+        let mut end = pos.min(bytes.len());
+        loop {
+            while end > 0 && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
+                end -= 1;
+            }
+            let before = self.comments.partition_point(|c| c.start < end);
+            match before.checked_sub(1).and_then(|i| self.comments.get(i)) {
+                Some(comment) if end <= comment.end => end = comment.start,
+                _ => return end,
+            }
+        }
+    }
+
     /// Emits a line printing source `src`, preceded by the comments that start before
-    /// `src.end` (at the line's own indentation).
+    /// `src.end` (at the line's own indentation). Ends are trimmed with [`Self::trim_end`].
     pub(crate) fn line(&mut self, indent: usize, text: String, src: Range<usize>) {
-        self.place_comments_before(src.end, indent);
-        self.push(indent, text, src.end);
+        let end = self.trim_end(src.end);
+        self.place_comments_before(end, indent);
+        self.push(indent, text, end);
     }
 
     /// Emits a closing line (`}`, `]`) at `src`; comments before it belong to the block it
@@ -92,8 +113,9 @@ impl<'a> Writer<'a> {
         src: Range<usize>,
         comment_indent: usize,
     ) {
-        self.place_comments_before(src.end, comment_indent);
-        self.push(indent, text.to_string(), src.end);
+        let end = self.trim_end(src.end);
+        self.place_comments_before(end, comment_indent);
+        self.push(indent, text.to_string(), end);
     }
 
     /// Prepares for a top-level item starting at `start`: places the comments before it at
