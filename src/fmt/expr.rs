@@ -223,6 +223,20 @@ fn right_edge_absorbs(expr: &Expr, follower: Prec) -> bool {
     }
 }
 
+/// Whether the expression's text starts with the word `any` (a parsed tree never has such an
+/// operand right after a string operator without `any`: it would not parse).
+fn starts_with_any(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Quantifier {
+            quantifier: crate::ast::Quantifier::Any,
+            ..
+        } => true,
+        ExprKind::Ref(parts) => parts.first().is_some_and(|p| p.value == "any"),
+        ExprKind::Arith { lhs, .. } => prec(lhs) >= Prec::Sum && starts_with_any(lhs),
+        _ => false,
+    }
+}
+
 /// Whether the last child, printed in a slot of minimum `min`, absorbs `follower`. A child
 /// that gets parentheses for precedence is closed.
 fn child_absorbs(child: &Expr, min: Prec, follower: Prec) -> bool {
@@ -286,7 +300,14 @@ pub(crate) fn write_expr(out: &mut String, expr: &Expr, slot: Slot) {
             out.push(' ');
             out.push_str(op.keyword());
             out.push_str(if *any { " any " } else { " " });
-            write_expr(out, rhs, Slot::new(Prec::Sum, follower));
+            if !*any && starts_with_any(rhs) {
+                // `x in any file in p` reads `any` as the `in any` modifier.
+                out.push('(');
+                write_expr(out, rhs, Slot::CLOSED);
+                out.push(')');
+            } else {
+                write_expr(out, rhs, Slot::new(Prec::Sum, follower));
+            }
         }
         ExprKind::Not(x) => {
             out.push_str("not ");

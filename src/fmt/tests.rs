@@ -69,6 +69,20 @@ fn strip_parens(e: &Expr) -> Expr {
             quantifier: *quantifier,
             filter: crate::ast::FileFilter::Where(Box::new(strip_parens(c))),
         },
+        ExprKind::StrOp { op, any, lhs, rhs } => ExprKind::StrOp {
+            op: *op,
+            any: *any,
+            lhs: Box::new(strip_parens(lhs)),
+            rhs: Box::new(strip_parens(rhs)),
+        },
+        ExprKind::CountFiles(crate::ast::FileFilter::Where(c)) => {
+            ExprKind::CountFiles(crate::ast::FileFilter::Where(Box::new(strip_parens(c))))
+        }
+        ExprKind::Call { func, args } => ExprKind::Call {
+            func: func.clone(),
+            args: args.iter().map(strip_parens).collect(),
+        },
+        ExprKind::List(items) => ExprKind::List(items.iter().map(strip_parens).collect()),
         other => other.clone(),
     };
     Expr::new(kind, e.span)
@@ -353,6 +367,9 @@ fn parentheses_are_added_where_a_built_tree_needs_them() {
             "(x == if a then b else c) and d",
         ),
         ("-(if a then 1 else 2) * 3", "(-if a then 1 else 2) * 3"),
+        ("x in (any file in p)", "x in (any file in p)"),
+        ("x in any (any file in p)", "x in any any file in p"),
+        ("x in (any file in p) + 1", "x in (any file in p + 1)"),
     ] {
         let built = strip_parens(&expr(source));
         let text = print_expr(&built);
