@@ -1,3 +1,5 @@
 //! Integration tests: all in one binary (like `just`'s `tests/lib.rs`) so they build once.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod fmt_roundtrip;

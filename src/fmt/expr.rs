@@ -182,9 +182,12 @@ fn absorbs(expr: &Expr, context: Prec, follower: Prec) -> bool {
     // Levels between the context and the expression are single-element repetitions still
     // open for their own operator: a reference parsed as a `not_expr` is a comparison
     // without a tail, and takes a following `==`.
-    let own = prec(expr);
-    let spine = follower.is_operator_level() && context <= follower && follower < own;
-    spine || right_edge_absorbs(expr, follower)
+    spine_absorbs(context, prec(expr), follower) || right_edge_absorbs(expr, follower)
+}
+
+/// Whether a grammar level from `context` down to (not including) `own` takes `follower`.
+fn spine_absorbs(context: Prec, own: Prec, follower: Prec) -> bool {
+    follower.is_operator_level() && context <= follower && follower < own
 }
 
 /// Whether the construct itself (not the levels above it) is open on the right for
@@ -238,9 +241,14 @@ fn starts_with_any(expr: &Expr) -> bool {
 }
 
 /// Whether the last child, printed in a slot of minimum `min`, absorbs `follower`. A child
-/// that gets parentheses for precedence is closed.
+/// that gets parentheses for precedence is itself closed, but the levels above it are not:
+/// in `any file where (a and b) == c` the `where` clause's comparison takes the `== c`.
 fn child_absorbs(child: &Expr, min: Prec, follower: Prec) -> bool {
-    prec(child) >= min && absorbs(child, min, follower)
+    if prec(child) < min {
+        spine_absorbs(min, Prec::Primary, follower)
+    } else {
+        absorbs(child, min, follower)
+    }
 }
 
 /// Appends `expr` as it prints in `slot`.
@@ -272,6 +280,12 @@ pub(crate) fn write_expr(out: &mut String, expr: &Expr, slot: Slot) {
             out.push(')');
         }
         ExprKind::Neg(x) => {
+            // The parser folds `-` into a number literal; a built tree may not have, and
+            // printing `-0` or `--5` would not be canonical.
+            if let Some(folded) = folded_number(expr) {
+                let _ = write!(out, "{folded}");
+                return;
+            }
             out.push('-');
             write_expr(out, x, Slot::new(Prec::Unary, follower));
         }
@@ -352,6 +366,15 @@ pub(crate) fn write_expr(out: &mut String, expr: &Expr, slot: Slot) {
             write_expr(out, inner, Slot::CLOSED);
             out.push(')');
         }
+    }
+}
+
+/// The literal a chain of `-` over a number literal reads as (`--5` is `5`).
+fn folded_number(expr: &Expr) -> Option<crate::number::Decimal> {
+    match &expr.kind {
+        ExprKind::Number(n) => Some(*n),
+        ExprKind::Neg(x) => folded_number(x)?.checked_neg().ok(),
+        _ => None,
     }
 }
 

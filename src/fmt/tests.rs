@@ -367,6 +367,15 @@ fn parentheses_are_added_where_a_built_tree_needs_them() {
             "(x == if a then b else c) and d",
         ),
         ("-(if a then 1 else 2) * 3", "(-if a then 1 else 2) * 3"),
+        (
+            "(any file where (a and b)) == c",
+            "(any file where (a and b)) == c",
+        ),
+        (
+            "(any file where a == (b or c)) + 1",
+            "(any file where a == (b or c)) + 1",
+        ),
+        ("(not (a or b)) and c", "not (a or b) and c"),
         ("x in (any file in p)", "x in (any file in p)"),
         ("x in any (any file in p)", "x in any any file in p"),
         ("x in (any file in p) + 1", "x in (any file in p + 1)"),

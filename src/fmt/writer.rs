@@ -4,9 +4,9 @@
 //! source order, and each line, before it is emitted, takes the comments that start before
 //! the end of its range:
 //!
-//! - the first of them becomes a *trailing* comment of the line printed before, when no line
-//!   break separates that line's end from the comment in the source (the author wrote it at
-//!   the end of that line);
+//! - the first of them becomes a *trailing* comment of the line printed before, when it
+//!   starts before the new line's source and no line break separates the previous line's end
+//!   from it (the author wrote it at the end of that line);
 //! - the rest become *leading* comments, each on its own line above the new one, including
 //!   comments written in the middle of the construct the line prints (they are hoisted).
 //!
@@ -100,7 +100,7 @@ impl<'a> Writer<'a> {
     /// `src.end` (at the line's own indentation). Ends are trimmed with [`Self::trim_end`].
     pub(crate) fn line(&mut self, indent: usize, text: String, src: Range<usize>) {
         let end = self.trim_end(src.end);
-        self.place_comments_before(end, indent);
+        self.place_comments_before(src.start, end, indent);
         self.push(indent, text, end);
     }
 
@@ -114,7 +114,7 @@ impl<'a> Writer<'a> {
         comment_indent: usize,
     ) {
         let end = self.trim_end(src.end);
-        self.place_comments_before(end, comment_indent);
+        self.place_comments_before(src.start, end, comment_indent);
         self.push(indent, text.to_string(), end);
     }
 
@@ -164,8 +164,11 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn place_comments_before(&mut self, end: usize, indent: usize) {
-        self.take_trailing(end);
+    /// Places the comments before `end` for a line whose source starts at `start`: one
+    /// written before `start` on the previous line's source line trails that line, the rest
+    /// (including those inside the new line's construct) go above the new line.
+    fn place_comments_before(&mut self, start: usize, end: usize, indent: usize) {
+        self.take_trailing(start);
         while let Some(comment) = self.pending_before(end) {
             self.push_comment(indent, comment);
         }
