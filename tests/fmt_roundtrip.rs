@@ -313,7 +313,7 @@ fn item_kind() -> impl Strategy<Value = ItemKind> {
                 key,
             })),
         (string(), string()).prop_map(|(name, key)| ItemKind::Signer(SignerDecl { name, key })),
-        (name(), vec(string(), 0..5))
+        (name(), vec(string(), 0..10))
             .prop_map(|(name, patterns)| ItemKind::Paths(PathSetDecl { name, patterns })),
         (
             names(3),
