@@ -9,7 +9,7 @@ use std::ops::Range;
 use super::comments::{byte_at, next_token};
 use super::expr::{expr_text, write_string};
 use super::items::{Printer, deeper, idents_range, range, width};
-use super::outcome::{names, requirement_end, requirement_text};
+use super::outcome::{names, outcome_text, requirement_end, requirement_text};
 use super::writer::MAX_WIDTH;
 use crate::ast::{
     HaltClause, HaltDecl, Item, LicenseClause, LicenseDecl, PathSetDecl, RiskDecl, RiskLevel,
@@ -68,7 +68,7 @@ impl Printer<'_> {
         let inner = deeper(0);
         let cond = range(decl.condition.span);
         self.condition(inner, "when ", &decl.condition, "", cond);
-        let then = format!("then {}", super::outcome::outcome_text(&decl.outcome.kind));
+        let then = format!("then {}", outcome_text(&decl.outcome.kind));
         self.w.line(inner, then, range(decl.outcome.span));
         self.w.close(0, "}", end.saturating_sub(1)..end, inner);
     }
