@@ -21,6 +21,7 @@ pub mod eval;
 pub mod gitdiff;
 pub mod glob;
 pub mod keys;
+pub mod fmt;
 pub mod limits;
 pub mod load;
 pub mod number;

@@ -10,3 +10,5 @@ mod cli_check;
 mod cli_eval;
 mod cli_init;
 mod glob_semantics;
+mod fmt_roundtrip;
+mod fmt_snapshots;

@@ -72,7 +72,7 @@ pub enum ItemKind {
 }
 
 /// A person or bot who may approve.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ApproverDecl {
     /// Approver id (an email, a bot name).
     pub id: StrLit,
@@ -83,6 +83,19 @@ pub struct ApproverDecl {
     /// Their public key, `ed25519:BASE64` or `ssh-ed25519 AAAA...`.
     pub key: Option<StrLit>,
 }
+
+/// Compares without spans, like every node: `agent` is an `Option<Span>`, whose derived
+/// equality would compare where the flag was written.
+impl PartialEq for ApproverDecl {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.roles == other.roles
+            && self.agent.is_some() == other.agent.is_some()
+            && self.key == other.key
+    }
+}
+
+impl Eq for ApproverDecl {}
 
 /// A key trusted to sign decisions.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,7 +176,7 @@ pub struct RiskDecl {
 }
 
 /// `WEIGHT when COND [as "label"]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct RiskFactor {
     /// Added to the score when `condition` holds.
     pub weight: Expr,
@@ -174,6 +187,17 @@ pub struct RiskFactor {
     /// The whole factor.
     pub span: Span,
 }
+
+/// Compares without the span, like every node.
+impl PartialEq for RiskFactor {
+    fn eq(&self, other: &Self) -> bool {
+        self.weight == other.weight
+            && self.condition == other.condition
+            && self.label == other.label
+    }
+}
+
+impl Eq for RiskFactor {}
 
 /// `NAME >= THRESHOLD` or the final `NAME`.
 #[derive(Clone, Debug, PartialEq, Eq)]
