@@ -8,7 +8,8 @@ mod api;
 
 mod cli_check;
 mod cli_eval;
+mod cli_fmt;
 mod cli_init;
-mod glob_semantics;
 mod fmt_roundtrip;
 mod fmt_snapshots;
+mod glob_semantics;

@@ -99,22 +99,31 @@ pub fn check_files(
 }
 
 /// The spec hash: SHA-256 over a versioned header and, for each file in name order, its
-/// name and its canonical comment-free text.
-fn spec_hash(sources: &SourceSet, files: &[PolicyFile]) -> [u8; 32] {
+/// base name and its canonical text without comments or blank lines
+/// ([`crate::fmt::print_bare`]). Reformatting or editing comments never changes it; any
+/// change of meaning does. Files are framed by their lengths, so no two different policies
+/// hash the same input.
+pub fn spec_hash(sources: &SourceSet, files: &[PolicyFile]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
+    let mut ordered: Vec<(&str, String)> = files
+        .iter()
+        .map(|file| {
+            let name = sources
+                .get(file.file)
+                .map(|f| f.name.as_str())
+                .unwrap_or("");
+            let base = std::path::Path::new(name)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(name);
+            (base, crate::fmt::print_bare(file))
+        })
+        .collect();
+    ordered.sort();
     let mut hasher = Sha256::new();
     hasher.update(b"gavel-spec-v1\n");
-    for file in files {
-        let name = sources
-            .get(file.file)
-            .map(|f| f.name.as_str())
-            .unwrap_or("");
-        let text = sources
-            .get(file.file)
-            .map(|f| f.text.as_str())
-            .unwrap_or("");
-        hasher.update(format!("{}\n{}\n", name.len(), name).as_bytes());
-        hasher.update(format!("{}\n", text.len()).as_bytes());
+    for (name, text) in ordered {
+        hasher.update(format!("{}:{name}\n{}:", name.len(), text.len()).as_bytes());
         hasher.update(text.as_bytes());
     }
     hasher.finalize().into()

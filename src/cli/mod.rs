@@ -2,6 +2,7 @@
 
 mod check;
 mod eval;
+mod fmt;
 mod init;
 mod render;
 mod test;
@@ -24,6 +25,8 @@ pub struct Cli {
 enum Command {
     /// Check policies for errors and warnings.
     Check(check::CheckArgs),
+    /// Rewrite policies in the canonical layout.
+    Fmt(fmt::FmtArgs),
     /// Decide a request.
     Eval(eval::EvalArgs),
     /// Scaffold a starter policy with tests and a key.
@@ -47,6 +50,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Init(args) => init::run(&args),
     };

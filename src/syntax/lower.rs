@@ -29,9 +29,12 @@ pub(crate) struct Reported;
 pub(crate) type Lowered<T> = Result<T, Reported>;
 
 impl Lowerer {
+    /// The pair's span, without trailing whitespace and comments (pest includes the
+    /// whitespace skipped before a failed repetition in the span of the rule).
     pub(crate) fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.offset + s.start()..self.offset + s.end())
+        let end = s.start() + trimmed_len(pair.as_str());
+        Span::new(self.file, self.offset + s.start()..self.offset + end)
     }
 
     /// Reports a grammar/lowering mismatch (a gavel bug) as a diagnostic.
@@ -322,14 +325,29 @@ impl Lowerer {
             .collect();
         let ty_pair = self.presume_next(&mut pairs, span, "attribute type")?;
         let ty_span = self.span(&ty_pair);
-        let ty_text: String = ty_pair.as_str().split_whitespace().collect();
-        let ty = match ty_text.as_str() {
-            "string" => TypeName::String,
-            "number" => TypeName::Number,
-            "bool" => TypeName::Bool,
-            "list<string>" => TypeName::ListString,
-            "list<number>" => TypeName::ListNumber,
-            "list<bool>" => TypeName::ListBool,
+        // The scalar is the last `kw_string|kw_number|kw_bool` token; `list` wraps it.
+        let is_list = ty_pair
+            .clone()
+            .into_inner()
+            .any(|p| p.as_rule() == Rule::list_type);
+        let scalar = ty_pair
+            .into_inner()
+            .flatten()
+            .filter(|p| {
+                matches!(
+                    p.as_rule(),
+                    Rule::kw_string | Rule::kw_number | Rule::kw_bool
+                )
+            })
+            .last()
+            .map(|p| p.as_rule());
+        let ty = match (is_list, scalar) {
+            (false, Some(Rule::kw_string)) => TypeName::String,
+            (false, Some(Rule::kw_number)) => TypeName::Number,
+            (false, Some(Rule::kw_bool)) => TypeName::Bool,
+            (true, Some(Rule::kw_string)) => TypeName::ListString,
+            (true, Some(Rule::kw_number)) => TypeName::ListNumber,
+            (true, Some(Rule::kw_bool)) => TypeName::ListBool,
             _ => return Err(self.presume_failed(ty_span, "a type")),
         };
         let default = match pairs.next() {
@@ -620,4 +638,57 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_false
             | Rule::kw_as
     )
+}
+
+/// Length of `text` without trailing whitespace and trailing `#` comments. Strings and
+/// regexes never span lines, so a line can be scanned for a comment from its start.
+fn trimmed_len(text: &str) -> usize {
+    let mut end = text.len();
+    loop {
+        let trimmed = text.get(..end).unwrap_or("").trim_end();
+        end = trimmed.len();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let line = trimmed.get(line_start..).unwrap_or("");
+        match comment_start(line) {
+            Some(pos) => end = line_start + pos,
+            None => return end,
+        }
+    }
+}
+
+/// Where a `#` comment starts in one line, outside strings and regexes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '#' => return Some(i),
+            '"' | '/' => quote = Some(c),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trimmed_len;
+
+    #[test]
+    fn trailing_whitespace_and_comments_are_not_part_of_a_span() {
+        assert_eq!(trimmed_len("roles a, b  \n\n"), 10);
+        assert_eq!(trimmed_len("roles a # first\n  # second\n"), 7);
+        assert_eq!(trimmed_len("notify \"#ops\" # why"), 13);
+        assert_eq!(trimmed_len("x matches /a#b/"), 15);
+    }
 }

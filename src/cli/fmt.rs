@@ -1,0 +1,110 @@
+//! `gavel fmt`: rewrite policies in the canonical layout, or check that they are.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::diagnostic::render_human;
+use crate::load::{discover_policies, gavel_files, read_source};
+use crate::source::SourceSet;
+
+/// Arguments of `gavel fmt`.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Policy directory (or a directory of policy directories).
+    #[arg(long, default_value = "policies")]
+    policies: PathBuf,
+    /// Do not write; print a diff and exit 1 when anything would change.
+    #[arg(long)]
+    check: bool,
+}
+
+/// Exit code 0 when every file is (now) formatted, 1 on errors or, with `--check`, changes.
+pub fn run(args: &FmtArgs) -> u8 {
+    let dirs = match discover_policies(&args.policies) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let mut failed = false;
+    let mut changed = 0usize;
+    for dir in dirs {
+        let files = match gavel_files(&dir) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        for path in files {
+            match format_one(&path, args.check) {
+                Ok(true) => changed += 1,
+                Ok(false) => {}
+                Err(message) => {
+                    eprint!("{message}");
+                    failed = true;
+                }
+            }
+        }
+    }
+    if args.check {
+        if changed > 0 {
+            eprintln!("{changed} file(s) would be reformatted; run `gavel fmt`");
+            return 1;
+        }
+    } else if changed > 0 {
+        eprintln!("reformatted {changed} file(s)");
+    }
+    u8::from(failed)
+}
+
+/// Formats one file; returns whether it changed (or would change).
+fn format_one(path: &Path, check: bool) -> Result<bool, String> {
+    let name = path.display().to_string();
+    let text =
+        read_source(path).map_err(|d| render_human(&SourceSet::new(), std::slice::from_ref(&d)))?;
+    let formatted = crate::fmt::format_source(&name, &text).map_err(|diagnostics| {
+        let mut sources = SourceSet::new();
+        sources.add(name.clone(), text.clone());
+        render_human(&sources, &diagnostics)
+    })?;
+    if formatted == text {
+        return Ok(false);
+    }
+    if check {
+        print!("{}", unified_diff(&name, &text, &formatted));
+        return Ok(true);
+    }
+    write_atomically(path, &formatted).map_err(|e| format!("error: {name}: {e}\n"))?;
+    Ok(true)
+}
+
+/// A unified diff of `old` → `new`.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{name} (current)"), &format!("{name} (formatted)"))
+        .to_string()
+}
+
+/// Writes through a temporary file in the same directory and renames it into place, so an
+/// interrupted write never leaves a half-written policy.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("policy");
+    let tmp = dir.join(format!(".{file_name}.gavel-fmt.tmp"));
+    std::fs::write(&tmp, text)?;
+    if let Ok(metadata) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp, metadata.permissions());
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
