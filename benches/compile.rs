@@ -1,7 +1,7 @@
 //! `cargo bench --bench compile`: check + compile of every example policy, and of a
 //! generated policy with 1,000 rules and 5,000 globs.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gavel::Policy;

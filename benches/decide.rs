@@ -3,7 +3,7 @@
 //! measured loop, as a service would; its digest (SHA-256 of its canonical JSON) is part of
 //! every decision and is measured separately as `request_digest/*`.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gavel::eval::request_digest;
