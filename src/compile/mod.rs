@@ -4,6 +4,7 @@
 //! one `globset::GlobSet`, so one pass over a file path yields its membership in every set
 //! at once; every regex is compiled once; symbol domains get index tables.
 
+mod glob_strategy;
 mod policy;
 
 pub use policy::{Policy, PolicyError};
@@ -40,7 +41,7 @@ impl Compiled {
         let mut glob_owner = Vec::new();
         for (set_id, set) in checked.sets.iter().enumerate() {
             for (index, pattern) in set.patterns.iter().enumerate() {
-                let glob = crate::glob::build(&pattern.glob)
+                let glob = crate::glob::build(&glob_strategy::steer(&pattern.glob))
                     .map_err(|e| CompileError(format!("glob `{}`: {e}", pattern.glob)))?;
                 builder.add(glob);
                 glob_owner.push((set_id, index));
