@@ -408,6 +408,16 @@ impl ExprChecker<'_> {
                 }
                 return node(CExprKind::Helper(id), info.ty);
             }
+            // Compared with a fact of a closed domain, a member of that domain wins over a
+            // same-named per-file fact: `status == added` means the status, not the count.
+            if let Some(Type::Symbol(domain)) = expected {
+                if self.names.is_member(domain, name) {
+                    return node(
+                        CExprKind::Lit(Value::Symbol(name.to_string())),
+                        Type::Symbol(domain),
+                    );
+                }
+            }
             if let Some(fact) = FileFact::from_name(name) {
                 if self.context.in_where || self.context.in_helper {
                     self.used_file_facts = true;

@@ -270,6 +270,8 @@ fn reserved_or_symbol(
         Some("a risk level".to_string())
     } else if names.tiers.iter().any(|e| e == name) {
         Some("a license tier".to_string())
+    } else if what == "helper" && names.sets.contains_key(name) {
+        Some("a path set".to_string())
     } else {
         None
     };

@@ -1,7 +1,7 @@
 //! Approval gates: which verified approvals count toward which gate.
 //!
 //! An approval counts toward a gate only if its approver is declared and holds the role the
-//! approval is given in, that role is one of the gate's, the approver is not the actor who
+//! approval is given in, the approver holds one of the gate's roles, is not the actor who
 //! asked, no earlier approval by the same approver already counted, the approver is human
 //! when the gate is `humans_only`, it was issued within the gate's window, it has not
 //! expired, and its scope covers the gate's. One approval may count toward several gates.
@@ -12,7 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::context::{Context, IgnoredApproval, Verdict, VerifiedApproval};
 use super::decision::{CountedApproval, Gate};
-use crate::checked::{CheckedPolicy, GateSpec};
+use crate::checked::{Approver, CheckedPolicy, GateSpec};
 use crate::request::Request;
 
 /// How far in the future an approval's issue time may be (clock skew between machines).
@@ -30,21 +30,23 @@ pub(crate) struct GateResult {
 /// Why an approval does not count toward one particular gate.
 fn gate_refusal(
     approval: &VerifiedApproval,
-    agent: bool,
+    approver: &Approver,
     gate: &GateSpec,
     deadline: Option<Timestamp>,
 ) -> Option<(&'static str, String)> {
-    if !gate.roles.contains(&approval.role) {
+    // LANGUAGE.md: one approval may count toward several gates when its approver holds a
+    // role of each. The role named in the credential only has to be held (checked earlier).
+    if !gate.roles.iter().any(|r| approver.roles.contains(r)) {
         return Some((
             "role_not_in_gate",
             format!(
-                "role `{}` is not one of the gate's roles ({})",
-                approval.role,
+                "`{}` holds none of the gate's roles ({})",
+                approval.approver,
                 gate.roles.join(", ")
             ),
         ));
     }
-    if gate.humans_only && agent {
+    if gate.humans_only && approver.agent {
         return Some((
             "agent_on_humans_only",
             format!(
@@ -182,7 +184,7 @@ pub(crate) fn evaluate(
         let mut eligible = Vec::new();
         let mut refusals = Vec::new();
         for (i, ((_, gate), deadline)) in specs.iter().zip(&deadlines).enumerate() {
-            match gate_refusal(approval, approver.agent, gate, *deadline) {
+            match gate_refusal(approval, approver, gate, *deadline) {
                 None => eligible.push(i),
                 Some(refusal) => refusals.push(refusal),
             }

@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use super::case::{Expectation, TestCase, TestContext, TestFile};
 use crate::compile::Policy;
 use crate::eval::{Context, Decision, input_error_decision};
@@ -111,11 +109,11 @@ pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
             };
         }
     };
-    let decision = match Request::deserialize(&case.request) {
+    let decision = match serde_path_to_error::deserialize::<_, Request>(&case.request) {
         Ok(request) => policy.decide(&request, &context),
         Err(e) => {
             let raw = serde_json::to_vec(&case.request).unwrap_or_default();
-            let error = RequestError::document(e.to_string());
+            let error = RequestError::field(e.path().to_string(), e.inner().to_string());
             input_error_decision(
                 policy.checked(),
                 policy.spec_hash(),

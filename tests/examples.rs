@@ -1,0 +1,155 @@
+//! The example policies in `policies/`: they compile cleanly, are in canonical form, pass
+//! their own test cases, and formatting them never changes a decision.
+
+use std::path::{Path, PathBuf};
+
+use gavel::load::{discover_policies, gavel_files, load_policy_dir};
+use gavel::testing::{run_file, test_files};
+use gavel::{Context, Policy, Request};
+
+fn example_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let dirs = discover_policies(&root).unwrap();
+    let names: Vec<String> = dirs
+        .iter()
+        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for expected in [
+        "agent-sdk",
+        "autopack",
+        "code-governance",
+        "devops-matrix",
+        "release-credentials",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "missing example {expected}: {names:?}"
+        );
+    }
+    dirs
+}
+
+#[test]
+fn every_example_compiles_without_any_diagnostic() {
+    for dir in example_dirs() {
+        let (sources, load) = load_policy_dir(&dir);
+        assert!(load.is_empty(), "{}: {load:?}", dir.display());
+        let result = gavel::check::check(&sources);
+        assert!(
+            result.diagnostics.is_empty(),
+            "{}:\n{}",
+            dir.display(),
+            gavel::diagnostic::render_human(&sources, &result.diagnostics)
+        );
+        let policy = result.policy.unwrap();
+        assert!(
+            policy.sources.len() >= 2,
+            "{}: examples exercise multi-file policies",
+            dir.display()
+        );
+    }
+}
+
+#[test]
+fn every_example_passes_its_test_cases() {
+    let mut total = 0;
+    for dir in example_dirs() {
+        let policy = Policy::load(&dir).unwrap();
+        let files = test_files(&dir);
+        assert!(!files.is_empty(), "{} has no tests", dir.display());
+        for file in files {
+            let result = run_file(&policy, &file);
+            assert!(
+                result.error.is_none(),
+                "{}: {:?}",
+                file.display(),
+                result.error
+            );
+            for case in &result.cases {
+                assert!(
+                    case.failures.is_empty(),
+                    "{} / {}: {:?} ({})",
+                    file.display(),
+                    case.name,
+                    case.failures,
+                    case.summary
+                );
+                total += 1;
+            }
+        }
+    }
+    assert!(total >= 150, "only {total} example cases");
+}
+
+#[test]
+fn examples_are_formatted_and_snapshotted() {
+    for dir in example_dirs() {
+        let policy = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for path in gavel_files(&dir).unwrap() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let formatted = gavel::fmt::format_source(&path.display().to_string(), &text).unwrap();
+            assert_eq!(
+                formatted,
+                text,
+                "{} is not in `gavel fmt` form",
+                path.display()
+            );
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            insta::assert_snapshot!(format!("fmt_{policy}_{file}"), formatted);
+        }
+    }
+}
+
+/// Deliberately messy versions of the examples (comments kept, layout scrambled) format back
+/// to text that decides every test case byte-for-byte identically.
+#[test]
+fn formatting_never_changes_a_decision() {
+    for dir in example_dirs() {
+        let mut originals = Vec::new();
+        let mut reformatted = Vec::new();
+        for path in gavel_files(&dir).unwrap() {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Layout only: indentation and blank lines (never inside strings or comments).
+            let messy = text.replace("\n  ", "\n      ").replace("\n\n", "\n\n\n\n");
+            let formatted = gavel::fmt::format_source(&name, &messy).unwrap();
+            originals.push((name.clone(), messy));
+            reformatted.push((name, formatted));
+        }
+        let before = Policy::from_sources(originals).unwrap();
+        let after = Policy::from_sources(reformatted).unwrap();
+        assert_eq!(before.spec_hash(), after.spec_hash(), "{}", dir.display());
+        for file in test_files(&dir) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let cases: serde_json::Value = gavel::request::yaml_value(&text).unwrap();
+            for case in cases["cases"].as_array().unwrap() {
+                let Ok(request) = serde_json::from_value::<Request>(case["request"].clone()) else {
+                    continue;
+                };
+                let context = Context::at(gavel::testing::DEFAULT_NOW.parse().unwrap());
+                let a = serde_json::to_string(&before.decide(&request, &context)).unwrap();
+                let b = serde_json::to_string(&after.decide(&request, &context)).unwrap();
+                assert_eq!(a, b, "{} / {}", file.display(), case["name"]);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_readme_request_decides_as_documented() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let policy = Policy::load(dir.join("policies/autopack")).unwrap();
+    let raw = std::fs::read(dir.join("examples/requests/agent-touches-secrets.json")).unwrap();
+    let request = Request::from_bytes(&raw).unwrap();
+    let decision = policy.decide(
+        &request,
+        &Context::at("2026-03-01T12:00:00Z".parse().unwrap()),
+    );
+    assert!(decision.input_error.is_none(), "{:?}", decision.input_error);
+    assert_eq!(decision.outcome.as_str(), "block");
+    assert!(decision.fired.iter().any(|f| {
+        f.evidence
+            .iter()
+            .any(|e| e.files.iter().any(|m| m.file == ".env.local"))
+    }));
+}
