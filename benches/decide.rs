@@ -36,6 +36,7 @@ fn request(n: usize) -> Request {
         "actor": {"id": "autopack-agent", "kind": "agent"},
         "files": files,
         "attributes": {
+            "run_id": "bench",
             "parallelism_isolation.allowed": true,
             "requested_workers": 1,
             "max_concurrent_runs": 4

@@ -26,6 +26,19 @@ pub fn canonicalize(value: &Value) -> String {
     out
 }
 
+/// Lowercase hex of `bytes` (a table lookup per nibble; digests are encoded on every
+/// decision).
+pub fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        for nibble in [b >> 4, b & 0x0f] {
+            out.push(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'));
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// SHA-256 of the canonical bytes, as lowercase hex.
 pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
     use sha2::{Digest, Sha256};
@@ -33,7 +46,7 @@ pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json
     Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
-fn write_value(out: &mut String, value: &Value) {
+pub(crate) fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -67,28 +80,36 @@ fn write_value(out: &mut String, value: &Value) {
 }
 
 /// RFC 8785 §3.2.3: property names sort by their UTF-16 code units.
-fn utf16_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn utf16_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// RFC 8785 §3.2.2.2: escape `"`, `\` and control characters; everything else verbatim.
-fn write_string(out: &mut String, s: &str) {
+/// Copies runs of plain bytes at once: strings are most of a request's bytes.
+pub(crate) fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    let mut run_start = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run_start..i).unwrap_or(""));
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
         }
+        run_start = i + 1;
     }
+    out.push_str(s.get(run_start..).unwrap_or(""));
     out.push('"');
 }
 

@@ -410,13 +410,13 @@ impl ExprChecker<'_> {
             }
             // Compared with a fact of a closed domain, a member of that domain wins over a
             // same-named per-file fact: `status == added` means the status, not the count.
-            if let Some(Type::Symbol(domain)) = expected {
-                if self.names.is_member(domain, name) {
-                    return node(
-                        CExprKind::Lit(Value::Symbol(name.to_string())),
-                        Type::Symbol(domain),
-                    );
-                }
+            if let Some(Type::Symbol(domain)) = expected
+                && self.names.is_member(domain, name)
+            {
+                return node(
+                    CExprKind::Lit(Value::Symbol(name.to_string())),
+                    Type::Symbol(domain),
+                );
             }
             if let Some(fact) = FileFact::from_name(name) {
                 if self.context.in_where || self.context.in_helper {

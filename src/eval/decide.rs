@@ -30,10 +30,7 @@ use super::value::{EvalError, as_bool, as_num};
 use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
 use crate::request::{Mode, Request, RequestError};
 
-/// The SHA-256 of the request's canonical JSON (RFC 8785), hex.
-pub fn request_digest(request: &Request) -> String {
-    crate::canonical::digest_hex(request).unwrap_or_else(|_| "unavailable".into())
-}
+pub use crate::request::request_digest;
 
 fn summary_of(request: &Request, digest: String) -> RequestSummary {
     RequestSummary {
@@ -591,7 +588,8 @@ fn finish(mut decision: Decision, approvals: &[super::context::VerifiedApproval]
     hasher.update(b"\n");
     hasher.update(decision.request.digest.as_bytes());
     hasher.update(b"\n");
-    hasher.update(decision.evaluated_at.to_string().as_bytes());
+    hasher.update(decision.evaluated_at.as_second().to_be_bytes());
+    hasher.update(decision.evaluated_at.subsec_nanosecond().to_be_bytes());
     let mut approvals: Vec<_> = approvals.iter().collect();
     approvals.sort_by(|a, b| {
         (&a.approver, a.issued_at, &a.credential).cmp(&(&b.approver, b.issued_at, &b.credential))
@@ -600,13 +598,17 @@ fn finish(mut decision: Decision, approvals: &[super::context::VerifiedApproval]
         hasher.update(b"\n");
         hasher.update(approval.approver.as_bytes());
         hasher.update(b"\x1f");
-        hasher.update(approval.issued_at.to_string().as_bytes());
+        hasher.update(approval.issued_at.as_second().to_be_bytes());
+        hasher.update(approval.issued_at.subsec_nanosecond().to_be_bytes());
         if let Some(c) = &approval.credential {
             hasher.update(b"\x1f");
             hasher.update(c.as_bytes());
         }
     }
     let digest = hasher.finalize();
-    decision.id = format!("dec_{}", hex::encode(digest.get(..12).unwrap_or(&[])));
+    decision.id = format!(
+        "dec_{}",
+        crate::canonical::hex_lower(digest.get(..12).unwrap_or(&[]))
+    );
     decision
 }

@@ -1,11 +1,13 @@
 //! Requests: what is proposed, read from JSON or YAML and normalized.
 
+mod digest;
 mod normalize;
 mod parse;
 #[allow(clippy::module_inception)]
 mod request;
 mod unique_map;
 
+pub use digest::{canonical_json, request_digest};
 pub use normalize::normalize_path;
 pub use parse::RequestError;
 pub use parse::yaml_value;
