@@ -7,6 +7,10 @@
 //! (decimals are strings), but requests may carry them in attributes, so numbers are handled
 //! fully.
 
+mod serializer;
+
+pub use serializer::{CanonicalError, to_canonical_string};
+
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
@@ -14,9 +18,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The canonical bytes of any serializable value.
-pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
-    let value = serde_json::to_value(value)?;
-    Ok(canonicalize(&value).into_bytes())
+pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CanonicalError> {
+    to_canonical_string(value).map(String::into_bytes)
 }
 
 /// The canonical text of a JSON value.
@@ -40,7 +43,7 @@ pub fn hex_lower(bytes: &[u8]) -> String {
 }
 
 /// SHA-256 of the canonical bytes, as lowercase hex.
-pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     use sha2::{Digest, Sha256};
     let bytes = to_canonical_bytes(value)?;
     Ok(hex::encode(Sha256::digest(&bytes)))
