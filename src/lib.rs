@@ -26,6 +26,7 @@ pub mod limits;
 pub mod load;
 pub mod number;
 pub mod request;
+pub mod sign;
 pub mod source;
 pub mod syntax;
 pub mod testing;

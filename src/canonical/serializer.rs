@@ -98,7 +98,9 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     }
     fn serialize_f64(self, v: f64) -> Result<(), CanonicalError> {
         if !v.is_finite() {
-            return Err(CanonicalError("NaN and infinities have no JSON form".into()));
+            return Err(CanonicalError(
+                "NaN and infinities have no JSON form".into(),
+            ));
         }
         self.out.push_str(&ecmascript_number(v));
         Ok(())
@@ -133,10 +135,19 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), CanonicalError> {
         self.serialize_none()
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), CanonicalError> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), CanonicalError> {
         self.serialize_str(variant)
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), CanonicalError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -155,12 +166,20 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Seq<'a, 'o>, CanonicalError> {
         self.out.push('[');
-        Ok(Seq { w: self, first: true, variant: false })
+        Ok(Seq {
+            w: self,
+            first: true,
+            variant: false,
+        })
     }
     fn serialize_tuple(self, len: usize) -> Result<Seq<'a, 'o>, CanonicalError> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq<'a, 'o>, CanonicalError> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Seq<'a, 'o>, CanonicalError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -173,7 +192,11 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
         self.out.push('{');
         write_string(self.out, variant);
         self.out.push_str(":[");
-        Ok(Seq { w: self, first: true, variant: true })
+        Ok(Seq {
+            w: self,
+            first: true,
+            variant: true,
+        })
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Obj<'a, 'o>, CanonicalError> {
         Ok(Obj::open(self, false))
@@ -223,7 +246,10 @@ impl Seq<'_, '_> {
 impl ser::SerializeSeq for Seq<'_, '_> {
     type Ok = ();
     type Error = CanonicalError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
         self.element(value)
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -234,7 +260,10 @@ impl ser::SerializeSeq for Seq<'_, '_> {
 impl ser::SerializeTuple for Seq<'_, '_> {
     type Ok = ();
     type Error = CanonicalError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
         self.element(value)
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -280,10 +309,20 @@ impl<'a, 'o> Obj<'a, 'o> {
     fn open(w: &'a mut Writer<'o>, variant: bool) -> Self {
         w.out.push('{');
         let start = w.out.len();
-        Obj { w, start, members: Vec::new(), pending_key: None, variant }
+        Obj {
+            w,
+            start,
+            members: Vec::new(),
+            pending_key: None,
+            variant,
+        }
     }
 
-    fn member<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), CanonicalError> {
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: String,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
         let begin = self.w.out.len();
         write_string(self.w.out, &key);
         self.w.out.push(':');
@@ -309,7 +348,8 @@ impl<'a, 'o> Obj<'a, 'o> {
             self.w.out.push_str(&body);
         } else {
             self.members.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
-            let mut body = String::with_capacity(self.w.out.len() - self.start + self.members.len());
+            let mut body =
+                String::with_capacity(self.w.out.len() - self.start + self.members.len());
             for (i, (_, b, e)) in self.members.iter().enumerate() {
                 if i > 0 {
                     body.push(',');
@@ -347,10 +387,19 @@ impl ser::Serializer for KeyCapture {
     fn serialize_char(self, v: char) -> Result<String, CanonicalError> {
         Ok(v.to_string())
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<String, CanonicalError> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        v: &'static str,
+    ) -> Result<String, CanonicalError> {
         Ok(v.to_string())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<String, CanonicalError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<String, CanonicalError> {
         v.serialize(self)
     }
     fn serialize_bool(self, v: bool) -> Result<String, CanonicalError> {
@@ -401,7 +450,13 @@ impl ser::Serializer for KeyCapture {
     fn serialize_unit_struct(self, _: &'static str) -> Result<String, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &'static str, _: u32, _: &'static str, _: &T) -> Result<String, CanonicalError> {
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, CanonicalError> {
@@ -410,19 +465,39 @@ impl ser::Serializer for KeyCapture {
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, CanonicalError> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
-    fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self::SerializeTupleVariant, CanonicalError> {
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, CanonicalError> {
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
-    fn serialize_struct_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self::SerializeStructVariant, CanonicalError> {
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, CanonicalError> {
         Err(CanonicalError("map keys must be strings".into()))
     }
 }
@@ -452,7 +527,11 @@ impl ser::SerializeMap for Obj<'_, '_> {
 impl ser::SerializeStruct for Obj<'_, '_> {
     type Ok = ();
     type Error = CanonicalError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), CanonicalError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
         self.member(key.to_string(), value)
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -463,7 +542,11 @@ impl ser::SerializeStruct for Obj<'_, '_> {
 impl ser::SerializeStructVariant for Obj<'_, '_> {
     type Ok = ();
     type Error = CanonicalError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), CanonicalError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
         self.member(key.to_string(), value)
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -485,7 +568,9 @@ mod tests {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             any::<u64>().prop_map(Value::from),
-            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
             any::<String>().prop_map(Value::String),
             "[a-z\u{e000}😀é\"\\\\\n]{0,6}".prop_map(Value::String),
         ];
@@ -515,7 +600,12 @@ mod tests {
             accent: bool,
             mid: Option<u8>,
         }
-        let s = S { zeta: 1, alpha: vec!["x"], accent: true, mid: None };
+        let s = S {
+            zeta: 1,
+            alpha: vec!["x"],
+            accent: true,
+            mid: None,
+        };
         assert_eq!(
             to_canonical_string(&s).unwrap(),
             r#"{"alpha":["x"],"mid":null,"zeta":1,"é":true}"#

@@ -111,6 +111,33 @@ impl PrivateKey {
         Ok(PrivateKey::from_seed(&seed))
     }
 
+    /// Reads a private key file: gavel's format or an OpenSSH ed25519 key.
+    pub fn load(path: &Path) -> Result<PrivateKey, PrivateKeyError> {
+        let name = path.display().to_string();
+        let metadata = std::fs::metadata(path).map_err(|e| PrivateKeyError::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+        if metadata.len() > 64 * 1024 {
+            return Err(PrivateKeyError::Format {
+                path: name,
+                message: "too large to be a key file".into(),
+            });
+        }
+        let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| PrivateKeyError::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        })?);
+        let text = std::str::from_utf8(&bytes).map_err(|_| PrivateKeyError::Format {
+            path: name.clone(),
+            message: "not a text key file".into(),
+        })?;
+        if super::openssh::is_openssh_private_key(text) {
+            return super::openssh::read_openssh_private_key(&name, text);
+        }
+        Self::from_file_text(&name, text)
+    }
+
     /// Writes `NAME.key` (mode 0600) and `NAME.pub` into `dir`, refusing to overwrite.
     pub fn write_pair(&self, dir: &Path, name: &str) -> Result<(String, String), PrivateKeyError> {
         let io = |path: &Path, e: std::io::Error| PrivateKeyError::Io {
