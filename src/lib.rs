@@ -10,6 +10,7 @@
 
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
+pub mod approve;
 pub mod ast;
 pub mod canonical;
 pub mod check;
@@ -22,6 +23,7 @@ pub mod fmt;
 pub mod gitdiff;
 pub mod glob;
 pub mod keys;
+pub mod license;
 pub mod limits;
 pub mod load;
 pub mod number;

@@ -10,6 +10,7 @@ mod cli_check;
 mod cli_eval;
 mod cli_fmt;
 mod cli_init;
+mod cli_trust;
 mod examples;
 mod fmt_roundtrip;
 mod fmt_snapshots;

@@ -62,7 +62,22 @@ pub struct EvalArgs {
     /// Also explain every rule that did not fire.
     #[arg(long)]
     pub explain: bool,
+    /// Sign the decision with this private key (default: `.gavel/keys/signing.key` if it exists).
+    #[arg(long)]
+    pub sign_key: Option<PathBuf>,
+    /// Fail (exit 1) instead of printing an unsigned decision.
+    #[arg(long)]
+    pub require_signed: bool,
+    /// An approval or rejection credential to verify and count (repeatable).
+    #[arg(long = "approval")]
+    pub approvals: Vec<PathBuf>,
+    /// A license credential to verify and apply.
+    #[arg(long)]
+    pub license: Option<PathBuf>,
 }
+
+/// The default decision-signing key that `gavel init` creates.
+pub const DEFAULT_SIGNING_KEY: &str = ".gavel/keys/signing.key";
 
 /// Exit codes: 0 may proceed, 2 approval required, 3 blocked/rejected/expired, 1 input error.
 pub fn run(args: &EvalArgs) -> u8 {
@@ -78,9 +93,10 @@ pub fn run(args: &EvalArgs) -> u8 {
         }
     };
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
-    let context = Context::at(now);
-    let (decision, input_failed) = match build_request(args) {
+    let mut context = Context::at(now);
+    let (mut decision, input_failed) = match build_request(args) {
         Ok(request) => {
+            credentials(args, &policy, &request, &mut context);
             let d = if args.explain {
                 policy.decide_explained(&request, &context)
             } else {
@@ -100,7 +116,19 @@ pub fn run(args: &EvalArgs) -> u8 {
             true,
         ),
     };
+    let signed = sign(args, &mut decision);
+    if args.require_signed && !signed {
+        eprintln!(
+            "error: the decision is not signed and --require-signed was given; no decision is printed"
+        );
+        return 1;
+    }
     emit(&decision, args.format);
+    if !signed && decision.errors.iter().all(|e| e.location != "signing") {
+        eprintln!(
+            "note: this decision is unsigned. To sign decisions: `gavel keys new signing` (writes {DEFAULT_SIGNING_KEY}) and declare its key in the policy with `signer \"ci\" key \"...\"`"
+        );
+    }
     if input_failed {
         if let Some(e) = &decision.input_error {
             eprintln!(
@@ -114,6 +142,71 @@ pub fn run(args: &EvalArgs) -> u8 {
         return 1;
     }
     decision.outcome.exit_code()
+}
+
+/// Verifies `--approval` and `--license` credentials into the context. A credential that
+/// cannot even be read is listed as ignored; a license that fails verification blocks.
+fn credentials(args: &EvalArgs, policy: &Policy, request: &Request, context: &mut Context) {
+    let mut approvals = Vec::new();
+    for path in &args.approvals {
+        let parsed = std::fs::read(path)
+            .map_err(|e| {
+                crate::approve::Rejection::new(
+                    crate::approve::RejectionKind::Malformed,
+                    format!("cannot read: {e}"),
+                )
+            })
+            .and_then(|bytes| crate::approve::Approval::from_json(&bytes));
+        match parsed {
+            Ok(a) => approvals.push(a),
+            Err(rejection) => context
+                .rejected_credentials
+                .push(crate::eval::IgnoredApproval {
+                    approver: "(unreadable)".into(),
+                    credential: Some(path.display().to_string()),
+                    kind: rejection.kind.as_str().into(),
+                    reason: format!("{}: {}", path.display(), rejection.message),
+                }),
+        }
+    }
+    crate::approve::apply_credentials(policy, request, &approvals, context);
+    if let Some(path) = &args.license {
+        let verdict = std::fs::read(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+            .and_then(|bytes| crate::license::License::from_json(&bytes).map_err(|e| e.to_string()))
+            .map(|license| license.verdict(policy, context.now))
+            .unwrap_or_else(|reason| crate::eval::LicenseVerdict::Invalid { reason });
+        context.license = Some(verdict);
+    }
+}
+
+/// Signs the decision with the configured key; a key that cannot be used blocks the
+/// decision (fail closed). Returns whether the decision is signed.
+fn sign(args: &EvalArgs, decision: &mut Decision) -> bool {
+    let path = match &args.sign_key {
+        Some(p) => p.clone(),
+        None => {
+            let default = PathBuf::from(DEFAULT_SIGNING_KEY);
+            if !default.exists() {
+                return false;
+            }
+            default
+        }
+    };
+    let signer = match crate::keys::PrivateKey::load(&path) {
+        Ok(key) => crate::sign::Signer::new(key),
+        Err(e) => {
+            decision.force_block("signing", &e.to_string());
+            return false;
+        }
+    };
+    match decision.sign(&signer) {
+        Ok(()) => true,
+        Err(e) => {
+            decision.force_block("signing", &e.to_string());
+            false
+        }
+    }
 }
 
 fn emit(decision: &Decision, format: Format) {

@@ -28,6 +28,10 @@ roles admin, reviewer
 # Approvers sign approvals with their key (`gavel keys new NAME` makes one).
 approver "{ID}" roles admin, reviewer key "{KEY}"
 
+# Decisions signed with this key verify (`gavel verify`); `gavel eval` signs with
+# .gavel/keys/signing.key when it exists.
+signer "this repository" key "{SIGNING_KEY}"
+
 # Files that must never change without a person looking.
 paths sensitive [".env*", "**/.env*", ".git/**", ".github/workflows/**"]
 paths docs ["docs/**", "**/*.md"]
@@ -130,9 +134,14 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
         .write_pair(&keys_dir, &name)
         .map_err(|e| e.to_string())?;
     let public = key.public_key().to_gavel_string();
+    let signing = PrivateKey::generate().map_err(|e| e.to_string())?;
+    let (signing_path, _) = signing
+        .write_pair(&keys_dir, "signing")
+        .map_err(|e| e.to_string())?;
     let policy = STARTER
         .replace("{ID}", &id.replace('"', ""))
-        .replace("{KEY}", &public);
+        .replace("{KEY}", &public)
+        .replace("{SIGNING_KEY}", &signing.public_key().to_gavel_string());
     let write = |path: PathBuf, text: &str| -> Result<(), String> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
@@ -155,6 +164,7 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
             policies.join("tests").join("main.yaml").display()
         ),
         format!("created {key_path} (your private key, mode 0600; never commit it)"),
+        format!("created {signing_path} (signs decisions; declared as `signer` in the policy)"),
         String::new(),
         "next: `gavel check`, then `gavel test`, then edit policies/main.gavel".into(),
     ])

@@ -1,11 +1,16 @@
 //! The command-line interface: one file per subcommand, all logic in the library.
 
+mod approve;
 mod check;
 mod eval;
+mod files;
 mod fmt;
 mod init;
+mod keys;
+mod license;
 mod render;
 mod test;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -33,6 +38,16 @@ enum Command {
     Init(init::InitArgs),
     /// Run the test cases beside each policy.
     Test(test::TestArgs),
+    /// Create keys and print key ids.
+    Keys(keys::KeysArgs),
+    /// Approve a pending decision: write a signed approval credential.
+    Approve(approve::ApproveArgs),
+    /// Reject a pending decision: write a signed rejection credential.
+    Reject(approve::ApproveArgs),
+    /// Verify a signed decision, approval or license and print what it says.
+    Verify(verify::VerifyArgs),
+    /// Issue licenses.
+    License(license::LicenseArgs),
 }
 
 /// Output formats shared by several commands.
@@ -53,6 +68,11 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Keys(args) => keys::run(&args),
+        Command::Approve(args) => approve::run(&args, crate::eval::Verdict::Approve),
+        Command::Reject(args) => approve::run(&args, crate::eval::Verdict::Reject),
+        Command::Verify(args) => verify::run(&args),
+        Command::License(args) => license::run(&args),
     };
     ExitCode::from(code)
 }

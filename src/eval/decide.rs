@@ -90,6 +90,8 @@ fn skeleton(
         },
         request,
         evaluated_at: now,
+        requested_at: None,
+        signature: None,
     }
 }
 
@@ -325,6 +327,7 @@ fn run<'a, E: Evaluator<'a>>(
             .requested_at
             .or(request.requested_at)
             .unwrap_or(context.now);
+        decision.requested_at = Some(window_start);
         let result = gates::evaluate(policy, &gate_specs, request, context, window_start);
         decision.approvals = result.counted;
         decision.ignored_approvals = result.ignored;

@@ -69,6 +69,53 @@ pub struct Decision {
     pub request: RequestSummary,
     /// When.
     pub evaluated_at: Timestamp,
+    /// When the approval windows of `gates` started (present when there are gates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_at: Option<Timestamp>,
+    /// Ed25519 signature over the canonical decision without this member (absent: unsigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::sign::Signature>,
+}
+
+impl Decision {
+    /// Turns the decision into a `block` because a step after evaluation failed (signing,
+    /// recording): fail closed, naming the failure.
+    pub fn force_block(&mut self, location: &str, error: &str) {
+        self.errors.push(EvaluationError {
+            location: location.to_string(),
+            error: error.to_string(),
+        });
+        let reason = format!("{location} failed: {error}");
+        self.reasons.insert(0, reason.clone());
+        self.summary = format!("blocked: {reason}");
+        self.outcome = DecisionOutcome::Block;
+        self.authorizes = false;
+        self.signature = None;
+    }
+
+    /// Signs the decision (replacing any previous signature).
+    pub fn sign(
+        &mut self,
+        signer: &crate::sign::Signer,
+    ) -> Result<(), crate::canonical::CanonicalError> {
+        self.signature = None;
+        self.signature = Some(signer.sign(self)?);
+        Ok(())
+    }
+
+    /// Verifies the decision's signature with `verifier`; returns the signing key.
+    pub fn verify(
+        &self,
+        verifier: &crate::sign::Verifier,
+    ) -> Result<crate::keys::PublicKey, crate::sign::VerifyError> {
+        let signature = self
+            .signature
+            .clone()
+            .ok_or(crate::sign::VerifyError::Unsigned)?;
+        let mut content = self.clone();
+        content.signature = None;
+        verifier.verify(&content, &signature)
+    }
 }
 
 /// The possible outcomes.

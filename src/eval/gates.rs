@@ -12,6 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::context::{Context, IgnoredApproval, Verdict, VerifiedApproval};
 use super::decision::{CountedApproval, Gate};
+use crate::approve::RejectionKind;
 use crate::checked::{Approver, CheckedPolicy, GateSpec};
 use crate::request::Request;
 
@@ -38,7 +39,7 @@ fn gate_refusal(
     // role of each. The role named in the credential only has to be held (checked earlier).
     if !gate.roles.iter().any(|r| approver.roles.contains(r)) {
         return Some((
-            "role_not_in_gate",
+            RejectionKind::RoleNotInGate.as_str(),
             format!(
                 "`{}` holds none of the gate's roles ({})",
                 approval.approver,
@@ -48,7 +49,7 @@ fn gate_refusal(
     }
     if gate.humans_only && approver.agent {
         return Some((
-            "agent_on_humans_only",
+            RejectionKind::AgentOnHumansOnly.as_str(),
             format!(
                 "`{}` is an agent and the gate is humans_only",
                 approval.approver
@@ -59,12 +60,17 @@ fn gate_refusal(
         && approval.issued_at > deadline
     {
         return Some((
-            "after_window",
+            RejectionKind::AfterWindow.as_str(),
             format!(
                 "issued at {}, after the gate's window closed at {deadline}",
                 approval.issued_at
             ),
         ));
+    }
+    // Scope limits what an approval authorizes; a rejection authorizes nothing, so an
+    // eligible approver's veto counts whatever its scope.
+    if approval.verdict == Verdict::Reject {
+        return None;
     }
     let missing: Vec<&str> = gate
         .scope
@@ -74,7 +80,7 @@ fn gate_refusal(
         .collect();
     if !missing.is_empty() {
         return Some((
-            "scope_insufficient",
+            RejectionKind::ScopeInsufficient.as_str(),
             format!("the approval's scope lacks {}", missing.join(", ")),
         ));
     }
@@ -127,14 +133,14 @@ pub(crate) fn evaluate(
         };
         let Some(approver) = policy.approvers.iter().find(|a| a.id == approval.approver) else {
             ignore(
-                "unknown_approver",
+                RejectionKind::UnknownApprover.as_str(),
                 format!("`{}` is not a declared approver", approval.approver),
             );
             continue;
         };
         if approval.approver == request.actor.id {
             ignore(
-                "self_approval",
+                RejectionKind::SelfApproval.as_str(),
                 format!(
                     "`{}` asked for this change and cannot approve it",
                     approval.approver
@@ -144,7 +150,7 @@ pub(crate) fn evaluate(
         }
         if !approver.roles.contains(&approval.role) {
             ignore(
-                "role_not_held",
+                RejectionKind::RoleNotHeld.as_str(),
                 format!(
                     "`{}` does not hold role `{}` (holds {})",
                     approval.approver,
@@ -160,7 +166,7 @@ pub(crate) fn evaluate(
             .unwrap_or(context.now);
         if approval.issued_at > latest {
             ignore(
-                "issued_in_future",
+                RejectionKind::IssuedInFuture.as_str(),
                 format!(
                     "issued at {}, later than the decision time {}",
                     approval.issued_at, context.now
@@ -171,12 +177,15 @@ pub(crate) fn evaluate(
         if let Some(expires) = approval.expires_at
             && expires < context.now
         {
-            ignore("expired", format!("the approval expired at {expires}"));
+            ignore(
+                RejectionKind::Expired.as_str(),
+                format!("the approval expired at {expires}"),
+            );
             continue;
         }
         if specs.is_empty() {
             ignore(
-                "no_gate",
+                RejectionKind::NoGate.as_str(),
                 "no gate of this decision needs an approval".into(),
             );
             continue;
@@ -193,18 +202,18 @@ pub(crate) fn evaluate(
             // The informative refusal comes from a gate whose roles matched.
             let pick = refusals
                 .iter()
-                .position(|(kind, _)| *kind != "role_not_in_gate")
+                .position(|(kind, _)| *kind != RejectionKind::RoleNotInGate.as_str())
                 .unwrap_or(0);
-            let (kind, reason) = refusals
-                .into_iter()
-                .nth(pick)
-                .unwrap_or(("no_gate", "counts toward no gate".into()));
+            let (kind, reason) = refusals.into_iter().nth(pick).unwrap_or((
+                RejectionKind::NoGate.as_str(),
+                "counts toward no gate".into(),
+            ));
             ignore(kind, reason);
             continue;
         }
         if !seen.insert(approval.approver.as_str()) {
             ignore(
-                "duplicate_approver",
+                RejectionKind::DuplicateApprover.as_str(),
                 format!(
                     "`{}` already counted; each approver counts once",
                     approval.approver

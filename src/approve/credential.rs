@@ -1,0 +1,292 @@
+//! Approval credentials: an approver's signed approval (or rejection) of one request.
+//!
+//! The human-in-the-loop flow needs no server: `gavel approve DECISION` writes a credential
+//! bound to the request digest, the decision id, the policy's spec hash, the environment,
+//! the scope, the approver and role, and its issue and expiry times, signed with the
+//! approver's key. Whoever decides the request again verifies the credential against the
+//! policy and the request, and the gate logic counts it.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::rejection::{Rejection, RejectionKind};
+use crate::compile::Policy;
+use crate::eval::{Decision, IgnoredApproval, Verdict, VerifiedApproval};
+use crate::keys::PublicKey;
+use crate::sign::{Signature, Signer, Verifier, VerifyError};
+
+/// The `type` of approval credentials.
+pub const APPROVAL_TYPE: &str = "gavel.approval.v1";
+
+/// A signed approval or rejection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Always `gavel.approval.v1`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Approve or reject.
+    pub verdict: Verdict,
+    /// The decision the approver reviewed.
+    pub decision_id: String,
+    /// The request (SHA-256 of its canonical JSON) the credential is for.
+    pub request_digest: String,
+    /// The policy (spec hash) it was given under.
+    pub spec_hash: String,
+    /// The environment it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// Capabilities it covers.
+    #[serde(default)]
+    pub scope: Vec<String>,
+    /// The approver (as declared in the policy).
+    pub approver: String,
+    /// The role the approver acts in.
+    pub role: String,
+    /// When the approval window of the request started (from the reviewed decision).
+    pub requested_at: Timestamp,
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// When it stops being valid.
+    pub expires_at: Timestamp,
+    /// The approver's note, or the reason for a rejection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The approver's signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// Why a credential could not be created.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApprovalError {
+    /// Dry-run decisions authorize nothing, so they cannot be approved.
+    #[error("decision `{0}` is a dry run; dry runs authorize nothing and cannot be approved")]
+    DryRun(String),
+    /// Nothing to approve.
+    #[error("decision `{0}` needs no approval (its outcome is `{1}`)")]
+    NothingToApprove(String, String),
+    /// A rejection needs a reason.
+    #[error("a rejection needs a reason")]
+    NoReason,
+    /// Expiry before issue.
+    #[error("the credential would expire before it is issued")]
+    BadExpiry,
+    /// Signing failed.
+    #[error("cannot sign: {0}")]
+    Signing(String),
+}
+
+impl Approval {
+    /// An unsigned credential approving (or rejecting) the request of `decision`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn for_decision(
+        decision: &Decision,
+        verdict: Verdict,
+        approver: &str,
+        role: &str,
+        scope: Vec<String>,
+        note: Option<String>,
+        issued_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<Approval, ApprovalError> {
+        if decision.dry_run {
+            return Err(ApprovalError::DryRun(decision.id.clone()));
+        }
+        if decision.gates.is_empty() {
+            return Err(ApprovalError::NothingToApprove(
+                decision.id.clone(),
+                decision.outcome.as_str().to_string(),
+            ));
+        }
+        if verdict == Verdict::Reject && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(ApprovalError::NoReason);
+        }
+        if expires_at <= issued_at {
+            return Err(ApprovalError::BadExpiry);
+        }
+        Ok(Approval {
+            kind: APPROVAL_TYPE.to_string(),
+            verdict,
+            decision_id: decision.id.clone(),
+            request_digest: decision.request.digest.clone(),
+            spec_hash: decision.policy.spec_hash.clone(),
+            environment: decision.request.environment.clone(),
+            scope,
+            approver: approver.to_string(),
+            role: role.to_string(),
+            requested_at: decision.requested_at.unwrap_or(decision.evaluated_at),
+            issued_at,
+            expires_at,
+            note,
+            signature: None,
+        })
+    }
+
+    /// Signs the credential.
+    pub fn sign(mut self, signer: &Signer) -> Result<Approval, ApprovalError> {
+        self.signature = None;
+        let signature = signer
+            .sign(&self)
+            .map_err(|e| ApprovalError::Signing(e.to_string()))?;
+        self.signature = Some(signature);
+        Ok(self)
+    }
+
+    /// A short identifier: the first 16 hex digits of the SHA-256 of the signed credential.
+    pub fn id(&self) -> String {
+        let bytes = crate::canonical::to_canonical_bytes(self).unwrap_or_default();
+        crate::canonical::hex_lower(Sha256::digest(&bytes).get(..8).unwrap_or(&[]))
+    }
+
+    /// Reads a credential from JSON.
+    pub fn from_json(bytes: &[u8]) -> Result<Approval, Rejection> {
+        if bytes.len() > crate::limits::MAX_CREDENTIAL_BYTES {
+            return Err(Rejection::new(
+                RejectionKind::Malformed,
+                format!(
+                    "{} bytes, more than the limit of {}",
+                    bytes.len(),
+                    crate::limits::MAX_CREDENTIAL_BYTES
+                ),
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let approval: Approval = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            Rejection::new(
+                RejectionKind::Malformed,
+                format!("`{}`: {}", e.path(), e.inner()),
+            )
+        })?;
+        de.end()
+            .map_err(|e| Rejection::new(RejectionKind::Malformed, format!("trailing data: {e}")))?;
+        if approval.kind != APPROVAL_TYPE {
+            return Err(Rejection::new(
+                RejectionKind::Malformed,
+                format!("`type` is `{}`, expected `{APPROVAL_TYPE}`", approval.kind),
+            ));
+        }
+        Ok(approval)
+    }
+
+    /// Verifies the credential for deciding the request with digest `request_digest` in
+    /// `environment` under `policy` at `now`. Checks, in order: the approver is declared,
+    /// the signature is by the approver's declared key and matches, the spec hash, the
+    /// request, the environment, the expiry. Role, window, scope, self-approval, duplicates
+    /// and agents are the gate logic's checks, made when the decision is assembled.
+    pub fn verify(
+        &self,
+        policy: &Policy,
+        request_digest: &str,
+        environment: Option<&str>,
+        now: Timestamp,
+    ) -> Result<VerifiedApproval, Rejection> {
+        let declared = policy
+            .checked()
+            .approvers
+            .iter()
+            .find(|a| a.id == self.approver)
+            .ok_or_else(|| {
+                Rejection::new(
+                    RejectionKind::UnknownApprover,
+                    format!(
+                        "`{}` is not a declared approver of policy `{}`",
+                        self.approver,
+                        policy.name()
+                    ),
+                )
+            })?;
+        let key = declared
+            .key
+            .as_deref()
+            .and_then(|k| PublicKey::parse(k).ok())
+            .ok_or_else(|| {
+                Rejection::new(
+                    RejectionKind::UnknownKey,
+                    format!("approver `{}` has no key in the policy", self.approver),
+                )
+            })?;
+        let signature = self.signature.clone().ok_or_else(|| {
+            Rejection::new(
+                RejectionKind::InvalidSignature,
+                "the credential is not signed",
+            )
+        })?;
+        let mut content = self.clone();
+        content.signature = None;
+        Verifier::new([key])
+            .verify(&content, &signature)
+            .map_err(|e| match e {
+                VerifyError::UnknownKey(id) => Rejection::new(
+                    RejectionKind::UnknownKey,
+                    format!(
+                        "signed by key `{id}`, but `{}`'s declared key is `{}`",
+                        self.approver,
+                        key.key_id()
+                    ),
+                ),
+                other => Rejection::new(RejectionKind::InvalidSignature, other.to_string()),
+            })?;
+        if self.spec_hash != policy.spec_hash() {
+            return Err(Rejection::new(
+                RejectionKind::SpecHashMismatch,
+                format!(
+                    "given under policy spec {}, but the policy is now {}: it changed since the approval",
+                    short(&self.spec_hash),
+                    short(policy.spec_hash())
+                ),
+            ));
+        }
+        if self.request_digest != request_digest {
+            return Err(Rejection::new(
+                RejectionKind::RequestMismatch,
+                format!(
+                    "for request {}, not this request {}",
+                    short(&self.request_digest),
+                    short(request_digest)
+                ),
+            ));
+        }
+        if self.environment.as_deref() != environment {
+            return Err(Rejection::new(
+                RejectionKind::WrongEnvironment,
+                format!(
+                    "for environment `{}`, not `{}`",
+                    self.environment.as_deref().unwrap_or("(none)"),
+                    environment.unwrap_or("(none)")
+                ),
+            ));
+        }
+        if self.expires_at < now {
+            return Err(Rejection::new(
+                RejectionKind::Expired,
+                format!("expired at {}", self.expires_at),
+            ));
+        }
+        Ok(VerifiedApproval {
+            approver: self.approver.clone(),
+            role: self.role.clone(),
+            verdict: self.verdict,
+            issued_at: self.issued_at,
+            expires_at: Some(self.expires_at),
+            scope: self.scope.clone(),
+            note: self.note.clone(),
+            credential: Some(self.id()),
+        })
+    }
+
+    /// The record of a credential that did not verify, for the decision.
+    pub fn ignored(&self, rejection: &Rejection) -> IgnoredApproval {
+        IgnoredApproval {
+            approver: self.approver.clone(),
+            credential: Some(self.id()),
+            kind: rejection.kind.as_str().to_string(),
+            reason: rejection.message.clone(),
+        }
+    }
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..16).unwrap_or(hash)
+}

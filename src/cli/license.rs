@@ -1,0 +1,95 @@
+//! `gavel license issue`: sign a license as the license authority.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::keys::PrivateKey;
+use crate::license::License;
+use crate::sign::Signer;
+
+/// Arguments of `gavel license`.
+#[derive(Debug, Args)]
+pub struct LicenseArgs {
+    #[command(subcommand)]
+    command: LicenseCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum LicenseCommand {
+    /// Issue a signed license.
+    Issue {
+        /// Tier, as declared in the policy.
+        #[arg(long)]
+        tier: String,
+        /// Licensed organization.
+        #[arg(long)]
+        org: String,
+        /// Expiry: a date (`2027-01-31`, end of that day UTC) or an RFC 3339 time.
+        #[arg(long)]
+        expires: String,
+        /// The license authority's private key.
+        #[arg(long)]
+        key: PathBuf,
+        /// Write the license here instead of stdout (never overwrites).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Issue time (RFC 3339) instead of now.
+        #[arg(long)]
+        now: Option<jiff::Timestamp>,
+    },
+}
+
+/// Exit 0 when the license was written, 1 otherwise.
+pub fn run(args: &LicenseArgs) -> u8 {
+    let LicenseCommand::Issue {
+        tier,
+        org,
+        expires,
+        key,
+        out,
+        now,
+    } = &args.command;
+    let result = (|| -> Result<(), String> {
+        let expires = parse_expiry(expires)?;
+        let issued = now.unwrap_or_else(jiff::Timestamp::now);
+        if expires <= issued {
+            return Err(format!(
+                "the license would expire ({expires}) before it is issued ({issued})"
+            ));
+        }
+        let key = PrivateKey::load(key).map_err(|e| e.to_string())?;
+        let license = License::issue(tier, org, issued, expires, &Signer::new(key))
+            .map_err(|e| e.to_string())?;
+        let json = serde_json::to_string_pretty(&license).map_err(|e| e.to_string())?;
+        match out {
+            Some(path) => {
+                super::files::write_new(path, &format!("{json}\n"))?;
+                eprintln!("wrote license ({tier} for {org}) to {}", path.display());
+            }
+            None => println!("{json}"),
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// `YYYY-MM-DD` (end of that day, UTC) or an RFC 3339 timestamp.
+fn parse_expiry(text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Ok(ts);
+    }
+    let date: jiff::civil::Date = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
+    date.at(23, 59, 59, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .map_err(|e| format!("`{text}`: {e}"))
+}

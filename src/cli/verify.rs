@@ -1,0 +1,186 @@
+//! `gavel verify`: check the signature of a decision, approval credential or license, and
+//! print what it says.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::approve::Approval;
+use crate::compile::Policy;
+use crate::eval::Decision;
+use crate::keys::{PublicKey, load_public_key};
+use crate::license::License;
+use crate::sign::Verifier;
+
+/// Arguments of `gavel verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signed file (decision, approval or license), `-` for stdin.
+    file: String,
+    /// A trusted public key (repeatable). Without one, the policy's keys are trusted:
+    /// `signer` keys for decisions, approvers' keys for approvals, `license authority` keys
+    /// for licenses.
+    #[arg(long = "key")]
+    keys: Vec<PathBuf>,
+    /// Policy directory to take trusted keys from.
+    #[arg(long, default_value = "policies")]
+    policies: PathBuf,
+}
+
+/// Exit 0 when the signature verifies, 1 when it does not or the file is unusable.
+pub fn run(args: &VerifyArgs) -> u8 {
+    match verify(args) {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
+    let raw = super::eval::read_input(&args.file)?;
+    if raw.len() > crate::limits::MAX_CREDENTIAL_BYTES.max(crate::limits::MAX_REQUEST_BYTES) {
+        return Err(format!(
+            "`{}` is too large to be a signed gavel object",
+            args.file
+        ));
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(&raw).map_err(|e| format!("`{}` is not JSON: {e}", args.file))?;
+    let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    let mut keys: Vec<PublicKey> = Vec::new();
+    for path in &args.keys {
+        keys.push(load_public_key(path)?);
+    }
+    let policy = Policy::load(&args.policies).ok();
+    let mut lines = Vec::new();
+    match kind {
+        crate::approve::APPROVAL_TYPE => {
+            let approval = Approval::from_json(&raw).map_err(|e| e.to_string())?;
+            if keys.is_empty() {
+                keys.extend(policy_keys(&policy, |p| {
+                    p.checked()
+                        .approvers
+                        .iter()
+                        .filter(|a| a.id == approval.approver)
+                        .filter_map(|a| a.key.clone())
+                        .collect()
+                }));
+            }
+            let key = checked(&keys, &value)?;
+            lines.push(format!(
+                "valid approval credential {} signed by {}",
+                approval.id(),
+                key.key_id()
+            ));
+            lines.push(format!(
+                "{} by {} as {} for request {} ({} of decision {}), environment {}, scope [{}]",
+                match approval.verdict {
+                    crate::eval::Verdict::Approve => "approved",
+                    crate::eval::Verdict::Reject => "REJECTED",
+                },
+                approval.approver,
+                approval.role,
+                approval.request_digest.get(..16).unwrap_or(""),
+                approval.spec_hash.get(..16).unwrap_or(""),
+                approval.decision_id,
+                approval.environment.as_deref().unwrap_or("(none)"),
+                approval.scope.join(", ")
+            ));
+            lines.push(format!(
+                "issued {}, expires {}",
+                approval.issued_at, approval.expires_at
+            ));
+            if let Some(note) = &approval.note {
+                lines.push(format!("note: {note}"));
+            }
+        }
+        crate::license::LICENSE_TYPE => {
+            let license = License::from_json(&raw).map_err(|e| e.to_string())?;
+            if keys.is_empty() {
+                keys.extend(policy_keys(&policy, |p| {
+                    p.checked().license_authorities.clone()
+                }));
+            }
+            let key = checked(&keys, &value)?;
+            lines.push(format!("valid license signed by {}", key.key_id()));
+            lines.push(format!(
+                "tier {} for {}, issued {}, expires {}",
+                license.tier, license.org, license.issued_at, license.expires_at
+            ));
+        }
+        _ => {
+            let decision: Decision = serde_json::from_value(value.clone()).map_err(|e| {
+                format!(
+                    "`{}` is not a decision, approval or license: {e}",
+                    args.file
+                )
+            })?;
+            if keys.is_empty() {
+                keys.extend(policy_keys(&policy, |p| {
+                    p.checked().signers.iter().map(|s| s.key.clone()).collect()
+                }));
+            }
+            let key = checked(&keys, &value)?;
+            lines.push(format!(
+                "valid decision {} signed by {}",
+                decision.id,
+                key.key_id()
+            ));
+            lines.push(format!(
+                "{}: {}",
+                decision.outcome.as_str(),
+                decision.summary
+            ));
+            lines.push(format!(
+                "policy {} (spec {}), request {}, evaluated {}{}",
+                decision.policy.name,
+                decision.policy.spec_hash.get(..16).unwrap_or(""),
+                decision.request.digest.get(..16).unwrap_or(""),
+                decision.evaluated_at,
+                if decision.dry_run {
+                    ", DRY RUN (authorizes nothing)"
+                } else {
+                    ""
+                }
+            ));
+            lines.push(format!("authorizes: {}", decision.authorizes));
+            if let Some(policy) = &policy
+                && policy.name() == decision.policy.name
+                && policy.spec_hash() != decision.policy.spec_hash
+            {
+                lines.push("note: the policy has changed since this decision".into());
+            }
+        }
+    }
+    Ok(lines)
+}
+
+fn policy_keys(policy: &Option<Policy>, select: impl Fn(&Policy) -> Vec<String>) -> Vec<PublicKey> {
+    policy
+        .as_ref()
+        .map(|p| {
+            select(p)
+                .iter()
+                .filter_map(|k| PublicKey::parse(k).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn checked(keys: &[PublicKey], value: &serde_json::Value) -> Result<PublicKey, String> {
+    if keys.is_empty() {
+        return Err(
+            "no trusted key: pass --key FILE, or --policies DIR with the keys declared".into(),
+        );
+    }
+    Verifier::new(keys.iter().copied())
+        .verify_object(value)
+        .map_err(|e| format!("verification failed: {e}"))
+}

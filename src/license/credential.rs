@@ -1,0 +1,165 @@
+//! License credentials (seeds/000): a tier, an organization and an expiry, signed by the
+//! license authority whose key the policy declares (`license authority key "..."`).
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::compile::Policy;
+use crate::eval::LicenseVerdict;
+use crate::keys::PublicKey;
+use crate::sign::{Signature, Signer, Verifier, VerifyError};
+
+/// The `type` of license credentials.
+pub const LICENSE_TYPE: &str = "gavel.license.v1";
+
+/// A signed license.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// Always `gavel.license.v1`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The tier (declared in the policy with `license TIER { ... }`).
+    pub tier: String,
+    /// The licensed organization.
+    pub org: String,
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// When it expires.
+    pub expires_at: Timestamp,
+    /// The authority's signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// Why a license does not verify; each its own kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LicenseError {
+    /// Not a license gavel can read.
+    #[error("malformed license: {0}")]
+    Malformed(String),
+    /// Signed by a key the policy does not declare as a license authority.
+    #[error(
+        "unknown key: the license is signed by `{0}`, which is not a license authority of this policy"
+    )]
+    UnknownKey(String),
+    /// The signature does not match.
+    #[error("invalid signature: {0}")]
+    InvalidSignature(String),
+    /// Past its expiry.
+    #[error("expired: the license expired at {0}")]
+    Expired(Timestamp),
+    /// The tier is not declared in the policy.
+    #[error("unknown tier: `{0}` is not a license tier of this policy")]
+    UnknownTier(String),
+}
+
+impl LicenseError {
+    /// The machine-readable kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LicenseError::Malformed(_) => "malformed",
+            LicenseError::UnknownKey(_) => "unknown_key",
+            LicenseError::InvalidSignature(_) => "invalid_signature",
+            LicenseError::Expired(_) => "expired",
+            LicenseError::UnknownTier(_) => "unknown_tier",
+        }
+    }
+}
+
+impl License {
+    /// Issues (signs) a license.
+    pub fn issue(
+        tier: &str,
+        org: &str,
+        issued_at: Timestamp,
+        expires_at: Timestamp,
+        signer: &Signer,
+    ) -> Result<License, LicenseError> {
+        let mut license = License {
+            kind: LICENSE_TYPE.to_string(),
+            tier: tier.to_string(),
+            org: org.to_string(),
+            issued_at,
+            expires_at,
+            signature: None,
+        };
+        let signature = signer
+            .sign(&license)
+            .map_err(|e| LicenseError::Malformed(e.to_string()))?;
+        license.signature = Some(signature);
+        Ok(license)
+    }
+
+    /// Reads a license from JSON.
+    pub fn from_json(bytes: &[u8]) -> Result<License, LicenseError> {
+        if bytes.len() > crate::limits::MAX_CREDENTIAL_BYTES {
+            return Err(LicenseError::Malformed(format!(
+                "{} bytes, more than the limit of {}",
+                bytes.len(),
+                crate::limits::MAX_CREDENTIAL_BYTES
+            )));
+        }
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let license: License = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| LicenseError::Malformed(format!("`{}`: {}", e.path(), e.inner())))?;
+        de.end()
+            .map_err(|e| LicenseError::Malformed(format!("trailing data: {e}")))?;
+        if license.kind != LICENSE_TYPE {
+            return Err(LicenseError::Malformed(format!(
+                "`type` is `{}`, expected `{LICENSE_TYPE}`",
+                license.kind
+            )));
+        }
+        Ok(license)
+    }
+
+    /// Verifies the license for `policy` at `now`: signature by a declared authority, not
+    /// expired, a declared tier.
+    pub fn verify(&self, policy: &Policy, now: Timestamp) -> Result<(), LicenseError> {
+        let authorities: Vec<PublicKey> = policy
+            .checked()
+            .license_authorities
+            .iter()
+            .filter_map(|k| PublicKey::parse(k).ok())
+            .collect();
+        let signature = self
+            .signature
+            .clone()
+            .ok_or_else(|| LicenseError::InvalidSignature("the license is not signed".into()))?;
+        let mut content = self.clone();
+        content.signature = None;
+        Verifier::new(authorities)
+            .verify(&content, &signature)
+            .map_err(|e| match e {
+                VerifyError::UnknownKey(id) => LicenseError::UnknownKey(id),
+                other => LicenseError::InvalidSignature(other.to_string()),
+            })?;
+        if self.expires_at < now {
+            return Err(LicenseError::Expired(self.expires_at));
+        }
+        if !policy
+            .checked()
+            .licenses
+            .iter()
+            .any(|t| t.name == self.tier)
+        {
+            return Err(LicenseError::UnknownTier(self.tier.clone()));
+        }
+        Ok(())
+    }
+
+    /// The verdict to put in the decision context.
+    pub fn verdict(&self, policy: &Policy, now: Timestamp) -> LicenseVerdict {
+        match self.verify(policy, now) {
+            Ok(()) => LicenseVerdict::Valid {
+                tier: self.tier.clone(),
+                org: self.org.clone(),
+                expires_at: self.expires_at,
+            },
+            Err(e) => LicenseVerdict::Invalid {
+                reason: e.to_string(),
+            },
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Licenses: tiers gating environments, features and usage, as signed credentials.
+
+mod credential;
+
+pub use credential::{LICENSE_TYPE, License, LicenseError};

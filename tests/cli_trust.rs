@@ -1,0 +1,619 @@
+//! Keys, signed decisions, approval credentials and licenses, end to end through the CLI.
+
+use crate::support::{Cli, Workspace};
+
+const NOW: &str = "2026-04-01T09:00:00Z";
+
+/// A workspace with keys for alice, bob (humans), robo (an agent approver), carol (who asks),
+/// the decision signer and a license vendor, and a policy declaring them.
+fn setup() -> Workspace {
+    let (out, ws) = Cli::new()
+        .args(["keys", "new", "alice", "--dir", "keys"])
+        .run();
+    out.code(0).stdout_has("key id:      ed25519:");
+    for name in ["bob", "robo", "carol", "vendor"] {
+        ws.run(["keys", "new", name, "--dir", "keys"]).code(0);
+    }
+    ws.run(["keys", "new", "signing"]).code(0);
+    let key = |name: &str| ws.read(&format!("keys/{name}.pub")).trim().to_string();
+    let signing = ws.read(".gavel/keys/signing.pub").trim().to_string();
+    let policy = format!(
+        r#"policy "releases"
+environments dev -> staging -> prod
+roles admin, lead, bot
+approver "alice@example.com" roles admin, lead key "{alice}"
+approver "bob@example.com" roles lead key "{bob}"
+approver "robo" roles lead agent key "{robo}"
+signer "ci" key "{signing}"
+license authority key "{vendor}"
+license starter {{
+  environments dev, staging
+}}
+license pro {{
+  environments dev, staging, prod
+}}
+default auto_approve
+rule prod "Production needs two humans" {{
+  when environment == prod
+  then require 2 approvals from admin, lead within 4h humans_only scope deploy
+}}
+rule bots "Bots never deploy" {{
+  when actor has role bot
+  then block "bots do not deploy"
+}}
+"#,
+        alice = key("alice"),
+        bob = key("bob"),
+        robo = key("robo"),
+        vendor = key("vendor"),
+    );
+    ws.write("policies/main.gavel", policy);
+    ws.run(["check"]).code(0);
+    ws.run([
+        "license",
+        "issue",
+        "--tier",
+        "pro",
+        "--org",
+        "acme",
+        "--expires",
+        "2027-01-31",
+        "--key",
+        "keys/vendor.key",
+        "--out",
+        "pro.license",
+        "--now",
+        NOW,
+    ])
+    .code(0);
+    ws
+}
+
+fn prod_request(ws: &Workspace, actor: &str) {
+    ws.write(
+        "req.json",
+        format!(
+            r#"{{"action":"deploy","environment":"prod","actor":{{"id":"{actor}","kind":"human"}},"requested_at":"{NOW}"}}"#
+        ),
+    );
+}
+
+fn eval(ws: &Workspace, extra: &[&str], now: &str) -> crate::support::Output {
+    let mut args = vec![
+        "eval",
+        "--request",
+        "req.json",
+        "--license",
+        "pro.license",
+        "--now",
+        now,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    ws.run(args)
+}
+
+fn approve(ws: &Workspace, who: &str, key: &str, role: &str, out: &str, extra: &[&str]) {
+    let mut args = vec![
+        "approve",
+        "decision.json",
+        "--key",
+        key,
+        "--as",
+        who,
+        "--role",
+        role,
+        "--scope",
+        "deploy",
+        "--out",
+        out,
+        "--now",
+        "2026-04-01T09:30:00Z",
+    ];
+    args.extend_from_slice(extra);
+    ws.run(args).code(0);
+}
+
+fn pending_decision(ws: &Workspace) {
+    let out = eval(ws, &[], NOW);
+    out.code(2);
+    ws.write("decision.json", &out.stdout);
+}
+
+#[test]
+fn full_flow_pending_then_approved_signed_and_verifiable() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    let pending: serde_json::Value = serde_json::from_str(&ws.read("decision.json")).unwrap();
+    assert_eq!(pending["outcome"], "require_approval");
+    assert_eq!(pending["signature"]["alg"], "ed25519");
+    ws.run(["verify", "decision.json"])
+        .code(0)
+        .stdout_has("valid decision dec_")
+        .stdout_has("require_approval: needs 2 more approvals from admin or lead");
+
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "admin",
+        "alice.json",
+        &[],
+    );
+    approve(
+        &ws,
+        "bob@example.com",
+        "keys/bob.key",
+        "lead",
+        "bob.json",
+        &[],
+    );
+    ws.run(["verify", "alice.json"])
+        .code(0)
+        .stdout_has("approved by alice@example.com as admin");
+
+    // One approval: still pending, naming what is missing.
+    let one = eval(&ws, &["--approval", "alice.json"], "2026-04-01T10:00:00Z");
+    one.code(2);
+    let json = one.json();
+    assert_eq!(json["gates"][0]["approved_by"][0], "alice@example.com");
+    assert_eq!(
+        json["summary"],
+        "needs 1 more approval from admin or lead, humans only by 2026-04-01 13:00 UTC (`prod`)"
+    );
+
+    // Both: approved, signed, verifiable.
+    let both = eval(
+        &ws,
+        &["--approval", "alice.json", "--approval", "bob.json"],
+        "2026-04-01T10:00:00Z",
+    );
+    both.code(0);
+    ws.write("approved.json", &both.stdout);
+    let json = both.json();
+    assert_eq!(json["outcome"], "approved");
+    assert_eq!(json["authorizes"], true);
+    assert_eq!(json["license"]["tier"], "pro");
+    ws.run(["verify", "approved.json"])
+        .code(0)
+        .stdout_has("approved: approved by alice@example.com, bob@example.com")
+        .stdout_has("authorizes: true");
+
+    // Any change to the signed content fails verification, saying which check failed.
+    ws.write(
+        "tampered.json",
+        ws.read("approved.json")
+            .replace("\"approved\"", "\"block\""),
+    );
+    ws.run(["verify", "tampered.json"])
+        .code(1)
+        .stderr_has("verification failed: invalid signature by key `ed25519:");
+}
+
+#[test]
+fn a_rejection_by_an_eligible_approver_rejects() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "admin",
+        "alice.json",
+        &[],
+    );
+    ws.run([
+        "reject",
+        "decision.json",
+        "--key",
+        "keys/bob.key",
+        "--as",
+        "bob@example.com",
+        "--role",
+        "lead",
+        "--reason",
+        "the migration is not reversible",
+        "--out",
+        "bob.json",
+        "--now",
+        "2026-04-01T09:40:00Z",
+    ])
+    .code(0);
+    let out = eval(
+        &ws,
+        &["--approval", "alice.json", "--approval", "bob.json"],
+        "2026-04-01T10:00:00Z",
+    );
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["outcome"], "rejected");
+    assert_eq!(
+        json["summary"],
+        "rejected by bob@example.com: the migration is not reversible"
+    );
+    // A rejection without a reason is refused.
+    ws.run([
+        "reject",
+        "decision.json",
+        "--key",
+        "keys/bob.key",
+        "--as",
+        "bob@example.com",
+        "--role",
+        "lead",
+    ])
+    .code(1)
+    .stderr_has("a rejection needs a reason");
+}
+
+/// Evaluates with the given credentials and returns the ignored approvals' kinds.
+fn ignored_kinds(ws: &Workspace, files: &[&str], now: &str) -> Vec<String> {
+    let mut extra = Vec::new();
+    for f in files {
+        extra.push("--approval");
+        extra.push(*f);
+    }
+    let out = eval(ws, &extra, now);
+    out.json()["ignored_approvals"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["kind"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn each_rejection_kind_from_the_cli() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    let later = "2026-04-01T10:00:00Z";
+
+    // Unknown key: alice's name, carol's key.
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/carol.key",
+        "admin",
+        "wrong-key.json",
+        &[],
+    );
+    assert_eq!(
+        ignored_kinds(&ws, &["wrong-key.json"], later),
+        ["unknown_key"]
+    );
+
+    // Invalid signature: the note was edited after signing.
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "admin",
+        "alice.json",
+        &["--note", "lgtm"],
+    );
+    ws.write("edited.json", ws.read("alice.json").replace("lgtm", "LGTM"));
+    assert_eq!(
+        ignored_kinds(&ws, &["edited.json"], later),
+        ["invalid_signature"]
+    );
+
+    // Expired: a one-minute credential used an hour later.
+    approve(
+        &ws,
+        "bob@example.com",
+        "keys/bob.key",
+        "lead",
+        "short.json",
+        &["--expires", "1m"],
+    );
+    assert_eq!(ignored_kinds(&ws, &["short.json"], later), ["expired"]);
+
+    // Issued after the gate's window (4h from 09:00).
+    ws.run([
+        "approve",
+        "decision.json",
+        "--key",
+        "keys/bob.key",
+        "--as",
+        "bob@example.com",
+        "--role",
+        "lead",
+        "--scope",
+        "deploy",
+        "--out",
+        "late.json",
+        "--now",
+        "2026-04-01T13:30:00Z",
+    ])
+    .code(0);
+    assert_eq!(
+        ignored_kinds(&ws, &["late.json"], "2026-04-01T13:31:00Z"),
+        ["after_window"]
+    );
+
+    // Scope insufficient: no `deploy`.
+    ws.run([
+        "approve",
+        "decision.json",
+        "--key",
+        "keys/bob.key",
+        "--as",
+        "bob@example.com",
+        "--role",
+        "lead",
+        "--out",
+        "noscope.json",
+        "--now",
+        "2026-04-01T09:30:00Z",
+    ])
+    .code(0);
+    assert_eq!(
+        ignored_kinds(&ws, &["noscope.json"], later),
+        ["scope_insufficient"]
+    );
+
+    // The approver does not hold the role.
+    approve(
+        &ws,
+        "bob@example.com",
+        "keys/bob.key",
+        "admin",
+        "notadmin.json",
+        &[],
+    );
+    assert_eq!(
+        ignored_kinds(&ws, &["notadmin.json"], later),
+        ["role_not_held"]
+    );
+
+    // The same approver twice.
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "lead",
+        "alice2.json",
+        &[],
+    );
+    assert_eq!(
+        ignored_kinds(&ws, &["alice.json", "alice2.json"], later),
+        ["duplicate_approver"]
+    );
+
+    // An agent approver on a humans_only gate.
+    approve(&ws, "robo", "keys/robo.key", "lead", "robo.json", &[]);
+    assert_eq!(
+        ignored_kinds(&ws, &["robo.json"], later),
+        ["agent_on_humans_only"]
+    );
+
+    // Request mismatch: the same credential for a different request.
+    ws.write(
+        "req.json",
+        format!(r#"{{"action":"deploy","environment":"prod","actor":{{"id":"dave@example.com","kind":"human"}},"requested_at":"{NOW}"}}"#),
+    );
+    assert_eq!(
+        ignored_kinds(&ws, &["alice.json"], later),
+        ["request_mismatch"]
+    );
+
+    // Spec hash mismatch: the policy changed since the approval.
+    prod_request(&ws, "carol@example.com");
+    let policy = ws
+        .read("policies/main.gavel")
+        .replace("within 4h", "within 5h");
+    ws.write("policies/main.gavel", policy);
+    assert_eq!(
+        ignored_kinds(&ws, &["alice.json"], later),
+        ["spec_hash_mismatch"]
+    );
+}
+
+#[test]
+fn self_approval_and_wrong_environment() {
+    let ws = setup();
+    // Alice asks and approves herself.
+    prod_request(&ws, "alice@example.com");
+    pending_decision(&ws);
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "admin",
+        "self.json",
+        &[],
+    );
+    assert_eq!(
+        ignored_kinds(&ws, &["self.json"], "2026-04-01T10:00:00Z"),
+        ["self_approval"]
+    );
+
+    // A validly signed credential whose environment differs from the request's.
+    let raw = ws.read("self.json");
+    let mut approval = gavel::approve::Approval::from_json(raw.as_bytes()).unwrap();
+    approval.environment = Some("staging".into());
+    approval.approver = "bob@example.com".into();
+    approval.role = "lead".into();
+    let key = gavel::keys::PrivateKey::load(&ws.path().join("keys/bob.key")).unwrap();
+    let signed = approval.sign(&gavel::sign::Signer::new(key)).unwrap();
+    ws.write("env.json", serde_json::to_string(&signed).unwrap());
+    assert_eq!(
+        ignored_kinds(&ws, &["env.json"], "2026-04-01T10:00:00Z"),
+        ["wrong_environment"]
+    );
+}
+
+#[test]
+fn unreadable_credentials_are_listed_not_fatal() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    ws.write("junk.json", "{not json");
+    let out = eval(&ws, &["--approval", "junk.json"], NOW);
+    out.code(2);
+    let json = out.json();
+    assert_eq!(json["ignored_approvals"][0]["kind"], "malformed");
+}
+
+#[test]
+fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
+    let ws = setup();
+    ws.write(
+        "req.json",
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"carol@example.com","kind":"human"}}"#,
+    );
+    ws.run([
+        "license",
+        "issue",
+        "--tier",
+        "starter",
+        "--org",
+        "acme",
+        "--expires",
+        "2027-01-31",
+        "--key",
+        "keys/vendor.key",
+        "--out",
+        "starter.license",
+        "--now",
+        NOW,
+    ])
+    .code(0);
+    let run = |license: &str, now: &str| {
+        ws.run([
+            "eval",
+            "--request",
+            "req.json",
+            "--license",
+            license,
+            "--now",
+            now,
+            "--format",
+            "json",
+        ])
+    };
+    let out = run("starter.license", NOW);
+    out.code(3);
+    assert_eq!(
+        out.json()["license"]["denial"],
+        "the `starter` license tier does not include environment `prod`; the `pro` tier allows it"
+    );
+    ws.run(["verify", "starter.license"])
+        .code(0)
+        .stdout_has("tier starter for acme");
+
+    // Unknown key: issued by someone who is not the authority.
+    ws.run([
+        "license",
+        "issue",
+        "--tier",
+        "pro",
+        "--org",
+        "acme",
+        "--expires",
+        "2027-01-31",
+        "--key",
+        "keys/carol.key",
+        "--out",
+        "forged.license",
+        "--now",
+        NOW,
+    ])
+    .code(0);
+    let denial = |out: crate::support::Output| {
+        out.json()["license"]["denial"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(denial(run("forged.license", NOW)).contains("unknown key"));
+    // Bad signature.
+    ws.write(
+        "edited.license",
+        ws.read("starter.license").replace("starter", "pro"),
+    );
+    assert!(denial(run("edited.license", NOW)).contains("invalid signature"));
+    // Expired.
+    assert!(denial(run("pro.license", "2027-02-01T00:00:00Z")).contains("expired"));
+    // Unknown tier.
+    ws.run([
+        "license",
+        "issue",
+        "--tier",
+        "gold",
+        "--org",
+        "acme",
+        "--expires",
+        "2027-01-31",
+        "--key",
+        "keys/vendor.key",
+        "--out",
+        "gold.license",
+        "--now",
+        NOW,
+    ])
+    .code(0);
+    assert!(denial(run("gold.license", NOW)).contains("unknown tier: `gold`"));
+}
+
+#[test]
+fn signing_is_optional_unless_required_and_a_bad_key_blocks() {
+    let (out, ws) = Cli::new()
+        .file(
+            "policies/main.gavel",
+            "policy \"p\"\ndefault auto_approve\n",
+        )
+        .args(["eval", "--now", NOW, "--actor", "a"])
+        .run();
+    out.code(0).stderr_has("note: this decision is unsigned");
+    ws.run(["eval", "--now", NOW, "--actor", "a", "--require-signed"])
+        .code(1)
+        .stderr_has("the decision is not signed and --require-signed was given");
+    ws.write("bad.key", "not a key");
+    let out = ws.run([
+        "eval",
+        "--now",
+        NOW,
+        "--actor",
+        "a",
+        "--sign-key",
+        "bad.key",
+        "--format",
+        "json",
+    ]);
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert!(
+        json["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("blocked: signing failed: bad.key: not a gavel private key")
+    );
+}
+
+#[test]
+fn keys_refuse_to_overwrite_and_private_material_never_prints() {
+    let (out, ws) = Cli::new().args(["keys", "new", "me", "--dir", "k"]).run();
+    out.code(0);
+    ws.run(["keys", "new", "me", "--dir", "k"])
+        .code(1)
+        .stderr_has("refusing to overwrite a key");
+    let secret = ws.read("k/me.key").lines().nth(1).unwrap().to_string();
+    let id = ws.run(["keys", "id", "k/me.key"]);
+    id.code(0);
+    let id_pub = ws.run(["keys", "id", "k/me.pub"]);
+    assert_eq!(id.stdout, id_pub.stdout);
+    for output in [&out, &id] {
+        assert!(!output.stdout.contains(&secret) && !output.stderr.contains(&secret));
+    }
+    ws.write("k/broken.key", format!("-----BEGIN GAVEL ED25519 PRIVATE KEY-----\n{secret}x\n-----END GAVEL ED25519 PRIVATE KEY-----\n"));
+    let bad = ws.run(["keys", "id", "k/broken.key"]);
+    bad.code(1);
+    assert!(!bad.stderr.contains(&secret), "{}", bad.stderr);
+}
