@@ -617,3 +617,58 @@ fn keys_refuse_to_overwrite_and_private_material_never_prints() {
     bad.code(1);
     assert!(!bad.stderr.contains(&secret), "{}", bad.stderr);
 }
+
+#[test]
+fn approvers_can_use_their_openssh_key_with_a_passphrase() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/keys");
+    let ssh_pub = std::fs::read_to_string(fixtures.join("openssh_passphrase.pub")).unwrap();
+    let ssh_key = fixtures.join("openssh_passphrase").display().to_string();
+    let policy = format!(
+        "policy \"ssh\"\nroles lead\napprover \"sam@example.com\" roles lead key \"{}\"\ndefault require 1 approval from lead within 1h\n",
+        ssh_pub.trim()
+    );
+    let (out, ws) = Cli::new()
+        .file("policies/main.gavel", policy)
+        .file("req.json", r#"{"action":"deploy","actor":{"id":"joe","kind":"human"},"requested_at":"2026-04-01T09:00:00Z"}"#)
+        .args(["eval", "--request", "req.json", "--now", NOW, "--format", "json"])
+        .run();
+    out.code(2);
+    ws.write("decision.json", &out.stdout);
+    let approve = [
+        "approve",
+        "decision.json",
+        "--key",
+        &ssh_key,
+        "--as",
+        "sam@example.com",
+        "--role",
+        "lead",
+        "--out",
+        "sam.json",
+        "--now",
+        "2026-04-01T09:10:00Z",
+    ];
+    // Without the passphrase (and no terminal to ask on), a clear error.
+    ws.run(approve)
+        .code(1)
+        .stderr_has("the key has a passphrase; set GAVEL_KEY_PASSPHRASE");
+    ws.run_env(approve, &[("GAVEL_KEY_PASSPHRASE", "nope")])
+        .code(1)
+        .stderr_has("wrong passphrase");
+    ws.run_env(
+        approve,
+        &[("GAVEL_KEY_PASSPHRASE", "correct horse battery staple")],
+    )
+    .code(0);
+    ws.run([
+        "eval",
+        "--request",
+        "req.json",
+        "--now",
+        "2026-04-01T09:20:00Z",
+        "--approval",
+        "sam.json",
+    ])
+    .code(0)
+    .stdout_has("APPROVED: approved by sam@example.com");
+}

@@ -15,3 +15,4 @@ mod examples;
 mod fmt_roundtrip;
 mod fmt_snapshots;
 mod glob_semantics;
+mod trust;

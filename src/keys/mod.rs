@@ -4,7 +4,7 @@ mod openssh;
 mod private_key;
 mod public_key;
 
-pub use openssh::{is_openssh_private_key, read_openssh_private_key};
+pub use openssh::{decode_openssh_private_key, is_openssh_private_key, read_openssh_private_key};
 pub use private_key::{PrivateKey, PrivateKeyError};
 #[allow(unused_imports)]
 pub(crate) use public_key::SshReader;

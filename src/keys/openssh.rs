@@ -16,6 +16,15 @@ pub fn is_openssh_private_key(text: &str) -> bool {
 
 /// Reads an OpenSSH ed25519 private key, asking for the passphrase when it has one.
 pub fn read_openssh_private_key(path: &str, text: &str) -> Result<PrivateKey, PrivateKeyError> {
+    decode_openssh_private_key(path, text, || passphrase(path))
+}
+
+/// Reads an OpenSSH ed25519 private key; `passphrase` is called only if the key has one.
+pub fn decode_openssh_private_key(
+    path: &str,
+    text: &str,
+    passphrase: impl FnOnce() -> Result<Zeroizing<String>, PrivateKeyError>,
+) -> Result<PrivateKey, PrivateKeyError> {
     let format = |message: String| PrivateKeyError::Format {
         path: path.to_string(),
         message,
@@ -23,7 +32,7 @@ pub fn read_openssh_private_key(path: &str, text: &str) -> Result<PrivateKey, Pr
     let key = ssh_key::PrivateKey::from_openssh(text)
         .map_err(|e| format(format!("not a readable OpenSSH private key ({e})")))?;
     let key = if key.is_encrypted() {
-        let passphrase = passphrase(path)?;
+        let passphrase = passphrase()?;
         key.decrypt(passphrase.as_bytes())
             .map_err(|_| format("wrong passphrase (the key could not be decrypted)".into()))?
     } else {

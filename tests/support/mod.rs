@@ -113,6 +113,19 @@ impl Workspace {
         run_in(self.dir.path(), &args, Some(stdin), &[])
     }
 
+    pub fn run_env<I, S>(&self, args: I, envs: &[(&str, &str)]) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let args: Vec<String> = args.into_iter().map(|s| s.as_ref().to_string()).collect();
+        let envs: Vec<(String, String)> = envs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        run_in(self.dir.path(), &args, None, &envs)
+    }
+
     pub fn read(&self, path: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(path)).expect("read")
     }
