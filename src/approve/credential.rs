@@ -20,6 +20,36 @@ use crate::sign::{Signature, Signer, Verifier, VerifyError};
 pub const APPROVAL_TYPE: &str = "gavel.approval.v1";
 
 /// A signed approval or rejection.
+///
+/// ```
+/// use gavel::approve::Approval;
+/// use gavel::eval::Verdict;
+/// use gavel::keys::PrivateKey;
+/// use gavel::sign::Signer;
+/// use gavel::{Context, Policy, Request};
+///
+/// let alice = PrivateKey::generate().unwrap();
+/// let policy = Policy::from_str(&format!(r#"
+///     policy "p"
+///     roles lead
+///     approver "alice@example.com" roles lead key "{}"
+///     default require 1 approval from lead within 1h
+/// "#, alice.public_key())).unwrap();
+/// let request = Request::from_json(br#"{"action":"deploy","actor":{"id":"bob","kind":"human"}}"#).unwrap();
+/// let t0: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+/// let pending = policy.decide(&request, &Context::at(t0));
+///
+/// // Alice reviews the pending decision and signs an approval.
+/// let t1: jiff::Timestamp = "2026-01-01T00:10:00Z".parse().unwrap();
+/// let t2: jiff::Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
+/// let approval = Approval::for_decision(&pending, Verdict::Approve, "alice@example.com", "lead",
+///     vec![], Some("lgtm".into()), t1, t2).unwrap().sign(&Signer::new(alice)).unwrap();
+///
+/// // Deciding again with the verified credential.
+/// let mut context = Context::at(t1);
+/// gavel::approve::apply_credentials(&policy, &request, &[approval], &mut context);
+/// assert_eq!(policy.decide(&request, &context).outcome.as_str(), "approved");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
@@ -134,10 +164,13 @@ impl Approval {
         Ok(self)
     }
 
-    /// A short identifier: the first 16 hex digits of the SHA-256 of the signed credential.
+    /// A short identifier: the first 16 hex digits of the SHA-256 of the credential's
+    /// canonical content (without its signature).
     pub fn id(&self) -> String {
-        let bytes = crate::canonical::to_canonical_bytes(self).unwrap_or_default();
-        crate::canonical::hex_lower(Sha256::digest(&bytes).get(..8).unwrap_or(&[]))
+        let mut content = self.clone();
+        content.signature = None;
+        let bytes = crate::canonical::to_canonical_bytes(&content).unwrap_or_default();
+        id_of(&bytes)
     }
 
     /// Reads a credential from JSON.
@@ -215,8 +248,10 @@ impl Approval {
         })?;
         let mut content = self.clone();
         content.signature = None;
+        let content = crate::canonical::to_canonical_bytes(&content)
+            .map_err(|e| Rejection::new(RejectionKind::Malformed, e.to_string()))?;
         Verifier::new([key])
-            .verify(&content, &signature)
+            .verify_bytes(&content, &signature)
             .map_err(|e| match e {
                 VerifyError::UnknownKey(id) => Rejection::new(
                     RejectionKind::UnknownKey,
@@ -272,7 +307,7 @@ impl Approval {
             expires_at: Some(self.expires_at),
             scope: self.scope.clone(),
             note: self.note.clone(),
-            credential: Some(self.id()),
+            credential: Some(id_of(&content)),
         })
     }
 
@@ -285,6 +320,10 @@ impl Approval {
             reason: rejection.message.clone(),
         }
     }
+}
+
+fn id_of(content: &[u8]) -> String {
+    crate::canonical::hex_lower(Sha256::digest(content).get(..8).unwrap_or(&[]))
 }
 
 fn short(hash: &str) -> &str {

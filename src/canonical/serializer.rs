@@ -5,6 +5,8 @@
 //! into one buffer: each object's members are written as they come, then reordered by the
 //! UTF-16 code units of their names (RFC 8785 §3.2.3) in one pass when the object closes.
 
+use std::borrow::Cow;
+
 use serde::ser::{self, Serialize};
 
 use super::{ecmascript_number, utf16_cmp, write_string};
@@ -22,13 +24,18 @@ impl ser::Error for CanonicalError {
 
 /// Canonical JSON of any serializable value.
 pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
-    let mut out = String::with_capacity(256);
-    value.serialize(&mut Writer { out: &mut out })?;
+    let mut out = String::with_capacity(1024);
+    value.serialize(&mut Writer {
+        out: &mut out,
+        scratch: String::new(),
+    })?;
     Ok(out)
 }
 
 struct Writer<'o> {
     out: &'o mut String,
+    /// Reused when reordering an object's members.
+    scratch: String,
 }
 
 fn integer(out: &mut String, magnitude: u128, negative: bool) {
@@ -300,7 +307,7 @@ pub(crate) struct Obj<'a, 'o> {
     /// Where the object's members start in the output.
     start: usize,
     /// For each member: its name and the byte range of `"name":value` in the output.
-    members: Vec<(String, usize, usize)>,
+    members: smallvec::SmallVec<[(Cow<'static, str>, usize, usize); 12]>,
     pending_key: Option<String>,
     variant: bool,
 }
@@ -312,7 +319,7 @@ impl<'a, 'o> Obj<'a, 'o> {
         Obj {
             w,
             start,
-            members: Vec::new(),
+            members: smallvec::SmallVec::new(),
             pending_key: None,
             variant,
         }
@@ -320,7 +327,7 @@ impl<'a, 'o> Obj<'a, 'o> {
 
     fn member<T: Serialize + ?Sized>(
         &mut self,
-        key: String,
+        key: Cow<'static, str>,
         value: &T,
     ) -> Result<(), CanonicalError> {
         let begin = self.w.out.len();
@@ -336,29 +343,20 @@ impl<'a, 'o> Obj<'a, 'o> {
             [a, b] => utf16_cmp(&a.0, &b.0).is_lt(),
             _ => true,
         });
-        if sorted {
-            // Members already in order: only the separators are missing.
-            let body: String = self
-                .members
-                .iter()
-                .map(|(_, b, e)| self.w.out.get(*b..*e).unwrap_or(""))
-                .collect::<Vec<_>>()
-                .join(",");
-            self.w.out.truncate(self.start);
-            self.w.out.push_str(&body);
-        } else {
+        if !sorted {
             self.members.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
-            let mut body =
-                String::with_capacity(self.w.out.len() - self.start + self.members.len());
-            for (i, (_, b, e)) in self.members.iter().enumerate() {
-                if i > 0 {
-                    body.push(',');
-                }
-                body.push_str(self.w.out.get(*b..*e).unwrap_or(""));
-            }
-            self.w.out.truncate(self.start);
-            self.w.out.push_str(&body);
         }
+        // Reassemble the members in order, with separators, through the reused scratch buffer.
+        let scratch = &mut self.w.scratch;
+        scratch.clear();
+        for (i, (_, b, e)) in self.members.iter().enumerate() {
+            if i > 0 {
+                scratch.push(',');
+            }
+            scratch.push_str(self.w.out.get(*b..*e).unwrap_or(""));
+        }
+        self.w.out.truncate(self.start);
+        self.w.out.push_str(scratch);
         self.w.out.push('}');
         if self.variant {
             self.w.out.push('}');
@@ -517,7 +515,7 @@ impl ser::SerializeMap for Obj<'_, '_> {
         if self.members.iter().any(|(k, _, _)| *k == key) {
             return Err(CanonicalError(format!("duplicate member `{key}`")));
         }
-        self.member(key, value)
+        self.member(Cow::Owned(key), value)
     }
     fn end(self) -> Result<(), CanonicalError> {
         self.close()
@@ -532,7 +530,7 @@ impl ser::SerializeStruct for Obj<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), CanonicalError> {
-        self.member(key.to_string(), value)
+        self.member(Cow::Borrowed(key), value)
     }
     fn end(self) -> Result<(), CanonicalError> {
         self.close()
@@ -547,7 +545,7 @@ impl ser::SerializeStructVariant for Obj<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), CanonicalError> {
-        self.member(key.to_string(), value)
+        self.member(Cow::Borrowed(key), value)
     }
     fn end(self) -> Result<(), CanonicalError> {
         self.close()

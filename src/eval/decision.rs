@@ -110,11 +110,39 @@ impl Decision {
     ) -> Result<crate::keys::PublicKey, crate::sign::VerifyError> {
         let signature = self
             .signature
-            .clone()
+            .as_ref()
             .ok_or(crate::sign::VerifyError::Unsigned)?;
-        let mut content = self.clone();
-        content.signature = None;
-        verifier.verify(&content, &signature)
+        let bytes = self.unsigned_canonical_bytes(signature)?;
+        verifier.verify_bytes(&bytes, signature)
+    }
+
+    /// The canonical bytes the signature covers: the decision without its `signature`.
+    /// Rather than cloning the decision to drop the member, the canonical text of the whole
+    /// decision is taken and the member's exact canonical text cut out: `signature` is a
+    /// top-level member whose value (64 random signature bytes) occurs nowhere else, and the
+    /// members around it stay in canonical order.
+    fn unsigned_canonical_bytes(
+        &self,
+        signature: &crate::sign::Signature,
+    ) -> Result<Vec<u8>, crate::sign::VerifyError> {
+        use crate::canonical::to_canonical_string;
+        let canonical = |e: crate::canonical::CanonicalError| {
+            crate::sign::VerifyError::Canonical(e.to_string())
+        };
+        let full = to_canonical_string(self).map_err(canonical)?;
+        let member = format!(
+            "\"signature\":{}",
+            to_canonical_string(signature).map_err(canonical)?
+        );
+        let cut = full
+            .find(&format!(",{member}"))
+            .or_else(|| full.find(&format!("{member},")))
+            .ok_or_else(|| {
+                crate::sign::VerifyError::Canonical("signature member not found".into())
+            })?;
+        let mut bytes = full.into_bytes();
+        bytes.drain(cut..cut + member.len() + 1);
+        Ok(bytes)
     }
 }
 
@@ -404,4 +432,27 @@ pub struct RequestSummary {
     /// The stated reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+
+    #[test]
+    fn signature_cut_equals_the_canonical_form_without_the_member() {
+        let policy = crate::Policy::from_str(
+            "policy \"p\"\nrule r { when files.count >= 0 then notify \"sig\\\"nature\" }",
+        )
+        .unwrap();
+        let request = crate::Request::from_json(br#"{"action":"deploy","actor":{"id":"signature","kind":"human"},"reason":"\"signature\":{}"}"#).unwrap();
+        let mut decision =
+            policy.decide(&request, &crate::Context::at(jiff::Timestamp::UNIX_EPOCH));
+        let unsigned = crate::canonical::to_canonical_bytes(&decision).unwrap();
+        let signer = crate::sign::Signer::new(crate::keys::PrivateKey::from_seed(&[3; 32]));
+        decision.sign(&signer).unwrap();
+        let signature = decision.signature.clone().unwrap();
+        assert_eq!(
+            decision.unsigned_canonical_bytes(&signature).unwrap(),
+            unsigned
+        );
+    }
 }

@@ -13,6 +13,26 @@ use crate::sign::{Signature, Signer, Verifier, VerifyError};
 pub const LICENSE_TYPE: &str = "gavel.license.v1";
 
 /// A signed license.
+///
+/// ```
+/// use gavel::keys::PrivateKey;
+/// use gavel::license::License;
+/// use gavel::sign::Signer;
+/// use gavel::Policy;
+///
+/// let vendor = PrivateKey::generate().unwrap();
+/// let policy = Policy::from_str(&format!(r#"
+///     policy "p"
+///     license authority key "{}"
+///     license starter {{ features code_protection }}
+///     default auto_approve
+/// "#, vendor.public_key())).unwrap();
+/// let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+/// let later: jiff::Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
+/// let license = License::issue("starter", "acme", now, later, &Signer::new(vendor)).unwrap();
+/// assert!(license.verify(&policy, now).is_ok());
+/// assert_eq!(license.verify(&policy, "2027-06-01T00:00:00Z".parse().unwrap()).unwrap_err().kind(), "expired");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct License {
