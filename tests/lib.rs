@@ -11,6 +11,7 @@ mod cli_eval;
 mod cli_fmt;
 mod cli_init;
 mod cli_trust;
+mod diagnostics;
 mod examples;
 mod fmt_roundtrip;
 mod fmt_snapshots;

@@ -1,0 +1,107 @@
+//! The diagnostics corpus: invalid and suspicious policies in `tests/diagnostics/`, each
+//! rendered as a person sees it (no colour) and snapshotted. A file named `eNNNN_*` or
+//! `wNNNN_*` must produce that code.
+
+use std::path::Path;
+
+use gavel::check::check;
+use gavel::diagnostic::{Code, render_human};
+use gavel::load::decode_source;
+use gavel::source::SourceSet;
+
+fn corpus() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "gavel"))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Checks one file the way `gavel check` does and renders the result.
+fn render(name: &str, bytes: Vec<u8>) -> (Vec<&'static str>, String) {
+    let file_name = format!("{name}.gavel");
+    match decode_source(&file_name, bytes) {
+        Err(d) => (
+            vec![d.code.as_str()],
+            render_human(&SourceSet::new(), &[*d]),
+        ),
+        Ok(text) => {
+            let mut sources = SourceSet::new();
+            sources.add(file_name, text);
+            let result = check(&sources);
+            let codes = result.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            (codes, render_human(&sources, &result.diagnostics))
+        }
+    }
+}
+
+#[test]
+fn corpus_snapshots_and_expected_codes() {
+    let files = corpus();
+    assert!(files.len() >= 40, "only {} corpus files", files.len());
+    for (name, bytes) in files {
+        let (codes, rendered) = render(&name, bytes);
+        assert!(
+            !rendered.contains('\u{1b}'),
+            "{name}: colour codes in output"
+        );
+        let expected = name.split('_').next().unwrap().to_uppercase();
+        if expected.starts_with('E') || expected.starts_with('W') {
+            assert!(
+                codes.contains(&expected.as_str()),
+                "{name}: expected {expected}, got {codes:?}\n{rendered}"
+            );
+        } else {
+            assert!(
+                codes.len() >= 3,
+                "{name}: expected several diagnostics, got {codes:?}"
+            );
+        }
+        // Every diagnostic points at a line and column with a caret, or names its file.
+        assert!(
+            rendered.contains(&format!("{name}.gavel")),
+            "{name}: no file name\n{rendered}"
+        );
+        insta::assert_snapshot!(format!("diag_{name}"), rendered);
+    }
+}
+
+#[test]
+fn oversized_files_are_refused_with_a_diagnostic() {
+    let big = format!("policy \"p\"\n{}", "# padding\n".repeat(120_000));
+    let mut sources = SourceSet::new();
+    sources.add("big.gavel", big);
+    let result = check(&sources);
+    assert_eq!(result.diagnostics[0].code, Code::TooLarge);
+    assert!(
+        result.diagnostics[0]
+            .message
+            .contains("more than the limit of 1048576")
+    );
+}
+
+#[test]
+fn every_code_is_exercised() {
+    let mut covered: Vec<String> = corpus()
+        .into_iter()
+        .map(|(name, _)| name.split('_').next().unwrap().to_uppercase())
+        .collect();
+    // Exercised by other tests: E0003 above, E0012 and W0011 in `cli_check`.
+    covered.extend(["E0003", "E0012", "W0011"].map(String::from));
+    for code in Code::ALL {
+        assert!(
+            covered.iter().any(|c| c == code.as_str()),
+            "no test produces {}",
+            code.as_str()
+        );
+    }
+}
