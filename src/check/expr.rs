@@ -689,9 +689,10 @@ impl ExprChecker<'_> {
         let mut patterns = Vec::new();
         let mut ok = true;
         for glob in globs {
-            if super::patterns::validate_glob(glob, self.diagnostics) {
+            if let Some(engine) = super::patterns::validate_glob(glob, self.diagnostics) {
                 patterns.push(Pattern {
                     glob: glob.value.clone(),
+                    engine,
                     span: glob.span,
                 });
             } else {

@@ -4,10 +4,10 @@ use crate::ast::{RegexLit, StrLit};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{MAX_REGEX_BYTES, MAX_REGEX_SOURCE_BYTES};
 
-/// Reports an invalid glob; returns whether it is valid.
-pub(crate) fn validate_glob(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) -> bool {
-    match crate::glob::validate(&glob.value) {
-        Ok(()) => true,
+/// Reports an invalid glob; for a valid one returns the text the glob engine is given.
+pub(crate) fn validate_glob(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    match crate::glob::engine_text(&glob.value) {
+        Ok(engine) => Some(engine),
         Err(e) => {
             let end = (e.offset + e.len.max(1)).min(glob.value.len().max(e.offset));
             let span = if glob.value.is_empty() {
@@ -25,7 +25,7 @@ pub(crate) fn validate_glob(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) ->
                 d = d.with_help(help);
             }
             diagnostics.push(d);
-            false
+            None
         }
     }
 }

@@ -350,9 +350,10 @@ fn named_sets(
         }
         let mut patterns = Vec::new();
         for glob in &decl.patterns {
-            if super::patterns::validate_glob(glob, diagnostics) {
+            if let Some(engine) = super::patterns::validate_glob(glob, diagnostics) {
                 patterns.push(Pattern {
                     glob: glob.value.clone(),
+                    engine,
                     span: glob.span,
                 });
             }

@@ -89,8 +89,10 @@ pub struct PathSet {
 /// One glob of a set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
-    /// The glob text.
+    /// The glob text, as written.
     pub glob: String,
+    /// The equivalent text handed to the glob engine (validated once, at check time).
+    pub engine: String,
     /// Where it was written.
     pub span: Span,
 }

@@ -41,8 +41,11 @@ impl Compiled {
         let mut glob_owner = Vec::new();
         for (set_id, set) in checked.sets.iter().enumerate() {
             for (index, pattern) in set.patterns.iter().enumerate() {
-                let glob = crate::glob::build(&glob_strategy::steer(&pattern.glob))
-                    .map_err(|e| CompileError(format!("glob `{}`: {e}", pattern.glob)))?;
+                let glob = crate::glob::build_engine_text(
+                    &pattern.glob,
+                    &glob_strategy::steer(&pattern.engine),
+                )
+                .map_err(|e| CompileError(format!("glob `{}`: {e}", pattern.glob)))?;
                 builder.add(glob);
                 glob_owner.push((set_id, index));
             }

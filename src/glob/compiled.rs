@@ -37,9 +37,19 @@ use super::pattern::validated;
 /// assert!(!matcher.is_match("env"));
 /// ```
 pub fn build(pattern: &str) -> Result<Glob, GlobError> {
+    build_engine_text(pattern, &engine_text(pattern)?)
+}
+
+/// Validates `pattern` and returns the text to hand globset for it (see the module docs).
+/// The checker keeps this so that compiling does not validate every pattern again.
+pub fn engine_text(pattern: &str) -> Result<String, GlobError> {
     let parsed = validated(pattern)?;
-    let source = globset_source(pattern, &parsed);
-    GlobBuilder::new(&source)
+    Ok(globset_source(pattern, &parsed))
+}
+
+/// Builds the globset [`Glob`] from [`engine_text`]'s output for `pattern`.
+pub fn build_engine_text(pattern: &str, source: &str) -> Result<Glob, GlobError> {
+    GlobBuilder::new(source)
         .literal_separator(true)
         .backslash_escape(true)
         .case_insensitive(false)

@@ -35,7 +35,7 @@ mod pattern;
 mod reference_match;
 mod segments;
 
-pub use compiled::build;
+pub use compiled::{build, build_engine_text, engine_text};
 pub use glob_error::GlobError;
 pub use pattern::validate;
 pub use reference_match::reference_match;
