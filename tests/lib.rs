@@ -16,4 +16,5 @@ mod examples;
 mod fmt_roundtrip;
 mod fmt_snapshots;
 mod glob_semantics;
+mod properties;
 mod trust;

@@ -190,6 +190,10 @@ pub(crate) fn build(
             });
         }
     }
+    // Rules fire independently and their order never matters; ordering them by name makes
+    // every list in a decision (fired rules, gates, reasons) independent of where rules were
+    // written and in which file.
+    rules.sort_by(|a, b| a.name.cmp(&b.name));
     let halt = halt(&mut checker, decls);
     let override_by = roles(&mut checker, &decls.override_by);
     let approvers = approvers(&mut checker, decls);

@@ -208,16 +208,22 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
         }
     }
     if let Some(expected) = &expect.gates {
-        let actual: Vec<String> = decision.gates.iter().map(|g| g.rule.clone()).collect();
-        let wanted: Vec<String> = expected.iter().map(|g| g.rule.clone()).collect();
-        if actual != wanted {
+        // Gates are listed by rule name in decisions; expectations may list them in any order.
+        let mut wanted: Vec<&super::case::GateExpectation> = expected.iter().collect();
+        wanted.sort_by(|a, b| a.rule.cmp(&b.rule));
+        let mut actual: Vec<&crate::eval::Gate> = decision.gates.iter().collect();
+        actual.sort_by(|a, b| a.rule.cmp(&b.rule));
+        let names = |v: Vec<&str>| v.join(", ");
+        let wanted_names: Vec<&str> = wanted.iter().map(|g| g.rule.as_str()).collect();
+        let actual_names: Vec<&str> = actual.iter().map(|g| g.rule.as_str()).collect();
+        if wanted_names != actual_names {
             failures.push(format!(
                 "gates: expected [{}], got [{}]",
-                wanted.join(", "),
-                actual.join(", ")
+                names(wanted_names),
+                names(actual_names)
             ));
         } else {
-            for (want, got) in expected.iter().zip(&decision.gates) {
+            for (want, got) in wanted.iter().zip(&actual) {
                 if want.count.is_some_and(|c| c != got.count) {
                     failures.push(format!(
                         "gate `{}`: expected count {}, got {}",
