@@ -30,6 +30,7 @@ pub mod number;
 pub mod request;
 pub mod sign;
 pub mod source;
+mod stack;
 pub mod syntax;
 pub mod testing;
 

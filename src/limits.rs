@@ -40,3 +40,10 @@ pub const MAX_LINE_COUNT: u64 = 1_000_000_000;
 pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
 /// Longest audit log record (one line), in bytes.
 pub const MAX_LOG_RECORD_BYTES: usize = 4 * 1024 * 1024;
+
+/// Largest expression once every helper it uses is expanded, in nodes. Helpers can refer to
+/// helpers (`let b = a + a`), so without this bound a short policy could describe an
+/// exponentially large computation; with it, every decision is linear in policy size.
+pub const MAX_EXPANDED_NODES: u64 = 100_000;
+/// Deepest expression once every helper it uses is expanded.
+pub const MAX_EXPANDED_DEPTH: u32 = 512;

@@ -16,5 +16,6 @@ mod examples;
 mod fmt_roundtrip;
 mod fmt_snapshots;
 mod glob_semantics;
+mod limits;
 mod properties;
 mod trust;

@@ -87,6 +87,10 @@ impl ExprChecker<'_> {
 
     /// Checks any expression; `expected` guides the resolution of bare symbols.
     pub fn check(&mut self, expr: &Expr, expected: Option<Type>) -> Option<CExpr> {
+        crate::stack::guarded(|| self.check_inner(expr, expected))
+    }
+
+    fn check_inner(&mut self, expr: &Expr, expected: Option<Type>) -> Option<CExpr> {
         let span = expr.span;
         let node = |kind, ty| Some(CExpr { kind, ty, span });
         match &expr.kind {

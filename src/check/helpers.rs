@@ -13,6 +13,10 @@ pub(crate) fn for_each_bare_name<'e>(
     expr: &'e Expr,
     visit: &mut impl FnMut(&'e crate::ast::Ident),
 ) {
+    crate::stack::guarded(|| for_each_bare_name_node(expr, visit))
+}
+
+fn for_each_bare_name_node<'e>(expr: &'e Expr, visit: &mut impl FnMut(&'e crate::ast::Ident)) {
     match &expr.kind {
         ExprKind::Ref(parts) => {
             if let [only] = parts.as_slice() {

@@ -6,6 +6,7 @@
 //! satisfy, approvers without keys, and (with a repository) globs that match nothing.
 
 mod declarations;
+mod expansion;
 mod expr;
 mod expr_ops;
 mod helpers;

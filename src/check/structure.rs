@@ -157,6 +157,22 @@ pub(crate) fn build(
         }
     }
 
+    // Helpers in dependency order, so each one's expansion is known when it is used.
+    let mut expansions = vec![super::expansion::Expansion::default(); decls.lets.len()];
+    for index in super::helpers::order(&decls.lets, &mut Vec::new()) {
+        if let (Some(Some(helper)), Some(decl)) = (helpers.get(index), decls.lets.get(index)) {
+            let e = super::expansion::expansion(&helper.value, &expansions);
+            if let Some(d) =
+                super::expansion::check(e, &format!("helper `{}`", decl.name.value), decl.name.span)
+            {
+                diagnostics.push(d);
+            }
+            if let Some(slot) = expansions.get_mut(index) {
+                *slot = e;
+            }
+        }
+    }
+
     let mut checker = ExprChecker {
         names: &names,
         diagnostics: &mut *diagnostics,
@@ -181,6 +197,12 @@ pub(crate) fn build(
         let condition = checker.condition(&rule.condition, "a rule's `when`");
         let outcome = outcome(&mut checker, &rule.outcome);
         if let (Some(condition), Some(outcome)) = (condition, outcome) {
+            let e = super::expansion::expansion(&condition, &expansions);
+            if let Some(d) =
+                super::expansion::check(e, &format!("rule `{}`", rule.name.value), rule.name.span)
+            {
+                checker.diagnostics.push(d);
+            }
             rules.push(Rule {
                 name: rule.name.value.clone(),
                 title: rule.title.as_ref().map(|t| t.value.clone()),

@@ -23,6 +23,10 @@ pub enum Use<'a> {
 
 /// Calls `f` for everything `expr` refers to (not following helpers).
 pub fn expr_uses<'a>(expr: &'a CExpr, f: &mut impl FnMut(Use<'a>)) {
+    crate::stack::guarded(|| expr_uses_node(expr, f))
+}
+
+fn expr_uses_node<'a>(expr: &'a CExpr, f: &mut impl FnMut(Use<'a>)) {
     match &expr.kind {
         CExprKind::Lit(_) | CExprKind::FileFact(_) | CExprKind::ActorIs(_) => {}
         CExprKind::Fact(fact) => f(Use::Fact(fact)),

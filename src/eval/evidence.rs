@@ -21,6 +21,16 @@ pub(crate) fn collect<'a, E: Evaluator<'a>>(
     holds: bool,
     out: &mut Vec<Evidence>,
 ) -> Result<(), EvalError> {
+    crate::stack::guarded(|| collect_node(ev, policy, expr, holds, out))
+}
+
+fn collect_node<'a, E: Evaluator<'a>>(
+    ev: &mut E,
+    policy: &'a CheckedPolicy,
+    expr: &'a CExpr,
+    holds: bool,
+    out: &mut Vec<Evidence>,
+) -> Result<(), EvalError> {
     match &expr.kind {
         CExprKind::And(items) | CExprKind::Or(items) => {
             let is_and = matches!(expr.kind, CExprKind::And(_));

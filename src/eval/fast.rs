@@ -289,6 +289,77 @@ impl<'a> FastEvaluator<'a> {
 
 impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
+        crate::stack::guarded(|| self.eval_node(expr, file))
+    }
+
+    fn filter_files(
+        &mut self,
+        filter: &'a FileFilter,
+        selected: bool,
+        limit: usize,
+    ) -> Result<FileSelection, EvalError> {
+        let mut files = Vec::new();
+        let mut total = 0;
+        for i in 0..self.facts.files.len() {
+            if self.file_passes(filter, i)? != selected {
+                continue;
+            }
+            total += 1;
+            if files.len() >= limit {
+                continue;
+            }
+            let path = self
+                .facts
+                .files
+                .get(i)
+                .map(|f| f.path.to_string())
+                .unwrap_or_default();
+            let (pattern, set) = match filter {
+                FileFilter::Set(s) if selected => {
+                    let first = self
+                        .compiled
+                        .globs
+                        .matches(&path)
+                        .into_iter()
+                        .filter_map(|g| self.compiled.glob_owner.get(g).copied())
+                        .filter(|(owner, _)| owner == s)
+                        .map(|(_, index)| index)
+                        .min();
+                    let set = self.compiled.checked.sets.get(*s);
+                    (
+                        first.and_then(|k| {
+                            set.and_then(|x| x.patterns.get(k)).map(|p| p.glob.clone())
+                        }),
+                        set.filter(|x| !x.inline).map(|x| x.name.clone()),
+                    )
+                }
+                FileFilter::Regex(r) if selected => (
+                    self.compiled.checked.regexes.get(*r).map(|x| x.display()),
+                    None,
+                ),
+                _ => (None, None),
+            };
+            files.push(FileMatch {
+                file: path,
+                pattern,
+                set,
+            });
+        }
+        Ok(FileSelection { files, total })
+    }
+
+    fn set_risk(&mut self, risk: RiskValue<'a>) {
+        self.risk = Some(risk);
+    }
+
+    fn facts(&self) -> &Facts<'a> {
+        &self.facts
+    }
+}
+
+impl<'a> FastEvaluator<'a> {
+    /// One step of [`Evaluator::eval`] (which guards the stack around it).
+    fn eval_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
         Ok(match &expr.kind {
             CExprKind::Lit(v) => Val::from_value(v),
             CExprKind::Fact(f) => self.fact(f)?,
@@ -411,69 +482,5 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
                 Val::Bool(self.facts.request.actor.roles.iter().any(|r| r == role))
             }
         })
-    }
-
-    fn filter_files(
-        &mut self,
-        filter: &'a FileFilter,
-        selected: bool,
-        limit: usize,
-    ) -> Result<FileSelection, EvalError> {
-        let mut files = Vec::new();
-        let mut total = 0;
-        for i in 0..self.facts.files.len() {
-            if self.file_passes(filter, i)? != selected {
-                continue;
-            }
-            total += 1;
-            if files.len() >= limit {
-                continue;
-            }
-            let path = self
-                .facts
-                .files
-                .get(i)
-                .map(|f| f.path.to_string())
-                .unwrap_or_default();
-            let (pattern, set) = match filter {
-                FileFilter::Set(s) if selected => {
-                    let first = self
-                        .compiled
-                        .globs
-                        .matches(&path)
-                        .into_iter()
-                        .filter_map(|g| self.compiled.glob_owner.get(g).copied())
-                        .filter(|(owner, _)| owner == s)
-                        .map(|(_, index)| index)
-                        .min();
-                    let set = self.compiled.checked.sets.get(*s);
-                    (
-                        first.and_then(|k| {
-                            set.and_then(|x| x.patterns.get(k)).map(|p| p.glob.clone())
-                        }),
-                        set.filter(|x| !x.inline).map(|x| x.name.clone()),
-                    )
-                }
-                FileFilter::Regex(r) if selected => (
-                    self.compiled.checked.regexes.get(*r).map(|x| x.display()),
-                    None,
-                ),
-                _ => (None, None),
-            };
-            files.push(FileMatch {
-                file: path,
-                pattern,
-                set,
-            });
-        }
-        Ok(FileSelection { files, total })
-    }
-
-    fn set_risk(&mut self, risk: RiskValue<'a>) {
-        self.risk = Some(risk);
-    }
-
-    fn facts(&self) -> &Facts<'a> {
-        &self.facts
     }
 }

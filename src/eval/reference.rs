@@ -105,6 +105,64 @@ impl<'a> Reference<'a> {
 
 impl<'a> Evaluator<'a> for Reference<'a> {
     fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
+        crate::stack::guarded(|| self.eval_node(expr, file))
+    }
+
+    fn filter_files(
+        &mut self,
+        filter: &'a FileFilter,
+        selected: bool,
+        limit: usize,
+    ) -> Result<FileSelection, EvalError> {
+        let mut files = Vec::new();
+        let mut total = 0;
+        for i in 0..self.facts.files.len() {
+            if self.passes(filter, i)? != selected {
+                continue;
+            }
+            total += 1;
+            if files.len() < limit {
+                let path = self
+                    .facts
+                    .files
+                    .get(i)
+                    .map(|f| f.path.to_string())
+                    .unwrap_or_default();
+                let (pattern, set) = match filter {
+                    FileFilter::Set(s) if selected => {
+                        let set = self.policy.sets.get(*s);
+                        (
+                            self.matching_pattern(*s, &path).map(str::to_string),
+                            set.filter(|x| !x.inline).map(|x| x.name.clone()),
+                        )
+                    }
+                    FileFilter::Regex(r) if selected => {
+                        (self.policy.regexes.get(*r).map(|x| x.display()), None)
+                    }
+                    _ => (None, None),
+                };
+                files.push(FileMatch {
+                    file: path,
+                    pattern,
+                    set,
+                });
+            }
+        }
+        Ok(FileSelection { files, total })
+    }
+
+    fn set_risk(&mut self, risk: RiskValue<'a>) {
+        self.risk = Some(risk);
+    }
+
+    fn facts(&self) -> &Facts<'a> {
+        &self.facts
+    }
+}
+
+impl<'a> Reference<'a> {
+    /// One step of [`Evaluator::eval`] (which guards the stack around it).
+    fn eval_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
         let request = self.facts.request;
         let missing = || EvalError::internal("missing fact");
         Ok(match &expr.kind {
@@ -323,56 +381,5 @@ impl<'a> Evaluator<'a> for Reference<'a> {
             CExprKind::ActorIs(kind) => Val::Bool(request.actor.kind.as_str() == kind),
             CExprKind::ActorHasRole(role) => Val::Bool(request.actor.roles.contains(role)),
         })
-    }
-
-    fn filter_files(
-        &mut self,
-        filter: &'a FileFilter,
-        selected: bool,
-        limit: usize,
-    ) -> Result<FileSelection, EvalError> {
-        let mut files = Vec::new();
-        let mut total = 0;
-        for i in 0..self.facts.files.len() {
-            if self.passes(filter, i)? != selected {
-                continue;
-            }
-            total += 1;
-            if files.len() < limit {
-                let path = self
-                    .facts
-                    .files
-                    .get(i)
-                    .map(|f| f.path.to_string())
-                    .unwrap_or_default();
-                let (pattern, set) = match filter {
-                    FileFilter::Set(s) if selected => {
-                        let set = self.policy.sets.get(*s);
-                        (
-                            self.matching_pattern(*s, &path).map(str::to_string),
-                            set.filter(|x| !x.inline).map(|x| x.name.clone()),
-                        )
-                    }
-                    FileFilter::Regex(r) if selected => {
-                        (self.policy.regexes.get(*r).map(|x| x.display()), None)
-                    }
-                    _ => (None, None),
-                };
-                files.push(FileMatch {
-                    file: path,
-                    pattern,
-                    set,
-                });
-            }
-        }
-        Ok(FileSelection { files, total })
-    }
-
-    fn set_risk(&mut self, risk: RiskValue<'a>) {
-        self.risk = Some(risk);
-    }
-
-    fn facts(&self) -> &Facts<'a> {
-        &self.facts
     }
 }

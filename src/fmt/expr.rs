@@ -253,6 +253,10 @@ fn child_absorbs(child: &Expr, min: Prec, follower: Prec) -> bool {
 
 /// Appends `expr` as it prints in `slot`.
 pub(crate) fn write_expr(out: &mut String, expr: &Expr, slot: Slot) {
+    crate::stack::guarded(|| write_expr_inner(out, expr, slot))
+}
+
+fn write_expr_inner(out: &mut String, expr: &Expr, slot: Slot) {
     if needs_parens(expr, slot) {
         out.push('(');
         write_expr(out, expr, Slot::CLOSED);

@@ -39,6 +39,10 @@ impl Lowerer {
     }
 
     fn expr_depth(&mut self, pair: Pair<'_, Rule>) -> Lowered<(Expr, usize)> {
+        crate::stack::guarded(|| self.expr_depth_inner(pair))
+    }
+
+    fn expr_depth_inner(&mut self, pair: Pair<'_, Rule>) -> Lowered<(Expr, usize)> {
         let span = self.span(&pair);
         match pair.as_rule() {
             // Wrapper rules with exactly one meaningful child.

@@ -1,0 +1,279 @@
+//! Every documented limit (`src/limits.rs`, `docs/limits.md`): just under is accepted, just
+//! over is refused with an error naming the limit — never a crash.
+
+use gavel::check::check;
+use gavel::diagnostic::Code;
+use gavel::limits::*;
+use gavel::source::SourceSet;
+use gavel::{Context, Policy, Request};
+
+fn codes(text: &str) -> Vec<Code> {
+    let mut sources = SourceSet::new();
+    sources.add("p.gavel", text.to_string());
+    check(&sources).diagnostics.iter().map(|d| d.code).collect()
+}
+
+fn now() -> Context {
+    Context::at("2026-01-01T00:00:00Z".parse().unwrap())
+}
+
+#[test]
+fn policy_file_size() {
+    let header = "policy \"p\"\ndefault auto_approve\n";
+    let pad = |total: usize| format!("{header}{}", "#".repeat(total - header.len()));
+    assert!(codes(&pad(MAX_POLICY_FILE_BYTES)).is_empty());
+    assert_eq!(codes(&pad(MAX_POLICY_FILE_BYTES + 1)), vec![Code::TooLarge]);
+}
+
+#[test]
+fn policy_file_count() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("000.gavel"),
+        "policy \"p\"\ndefault auto_approve\n",
+    )
+    .unwrap();
+    for i in 1..MAX_POLICY_FILES {
+        std::fs::write(dir.path().join(format!("{i:03}.gavel")), "# empty\n").unwrap();
+    }
+    assert!(Policy::load(dir.path()).is_ok());
+    std::fs::write(dir.path().join("999.gavel"), "# one too many\n").unwrap();
+    let err = Policy::load(dir.path()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("more than the limit of {MAX_POLICY_FILES}")),
+        "{err}"
+    );
+}
+
+#[test]
+fn nesting_depth() {
+    let nested = |n: usize| {
+        format!(
+            "policy \"p\"\nrule r {{ when {}true{} then auto_approve }}\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        )
+    };
+    // The rule body's braces count as one level.
+    assert!(codes(&nested(MAX_NESTING_DEPTH - 2)).is_empty());
+    assert_eq!(codes(&nested(MAX_NESTING_DEPTH + 1)), vec![Code::TooDeep]);
+    // Operator chains nest too, and are caught as the tree is built.
+    let chain = |n: usize| {
+        format!(
+            "policy \"p\"\nlet x = 1{}\nrule r {{ when x > 0 then auto_approve }}\n",
+            " + 1".repeat(n)
+        )
+    };
+    assert!(codes(&chain(MAX_NESTING_DEPTH - 1)).is_empty());
+    assert!(codes(&chain(MAX_NESTING_DEPTH + 1)).contains(&Code::TooDeep));
+    // Megabytes of `(` neither crash nor hang.
+    assert!(!codes(&"(".repeat(MAX_POLICY_FILE_BYTES - 10)).is_empty());
+}
+
+#[test]
+fn rule_count() {
+    let rules = |n: usize| {
+        let mut text = String::from("policy \"p\"\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "rule r{i} {{ when files.count > {i} then auto_approve }}\n"
+            ));
+        }
+        text
+    };
+    assert!(!codes(&rules(MAX_RULES)).contains(&Code::TooLarge));
+    assert!(codes(&rules(MAX_RULES + 1)).contains(&Code::TooLarge));
+}
+
+#[test]
+fn pattern_count_and_length() {
+    let patterns = |n: usize| {
+        let globs: Vec<String> = (0..n).map(|i| format!("\"d{i}/**\"")).collect();
+        format!(
+            "policy \"p\"\npaths s [{}]\nrule r {{ when any file in s then auto_approve }}\n",
+            globs.join(", ")
+        )
+    };
+    assert!(!codes(&patterns(MAX_PATTERNS)).contains(&Code::TooLarge));
+    assert!(codes(&patterns(MAX_PATTERNS + 1)).contains(&Code::TooLarge));
+
+    let one = |len: usize| {
+        format!(
+            "policy \"p\"\npaths s [\"{}\"]\nrule r {{ when any file in s then auto_approve }}\n",
+            "a".repeat(len)
+        )
+    };
+    assert!(codes(&one(MAX_PATTERN_BYTES)).is_empty());
+    assert_eq!(codes(&one(MAX_PATTERN_BYTES + 1)), vec![Code::BadGlob]);
+}
+
+#[test]
+fn regex_size() {
+    let regex = |body: &str| {
+        format!("policy \"p\"\nrule r {{ when any file matches /{body}/ then auto_approve }}\n")
+    };
+    assert!(codes(&regex(&"a".repeat(MAX_REGEX_SOURCE_BYTES))).is_empty());
+    assert_eq!(
+        codes(&regex(&"a".repeat(MAX_REGEX_SOURCE_BYTES + 1))),
+        vec![Code::BadRegex]
+    );
+    // Short source, huge compiled program.
+    assert_eq!(codes(&regex("(a{1000}){1000}")), vec![Code::BadRegex]);
+    assert!(codes(&regex("(a{10}){10}")).is_empty());
+}
+
+const POLICY: &str = "policy \"p\"\nattribute tags: list<string> = []\nattribute note: string = \"\"\ndefault auto_approve\nrule r { when attr.tags contains \"x\" or attr.note == \"y\" then notify \"n\" }\n";
+
+fn decide_json(json: &str) -> gavel::Decision {
+    let policy = Policy::from_str(POLICY).unwrap();
+    match Request::from_json(json.as_bytes()) {
+        Ok(r) => policy.decide(&r, &now()),
+        Err(e) => gavel::eval::input_error_decision(
+            policy.checked(),
+            policy.spec_hash(),
+            json.as_bytes(),
+            &e,
+            now().now,
+        ),
+    }
+}
+
+fn input_error(d: &gavel::Decision) -> String {
+    d.input_error
+        .as_ref()
+        .map(|e| e.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn request_size() {
+    let base = r#"{"action":"deploy","actor":{"id":"a","kind":"human"}}"#;
+    let padded = |total: usize| format!("{base}{}", " ".repeat(total - base.len()));
+    assert!(Request::from_bytes(padded(MAX_REQUEST_BYTES).as_bytes()).is_ok());
+    let err = Request::from_bytes(padded(MAX_REQUEST_BYTES + 1).as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("more than the limit of {MAX_REQUEST_BYTES}"))
+    );
+}
+
+#[test]
+fn request_file_count() {
+    let files = |n: usize| {
+        let list: Vec<String> = (0..n).map(|i| format!(r#"{{"path":"f/{i}"}}"#)).collect();
+        format!(
+            r#"{{"action":"deploy","actor":{{"id":"a","kind":"human"}},"files":[{}]}}"#,
+            list.join(",")
+        )
+    };
+    assert!(decide_json(&files(MAX_REQUEST_FILES)).input_error.is_none());
+    let d = decide_json(&files(MAX_REQUEST_FILES + 1));
+    assert_eq!(d.outcome.as_str(), "block");
+    assert!(input_error(&d).contains(&format!("more than the limit of {MAX_REQUEST_FILES}")));
+}
+
+#[test]
+fn path_length() {
+    let with_path = |len: usize| {
+        format!(
+            r#"{{"action":"deploy","actor":{{"id":"a","kind":"human"}},"files":[{{"path":"{}"}}]}}"#,
+            "p".repeat(len)
+        )
+    };
+    assert!(
+        decide_json(&with_path(MAX_PATH_BYTES))
+            .input_error
+            .is_none()
+    );
+    assert!(
+        input_error(&decide_json(&with_path(MAX_PATH_BYTES + 1)))
+            .contains(&format!("more than the limit of {MAX_PATH_BYTES}"))
+    );
+}
+
+#[test]
+fn attribute_count_list_items_and_string_length() {
+    let attrs = |n: usize| {
+        let list: Vec<String> = (0..n).map(|i| format!(r#""a{i}":1"#)).collect();
+        format!(
+            r#"{{"action":"deploy","actor":{{"id":"a","kind":"human"}},"attributes":{{{}}}}}"#,
+            list.join(",")
+        )
+    };
+    // Reading: at most MAX_ATTRIBUTES entries (validation then refuses undeclared ones).
+    assert!(Request::from_json(attrs(MAX_ATTRIBUTES).as_bytes()).is_ok());
+    let err = Request::from_json(attrs(MAX_ATTRIBUTES + 1).as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("more than {MAX_ATTRIBUTES} entries")),
+        "{err}"
+    );
+
+    let tags = |n: usize| {
+        let list: Vec<String> = (0..n).map(|i| format!("\"t{i}\"")).collect();
+        format!(
+            r#"{{"action":"deploy","actor":{{"id":"a","kind":"human"}},"attributes":{{"tags":[{}]}}}}"#,
+            list.join(",")
+        )
+    };
+    assert!(decide_json(&tags(MAX_LIST_ITEMS)).input_error.is_none());
+    assert!(
+        input_error(&decide_json(&tags(MAX_LIST_ITEMS + 1)))
+            .contains(&format!("more than the limit of {MAX_LIST_ITEMS}"))
+    );
+
+    let note = |n: usize| {
+        format!(
+            r#"{{"action":"deploy","actor":{{"id":"a","kind":"human"}},"attributes":{{"note":"{}"}}}}"#,
+            "x".repeat(n)
+        )
+    };
+    assert!(decide_json(&note(MAX_STRING_BYTES)).input_error.is_none());
+    assert!(
+        input_error(&decide_json(&note(MAX_STRING_BYTES + 1)))
+            .contains(&format!("more than the limit of {MAX_STRING_BYTES}"))
+    );
+}
+
+#[test]
+fn line_counts() {
+    let lines = |n: u64| {
+        format!(
+            r#"{{"action":"deploy","actor":{{"id":"a","kind":"human"}},"files":[{{"path":"x","added":{n}}}]}}"#
+        )
+    };
+    assert!(decide_json(&lines(MAX_LINE_COUNT)).input_error.is_none());
+    assert!(
+        input_error(&decide_json(&lines(MAX_LINE_COUNT + 1)))
+            .contains(&format!("more than the limit of {MAX_LINE_COUNT}"))
+    );
+}
+
+#[test]
+fn credential_size() {
+    let padded = |total: usize| {
+        let base = br#"{"type":"gavel.license.v1"}"#;
+        let mut v = base.to_vec();
+        v.extend(std::iter::repeat_n(b' ', total - base.len()));
+        v
+    };
+    // Just under: read (and refused for its content); just over: refused for its size.
+    let under = gavel::license::License::from_json(&padded(MAX_CREDENTIAL_BYTES)).unwrap_err();
+    assert!(
+        !under.to_string().contains("bytes, more than the limit"),
+        "{under}"
+    );
+    let over = gavel::license::License::from_json(&padded(MAX_CREDENTIAL_BYTES + 1)).unwrap_err();
+    assert!(
+        over.to_string()
+            .contains(&format!("more than the limit of {MAX_CREDENTIAL_BYTES}")),
+        "{over}"
+    );
+    let over = gavel::approve::Approval::from_json(&padded(MAX_CREDENTIAL_BYTES + 1)).unwrap_err();
+    assert!(
+        over.to_string()
+            .contains(&format!("more than the limit of {MAX_CREDENTIAL_BYTES}")),
+        "{over}"
+    );
+}
