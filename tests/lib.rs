@@ -6,4 +6,5 @@ mod support;
 
 mod cli_check;
 mod cli_eval;
+mod differential;
 mod glob_semantics;
