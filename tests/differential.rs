@@ -206,7 +206,10 @@ impl Coverage {
         self.counted_approvals += usize::from(!plain.approvals.is_empty());
         if !plain.gates.is_empty() {
             for ignored in &plain.ignored_approvals {
-                *self.ignored_approvals.entry(ignored.kind.clone()).or_default() += 1;
+                *self
+                    .ignored_approvals
+                    .entry(ignored.kind.clone())
+                    .or_default() += 1;
             }
         }
         self.file_evidence += usize::from(
@@ -239,13 +242,23 @@ impl Coverage {
         at_least("approval gates", self.gates, 10);
         at_least("approvals counted", self.counted_approvals, 20);
         at_least("file evidence", self.file_evidence, 20);
-        at_least("explained rules that did not fire", self.not_fired_explained, 4);
+        at_least(
+            "explained rules that did not fire",
+            self.not_fired_explained,
+            4,
+        );
         assert!(
             self.input_errors * 3 <= n,
             "{} of {n} cases were input errors: too few requests fit their policy",
             self.input_errors
         );
-        for outcome in ["auto_approve", "notify", "require_approval", "approved", "block"] {
+        for outcome in [
+            "auto_approve",
+            "notify",
+            "require_approval",
+            "approved",
+            "block",
+        ] {
             let count = self.outcomes.get(outcome).copied().unwrap_or(0);
             at_least(&format!("outcome `{outcome}`"), count, 100);
         }

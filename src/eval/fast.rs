@@ -133,7 +133,7 @@ impl<'a> FastEvaluator<'a> {
 
     fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
         let r = self.facts.request;
-        let missing = || EvalError::internal("a required fact is missing");
+        let missing = || EvalError::missing_fact(fact);
         Ok(match fact {
             Fact::Action => Val::Str(Cow::Borrowed(&r.action)),
             Fact::Environment => {

@@ -109,6 +109,9 @@ pub struct Names {
     pub custom_action: Option<&'static str>,
     pub custom_kind: Option<&'static str>,
     pub from_environment: bool,
+    /// The policy declares no environments (then no environment symbol exists, and a rule
+    /// reading `environment` fails on every request).
+    pub no_environments: bool,
 }
 
 pub const ENVIRONMENTS: &[&str] = &["dev", "staging", "prod"];
@@ -129,8 +132,21 @@ pub const STATUSES: &[&str] = &["added", "modified", "deleted", "renamed"];
 
 /// Strings written in policies: path-like, case variants, and the empty string.
 const STRINGS: &[&str] = &[
-    "", "a", "b", "src", "docs", "src/a", "docs/x.py", ".env", "A", "SRC/X.PY", "x.py", "a/b",
-    "src/", "/", "admin",
+    "",
+    "a",
+    "b",
+    "src",
+    "docs",
+    "src/a",
+    "docs/x.py",
+    ".env",
+    "A",
+    "SRC/X.PY",
+    "x.py",
+    "a/b",
+    "src/",
+    "/",
+    "admin",
 ];
 /// Items of list literals.
 const LIST_ITEMS: &[&str] = &[
@@ -157,8 +173,21 @@ const REGEXES: &[&str] = &[
 ];
 /// Pieces of glob segments.
 const GLOB_PIECES: &[&str] = &[
-    "a", "b", "src", "docs", ".env", "x.py", "*", "?", "[ab]", "{a,b}", "*.py", ".env*",
-    "{src,docs}", "[!a]", "x.?y",
+    "a",
+    "b",
+    "src",
+    "docs",
+    ".env",
+    "x.py",
+    "*",
+    "?",
+    "[ab]",
+    "{a,b}",
+    "*.py",
+    ".env*",
+    "{src,docs}",
+    "[!a]",
+    "x.?y",
 ];
 const COMPARE: &[&str] = &["==", "!=", "<", "<=", ">", ">="];
 const EQUALITY: &[&str] = &["==", "!="];
@@ -325,10 +354,7 @@ impl<'a> ExprGen<'a> {
             Self::weight_if(cx.file_facts(), 3),
         ]) {
             0 => self.c.pick(&["true", "false"]).to_string(),
-            1 => format!(
-                "(actor is {})",
-                self.c.pick(&["human", "agent", "service"])
-            ),
+            1 => format!("(actor is {})", self.c.pick(&["human", "agent", "service"])),
             2 => format!("(actor has role {})", self.c.pick(&self.names.roles)),
             3 => format!("attr.{}", self.c.pick(&attrs)),
             4 => self.use_helper(&helpers),
@@ -434,7 +460,11 @@ impl<'a> ExprGen<'a> {
             _ => {
                 let dom = self.domain(cx);
                 let typed = self.sym_typed(dom, e, cx);
-                let n = self.c.below(4);
+                let n = if self.members(dom).is_empty() {
+                    0
+                } else {
+                    self.c.below(4)
+                };
                 let items: Vec<String> = (0..n).map(|_| self.sym_literal(dom, cx)).collect();
                 format!("({typed} in [{}])", items.join(", "))
             }
@@ -488,6 +518,7 @@ impl<'a> ExprGen<'a> {
 
     fn members(&self, dom: Dom) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = match dom {
+            Dom::Env if self.names.no_environments => Vec::new(),
             Dom::Env => ENVIRONMENTS.to_vec(),
             Dom::Action => BUILTIN_ACTIONS.to_vec(),
             Dom::Kind => BUILTIN_KINDS.to_vec(),
@@ -506,11 +537,15 @@ impl<'a> ExprGen<'a> {
     }
 
     /// A member of `dom`, bare or quoted. `added` is always quoted (bare, it is the per-file
-    /// fact); nothing is quoted inside a message interpolation.
+    /// fact); nothing is quoted inside a message interpolation. A domain without members
+    /// (environments, when none are declared) gets its fact instead.
     fn sym_literal(&mut self, dom: Dom, cx: Cx) -> String {
         let mut members = self.members(dom);
         if cx.no_quotes && dom == Dom::Status {
             members.retain(|m| *m != "added");
+        }
+        if members.is_empty() {
+            return self.sym_fact(dom);
         }
         let name = self.c.pick(&members);
         let must_quote = dom == Dom::Status && name == "added";

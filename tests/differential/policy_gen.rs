@@ -63,9 +63,13 @@ pub fn policy(c: &mut Choices) -> PolicyModel {
         custom_action: c.chance(30).then_some("sync"),
         custom_kind: c.chance(30).then_some("experiment"),
         from_environment: c.chance(15),
+        no_environments: c.chance(4),
         ..Names::default()
     };
-    let mut text = String::from("policy \"generated\"\n\nenvironments dev -> staging -> prod\n");
+    let mut text = String::from("policy \"generated\"\n\n");
+    if !names.no_environments {
+        text.push_str("environments dev -> staging -> prod\n");
+    }
     text.push_str(&format!("roles {}\n", ROLES.join(", ")));
     if let Some(a) = names.custom_action {
         text.push_str(&format!("actions {a}\n"));
@@ -89,7 +93,12 @@ pub fn policy(c: &mut Choices) -> PolicyModel {
         ));
     }
 
-    let set_count = 1 + c.below(4);
+    // Now and then more than 64 sets, so that membership bitmasks take several words.
+    let set_count = if c.chance(5) {
+        60 + c.below(20)
+    } else {
+        1 + c.below(4)
+    };
     for i in 0..set_count {
         let n = 1 + c.below(4);
         let globs: Vec<String> = (0..n).map(|_| format!("\"{}\"", glob(c))).collect();
@@ -285,7 +294,11 @@ fn outcome(c: &mut Choices, names: &Names, gate_roles: &mut Vec<&'static str>) -
         1 => format!("notify {}", message(c, names)),
         2 => {
             let n = 1 + c.weighted(&[6, 3, 1]);
-            let noun = if c.chance(50) { "approvals" } else { "approval" };
+            let noun = if c.chance(50) {
+                "approvals"
+            } else {
+                "approval"
+            };
             let mut roles = c.subset(ROLES, 40);
             if roles.is_empty() {
                 roles.push(c.pick(ROLES));
@@ -314,4 +327,3 @@ fn outcome(c: &mut Choices, names: &Names, gate_roles: &mut Vec<&'static str>) -
         _ => format!("block {}", message(c, names)),
     }
 }
-

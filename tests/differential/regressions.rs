@@ -39,7 +39,6 @@ rule r { when all files in docs and lines.changed < 10 then auto_approve }
     assert_eq!(decision.outcome.as_str(), "auto_approve");
 }
 
-
 /// `all files where C` is false as soon as one file fails `C`; the compiled evaluator used to
 /// stop there, so an overflow in `C` on a later file went unreported and the rule quietly did
 /// not fire, while the reference interpreter evaluates `C` on every file and blocks on the
@@ -60,6 +59,30 @@ rule none { when no files where (added * 10000 > 50) then notify "none" }
         "files": [{"path": "a", "added": 1}, {"path": "b", "added": 1000000000}]}"#;
     let decision = agree(policy, request, now());
     assert_eq!(decision.outcome.as_str(), "block");
-    let failed: Vec<&str> = decision.errors.iter().map(|e| e.location.as_str()).collect();
+    let failed: Vec<&str> = decision
+        .errors
+        .iter()
+        .map(|e| e.location.as_str())
+        .collect();
     assert_eq!(failed, ["rule `small`", "rule `big`", "rule `none`"]);
+}
+
+/// A policy that declares no environments may still read `environment` (the checker accepts
+/// it), and then no request can provide it: evaluating the fact fails. Both evaluators block,
+/// but they used to word the error differently ("internal error: a required fact is missing"
+/// and "internal error: missing fact"), so the two decisions differed. Both now report
+/// `EvalError::missing_fact`.
+#[test]
+fn missing_environment_fact_is_reported_alike() {
+    let decision = agree(
+        "policy \"p\"\nrule r { when environment == environment then auto_approve }\n",
+        r#"{"action": "apply_patch", "actor": {"id": "x", "kind": "human"}}"#,
+        now(),
+    );
+    assert_eq!(decision.outcome.as_str(), "block");
+    assert_eq!(decision.errors.len(), 1);
+    assert_eq!(
+        decision.errors[0].error,
+        "the request does not provide `environment`"
+    );
 }

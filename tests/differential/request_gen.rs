@@ -1,8 +1,8 @@
 //! A generator of requests and contexts that fit a generated policy: mostly valid, so that
 //! rules are really evaluated, sometimes not, so that input errors are exercised too.
 
-use gavel::eval::{HaltState, IgnoredApproval, Override, Verdict, VerifiedApproval};
 use gavel::Context;
+use gavel::eval::{HaltState, IgnoredApproval, Override, Verdict, VerifiedApproval};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -15,7 +15,18 @@ pub const NOW: i64 = 1_772_366_400; // 2026-03-01T12:00:00Z
 
 /// Path segments: the literal segments of the glob alphabet and near misses.
 const SEGMENTS: &[&str] = &[
-    "a", "b", "src", "docs", ".env", "x.py", "ab", ".env.local", "y.PY", "aa", "x.?y", "é",
+    "a",
+    "b",
+    "src",
+    "docs",
+    ".env",
+    "x.py",
+    "ab",
+    ".env.local",
+    "y.PY",
+    "aa",
+    "x.?y",
+    "é",
 ];
 /// Paths that normalization rewrites or refuses.
 const ODD_PATHS: &[&str] = &[
@@ -23,8 +34,20 @@ const ODD_PATHS: &[&str] = &[
 ];
 /// Strings requests supply (actor ids, attributes): path-like, odd, empty.
 const STRINGS: &[&str] = &[
-    "", "a", "src", "src/a", "docs/x.py", "SRC", "a/", "/a", "a//b", "./a", ".env", "x.py",
-    "docs", "Src/A",
+    "",
+    "a",
+    "src",
+    "src/a",
+    "docs/x.py",
+    "SRC",
+    "a/",
+    "/a",
+    "a//b",
+    "./a",
+    ".env",
+    "x.py",
+    "docs",
+    "Src/A",
 ];
 const ACTOR_IDS: &[&str] = &["dev@example.com", "agent-7", "src/x.py", "docs", "A"];
 const OTHER_APPROVER: &str = "mallory@example.com";
@@ -153,7 +176,13 @@ pub fn request(c: &mut Choices, model: &PolicyModel) -> Value {
     };
     let mut request = serde_json::Map::new();
     request.insert("action".into(), json!(action));
-    match c.weighted(&[60, 1, 1]) {
+    // Without declared environments, any environment is an input error.
+    let weights = if names.no_environments {
+        [1, 60, 1]
+    } else {
+        [60, 1, 1]
+    };
+    match c.weighted(&weights) {
         0 => {
             request.insert("environment".into(), json!(c.pick(ENVIRONMENTS)));
         }
@@ -163,7 +192,14 @@ pub fn request(c: &mut Choices, model: &PolicyModel) -> Value {
         }
     }
     let needs_from = action == "promote" || names.from_environment;
-    if if needs_from { !c.chance(2) } else { c.chance(15) } {
+    let include_from = if names.no_environments {
+        c.chance(1)
+    } else if needs_from {
+        !c.chance(2)
+    } else {
+        c.chance(15)
+    };
+    if include_from {
         request.insert("from_environment".into(), json!(c.pick(ENVIRONMENTS)));
     }
 
@@ -189,11 +225,7 @@ pub fn request(c: &mut Choices, model: &PolicyModel) -> Value {
         kinds.extend(names.custom_kind);
         let mut change = serde_json::Map::new();
         if !c.chance(1) {
-            let kind = if c.chance(1) {
-                "weird"
-            } else {
-                c.pick(&kinds)
-            };
+            let kind = if c.chance(1) { "weird" } else { c.pick(&kinds) };
             change.insert("kind".into(), json!(kind));
         }
         if !c.chance(1) {
@@ -248,7 +280,9 @@ pub fn context(c: &mut Choices, model: &PolicyModel, request: &Value) -> Context
     let mut previous: Option<String> = None;
     for i in 0..count {
         let approver = match c.weighted(&[14, 2, 2, 2]) {
-            0 => model.approvers[c.below(model.approvers.len())].id.to_string(),
+            0 => model.approvers[c.below(model.approvers.len())]
+                .id
+                .to_string(),
             1 => actor.clone(),
             2 => OTHER_APPROVER.to_string(),
             _ => previous
