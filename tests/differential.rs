@@ -32,8 +32,8 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 
 use choices::Choices;
 
-/// Random cases per run: about 10 s in a debug build on two cores.
-const CASES: u32 = 384;
+/// Random cases per run: about 6 s in a debug build on one core.
+const CASES: u32 = 1024;
 
 /// One generated case.
 pub struct Case {
@@ -240,8 +240,8 @@ impl Coverage {
         at_least("an evaluation error", self.evaluation_errors, 50);
         at_least("an input error", self.input_errors, 50);
         at_least("approval gates", self.gates, 10);
-        at_least("approvals counted", self.counted_approvals, 20);
-        at_least("file evidence", self.file_evidence, 20);
+        at_least("approvals counted", self.counted_approvals, 40);
+        at_least("file evidence", self.file_evidence, 30);
         at_least(
             "explained rules that did not fire",
             self.not_fired_explained,
@@ -252,15 +252,16 @@ impl Coverage {
             "{} of {n} cases were input errors: too few requests fit their policy",
             self.input_errors
         );
-        for outcome in [
-            "auto_approve",
-            "notify",
-            "require_approval",
-            "approved",
-            "block",
+        for (outcome, fraction) in [
+            ("auto_approve", 100),
+            ("notify", 100),
+            ("require_approval", 100),
+            ("approved", 100),
+            ("expired", 200),
+            ("block", 100),
         ] {
             let count = self.outcomes.get(outcome).copied().unwrap_or(0);
-            at_least(&format!("outcome `{outcome}`"), count, 100);
+            at_least(&format!("outcome `{outcome}`"), count, fraction);
         }
     }
 }
@@ -317,5 +318,8 @@ fn run_property() {
     }
     let coverage = coverage.into_inner();
     eprintln!("{coverage:#?}");
-    coverage.assert_meaningful();
+    // The proportions are only meaningful over enough cases.
+    if cases >= CASES / 2 {
+        coverage.assert_meaningful();
+    }
 }

@@ -204,7 +204,7 @@ pub fn glob(c: &mut Choices) -> String {
                 parts.push("**".to_string());
                 continue;
             }
-            let pieces = 1 + c.below(2);
+            let pieces = if c.chance(30) { 2 } else { 1 };
             let mut segment = String::new();
             for _ in 0..pieces {
                 segment.push_str(c.pick(GLOB_PIECES));

@@ -127,9 +127,8 @@ fn files(c: &mut Choices) -> Vec<Value> {
             _ => {
                 file.insert("status".into(), json!("renamed"));
                 // A rename needs `from`; leaving it out is an input error.
-                if !c.chance(2)
-                    && let Some(from) = fresh_path(c, &mut seen)
-                {
+                if !c.chance(1) {
+                    let from = fresh_path(c, &mut seen).unwrap_or_else(|| format!("{p}.orig"));
                     file.insert("from".into(), json!(from));
                 }
             }
