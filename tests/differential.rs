@@ -14,7 +14,10 @@
 //! an evaluation error blocks). A last check makes sure the cases are not trivial: enough of
 //! them fire rules, reach every outcome, hit evaluation errors, and so on.
 //!
-//! Disagreements found so far are pinned by the named tests in `regressions.rs`.
+//! Disagreements found so far are pinned by the named tests in `regressions.rs`. For a long
+//! hunt, run `DIFFERENTIAL_CASES=100000 cargo test --test integration differential`; a
+//! failure prints the shrunk case (policy, request JSON, context JSON) ready to be pasted into
+//! a regression test.
 
 mod choices;
 mod expr_gen;
@@ -292,7 +295,7 @@ fn run_property() {
         cases,
         // Named regression tests record what was found; no seed files beside the sources.
         failure_persistence: None,
-        max_shrink_iters: 2048,
+        max_shrink_iters: 8192,
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);

@@ -272,13 +272,14 @@ fn message(c: &mut Choices, names: &Names) -> String {
     let mut parts = vec![c.pick(WORDS).to_string()];
     for _ in 0..c.below(3) {
         let mut g = ExprGen::new(c, names);
-        let expr = match g.c.weighted(&[3, 1, 1, 1]) {
+        let expr = match g.c.weighted(&[3, 1, 1, 1, 1]) {
             0 => g.number(1, cx),
             1 => {
                 let dom = g.helper_domain();
                 g.sym_typed(dom, 0, cx)
             }
             2 => g.string(1, cx),
+            3 => g.list_str(cx),
             _ => g.boolean(1, cx),
         };
         parts.push(format!("{{{expr}}}"));

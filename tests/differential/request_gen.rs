@@ -48,6 +48,8 @@ const STRINGS: &[&str] = &[
     "x.py",
     "docs",
     "Src/A",
+    // A backslash is an ordinary byte in a string (only request paths are normalized).
+    "a\\b",
 ];
 const ACTOR_IDS: &[&str] = &["dev@example.com", "agent-7", "src/x.py", "docs", "A"];
 const OTHER_APPROVER: &str = "mallory@example.com";
