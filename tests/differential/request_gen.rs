@@ -27,6 +27,7 @@ const SEGMENTS: &[&str] = &[
     "aa",
     "x.?y",
     "é",
+    "É",
 ];
 /// Paths that normalization rewrites or refuses.
 const ODD_PATHS: &[&str] = &[
@@ -48,6 +49,7 @@ const STRINGS: &[&str] = &[
     "x.py",
     "docs",
     "Src/A",
+    "DOCS/É",
     // A backslash is an ordinary byte in a string (only request paths are normalized).
     "a\\b",
 ];
