@@ -12,6 +12,7 @@ mod cli_fmt;
 mod cli_init;
 mod cli_trust;
 mod diagnostics;
+mod differential;
 mod examples;
 mod fmt_roundtrip;
 mod fmt_snapshots;

@@ -102,7 +102,8 @@ pub enum CExprKind {
     Or(Vec<CExpr>),
     /// `if c then a else b`.
     If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
-    /// `any/all/no file(s) FILTER`.
+    /// `any/all/no file(s) FILTER`. The filter is evaluated on every file, without
+    /// short-circuit: an error on any file is an error, whatever the order of the files.
     Quantifier(Quantifier, FileFilter),
     /// `count files FILTER`.
     Count(FileFilter),

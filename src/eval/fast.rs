@@ -133,7 +133,7 @@ impl<'a> FastEvaluator<'a> {
 
     fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
         let r = self.facts.request;
-        let missing = || EvalError::internal("a required fact is missing");
+        let missing = || EvalError::missing_fact(fact);
         Ok(match fact {
             Fact::Action => Val::Str(Cow::Borrowed(&r.action)),
             Fact::Environment => {
@@ -231,24 +231,16 @@ impl<'a> FastEvaluator<'a> {
 
     fn quantify(&mut self, q: Quantifier, filter: &'a FileFilter) -> Result<bool, EvalError> {
         let total = self.facts.files.len() as u64;
-        if let FileFilter::Set(_) = filter {
-            let n = self.passing_count(filter)?;
-            return Ok(match q {
-                Quantifier::Any => n > 0,
-                Quantifier::All => n == total,
-                Quantifier::No => n == 0,
-            });
-        }
-        // Short-circuit over files for per-file conditions.
-        for i in 0..self.facts.files.len() {
-            let passes = self.file_passes(filter, i)?;
-            match (q, passes) {
-                (Quantifier::Any, true) => return Ok(true),
-                (Quantifier::All, false) | (Quantifier::No, true) => return Ok(false),
-                _ => {}
-            }
-        }
-        Ok(!matches!(q, Quantifier::Any))
+        // No short-circuit over files: a per-file condition is evaluated on every file even
+        // once the answer is known, so that an error on any file (an overflow in `added *
+        // 10000`) blocks whatever the order of the request's files. Stopping at the first
+        // deciding file let a request that lists a harmless file first skip the error.
+        let n = self.passing_count(filter)?;
+        Ok(match q {
+            Quantifier::Any => n > 0,
+            Quantifier::All => n == total,
+            Quantifier::No => n == 0,
+        })
     }
 
     fn compare(

@@ -170,10 +170,16 @@ impl<'a> Reference<'a> {
             CExprKind::Fact(fact) => match fact {
                 Fact::Action => Val::Str(Cow::Borrowed(&request.action)),
                 Fact::Environment => Val::Str(Cow::Borrowed(
-                    request.environment.as_deref().ok_or_else(missing)?,
+                    request
+                        .environment
+                        .as_deref()
+                        .ok_or_else(|| EvalError::missing_fact(fact))?,
                 )),
                 Fact::FromEnvironment => Val::Str(Cow::Borrowed(
-                    request.from_environment.as_deref().ok_or_else(missing)?,
+                    request
+                        .from_environment
+                        .as_deref()
+                        .ok_or_else(|| EvalError::missing_fact(fact))?,
                 )),
                 Fact::Mode => Val::Str(Cow::Borrowed(request.mode.as_str())),
                 Fact::ActorId => Val::Str(Cow::Borrowed(&request.actor.id)),
@@ -203,14 +209,14 @@ impl<'a> Reference<'a> {
                         .change
                         .as_ref()
                         .and_then(|c| c.kind.as_deref())
-                        .ok_or_else(missing)?,
+                        .ok_or_else(|| EvalError::missing_fact(fact))?,
                 )),
                 Fact::ChangeVersion => Val::Str(Cow::Borrowed(
                     request
                         .change
                         .as_ref()
                         .and_then(|c| c.version.as_deref())
-                        .ok_or_else(missing)?,
+                        .ok_or_else(|| EvalError::missing_fact(fact))?,
                 )),
                 Fact::Risk => Val::Num(self.risk.as_ref().ok_or_else(missing)?.score),
                 Fact::RiskLevel => Val::Str(Cow::Borrowed(
@@ -219,10 +225,16 @@ impl<'a> Reference<'a> {
                         .and_then(|r| r.level)
                         .ok_or_else(missing)?,
                 )),
-                Fact::Usage(name) => Val::Num(count(self.facts.usage(name).ok_or_else(missing)?)?),
-                Fact::LicenseTier => {
-                    Val::Str(Cow::Borrowed(self.facts.license_tier.ok_or_else(missing)?))
-                }
+                Fact::Usage(name) => Val::Num(count(
+                    self.facts
+                        .usage(name)
+                        .ok_or_else(|| EvalError::missing_fact(fact))?,
+                )?),
+                Fact::LicenseTier => Val::Str(Cow::Borrowed(
+                    self.facts
+                        .license_tier
+                        .ok_or_else(|| EvalError::missing_fact(fact))?,
+                )),
             },
             CExprKind::FileFact(fact) => {
                 let f = file

@@ -112,6 +112,14 @@ impl EvalError {
     pub fn internal(what: &str) -> Self {
         EvalError(format!("internal error: {what}"))
     }
+
+    /// A fact the policy reads and the request does not provide. Both evaluators report it
+    /// with this one message, so that their decisions stay byte-identical. Validation demands
+    /// every optional fact a policy reads, but a policy that declares no environments may
+    /// still read `environment`, which no request can then provide: this is reachable.
+    pub fn missing_fact(fact: &crate::checked::Fact) -> Self {
+        EvalError(format!("the request does not provide `{}`", fact.name()))
+    }
 }
 
 /// The value as a boolean.
