@@ -222,3 +222,17 @@ fn policies_load_from_directories_and_report_diagnostics() {
     assert_eq!(err.diagnostics[0].code.as_str(), "E0020");
     assert!(err.to_string().contains("did you mean `docs`?"));
 }
+
+#[test]
+fn helpers_may_quantify_with_their_own_where() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nlet big_files = count files where (added > 5)\nrule r { when big_files >= 2 then notify \"two big files\" }\n",
+    )
+    .unwrap();
+    let r = request(
+        r#"{"action":"apply_patch","actor":{"id":"a","kind":"human"},
+            "files":[{"path":"a","added":6},{"path":"b","added":9},{"path":"c","added":1}]}"#,
+    );
+    let d = policy.decide(&r, &Context::at(at("2026-05-01T10:00:00Z")));
+    assert_eq!(d.outcome, DecisionOutcome::Notify);
+}

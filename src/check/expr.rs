@@ -488,6 +488,19 @@ impl ExprChecker<'_> {
 
     fn fact(&mut self, fact: Fact, span: Span) -> Option<CExpr> {
         match fact {
+            Fact::Environment | Fact::FromEnvironment if self.names.environments.is_empty() => {
+                return self.report(
+                    Diagnostic::new(
+                        Code::UnknownFact,
+                        span,
+                        "this policy declares no environments",
+                    )
+                    .with_label("no request could provide this")
+                    .with_help(
+                        "declare them in promotion order: `environments dev -> staging -> prod`",
+                    ),
+                );
+            }
             Fact::Risk | Fact::RiskLevel => {
                 self.read_risk = true;
                 if self.context.in_risk {
@@ -656,9 +669,13 @@ impl ExprChecker<'_> {
             AstFilter::MatchesRegex(regex) => self.regex_id(regex).map(FileFilter::Regex),
             AstFilter::Where(cond) => {
                 let outer = self.context;
+                // Per-file facts inside a quantifier's own `where` are about its files, not
+                // about an enclosing file: they do not make a helper per-file.
+                let outer_file_facts = self.used_file_facts;
                 self.context.in_where = true;
                 let checked = self.condition(cond, "a `where` condition");
                 self.context = outer;
+                self.used_file_facts = outer_file_facts;
                 checked.map(|c| FileFilter::Where(Box::new(c)))
             }
         }

@@ -477,7 +477,8 @@ impl<'a> ExprGen<'a> {
     fn domain(&mut self, cx: Cx) -> Dom {
         let levels = !self.names.levels.is_empty() && !cx.in_risk;
         let all = [
-            (Dom::Env, 4),
+            // Reading `environment` without declared environments is a compile error.
+            (Dom::Env, Self::weight_if(!self.names.no_environments, 4)),
             (Dom::Action, 2),
             (Dom::Kind, 1),
             (Dom::Version, 2),

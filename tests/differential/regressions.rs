@@ -68,22 +68,18 @@ rule none { when no files where (added * 10000 > 50) then notify "none" }
     assert_eq!(failed, ["rule `big`", "rule `none`", "rule `small`"]);
 }
 
-/// A policy that declares no environments may still read `environment` (the checker accepts
-/// it), and then no request can provide it: evaluating the fact fails. Both evaluators block,
-/// but they used to word the error differently ("internal error: a required fact is missing"
-/// and "internal error: missing fact"), so the two decisions differed. Both now report
-/// `EvalError::missing_fact`.
+/// A policy that declares no environments used to be able to read `environment`, which no
+/// request could then provide; both evaluators had to report the missing fact alike. The
+/// checker now refuses such a policy outright.
 #[test]
-fn missing_environment_fact_is_reported_alike() {
-    let decision = agree(
+fn reading_environment_without_environments_is_a_compile_error() {
+    let err = gavel::Policy::from_str(
         "policy \"p\"\nrule r { when environment == environment then auto_approve }\n",
-        r#"{"action": "apply_patch", "actor": {"id": "x", "kind": "human"}}"#,
-        now(),
-    );
-    assert_eq!(decision.outcome.as_str(), "block");
-    assert_eq!(decision.errors.len(), 1);
-    assert_eq!(
-        decision.errors[0].error,
-        "the request does not provide `environment`"
+    )
+    .unwrap_err();
+    assert_eq!(err.diagnostics[0].code.as_str(), "E0025");
+    assert!(
+        err.to_string()
+            .contains("this policy declares no environments")
     );
 }
