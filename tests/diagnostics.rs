@@ -105,3 +105,22 @@ fn every_code_is_exercised() {
         );
     }
 }
+
+#[test]
+fn long_lines_are_cropped_around_the_error() {
+    let text = format!(
+        "policy \"p\"\nrule r {{ when {} == then auto_approve }}\n",
+        "x".repeat(100_000)
+    );
+    let mut sources = SourceSet::new();
+    sources.add("long.gavel", text);
+    let result = check(&sources);
+    let rendered = render_human(&sources, &result.diagnostics);
+    assert!(rendered.len() < 1_000, "{} bytes rendered", rendered.len());
+    assert!(rendered.contains("long.gavel:2:100019"), "{rendered}");
+    let lines: Vec<&str> = rendered.lines().collect();
+    let source = lines.iter().position(|l| l.contains("== then")).unwrap();
+    let caret = lines[source + 1].chars().position(|c| c == '^').unwrap();
+    let under: String = lines[source].chars().skip(caret).take(4).collect();
+    assert_eq!(under, "then", "{rendered}");
+}

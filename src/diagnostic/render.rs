@@ -18,6 +18,10 @@ pub fn render_human(sources: &SourceSet, diagnostics: &[Diagnostic]) -> String {
     let config = term::Config::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
+        if let Some(text) = render_long_line(sources, diagnostic) {
+            out.push_str(&text);
+            continue;
+        }
         match to_codespan(diagnostic) {
             Some(cs_diag) => match term::emit_into_string(&config, &files, &cs_diag) {
                 Ok(text) => out.push_str(&text),
@@ -27,6 +31,61 @@ pub fn render_human(sources: &SourceSet, diagnostics: &[Diagnostic]) -> String {
         }
     }
     out
+}
+
+/// Lines longer than this are shown cropped around the error.
+const MAX_SHOWN_LINE: usize = 200;
+
+/// Renders a diagnostic whose primary line is too long to show whole (a minified or
+/// hostile file): the same layout, with the line cropped around the span and `…` marks.
+fn render_long_line(sources: &SourceSet, diagnostic: &Diagnostic) -> Option<String> {
+    let primary = diagnostic.primary.as_ref()?;
+    let file = sources.get(primary.span.file)?;
+    let start = primary.span.start as usize;
+    let text = file.text.as_str();
+    let line_start = text
+        .get(..start.min(text.len()))?
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(line_start..)?
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text.get(line_start..line_end)?;
+    if line.chars().count() <= MAX_SHOWN_LINE {
+        return None;
+    }
+    let (line_no, column) = sources.line_col(primary.span.file, start);
+    let chars: Vec<char> = line.chars().collect();
+    let caret_at = column.saturating_sub(1);
+    let from = caret_at.saturating_sub(60);
+    let to = (caret_at + 60).min(chars.len());
+    let shown: String = chars.get(from..to).unwrap_or(&[]).iter().collect();
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let width = usize::max(
+        1,
+        primary.span.end.saturating_sub(primary.span.start) as usize,
+    )
+    .min(to - caret_at.min(to))
+    .max(1);
+    let gutter = line_no.to_string().len();
+    let pad = " ".repeat(gutter);
+    let mut out = format!(
+        "{}[{}]: {}\n{pad} ┌─ {}:{line_no}:{column}\n{pad} │\n{line_no} │ {lead}{shown}{tail}\n{pad} │ {}{} {}\n",
+        severity_word(diagnostic.severity()),
+        diagnostic.code.as_str(),
+        diagnostic.message,
+        file.name,
+        " ".repeat(caret_at - from + lead.chars().count()),
+        "^".repeat(width),
+        primary.message,
+    );
+    if let Some(help) = &diagnostic.help {
+        out.push_str(&format!("{pad} │\n{pad} = help: {help}\n"));
+    }
+    out.push('\n');
+    Some(out)
 }
 
 /// A diagnostic without a usable span: `error[E0002]: file: message`.
