@@ -14,6 +14,7 @@ mod cli_trust;
 mod diagnostics;
 mod differential;
 mod examples;
+mod fail_closed;
 mod fmt_roundtrip;
 mod fmt_snapshots;
 mod glob_semantics;

@@ -84,10 +84,24 @@ pub fn run(args: &EvalArgs) -> u8 {
     let policy = match Policy::load(&args.policies) {
         Ok(p) => p,
         Err(e) => {
+            // Fail closed: without a policy there is still a decision, and it is a block.
             eprintln!("{e}");
-            eprintln!(
-                "error: the policy in `{}` does not compile; every request is blocked",
-                args.policies.display()
+            let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
+            let reason = format!(
+                "the policy in `{}` does not compile ({errors} error{})",
+                args.policies.display(),
+                if errors == 1 { "" } else { "s" }
+            );
+            eprintln!("error: {reason}; every request is blocked");
+            let raw = args
+                .request
+                .as_deref()
+                .and_then(|p| read_input(p).ok())
+                .unwrap_or_default();
+            let now = args.now.unwrap_or_else(jiff::Timestamp::now);
+            emit(
+                &crate::eval::policy_error_decision("", &reason, &raw, now),
+                args.format,
             );
             return 1;
         }

@@ -121,6 +121,70 @@ pub fn input_error_decision(
     finish(decision, &[])
 }
 
+/// A decision when there is no usable policy at all (it does not load or compile): block,
+/// naming why. `request_bytes` identifies the request when one was read.
+pub fn policy_error_decision(
+    policy_name: &str,
+    error: &str,
+    request_bytes: &[u8],
+    now: Timestamp,
+) -> Decision {
+    let summary = RequestSummary {
+        digest: hex::encode(Sha256::digest(request_bytes)),
+        action: String::new(),
+        environment: None,
+        from_environment: None,
+        actor: String::new(),
+        actor_kind: String::new(),
+        files: 0,
+        lines_added: 0,
+        lines_removed: 0,
+        reference: None,
+        reason: None,
+    };
+    let mut decision = Decision {
+        policy: PolicyRef {
+            name: policy_name.to_string(),
+            spec_hash: String::new(),
+        },
+        ..skeleton_without_policy(summary, now)
+    };
+    decision.force_block("policy", error);
+    finish(decision, &[])
+}
+
+fn skeleton_without_policy(request: RequestSummary, now: Timestamp) -> Decision {
+    Decision {
+        id: String::new(),
+        outcome: DecisionOutcome::Block,
+        authorizes: false,
+        dry_run: false,
+        summary: String::new(),
+        reasons: Vec::new(),
+        gates: Vec::new(),
+        fired: Vec::new(),
+        default_applied: false,
+        risk: None,
+        errors: Vec::new(),
+        input_error: None,
+        halt: None,
+        promotion: None,
+        license: None,
+        approvals: Vec::new(),
+        ignored_approvals: Vec::new(),
+        override_: None,
+        explanation: None,
+        policy: PolicyRef {
+            name: String::new(),
+            spec_hash: String::new(),
+        },
+        request,
+        evaluated_at: now,
+        requested_at: None,
+        signature: None,
+    }
+}
+
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
     decision.input_error = Some(InputError {
         field: error.field.clone(),

@@ -20,7 +20,7 @@ mod value;
 pub use context::{
     Context, HaltState, IgnoredApproval, LicenseVerdict, Override, Verdict, VerifiedApproval,
 };
-pub use decide::{input_error_decision, request_digest};
+pub use decide::{input_error_decision, policy_error_decision, request_digest};
 pub use decision::{
     CountedApproval, Decision, DecisionOutcome, EvaluationError, Evidence, FileMatch, FiredRule,
     Gate, InputError, LicenseReport, NotFired, PolicyRef, Promotion, RequestSummary,

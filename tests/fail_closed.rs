@@ -1,0 +1,194 @@
+//! Fail-closed proof: a failure injected at each step on the way to a decision yields a
+//! decision that authorizes nothing and names the failure — never a proceed.
+//!
+//! Steps: policy load, request decode, approval verification, license verification,
+//! signing, audit append. Each test starts from a request the policy would auto-approve, so
+//! any path that lost the failure would show up as a proceed.
+
+use crate::support::Cli;
+
+const NOW: &str = "2026-06-01T00:00:00Z";
+const AUTO: &str = r#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"}}"#;
+
+fn policy(extra: &str) -> String {
+    format!(
+        "policy \"p\"\nenvironments dev -> prod\nroles lead\nrule dev {{ when environment == dev then auto_approve }}\n{extra}"
+    )
+}
+
+fn assert_blocks(out: &crate::support::Output, needle: &str) -> serde_json::Value {
+    let json = out.json();
+    assert_eq!(json["outcome"], "block", "{}", out.stdout);
+    assert_eq!(json["authorizes"], false);
+    let text = format!("{} {}", json["summary"], json["reasons"]);
+    assert!(text.contains(needle), "reason lacks {needle:?}: {text}");
+    json
+}
+
+#[test]
+fn the_request_proceeds_when_nothing_fails() {
+    let out = Cli::new()
+        .file("policies/main.gavel", policy(""))
+        .file("req.json", AUTO)
+        .args([
+            "eval",
+            "--request",
+            "req.json",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .output();
+    out.code(0);
+    assert_eq!(out.json()["authorizes"], true);
+}
+
+#[test]
+fn policy_load_failure_blocks() {
+    let out = Cli::new()
+        .file(
+            "policies/main.gavel",
+            policy("rule broken { when nonsense then auto_approve }\n"),
+        )
+        .file("req.json", AUTO)
+        .args([
+            "eval",
+            "--request",
+            "req.json",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .output();
+    out.code(1);
+    assert_blocks(&out, "does not compile");
+    // No policy directory at all.
+    let out = Cli::new()
+        .file("req.json", AUTO)
+        .args([
+            "eval",
+            "--request",
+            "req.json",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .output();
+    out.code(1);
+    assert_blocks(&out, "does not compile");
+}
+
+#[test]
+fn request_decode_failure_blocks() {
+    for (bad, needle) in [
+        ("{\"action\": ", "invalid request"),
+        ("\u{0}\u{1}binary", "invalid request"),
+        (
+            r#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"},"extra":1}"#,
+            "unknown field `extra`",
+        ),
+    ] {
+        let out = Cli::new()
+            .file("policies/main.gavel", policy(""))
+            .file("req.json", bad)
+            .args([
+                "eval",
+                "--request",
+                "req.json",
+                "--now",
+                NOW,
+                "--format",
+                "json",
+            ])
+            .output();
+        out.code(1);
+        assert_blocks(&out, needle);
+    }
+}
+
+#[test]
+fn approval_verification_failure_never_authorizes() {
+    // A gate needs an approval; the only credential fails verification. The decision stays
+    // unauthorized and lists why the credential did not count.
+    let out = Cli::new()
+        .file(
+            "policies/main.gavel",
+            format!(
+                "{}approver \"a@example.com\" roles lead key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\nrule prod {{ when environment == prod then require 1 approval from lead }}\n",
+                policy("")
+            ),
+        )
+        .file("req.json", AUTO.replace("\"dev\",\"actor\"", "\"prod\",\"actor\""))
+        .file("forged.json", "{\"type\":\"gavel.approval.v1\",\"verdict\":\"approve\"}")
+        .args(["eval", "--request", "req.json", "--approval", "forged.json", "--now", NOW, "--format", "json"])
+        .output();
+    out.code(2);
+    let json = out.json();
+    assert_eq!(json["authorizes"], false);
+    assert_eq!(json["ignored_approvals"][0]["kind"], "malformed");
+}
+
+#[test]
+fn license_verification_failure_blocks() {
+    let out = Cli::new()
+        .file(
+            "policies/main.gavel",
+            policy("license authority key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\nlicense pro { environments dev, prod }\n"),
+        )
+        .file("req.json", AUTO)
+        .file("bad.license", "{\"type\":\"gavel.license.v1\",\"tier\":\"pro\"}")
+        .args(["eval", "--request", "req.json", "--license", "bad.license", "--now", NOW, "--format", "json"])
+        .output();
+    out.code(3);
+    assert_blocks(&out, "malformed license");
+}
+
+#[test]
+fn signing_failure_blocks() {
+    let out = Cli::new()
+        .file("policies/main.gavel", policy(""))
+        .file("req.json", AUTO)
+        .file("signing.key", "-----BEGIN GAVEL ED25519 PRIVATE KEY-----\nAAAA\n-----END GAVEL ED25519 PRIVATE KEY-----\n")
+        .args(["eval", "--request", "req.json", "--sign-key", "signing.key", "--now", NOW, "--format", "json"])
+        .output();
+    out.code(3);
+    assert_blocks(&out, "signing failed");
+    // A missing key file, likewise.
+    let out = Cli::new()
+        .file("policies/main.gavel", policy(""))
+        .file("req.json", AUTO)
+        .args([
+            "eval",
+            "--request",
+            "req.json",
+            "--sign-key",
+            "nowhere.key",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .output();
+    assert_blocks(&out, "signing failed");
+}
+
+#[test]
+fn library_errors_in_evaluation_block() {
+    // An arithmetic overflow in a rule that would otherwise restrict.
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\ndefault auto_approve\nrule big { when lines.added * 100000000 > 5 then block \"too big\" }\n",
+    )
+    .unwrap();
+    let request = gavel::Request::from_json(
+        br#"{"action":"deploy","actor":{"id":"a","kind":"human"},"files":[{"path":"x","added":999999999}]}"#,
+    )
+    .unwrap();
+    let decision = policy.decide(&request, &gavel::Context::at(NOW.parse().unwrap()));
+    assert_eq!(decision.outcome.as_str(), "block");
+    assert!(!decision.authorizes);
+    assert_eq!(decision.errors[0].location, "rule `big`");
+    assert!(decision.errors[0].error.contains("arithmetic overflow"));
+}
