@@ -5,6 +5,7 @@
 mod support;
 
 mod api;
+mod bad_input;
 
 mod cli_check;
 mod cli_eval;

@@ -292,3 +292,34 @@ fn rule_and_file_order_do_not_matter() {
         }
     }
 }
+
+/// Found by `adding_a_file_never_makes_a_decision_less_strict`: in `autopack`, a 51-line
+/// deletion fell to default deny (approval), but adding another file that deleted 50 more
+/// lines made it Tier 2 (notify) — an agent could escape approval by deleting more.
+#[test]
+fn regression_autopack_bigger_deletion_no_longer_escapes_approval() {
+    let ex = examples()
+        .iter()
+        .find(|e| e.dir.ends_with("autopack"))
+        .unwrap();
+    let one = Request::from_json(
+        br#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},"attributes":{"run_id":"r"},
+            "files":[{"path":"docs/old.md","removed":51}]}"#,
+    )
+    .unwrap();
+    let mut two = one.clone();
+    two.files.push(FileChange {
+        path: "tests/area1/test_1.py".into(),
+        added: 0,
+        removed: 50,
+        status: FileStatus::Modified,
+        from: None,
+    });
+    let (a, b) = (outcome_of(&ex.policy, &one), outcome_of(&ex.policy, &two));
+    assert!(
+        rank(b.outcome) >= rank(a.outcome),
+        "{} then {}",
+        a.outcome.as_str(),
+        b.outcome.as_str()
+    );
+}

@@ -137,13 +137,8 @@ pub fn run(args: &EvalArgs) -> u8 {
         );
         return 1;
     }
-    emit(&decision, args.format);
-    if !signed && decision.errors.iter().all(|e| e.location != "signing") {
-        eprintln!(
-            "note: this decision is unsigned. To sign decisions: `gavel keys new signing` (writes {DEFAULT_SIGNING_KEY}) and declare its key in the policy with `signer \"ci\" key \"...\"`"
-        );
-    }
     if input_failed {
+        // The one-line error comes first: it is what a person or a CI log needs to see.
         if let Some(e) = &decision.input_error {
             eprintln!(
                 "error: {}",
@@ -153,7 +148,14 @@ pub fn run(args: &EvalArgs) -> u8 {
                 }
             );
         }
+        emit(&decision, args.format);
         return 1;
+    }
+    emit(&decision, args.format);
+    if !signed && decision.errors.iter().all(|e| e.location != "signing") {
+        eprintln!(
+            "note: this decision is unsigned. To sign decisions: `gavel keys new signing` (writes {DEFAULT_SIGNING_KEY}) and declare its key in the policy with `signer \"ci\" key \"...\"`"
+        );
     }
     decision.outcome.exit_code()
 }

@@ -15,10 +15,11 @@ pub struct RequestError {
 }
 
 impl RequestError {
-    /// An error about `field`.
+    /// An error about `field` (`.` — the whole document — counts as no field).
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
         RequestError {
-            field: Some(field.into()),
+            field: (!field.is_empty() && field != ".").then_some(field),
             message: message.into(),
         }
     }
@@ -51,6 +52,9 @@ impl Request {
             )));
         }
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_none() {
+            return Err(RequestError::document("the request is empty"));
+        }
         if first == Some(&b'{') {
             Self::from_json(bytes)
         } else {

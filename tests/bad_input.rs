@@ -1,0 +1,261 @@
+//! The bad-input suite: every hostile file in `tests/bad_input/` through every command that
+//! reads that kind of file. Each must exit non-zero with an error naming the problem and
+//! where it is, never panic, and never leave a partial output file behind.
+
+use std::path::Path;
+
+use crate::support::{Cli, Output, Workspace};
+
+const POLICY: &str = "policy \"p\"\nroles admin\napprover \"a@example.com\" roles admin key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\ndefault block \"default deny\"\nrule admins { when actor has role admin then require 1 approval from admin }\n";
+
+fn hostile() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_input");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "README.md")
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn workspace() -> Workspace {
+    let (_, ws) = Cli::new()
+        .file("policies/main.gavel", POLICY)
+        .args(["check"])
+        .run();
+    ws
+}
+
+/// Non-zero, no panic, and a first error line that says something.
+fn refused(out: &Output, what: &str) {
+    assert_ne!(
+        out.code, 0,
+        "{what}: accepted\n{}\n{}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        !out.stderr.contains("panicked"),
+        "{what}: panic\n{}",
+        out.stderr
+    );
+    let first = out
+        .stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    assert!(
+        first.starts_with("error"),
+        "{what}: the first line is not an error: {first:?}\n{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn every_hostile_request_is_refused_or_judged_without_privilege() {
+    let ws = workspace();
+    for (name, bytes) in hostile() {
+        ws.write(&name, &bytes);
+        let out = ws.run([
+            "eval",
+            "--request",
+            &name,
+            "--format",
+            "json",
+            "--now",
+            "2026-01-01T00:00:00Z",
+        ]);
+        assert!(
+            !out.stderr.contains("panicked"),
+            "{name}: panic\n{}",
+            out.stderr
+        );
+        let json = out.json();
+        assert_eq!(json["authorizes"], false, "{name}");
+        if name == "lookalike_role.json" {
+            // Valid request; `аdmin` (Cyrillic а) is not `admin`: no rule fires, default deny.
+            out.code(3);
+            assert!(json["fired"].is_null(), "{name}: {}", out.stdout);
+            continue;
+        }
+        refused(&out, &name);
+        assert_eq!(json["outcome"], "block", "{name}");
+        assert!(
+            json["input_error"]["message"].is_string(),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn specific_requests_name_the_field_at_fault() {
+    let ws = workspace();
+    for (name, field) in [
+        ("dotdot.json", "`files[0].path`"),
+        ("absolute.json", "`files[0].path`"),
+        ("nul_bytes.json", "`files[0].path`"),
+        ("negative_count.json", "`files[0].added`"),
+        ("number_out_of_range.json", "`files[0].added`"),
+        ("float_count.json", "`files[0].added`"),
+        ("duplicate_keys.json", "duplicate field `action`"),
+        ("duplicate_attribute_keys.json", "duplicate key `x`"),
+        ("duplicate_keys.yaml", "duplicate"),
+        ("truncated.json", "EOF while parsing"),
+        ("empty.json", "the request is empty"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/bad_input")
+            .join(name);
+        ws.write(name, std::fs::read(path).unwrap());
+        let out = ws.run(["eval", "--request", name, "--now", "2026-01-01T00:00:00Z"]);
+        refused(&out, name);
+        assert!(
+            out.stderr.lines().next().unwrap().contains(field),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn every_hostile_file_is_refused_as_a_policy() {
+    for (name, bytes) in hostile() {
+        let (out, ws) = Cli::new()
+            .file("policies/main.gavel", &bytes)
+            .args(["check"])
+            .run();
+        if out.code == 0 {
+            // A few hostile request files happen to be empty or comment-like policies; they
+            // must then still lack a name, or be harmless.
+            continue;
+        }
+        refused(&out, &name);
+        assert!(
+            out.stderr.contains("main.gavel"),
+            "{name}: no file named\n{}",
+            out.stderr
+        );
+        // `fmt` refuses what does not parse and leaves it untouched (an empty file parses).
+        let fmt = ws.run(["fmt"]);
+        assert!(!fmt.stderr.contains("panicked"), "{name}");
+        if fmt.code != 0 {
+            assert_eq!(
+                std::fs::read(ws.path().join("policies/main.gavel")).unwrap(),
+                bytes,
+                "{name}: fmt changed it"
+            );
+        }
+        let eval = ws.run(["eval", "--format", "json", "--now", "2026-01-01T00:00:00Z"]);
+        assert_eq!(eval.code, 1, "{name}");
+        assert_eq!(eval.json()["outcome"], "block", "{name}");
+        assert_ne!(ws.run(["test"]).code, 0, "{name}: gavel test passed");
+    }
+    // Deeply nested and look-alike names specifically.
+    for (name, needle) in [
+        ("deeply_nested.gavel", "error[E0004]"),
+        ("lookalike_role.gavel", "error[E0001]"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/bad_input")
+            .join(name);
+        Cli::new()
+            .file("policies/main.gavel", std::fs::read(path).unwrap())
+            .args(["check"])
+            .output()
+            .code(1)
+            .stderr_has(needle);
+    }
+}
+
+#[test]
+fn every_hostile_file_is_refused_as_a_signed_object_key_or_test_file() {
+    let ws = workspace();
+    ws.run(["keys", "new", "me", "--dir", "k"]).code(0);
+    for (name, bytes) in hostile() {
+        ws.write(&name, &bytes);
+        refused(&ws.run(["verify", &name]), &format!("verify {name}"));
+        let out = ws.run([
+            "approve",
+            &name,
+            "--key",
+            "k/me.key",
+            "--as",
+            "a@example.com",
+            "--role",
+            "admin",
+            "--out",
+            "out.json",
+        ]);
+        refused(&out, &format!("approve {name}"));
+        assert!(
+            !ws.path().join("out.json").exists(),
+            "approve {name} left a file"
+        );
+        refused(&ws.run(["keys", "id", &name]), &format!("keys id {name}"));
+        let out = ws.run([
+            "license",
+            "issue",
+            "--tier",
+            "t",
+            "--org",
+            "o",
+            "--expires",
+            "2030-01-01",
+            "--key",
+            &name,
+            "--out",
+            "lic.json",
+        ]);
+        refused(&out, &format!("license issue with {name}"));
+        assert!(!ws.path().join("lic.json").exists());
+        let out = ws.run([
+            "eval",
+            "--sign-key",
+            &name,
+            "--format",
+            "json",
+            "--now",
+            "2026-01-01T00:00:00Z",
+            "--actor",
+            "x",
+        ]);
+        assert_eq!(out.json()["outcome"], "block", "--sign-key {name}");
+
+        ws.write("policies/tests/hostile.yaml", &bytes);
+        let out = ws.run(["test"]);
+        assert_ne!(out.code, 0, "test {name}");
+        assert!(!out.stderr.contains("panicked") && !out.stdout.contains("panicked"));
+    }
+}
+
+#[test]
+fn huge_inputs_are_refused_quickly() {
+    let ws = workspace();
+    // 33 MiB request.
+    let mut big = br#"{"action":"deploy","actor":{"id":"a","kind":"human"}}"#.to_vec();
+    big.resize(33 * 1024 * 1024, b' ');
+    ws.write("big.json", &big);
+    let out = ws.run(["eval", "--request", "big.json"]);
+    refused(&out, "big.json");
+    assert!(
+        out.stderr.contains("more than the limit of 33554432"),
+        "{}",
+        out.stderr
+    );
+    // 10 MB of `(` as a policy.
+    ws.write("policies/main.gavel", "(".repeat(10_000_000));
+    let out = ws.run(["check"]);
+    refused(&out, "10 MB of (");
+    assert!(
+        out.stderr.contains("more than the limit of 1048576"),
+        "{}",
+        out.stderr
+    );
+}
