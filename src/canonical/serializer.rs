@@ -39,12 +39,11 @@ struct Writer<'o> {
 }
 
 fn integer(out: &mut String, magnitude: u128, negative: bool) {
-    use std::fmt::Write as _;
     if magnitude <= 1u128 << 53 {
         if negative && magnitude != 0 {
             out.push('-');
         }
-        let _ = write!(out, "{magnitude}");
+        out.push_str(itoa::Buffer::new().format(magnitude));
     } else {
         let f = magnitude as f64;
         out.push_str(&ecmascript_number(if negative { -f } else { f }));

@@ -6,8 +6,6 @@
 //! [`Request`] directly, members already in canonical order. A property test holds it
 //! byte-for-byte equal to the generic path ([`crate::canonical::canonicalize`]).
 
-use std::fmt::Write as _;
-
 use sha2::{Digest, Sha256};
 
 use super::request::{FileChange, Request};
@@ -159,7 +157,7 @@ fn write_strings(out: &mut String, items: &[String]) {
 /// Integers print exactly up to 2^53; beyond, as the double JSON readers would see.
 fn write_u64(out: &mut String, n: u64) {
     if n <= 1u64 << 53 {
-        let _ = write!(out, "{n}");
+        out.push_str(itoa::Buffer::new().format(n));
     } else {
         out.push_str(&ecmascript_number(n as f64));
     }

@@ -18,21 +18,34 @@ pub fn normalize_path(path: &str) -> Result<Cow<'_, str>, String> {
             path.len()
         ));
     }
-    if let Some(pos) = path.find('\0') {
-        return Err(format!("the path contains a NUL byte at offset {pos}"));
+    // One pass over the bytes: control characters (NUL included), backslashes, and
+    // whether any segment is empty, `.` or `..`.
+    let bytes = path.as_bytes();
+    let mut backslash = false;
+    let mut dot_segment = false;
+    let mut segment_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == 0 {
+            return Err(format!("the path contains a NUL byte at offset {i}"));
+        }
+        if b.is_ascii_control() {
+            return Err("the path contains a control character".into());
+        }
+        if b == b'/' || b == b'\\' {
+            backslash |= b == b'\\';
+            check_segment(
+                bytes.get(segment_start..i).unwrap_or(&[]),
+                segment_start == 0 && i == 0,
+                &mut dot_segment,
+            )?;
+            segment_start = i + 1;
+        }
     }
-    if path.bytes().any(|b| b.is_ascii_control()) {
-        return Err("the path contains a control character".into());
-    }
-    let unified: Cow<'_, str> = if path.contains('\\') {
-        Cow::Owned(path.replace('\\', "/"))
-    } else {
-        Cow::Borrowed(path)
-    };
-    if unified.starts_with('/') {
-        return Err("the path is absolute; paths are relative to the repository root".into());
-    }
-    let bytes = unified.as_bytes();
+    check_segment(
+        bytes.get(segment_start..).unwrap_or(&[]),
+        false,
+        &mut dot_segment,
+    )?;
     if bytes.len() >= 2
         && bytes.get(1) == Some(&b':')
         && bytes.first().is_some_and(u8::is_ascii_alphabetic)
@@ -42,16 +55,12 @@ pub fn normalize_path(path: &str) -> Result<Cow<'_, str>, String> {
                 .into(),
         );
     }
-    let mut needs_rebuild = false;
-    for segment in unified.split('/') {
-        match segment {
-            "" => return Err("the path has an empty segment (`//` or a trailing `/`)".into()),
-            ".." => return Err("the path has a `..` segment".into()),
-            "." => needs_rebuild = true,
-            _ => {}
-        }
-    }
-    if !needs_rebuild {
+    let unified: Cow<'_, str> = if backslash {
+        Cow::Owned(path.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(path)
+    };
+    if !dot_segment {
         return Ok(unified);
     }
     let kept: Vec<&str> = unified.split('/').filter(|s| *s != ".").collect();
@@ -59,6 +68,26 @@ pub fn normalize_path(path: &str) -> Result<Cow<'_, str>, String> {
         return Err("the path names no file".into());
     }
     Ok(Cow::Owned(kept.join("/")))
+}
+
+/// Checks one segment; `leading_empty` marks the empty segment before a leading separator.
+fn check_segment(
+    segment: &[u8],
+    leading_empty: bool,
+    dot_segment: &mut bool,
+) -> Result<(), String> {
+    match segment {
+        [] if leading_empty => {
+            Err("the path is absolute; paths are relative to the repository root".into())
+        }
+        [] => Err("the path has an empty segment (`//` or a trailing `/`)".into()),
+        b".." => Err("the path has a `..` segment".into()),
+        b"." => {
+            *dot_segment = true;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
