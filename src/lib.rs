@@ -11,6 +11,7 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod ast;
+pub mod audit;
 pub mod canonical;
 pub mod check;
 pub mod checked;
