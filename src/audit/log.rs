@@ -274,6 +274,11 @@ impl AuditLog {
         lock(&self.writer).repair(self.signer.as_ref(), &self.state)
     }
 
+    /// The HMAC key in effect (the one new records are MACed with).
+    pub fn current_key(&self) -> Option<AuditKey> {
+        lock(&self.writer).chain.key().cloned()
+    }
+
     /// Bytes of an incomplete last line, as of the last catch-up.
     pub fn torn_tail(&self) -> Option<u64> {
         lock(&self.writer).torn()

@@ -18,6 +18,7 @@ mod authority;
 mod bodies;
 mod chain;
 mod checkpoint;
+mod describe;
 mod entry;
 mod error;
 mod gatekeeper;
@@ -25,8 +26,10 @@ mod halt;
 mod key;
 mod lines;
 mod log;
+mod pending;
 mod reader;
 mod record;
+mod report;
 mod resume_approval;
 mod state;
 mod tamper;
@@ -41,6 +44,7 @@ pub use bodies::{
     ResumeBody,
 };
 pub use checkpoint::{CHECKPOINT_TYPE, Checkpoint};
+pub use describe::describe;
 pub use entry::Entry;
 pub use error::AuditError;
 pub use gatekeeper::{Gated, Gatekeeper};
@@ -49,8 +53,13 @@ pub use key::{
     RETIRED_KEYS_DIR, weakness,
 };
 pub use log::{AuditLog, HaltInForce, Head};
+pub use pending::{PendingRequest, human_age, pending};
 pub use reader::{Records, last_records};
 pub use record::{FORMAT, GENESIS_PREV, Record, RecordKind};
+pub use report::{
+    ApprovalStats, ApproverCount, Counts, Coverage, DecisionEvent, HaltEvent, OverrideEvent,
+    PromotionPair, RepairEvent, Report, ReportWindow, ResumeEvent, RuleCount, build_report,
+};
 pub use resume_approval::{RESUME_APPROVAL_TYPE, ResumeApproval, count_resume_approvals};
 pub use tamper::{Finding, TamperKind};
 pub use usage::{Period, UsageCounter, fail_closed};

@@ -1,10 +1,16 @@
 //! The command-line interface: one file per subcommand, all logic in the library.
 
+mod actor;
+mod approve_resume;
+mod audit;
 mod check;
 mod eval;
 mod fmt;
+mod halt;
 mod init;
+mod override_;
 mod render;
+mod resume;
 mod test;
 
 use std::process::ExitCode;
@@ -33,6 +39,16 @@ enum Command {
     Init(init::InitArgs),
     /// Run the test cases beside each policy.
     Test(test::TestArgs),
+    /// Verify, checkpoint, repair and read the audit log.
+    Audit(audit::AuditArgs),
+    /// Emergency stop: every decision blocks until resumed (recorded in the audit log).
+    Halt(halt::HaltArgs),
+    /// Lift the emergency stop.
+    Resume(resume::ResumeArgs),
+    /// Sign an approval to lift the halt in force (for `halt { resume require ... }`).
+    ApproveResume(approve_resume::ApproveResumeArgs),
+    /// Break glass: let one request through, once, recorded loudly.
+    Override(override_::OverrideArgs),
 }
 
 /// Output formats shared by several commands.
@@ -53,6 +69,11 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Audit(args) => audit::run(&args),
+        Command::Halt(args) => halt::run(&args),
+        Command::Resume(args) => resume::run(&args),
+        Command::ApproveResume(args) => approve_resume::run(&args),
+        Command::Override(args) => override_::run(&args),
     };
     ExitCode::from(code)
 }
