@@ -5,6 +5,7 @@
 mod support;
 
 mod api;
+mod audit;
 
 mod cli_check;
 mod cli_eval;

@@ -94,7 +94,7 @@ fn verify(args: &VerifyArgs) -> Result<VerifyReport, String> {
         .unwrap_or(0);
     let show_progress = std::io::stderr().is_terminal() && size > 32 << 20;
     let mut progress = |done: u64, total: u64| {
-        let percent = if total == 0 { 100 } else { done * 100 / total };
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
         let mut err = std::io::stderr();
         if done >= total {
             let _ = write!(err, "\r{:60}\r", "");
