@@ -111,10 +111,10 @@ impl Chain {
         } else if !key.verify(&self.buf, &line.mac) {
             return Err(Fault::Anomaly(Anomaly::Mac));
         }
-        if line.raw.seq != self.next_seq || line.prev != self.head_mac {
+        if line.seq != self.next_seq || line.prev != self.head_mac {
             return Err(Fault::Anomaly(Anomaly::Link));
         }
-        if line.kind == RecordKind::Genesis && line.raw.seq != 0 {
+        if line.kind == RecordKind::Genesis && line.seq != 0 {
             return Err(Fault::Anomaly(Anomaly::Malformed(
                 "a genesis record in the middle of the log".into(),
             )));
@@ -133,7 +133,7 @@ impl Chain {
     /// record is gone) by trying every key on the line's MAC.
     fn first_line(&mut self, line: &Line<'_>) -> Result<(), Fault> {
         if line.kind == RecordKind::Genesis {
-            let body: GenesisBody = serde_json::from_str(line.raw.body.get())
+            let body: GenesisBody = serde_json::from_str(line.body)
                 .map_err(|e| Fault::Anomaly(Anomaly::Malformed(format!("genesis body: {e}"))))?;
             let key = self
                 .ring
@@ -177,7 +177,7 @@ impl Chain {
                 self.key_fp.as_deref().unwrap_or("unknown")
             )));
         }
-        let body: KeyRotationBody = serde_json::from_str(line.raw.body.get())
+        let body: KeyRotationBody = serde_json::from_str(line.body)
             .map_err(|e| forged(format!("key rotation body: {e}")))?;
         if let Some(current) = &self.key_fp
             && *current != body.old_key
@@ -194,7 +194,7 @@ impl Chain {
             .cloned()
             .ok_or_else(|| {
                 Fault::Fatal(AuditError::WrongKey {
-                    expected: format!("{} (rotated to at seq {})", body.new_key, line.raw.seq),
+                    expected: format!("{} (rotated to at seq {})", body.new_key, line.seq),
                     given: self.ring.fingerprints(log_id),
                 })
             })?;

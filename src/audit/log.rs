@@ -1,6 +1,5 @@
 //! [`AuditLog`]: one log file, appended to by any number of threads and processes.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
@@ -53,15 +52,36 @@ pub struct AuditLog {
     writer: Mutex<Writer>,
     state: Mutex<LogState>,
     queue: Mutex<Queue>,
-    wake: Condvar,
 }
 
 #[derive(Debug, Default)]
 struct Queue {
-    pending: Vec<(u64, Entry)>,
-    done: HashMap<u64, Result<Receipt, AuditError>>,
-    next: u64,
+    pending: Vec<(std::sync::Arc<Slot>, Entry)>,
     leader: bool,
+}
+
+/// Where one caller of [`AuditLog::append`] waits.
+#[derive(Debug, Default)]
+struct Slot {
+    state: Mutex<SlotState>,
+    ready: Condvar,
+}
+
+#[derive(Debug, Default)]
+enum SlotState {
+    #[default]
+    Waiting,
+    /// This caller is to write the next batch.
+    Lead,
+    /// Written (or failed).
+    Done(Result<Receipt, AuditError>),
+}
+
+impl Slot {
+    fn set(&self, state: SlotState) {
+        *lock(&self.state) = state;
+        self.ready.notify_one();
+    }
 }
 
 /// The halt in force, with where it is recorded.
@@ -103,7 +123,6 @@ impl AuditLog {
             writer: Mutex::new(writer),
             state,
             queue: Mutex::new(Queue::default()),
-            wake: Condvar::new(),
         })
     }
 
@@ -124,34 +143,62 @@ impl AuditLog {
     }
 
     /// Appends a record and returns once it is durable (written and fsynced).
+    ///
+    /// Callers on other threads share writes: while one batch is written and fsynced, new
+    /// records queue; the first of them then writes the whole queue with one fsync.
     pub fn append(&self, entry: Entry) -> Result<Receipt, AuditError> {
-        let mut queue = lock(&self.queue);
-        let ticket = queue.next;
-        queue.next += 1;
-        queue.pending.push((ticket, entry));
+        let slot = std::sync::Arc::new(Slot::default());
+        let lead = {
+            let mut queue = lock(&self.queue);
+            queue.pending.push((slot.clone(), entry));
+            !std::mem::replace(&mut queue.leader, true)
+        };
+        if lead {
+            self.lead();
+        }
+        let mut state = lock(&slot.state);
         loop {
-            if let Some(result) = queue.done.remove(&ticket) {
-                return result;
+            match std::mem::take(&mut *state) {
+                SlotState::Done(result) => return result,
+                SlotState::Lead => {
+                    drop(state);
+                    self.lead();
+                    state = lock(&slot.state);
+                }
+                SlotState::Waiting => {
+                    state = slot
+                        .ready
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
             }
-            if queue.leader {
-                queue = self
-                    .wake
-                    .wait(queue)
-                    .unwrap_or_else(PoisonError::into_inner);
-                continue;
-            }
-            queue.leader = true;
+        }
+    }
+
+    /// Writes the queued records as one batch and hands the lead to the next waiter, then
+    /// fsyncs (while the next batch is being written) and wakes the batch's callers.
+    fn lead(&self) {
+        let batch: Vec<(std::sync::Arc<Slot>, Entry)> = {
+            let mut queue = lock(&self.queue);
             let take = queue.pending.len().min(MAX_BATCH);
-            let batch: Vec<(u64, Entry)> = queue.pending.drain(..take).collect();
-            drop(queue);
-            let (tickets, entries): (Vec<u64>, Vec<Entry>) = batch.into_iter().unzip();
-            let results = lock(&self.writer).write(&entries, self.signer.as_ref(), &self.state);
-            queue = lock(&self.queue);
-            queue.leader = false;
-            for (ticket, result) in tickets.into_iter().zip(results) {
-                queue.done.insert(ticket, result);
+            queue.pending.drain(..take).collect()
+        };
+        let (slots, entries): (Vec<_>, Vec<Entry>) = batch.into_iter().unzip();
+        let written =
+            lock(&self.writer).write_unsynced(&entries, self.signer.as_ref(), &self.state);
+        {
+            let mut queue = lock(&self.queue);
+            match queue.pending.first() {
+                Some((next, _)) => next.set(SlotState::Lead),
+                None => queue.leader = false,
             }
-            self.wake.notify_all();
+        }
+        let synced = written.sync();
+        if let Err(e) = &synced {
+            lock(&self.writer).poison(e.clone());
+        }
+        for (slot, result) in slots.iter().zip(written.finish(synced)) {
+            slot.set(SlotState::Done(result));
         }
     }
 
@@ -239,21 +286,16 @@ impl AuditLog {
         Ok(lock(&self.state).usage.count(action, since))
     }
 
-    /// The halt as of the last catch-up (no file access).
-    pub(crate) fn cached_halt(&self) -> Option<HaltState> {
-        lock(&self.state).halt.as_ref().map(|h| h.state.clone())
+    /// Runs `f` on the state as of the last catch-up (no file access).
+    pub(crate) fn with_state<T>(&self, f: impl FnOnce(&mut LogState) -> T) -> T {
+        f(&mut lock(&self.state))
     }
 
     /// The usable override as of the last catch-up (no file access).
-    pub(crate) fn cached_override(&self, request_digest: &str, now: Timestamp) -> Option<Override> {
+    fn cached_override(&self, request_digest: &str, now: Timestamp) -> Option<Override> {
         lock(&self.state)
             .usable_override(request_digest, now)
             .map(|s| s.override_.clone())
-    }
-
-    /// A usage count as of the last catch-up (no file access).
-    pub(crate) fn cached_count(&self, action: Option<&str>, since: Timestamp) -> u64 {
-        lock(&self.state).usage.count(action, since)
     }
 
     /// Rotates the HMAC key: appends a `key_rotation` record MACed under both the key in

@@ -130,8 +130,9 @@ impl Effect {
 
 impl Effect {
     /// The effect of a record written at `at` (halts and overrides carry the record time).
-    pub(crate) fn stamped(&self, at: Timestamp) -> Effect {
-        match self {
+    pub(crate) fn stamped(&self, at: Timestamp) -> std::borrow::Cow<'_, Effect> {
+        use std::borrow::Cow;
+        Cow::Owned(match self {
             Effect::Halt(state) => Effect::Halt(HaltState {
                 at,
                 ..state.clone()
@@ -148,8 +149,8 @@ impl Effect {
                 },
                 expires_at: *expires_at,
             },
-            other => other.clone(),
-        }
+            other => return Cow::Borrowed(other),
+        })
     }
 }
 

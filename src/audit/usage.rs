@@ -92,13 +92,21 @@ impl AuditLog {
         request: &Request,
         counters: &[UsageCounter],
     ) {
-        context.halt = self.cached_halt();
-        context.override_ = self.cached_override(&request_digest(request), context.now);
-        for counter in counters {
-            let since = counter.period.start(context.now);
-            let count = self.cached_count(counter.action.as_deref(), since);
-            context.usage.insert(counter.name.clone(), count);
-        }
+        self.with_state(|state| {
+            context.halt = state.halt.as_ref().map(|h| h.state.clone());
+            context.override_ = if state.overrides.is_empty() {
+                None
+            } else {
+                state
+                    .usable_override(&request_digest(request), context.now)
+                    .map(|s| s.override_.clone())
+            };
+            for counter in counters {
+                let since = counter.period.start(context.now);
+                let count = state.usage.count(counter.action.as_deref(), since);
+                context.usage.insert(counter.name.clone(), count);
+            }
+        });
     }
 }
 

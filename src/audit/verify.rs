@@ -100,6 +100,8 @@ pub fn verify_path(
     let checkpoint_seq = options.checkpoint.as_ref().map(|c| c.head_seq);
     let mut mac_at_checkpoint: Option<[u8; 32]> = None;
     let mut since_progress = 0u64;
+    let mut head_mac = [0u8; 32];
+    let mut last_at = String::new();
     loop {
         let raw = match reader.next_line() {
             Ok(Some(raw)) => raw,
@@ -152,7 +154,7 @@ pub fn verify_path(
             Err(Fault::Anomaly(Anomaly::ForgedRotation(why))) => {
                 report.finding = Some(Finding {
                     kind: TamperKind::ForgedRotation,
-                    seq: line.raw.seq,
+                    seq: line.seq,
                     line: number,
                     detail: why,
                 });
@@ -179,26 +181,30 @@ pub fn verify_path(
             if let Err(why) = signatures.check(&line, chain.mac_bytes(), &mut report) {
                 report.finding = Some(Finding {
                     kind: TamperKind::BadSignature,
-                    seq: line.raw.seq,
+                    seq: line.seq,
                     line: number,
                     detail: why,
                 });
                 break;
             }
-        } else if line.raw.signed_by.is_none() {
+        } else if line.signed_by.is_none() {
             report.unsigned += 1;
         }
-        if Some(line.raw.seq) == checkpoint_seq {
+        if Some(line.seq) == checkpoint_seq {
             mac_at_checkpoint = Some(line.mac);
         }
         report.records += 1;
-        report.head_seq = Some(line.raw.seq);
-        report.head_mac = Some(line.raw.mac.to_string());
-        let at = line.at();
+        report.head_seq = Some(line.seq);
+        head_mac = line.mac;
         if report.first_at.is_none() {
-            report.first_at = at;
+            report.first_at = line.at();
         }
-        report.last_at = at.or(report.last_at);
+        last_at.clear();
+        last_at.push_str(line.at);
+    }
+    if report.records > 0 {
+        report.head_mac = Some(crate::canonical::hex_lower(&head_mac));
+        report.last_at = last_at.parse().ok();
     }
     report.bytes = reader.offset();
     report.log_id = chain.log_id.clone();
@@ -299,7 +305,7 @@ impl SignatureCheck {
         bytes: &[u8],
         report: &mut VerifyReport,
     ) -> Result<(), String> {
-        let (Some(id), Some(signature)) = (line.raw.signed_by, line.raw.signature.as_ref()) else {
+        let (Some(id), Some(signature)) = (line.signed_by, line.signature.as_ref()) else {
             report.unsigned += 1;
             return Ok(());
         };
@@ -348,7 +354,7 @@ fn embedded_key(line: &Line<'_>) -> Option<PublicKey> {
     struct KeyOnly {
         key: String,
     }
-    let body: KeyOnly = serde_json::from_str(line.raw.body.get()).ok()?;
+    let body: KeyOnly = serde_json::from_str(line.body).ok()?;
     PublicKey::parse(&body.key).ok()
 }
 
@@ -372,7 +378,7 @@ fn summarize(path: &Path, ring: &KeyRing) -> Result<Vec<Option<Summary>>, AuditE
         let summary = Line::parse(raw.bytes).ok().map(|line| {
             line.mac_bytes(&mut buf);
             Summary {
-                seq: line.raw.seq,
+                seq: line.seq,
                 prev: line.prev,
                 mac: line.mac,
                 mac_ok: ring.keys().any(|k| k.verify(&buf, &line.mac)),

@@ -49,6 +49,7 @@ pub(crate) struct Writer {
     pub(crate) chain: Chain,
     verified_len: u64,
     torn: Option<u64>,
+    poisoned: Option<AuditError>,
     #[cfg(unix)]
     identity: (u64, u64),
     mac_buf: Vec<u8>,
@@ -91,6 +92,7 @@ impl Writer {
             chain: Chain::new(ring),
             verified_len: 0,
             torn: None,
+            poisoned: None,
             #[cfg(unix)]
             identity,
             mac_buf: Vec::with_capacity(4096),
@@ -234,8 +236,8 @@ impl Writer {
                 }
             }
             let at = line.at().unwrap_or(Timestamp::UNIX_EPOCH);
-            let effect = Effect::of_record(line.kind, line.raw.body.get(), at);
-            state.apply(line.raw.seq, line.raw.mac, at, &effect);
+            let effect = Effect::of_record(line.kind, line.body, at);
+            state.apply(line.seq, line.mac_text, at, &effect);
             new_len = raw.offset + raw.len;
         }
         drop(state);
@@ -254,9 +256,35 @@ impl Writer {
         signer: Option<&Signer>,
         state: &Mutex<LogState>,
     ) -> Vec<Result<Receipt, AuditError>> {
+        let written = self.write_unsynced(entries, signer, state);
+        let synced = written.sync();
+        if let Err(e) = &synced {
+            self.poison(e.clone());
+        }
+        written.finish(synced)
+    }
+
+    /// Appends `entries` as one `write`, holding the file lock, but does not fsync: the
+    /// caller must [`Written::sync`] before telling anyone the records are stored. (The
+    /// group commit fsyncs outside the writer's mutex, so the next batch is built and
+    /// written while this one is flushed.)
+    pub(crate) fn write_unsynced(
+        &mut self,
+        entries: &[Entry],
+        signer: Option<&Signer>,
+        state: &Mutex<LogState>,
+    ) -> Written {
         match self.locked(true, |w| w.write_locked(entries, signer, state)) {
-            Ok(results) => results,
-            Err(e) => entries.iter().map(|_| Err(e.clone())).collect(),
+            Ok(written) => written,
+            Err(e) => Written::failed(entries.len(), &e),
+        }
+    }
+
+    /// After an fsync failed, nothing more is written through this handle: the kernel
+    /// may have dropped the unwritten pages, so the file's state is unknown.
+    pub(crate) fn poison(&mut self, error: AuditError) {
+        if self.poisoned.is_none() {
+            self.poisoned = Some(error);
         }
     }
 
@@ -265,16 +293,19 @@ impl Writer {
         entries: &[Entry],
         signer: Option<&Signer>,
         state: &Mutex<LogState>,
-    ) -> Vec<Result<Receipt, AuditError>> {
-        let all = |e: AuditError| entries.iter().map(|_| Err(e.clone())).collect();
+    ) -> Written {
+        if let Some(e) = &self.poisoned {
+            return Written::failed(entries.len(), e);
+        }
         if let Err(e) = self.catch_up(state) {
-            return all(e);
+            return Written::failed(entries.len(), &e);
         }
         if let Some(bytes) = self.torn {
-            return all(AuditError::TornTail {
+            let e = AuditError::TornTail {
                 path: self.path.display().to_string(),
                 bytes,
-            });
+            };
+            return Written::failed(entries.len(), &e);
         }
         let now = record_time();
         let at = format_at(now);
@@ -290,11 +321,12 @@ impl Writer {
                     new_log = Some(log_id);
                     key
                 }
-                Err(e) => return all(e),
+                Err(e) => return Written::failed(entries.len(), &e),
             },
         };
         let mut results: Vec<Option<Result<Receipt, AuditError>>> = vec![None; entries.len()];
-        let mut pending = Vec::with_capacity(entries.len());
+        // Phase 1, in order: check each entry against the state, chain it, MAC it.
+        let mut sealed: Vec<Sealed<'_>> = Vec::with_capacity(entries.len());
         {
             let state = state_lock(state);
             let mut overlay = Overlay::default();
@@ -312,60 +344,90 @@ impl Writer {
                     Signing::By(s) => Some(s.as_ref()),
                     Signing::Unsigned => None,
                 };
-                let draft = Draft {
-                    seq: next_seq,
-                    at: &at,
-                    kind: entry.kind,
-                    body: &entry.body,
-                    prev: &head,
-                    signed_by: signer.map(Signer::key_id),
-                };
-                let before = self.out.len();
-                let mac = self.seal(&draft, &key, None, signer);
-                let bytes = self.out.len() - before;
-                if bytes > MAX_LOG_RECORD_BYTES {
-                    self.out.truncate(before);
+                let signed_by = signer.map(Signer::key_id);
+                let mut bytes = Vec::with_capacity(entry.body.len() + 256);
+                write_mac_bytes(
+                    &mut bytes,
+                    &at,
+                    &entry.body,
+                    entry.kind.as_str(),
+                    &head,
+                    next_seq,
+                    signed_by,
+                );
+                // The line adds the MAC and the signature block to these bytes.
+                if bytes.len() + LINE_OVERHEAD > MAX_LOG_RECORD_BYTES {
                     if let Some(slot) = slot {
                         *slot = Some(Err(AuditError::RecordTooLarge {
-                            bytes,
+                            bytes: bytes.len() + LINE_OVERHEAD,
                             limit: MAX_LOG_RECORD_BYTES,
                         }));
                     }
                     continue;
                 }
+                let mac = hex_lower(&key.mac(&bytes));
                 LogState::stage(&mut overlay, &effect, next_seq, &mac);
-                pending.push((i, next_seq, mac.clone(), effect));
-                head = mac;
+                sealed.push(Sealed {
+                    index: i,
+                    seq: next_seq,
+                    prev: std::mem::replace(&mut head, mac.clone()),
+                    mac,
+                    entry,
+                    effect,
+                    signer,
+                    bytes,
+                });
                 next_seq += 1;
             }
         }
-        if !self.out.is_empty() {
-            if let Err(e) = self.commit() {
-                for (i, ..) in &pending {
-                    if let Some(slot) = results.get_mut(*i) {
-                        *slot = Some(Err(e.clone()));
-                    }
+        // Phase 2, on every core: the signatures (the costly part).
+        let signatures = sign_all(&sealed);
+        // Phase 3: the lines, in order.
+        for (record, signature) in sealed.iter().zip(&signatures) {
+            let draft = Draft {
+                seq: record.seq,
+                at: &at,
+                kind: record.entry.kind,
+                body: &record.entry.body,
+                prev: &record.prev,
+                signed_by: record.signer.map(Signer::key_id),
+            };
+            write_line(&mut self.out, &draft, &record.mac, None, signature.as_ref());
+        }
+        if self.out.is_empty() {
+            return Written::done(results, None);
+        }
+        if let Err(e) = self.write_out() {
+            for record in &sealed {
+                if let Some(slot) = results.get_mut(record.index) {
+                    *slot = Some(Err(e.clone()));
                 }
-                return finish(results);
             }
-            if let Some(log_id) = new_log {
-                self.sync_dir();
-                let genesis_mac = self.chain.head_mac;
-                self.chain.start_new(&log_id, key, genesis_mac);
-            }
-            if let Some(mac) = super::record::decode_mac(&head) {
-                self.chain.next_seq = next_seq;
-                self.chain.head_mac = mac;
-            }
-            let mut state = state_lock(state);
-            for (i, seq, mac, effect) in pending {
-                state.apply(seq, &mac, now, &effect);
-                if let Some(slot) = results.get_mut(i) {
-                    *slot = Some(Ok(Receipt { seq, mac, at: now }));
-                }
+            return Written::done(results, None);
+        }
+        if let Some(log_id) = new_log {
+            self.sync_dir();
+            let genesis_mac = self.chain.head_mac;
+            self.chain.start_new(&log_id, key, genesis_mac);
+        }
+        if let Some(mac) = super::record::decode_mac(&head) {
+            self.chain.next_seq = next_seq;
+            self.chain.head_mac = mac;
+        }
+        let mut state = state_lock(state);
+        for record in sealed {
+            state.apply(record.seq, &record.mac, now, &record.effect);
+            if let Some(slot) = results.get_mut(record.index) {
+                *slot = Some(Ok(Receipt {
+                    seq: record.seq,
+                    mac: record.mac,
+                    at: now,
+                }));
             }
         }
-        finish(results)
+        drop(state);
+        let sync = self.file.try_clone().map_err(|e| self.io(&e));
+        Written::done(results, Some(sync))
     }
 
     /// Writes the genesis record of a new log into `out`: returns the log id, the key and
@@ -443,10 +505,20 @@ impl Writer {
 
     /// Writes `out` and fsyncs; on failure cuts the file back to its verified length.
     fn commit(&mut self) -> Result<(), AuditError> {
-        let written = self
-            .file
-            .write_all(&self.out)
-            .and_then(|()| self.file.sync_data());
+        if let Some(e) = &self.poisoned {
+            return Err(e.clone());
+        }
+        self.write_out()?;
+        let synced = self.file.sync_data().map_err(|e| self.io(&e));
+        if let Err(e) = &synced {
+            self.poison(e.clone());
+        }
+        synced
+    }
+
+    /// Writes `out` (no fsync); on failure cuts the file back to its verified length.
+    fn write_out(&mut self) -> Result<(), AuditError> {
+        let written = self.file.write_all(&self.out);
         match written {
             Ok(()) => {
                 self.verified_len += self.out.len() as u64;
@@ -592,19 +664,106 @@ impl Writer {
                 .into(),
         };
         let entry = Entry::any(RecordKind::Repair, &body)?;
-        let mut results = self.write_locked(std::slice::from_ref(&entry), signer, state);
-        let receipt = results
+        let written = self.write_locked(std::slice::from_ref(&entry), signer, state);
+        let synced = written.sync();
+        if let Err(e) = &synced {
+            self.poison(e.clone());
+        }
+        let receipt = written
+            .finish(synced)
             .pop()
             .unwrap_or_else(|| Err(AuditError::Malformed("no result".into())))?;
         Ok(Some((body, receipt)))
     }
 }
 
-fn finish(results: Vec<Option<Result<Receipt, AuditError>>>) -> Vec<Result<Receipt, AuditError>> {
-    results
-        .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| Err(AuditError::Malformed("the record was not written".into())))
-        })
-        .collect()
+/// Room a line needs beyond its MAC bytes: the MAC member and a signature block.
+const LINE_OVERHEAD: usize = 512;
+
+/// A record of a batch between MACing and writing.
+struct Sealed<'a> {
+    index: usize,
+    seq: u64,
+    prev: String,
+    mac: String,
+    entry: &'a Entry,
+    effect: std::borrow::Cow<'a, Effect>,
+    signer: Option<&'a Signer>,
+    bytes: Vec<u8>,
+}
+
+/// Signs the sealed records, spread over the machine's cores for larger batches.
+fn sign_all(sealed: &[Sealed<'_>]) -> Vec<Option<crate::sign::Signature>> {
+    let sign = |r: &Sealed<'_>| r.signer.map(|s| s.sign_bytes(&r.bytes));
+    let signed = sealed.iter().filter(|r| r.signer.is_some()).count();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let workers = cores.min(signed / 16).max(1);
+    if workers == 1 {
+        return sealed.iter().map(sign).collect();
+    }
+    let chunk = sealed.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = sealed
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(sign).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(sealed.len());
+        for (handle, part) in handles.into_iter().zip(sealed.chunks(chunk)) {
+            match handle.join() {
+                Ok(signatures) => out.extend(signatures),
+                Err(_) => out.extend(part.iter().map(sign)),
+            }
+        }
+        out
+    })
+}
+
+/// A batch written but perhaps not yet fsynced.
+pub(crate) struct Written {
+    results: Vec<Option<Result<Receipt, AuditError>>>,
+    sync: Option<Result<File, AuditError>>,
+}
+
+impl Written {
+    fn failed(n: usize, error: &AuditError) -> Written {
+        Written {
+            results: (0..n).map(|_| Some(Err(error.clone()))).collect(),
+            sync: None,
+        }
+    }
+
+    fn done(
+        results: Vec<Option<Result<Receipt, AuditError>>>,
+        sync: Option<Result<File, AuditError>>,
+    ) -> Written {
+        Written { results, sync }
+    }
+
+    /// Fsyncs what was written (nothing to do when nothing was written).
+    pub(crate) fn sync(&self) -> Result<(), AuditError> {
+        match &self.sync {
+            None => Ok(()),
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(file)) => file.sync_data().map_err(|e| AuditError::Io {
+                path: "audit log".into(),
+                message: format!("fsync failed: {e}; the records may not be stored"),
+            }),
+        }
+    }
+
+    /// The results, each written record failing if the fsync failed.
+    pub(crate) fn finish(self, synced: Result<(), AuditError>) -> Vec<Result<Receipt, AuditError>> {
+        self.results
+            .into_iter()
+            .map(|r| {
+                let r = r.unwrap_or_else(|| {
+                    Err(AuditError::Malformed("the record was not written".into()))
+                });
+                match (&synced, r) {
+                    (Err(e), Ok(_)) => Err(e.clone()),
+                    (_, r) => r,
+                }
+            })
+            .collect()
+    }
 }
