@@ -76,11 +76,6 @@ impl Chain {
         &self.ring
     }
 
-    /// The bytes the MAC of the last line fed to [`Chain::accept`] covers.
-    pub(crate) fn mac_bytes(&self) -> &[u8] {
-        &self.buf
-    }
-
     /// Sets up a new log: the state right after writing its genesis record.
     pub(crate) fn start_new(&mut self, log_id: &str, key: AuditKey, genesis_mac: [u8; 32]) {
         self.key_fp = Some(key.fingerprint(log_id));

@@ -96,7 +96,6 @@ pub fn verify_path(
         signatures_checked: options.signatures,
         ..VerifyReport::default()
     };
-    let mut signatures = SignatureCheck::new(&options.trusted);
     let checkpoint_seq = options.checkpoint.as_ref().map(|c| c.head_seq);
     let mut mac_at_checkpoint: Option<[u8; 32]> = None;
     let mut since_progress = 0u64;
@@ -174,20 +173,7 @@ pub fn verify_path(
                 break;
             }
         }
-        if line.kind == RecordKind::Genesis && signatures.genesis_keys.is_empty() {
-            signatures.add_genesis_keys(&chain.signing_keys);
-        }
-        if options.signatures {
-            if let Err(why) = signatures.check(&line, chain.mac_bytes(), &mut report) {
-                report.finding = Some(Finding {
-                    kind: TamperKind::BadSignature,
-                    seq: line.seq,
-                    line: number,
-                    detail: why,
-                });
-                break;
-            }
-        } else if line.signed_by.is_none() {
+        if !options.signatures && line.signed_by.is_none() {
             report.unsigned += 1;
         }
         if Some(line.seq) == checkpoint_seq {
@@ -209,6 +195,24 @@ pub fn verify_path(
     report.bytes = reader.offset();
     report.log_id = chain.log_id.clone();
     report.rotations = chain.rotations;
+    if options.signatures {
+        let mut check = SignatureCheck::new(&options.trusted);
+        check.add_genesis_keys(&chain.signing_keys);
+        if let Some(bad) = check.run(path, &mut report)? {
+            // The first bad signature comes before anything the MAC walk found: the
+            // report ends just before it.
+            report.records = bad.finding.seq;
+            report.head_seq = bad.finding.seq.checked_sub(1);
+            report.head_mac = report
+                .head_seq
+                .map(|_| crate::canonical::hex_lower(&bad.prev));
+            report.last_at = bad.prev_at;
+            if report.records == 0 {
+                report.first_at = None;
+            }
+            report.finding = Some(bad.finding);
+        }
+    }
     if report.finding.is_none()
         && let Some(cp) = &options.checkpoint
     {
@@ -277,11 +281,35 @@ fn against_checkpoint(
     None
 }
 
-/// Checks record signatures against the keys known for them.
+/// Checks record signatures against the keys known for them, in a second pass over the
+/// records the MAC walk accepted, spreading the Ed25519 work over the machine's cores.
 struct SignatureCheck {
     trusted: HashMap<String, PublicKey>,
     genesis_keys: HashMap<String, PublicKey>,
 }
+
+/// A signature to check.
+struct SignatureJob {
+    seq: u64,
+    line: u64,
+    key: PublicKey,
+    trusted: bool,
+    signature: Option<[u8; 64]>,
+    bytes: Vec<u8>,
+    prev: [u8; 32],
+    prev_at: Option<Timestamp>,
+    problem: Option<String>,
+}
+
+/// The first bad signature, with what the report needs to end before it.
+struct BadSignature {
+    finding: Finding,
+    prev: [u8; 32],
+    prev_at: Option<Timestamp>,
+}
+
+/// Signed records checked per parallel block.
+const SIGNATURE_BLOCK: usize = 4096;
 
 impl SignatureCheck {
     fn new(trusted: &[PublicKey]) -> Self {
@@ -299,18 +327,54 @@ impl SignatureCheck {
         }
     }
 
-    fn check(
+    /// Checks the first `report.records` records; counts into `report`.
+    fn run(
+        &self,
+        path: &Path,
+        report: &mut VerifyReport,
+    ) -> Result<Option<BadSignature>, AuditError> {
+        let file = File::open(path).map_err(|e| AuditError::io(path, &e))?;
+        let mut reader = LineReader::new(file, 0);
+        let mut jobs = Vec::with_capacity(SIGNATURE_BLOCK);
+        let mut prev_at = String::new();
+        for _ in 0..report.records {
+            let Some(raw) = reader.next_line().map_err(|e| AuditError::io(path, &e))? else {
+                break;
+            };
+            let number = raw.number;
+            let Ok(line) = Line::parse(raw.bytes) else {
+                break;
+            };
+            if let Some(job) = self.job(&line, number, &prev_at, report) {
+                jobs.push(job);
+            }
+            prev_at.clear();
+            prev_at.push_str(line.at);
+            if jobs.len() == SIGNATURE_BLOCK
+                && let Some(bad) = check_block(&mut jobs, report)
+            {
+                return Ok(Some(bad));
+            }
+        }
+        Ok(check_block(&mut jobs, report))
+    }
+
+    /// The job for one line, or `None` when it is unsigned or signed by an unknown key
+    /// (counted).
+    fn job(
         &self,
         line: &Line<'_>,
-        bytes: &[u8],
+        number: u64,
+        prev_at: &str,
         report: &mut VerifyReport,
-    ) -> Result<(), String> {
+    ) -> Option<SignatureJob> {
         let (Some(id), Some(signature)) = (line.signed_by, line.signature.as_ref()) else {
             report.unsigned += 1;
-            return Ok(());
+            return None;
         };
+        let mut problem = None;
         if signature.key_id != id || signature.alg != crate::sign::ALG {
-            return Err(format!(
+            problem = Some(format!(
                 "the signature block (key `{}`, alg `{}`) does not match `signed_by` `{id}`",
                 signature.key_id, signature.alg
             ));
@@ -323,23 +387,85 @@ impl SignatureCheck {
             (key, false)
         } else {
             report.signatures_unknown_key += 1;
-            return Ok(());
+            return None;
         };
-        let raw = signature_bytes(signature.sig)
-            .ok_or_else(|| "the signature is not 64 bytes of base64".to_string())?;
-        let sig = ed25519_dalek::Signature::from_bytes(&raw);
-        key.verifying_key()
-            .verify_strict(bytes, &sig)
-            .map_err(|_| {
-                format!("the signature by {id} does not verify: the record was changed and re-MACed by someone holding the audit key")
-            })?;
-        if trusted {
-            report.signatures_trusted += 1;
-        } else {
-            report.signatures_log_keys += 1;
+        let raw = signature_bytes(signature.sig);
+        if raw.is_none() && problem.is_none() {
+            problem = Some("the signature is not 64 bytes of base64".into());
         }
-        Ok(())
+        let mut bytes = Vec::with_capacity(line.body.len() + 256);
+        line.mac_bytes(&mut bytes);
+        Some(SignatureJob {
+            seq: line.seq,
+            line: number,
+            key,
+            trusted,
+            signature: raw,
+            bytes,
+            prev: line.prev,
+            prev_at: prev_at.parse().ok(),
+            problem,
+        })
     }
+}
+
+/// Verifies a block of signatures on every core; the first failure in log order, if any.
+fn check_block(jobs: &mut Vec<SignatureJob>, report: &mut VerifyReport) -> Option<BadSignature> {
+    let verify = |job: &SignatureJob| -> Option<String> {
+        if let Some(problem) = &job.problem {
+            return Some(problem.clone());
+        }
+        let sig = ed25519_dalek::Signature::from_bytes(job.signature.as_ref()?);
+        match job.key.verifying_key().verify_strict(&job.bytes, &sig) {
+            Ok(()) => None,
+            Err(_) => Some(format!(
+                "the signature by {} does not verify: the record was changed and re-MACed by someone holding the audit key",
+                job.key.key_id()
+            )),
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let workers = cores.min(jobs.len() / 64).max(1);
+    let chunk = jobs.len().div_ceil(workers).max(1);
+    let failures: Vec<Option<String>> = if workers == 1 {
+        jobs.iter().map(verify).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(verify).collect::<Vec<_>>()))
+                .collect();
+            let mut out = Vec::with_capacity(jobs.len());
+            for (handle, part) in handles.into_iter().zip(jobs.chunks(chunk)) {
+                match handle.join() {
+                    Ok(results) => out.extend(results),
+                    Err(_) => out.extend(part.iter().map(verify)),
+                }
+            }
+            out
+        })
+    };
+    let mut bad = None;
+    for (job, failure) in jobs.drain(..).zip(failures) {
+        match failure {
+            Some(detail) => {
+                bad = Some(BadSignature {
+                    finding: Finding {
+                        kind: TamperKind::BadSignature,
+                        seq: job.seq,
+                        line: job.line,
+                        detail,
+                    },
+                    prev: job.prev,
+                    prev_at: job.prev_at,
+                });
+                break;
+            }
+            None if job.trusted => report.signatures_trusted += 1,
+            None => report.signatures_log_keys += 1,
+        }
+    }
+    bad
 }
 
 /// The actor key a halt, resume or override record names.
