@@ -191,8 +191,16 @@ fn bad_signature_after_an_insider_remacs_with_the_real_key() {
     // The MAC chain is intact again...
     let macs_only = verify_path(&path, &ring(1), VerifyOptions::default()).unwrap();
     assert!(macs_only.intact());
-    // ...but the signature is not.
+    // ...but the signature is not; the report ends just before it.
     assert_eq!(finding(&path), (TamperKind::BadSignature, 5));
+    let report = verify(&path, &ring(1));
+    assert_eq!((report.records, report.head_seq), (5, Some(4)));
+    assert_eq!(report.head_mac, macs_only_head_mac_at(&path, 4));
+}
+
+fn macs_only_head_mac_at(path: &std::path::Path, seq: usize) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(&lines(path)[seq]).unwrap();
+    v["mac"].as_str().map(str::to_string)
 }
 
 #[test]
