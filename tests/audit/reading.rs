@@ -285,3 +285,36 @@ fn tail_show_and_checkpoint() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn tail_follow_prints_records_as_they_are_appended() {
+    use std::io::BufRead as _;
+    let dir = keyed_dir();
+    assert!(
+        gavel(dir.path(), &["audit", "note", "first"])
+            .status
+            .success()
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gavel"))
+        .current_dir(dir.path())
+        .args(["audit", "tail", "-n", "1", "--follow"])
+        .env_remove("GAVEL_AUDIT_KEY")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("note      first"), "{first}");
+    assert!(
+        gavel(dir.path(), &["audit", "note", "second"])
+            .status
+            .success()
+    );
+    let second = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        second.starts_with("#2  ") && second.contains("second"),
+        "{second}"
+    );
+}
