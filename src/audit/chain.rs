@@ -95,6 +95,20 @@ impl Chain {
 
     /// Accepts the next line if it continues the chain.
     pub(crate) fn accept(&mut self, line: &Line<'_>) -> Result<(), Fault> {
+        // The few bytes outside the MAC must at least be well formed.
+        if line.mac_old.is_some() && line.kind != RecordKind::KeyRotation {
+            return Err(Fault::Anomaly(Anomaly::Malformed(
+                "`mac_old` on a record that is not a key rotation".into(),
+            )));
+        }
+        if let (Some(signature), Some(id)) = (&line.signature, line.signed_by)
+            && (signature.key_id != id || signature.alg != crate::sign::ALG)
+        {
+            return Err(Fault::Anomaly(Anomaly::Malformed(format!(
+                "the signature block (key `{}`, alg `{}`) does not match `signed_by` `{id}`",
+                signature.key_id, signature.alg
+            ))));
+        }
         line.mac_bytes(&mut self.buf);
         if self.key.is_none() {
             self.first_line(line)?;

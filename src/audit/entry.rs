@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::bodies::NoteBody;
+use super::bodies::{DecisionView, HaltBody, NoteBody};
 use super::error::AuditError;
 use super::record::RecordKind;
 use super::state::{DecisionEffect, Effect};
@@ -49,14 +49,29 @@ impl Entry {
     /// only, after checking the policy; `genesis`, `key_rotation` and `repair` by the log
     /// itself.
     pub fn new<T: Serialize + ?Sized>(kind: RecordKind, body: &T) -> Result<Entry, AuditError> {
-        match kind {
+        let entry = match kind {
             RecordKind::Decision | RecordKind::Approval | RecordKind::Note | RecordKind::Halt => {
-                Entry::any(kind, body)
+                Entry::any(kind, body)?
             }
-            other => Err(AuditError::NotAllowed(format!(
-                "`{other}` records are written by gavel itself, not appended directly"
-            ))),
+            other => {
+                return Err(AuditError::NotAllowed(format!(
+                    "`{other}` records are written by gavel itself, not appended directly"
+                )));
+            }
+        };
+        // Records that carry state must say what state, or they would silently carry none.
+        let well_formed = match kind {
+            RecordKind::Decision => serde_json::from_str::<DecisionView>(&entry.body).is_ok(),
+            RecordKind::Halt => serde_json::from_str::<HaltBody>(&entry.body).is_ok(),
+            RecordKind::Note => serde_json::from_str::<NoteBody>(&entry.body).is_ok(),
+            _ => true,
+        };
+        if !well_formed {
+            return Err(AuditError::Malformed(format!(
+                "the body is not a `{kind}` body (see docs/audit-format.md)"
+            )));
         }
+        Ok(entry)
     }
 
     /// Any kind, for the log's own use.

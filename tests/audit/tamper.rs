@@ -308,3 +308,19 @@ fn cli_names_the_first_bad_record_and_exits_one() {
     assert_eq!(v["finding"]["kind"], "modified");
     assert_eq!(v["finding"]["seq"], 2);
 }
+
+#[test]
+fn the_bytes_outside_the_mac_are_checked_too() {
+    let (_dir, path) = setup();
+    let original = lines(&path);
+    let mut l = original.clone();
+    l[2] = edit(&l[2], |v| v["mac_old"] = "00".repeat(32).into());
+    write_lines(&path, &l);
+    assert_eq!(finding(&path), (TamperKind::Malformed, 2));
+    let mut l = original;
+    l[3] = edit(&l[3], |v| {
+        v["signature"]["key_id"] = "ed25519:0000000000000000".into()
+    });
+    write_lines(&path, &l);
+    assert_eq!(finding(&path), (TamperKind::Malformed, 3));
+}
