@@ -97,14 +97,35 @@ impl Gatekeeper {
     /// Decides `request` with `context` (its time, verified approvals, license...); the
     /// halt, the override and the usage counters are filled in from the log.
     pub fn decide_with(&self, request: &Request, context: Context) -> Gated {
-        let mut last_error = None;
-        // A refusal means the log's state changed under the decision (a halt, a used
-        // override): decide once more with the new state.
+        self.log
+            .decide_and_record(request, context, &self.counters, |ctx| {
+                self.policy.decide(request, ctx)
+            })
+    }
+}
+
+impl AuditLog {
+    /// Fills `context` from the log (halt, override, `counters`), decides with `decide`,
+    /// appends the decision and returns it with its receipt — or, when it cannot be
+    /// recorded, as a `block` naming why ([`fail_closed`]). When the append is refused
+    /// because the log's state changed under the decision (a halt, a used override), it
+    /// decides once more with the new state.
+    ///
+    /// This is what [`Gatekeeper`] does; callers with their own way of deciding (e.g.
+    /// `Policy::decide_explained`) pass it as `decide`.
+    pub fn decide_and_record(
+        &self,
+        request: &Request,
+        context: Context,
+        counters: &[UsageCounter],
+        decide: impl Fn(&Context) -> Decision,
+    ) -> Gated {
+        let mut refused = None;
         for _ in 0..2 {
             let mut context = context.clone();
-            self.log.fill_cached(&mut context, request, &self.counters);
-            let decision = self.policy.decide(request, &context);
-            match self.log.append_decision(&decision) {
+            self.fill_cached(&mut context, request, counters);
+            let decision = decide(&context);
+            match self.append_decision(&decision) {
                 Ok(receipt) => {
                     return Gated {
                         decision,
@@ -112,9 +133,7 @@ impl Gatekeeper {
                         error: None,
                     };
                 }
-                Err(AuditError::Refused(why)) => {
-                    last_error = Some((decision, AuditError::Refused(why)));
-                }
+                Err(error @ AuditError::Refused(_)) => refused = Some((decision, error)),
                 Err(error) => {
                     return Gated {
                         decision: fail_closed(decision, &error),
@@ -124,21 +143,14 @@ impl Gatekeeper {
                 }
             }
         }
-        match last_error {
-            Some((decision, error)) => Gated {
-                decision: fail_closed(decision, &error),
-                receipt: None,
-                error: Some(error),
-            },
-            None => {
-                let error = AuditError::Refused("the decision could not be recorded".into());
-                let decision = self.policy.decide(request, &context);
-                Gated {
-                    decision: fail_closed(decision, &error),
-                    receipt: None,
-                    error: Some(error),
-                }
-            }
+        let (decision, error) = refused.unwrap_or_else(|| {
+            let error = AuditError::Refused("the decision could not be recorded".into());
+            (decide(&context), error)
+        });
+        Gated {
+            decision: fail_closed(decision, &error),
+            receipt: None,
+            error: Some(error),
         }
     }
 }

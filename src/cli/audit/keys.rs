@@ -13,6 +13,9 @@ pub struct InitKeyArgs {
     /// Where to write the key.
     #[arg(long, value_name = "FILE", default_value = DEFAULT_KEY_FILE)]
     out: PathBuf,
+    /// The audit log the key is for (an existing log keeps the key it was created with).
+    #[arg(long, value_name = "FILE", default_value = crate::audit::DEFAULT_LOG)]
+    log: PathBuf,
 }
 
 /// Writes a fresh random 32-byte key as hex (mode 0600); refuses to overwrite.
@@ -28,6 +31,12 @@ pub fn run_init(args: &InitKeyArgs) -> u8 {
         "created {} (audit HMAC key, mode 0600): never commit it, and back it up — without it the log cannot be verified",
         args.out.display()
     );
+    if args.log.exists() {
+        println!(
+            "note: {} already exists and stays MACed with the key it was created with; to change an existing log's key, use `gavel audit rotate-key`",
+            args.log.display()
+        );
+    }
     0
 }
 
