@@ -12,6 +12,7 @@
 
 pub mod approve;
 pub mod ast;
+pub mod audit;
 pub mod canonical;
 pub mod check;
 pub mod checked;

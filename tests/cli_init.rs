@@ -12,6 +12,13 @@ fn init_then_check_and_test_pass_cleanly() {
     ws.run(["test"]).code(0).stdout_has("4 passed, 0 failed");
     let policy = ws.read("policies/main.gavel");
     assert!(policy.contains("approver \"alice@example.com\" roles admin, reviewer key \"ed25519:"));
+    let audit_key = ws.read(".gavel/audit.key");
+    assert_eq!(audit_key.trim().len(), 64);
+    assert!(
+        out.stdout.contains("created ./.gavel/audit.key"),
+        "{}",
+        out.stdout
+    );
     let key = ws.read(".gavel/keys/alice.key");
     assert!(key.starts_with("-----BEGIN GAVEL ED25519 PRIVATE KEY-----"));
     // The private key never appears in output.

@@ -5,6 +5,7 @@
 mod support;
 
 mod api;
+mod audit;
 mod bad_input;
 
 mod cli_check;

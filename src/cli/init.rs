@@ -157,7 +157,18 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
             "# Private keys and local state never go into git.\nkeys/*.key\n*.key\n",
         )?;
     }
-    Ok(vec![
+    let audit_key = dir.join(crate::audit::DEFAULT_KEY_FILE);
+    let mut audit_line = None;
+    if !audit_key.exists() {
+        crate::audit::AuditKey::generate()
+            .and_then(|k| k.write_new(&audit_key))
+            .map_err(|e| e.to_string())?;
+        audit_line = Some(format!(
+            "created {} (the audit log's HMAC key, mode 0600; never commit it, back it up)",
+            audit_key.display()
+        ));
+    }
+    let mut lines = vec![
         format!("created {}", policies.join("main.gavel").display()),
         format!(
             "created {}",
@@ -165,9 +176,11 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
         ),
         format!("created {key_path} (your private key, mode 0600; never commit it)"),
         format!("created {signing_path} (signs decisions; declared as `signer` in the policy)"),
-        String::new(),
-        "next: `gavel check`, then `gavel test`, then edit policies/main.gavel".into(),
-    ])
+    ];
+    lines.extend(audit_line);
+    lines.push(String::new());
+    lines.push("next: `gavel check`, then `gavel test`, then edit policies/main.gavel".into());
+    Ok(lines)
 }
 
 /// A file name for a key derived from an approver id (`alice@example.com` → `alice`).

@@ -1,14 +1,20 @@
 //! The command-line interface: one file per subcommand, all logic in the library.
 
+mod actor;
 mod approve;
+mod approve_resume;
+mod audit;
 mod check;
 mod eval;
 mod files;
 mod fmt;
+mod halt;
 mod init;
 mod keys;
 mod license;
+mod override_;
 mod render;
+mod resume;
 mod test;
 mod verify;
 
@@ -48,6 +54,16 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Issue licenses.
     License(license::LicenseArgs),
+    /// Verify, checkpoint, repair and read the audit log.
+    Audit(audit::AuditArgs),
+    /// Emergency stop: every decision blocks until resumed (recorded in the audit log).
+    Halt(halt::HaltArgs),
+    /// Lift the emergency stop.
+    Resume(resume::ResumeArgs),
+    /// Sign an approval to lift the halt in force (for `halt { resume require ... }`).
+    ApproveResume(approve_resume::ApproveResumeArgs),
+    /// Break glass: let one request through, once, recorded loudly.
+    Override(override_::OverrideArgs),
 }
 
 /// Output formats shared by several commands.
@@ -73,6 +89,11 @@ pub fn run() -> ExitCode {
         Command::Reject(args) => approve::run(&args, crate::eval::Verdict::Reject),
         Command::Verify(args) => verify::run(&args),
         Command::License(args) => license::run(&args),
+        Command::Audit(args) => audit::run(&args),
+        Command::Halt(args) => halt::run(&args),
+        Command::Resume(args) => resume::run(&args),
+        Command::ApproveResume(args) => approve_resume::run(&args),
+        Command::Override(args) => override_::run(&args),
     };
     ExitCode::from(code)
 }

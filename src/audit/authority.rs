@@ -1,0 +1,163 @@
+//! Who may halt, resume, break glass or approve a resume: checked against the policy's
+//! declared approvers, their roles and their keys.
+
+use crate::checked::{Approver, CheckedPolicy};
+use crate::compile::Policy;
+use crate::keys::{PrivateKey, PublicKey};
+use crate::sign::Signer;
+
+use super::bodies::PolicyStamp;
+use super::error::AuditError;
+
+/// A power the policy grants to roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Power {
+    /// `halt { by ... }`.
+    Halt,
+    /// `halt { resume by ... }` (the `by` roles when `resume by` is absent).
+    Resume,
+    /// `override by ...`.
+    Override,
+    /// `halt { resume require N approval(s) from ROLES }`.
+    ApproveResume,
+}
+
+impl Power {
+    fn verb(self) -> &'static str {
+        match self {
+            Power::Halt => "halt",
+            Power::Resume => "resume",
+            Power::Override => "break glass (override)",
+            Power::ApproveResume => "approve a resume",
+        }
+    }
+
+    /// The roles the policy grants this power to.
+    pub fn roles(self, policy: &CheckedPolicy) -> Vec<String> {
+        match self {
+            Power::Halt => policy.halt.by.clone(),
+            Power::Resume if policy.halt.resume_by.is_empty() => policy.halt.by.clone(),
+            Power::Resume => policy.halt.resume_by.clone(),
+            Power::Override => policy.override_by.clone(),
+            Power::ApproveResume => policy
+                .halt
+                .resume_require
+                .as_ref()
+                .map(|g| g.roles.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// An approver the policy allows to use a power, holding their private key.
+#[derive(Clone, Debug)]
+pub struct Authorized {
+    /// Approver id.
+    pub id: String,
+    /// The role they act in.
+    pub role: String,
+    /// Whether the approver is an agent.
+    pub agent: bool,
+    /// Their public key.
+    pub key: PublicKey,
+    /// Signs their records.
+    pub signer: Signer,
+    /// The policy that allowed it.
+    pub policy: PolicyStamp,
+    /// The power.
+    pub power: Power,
+}
+
+/// Checks that approver `id` may use `power` under `policy`, in `role` (or the first of
+/// their roles that may), and that `key` is the key the policy declares for them.
+pub fn authorize(
+    policy: &Policy,
+    power: Power,
+    id: &str,
+    role: Option<&str>,
+    key: &PrivateKey,
+) -> Result<Authorized, AuditError> {
+    let checked = policy.checked();
+    let allowed = power.roles(checked);
+    let no = |why: String| AuditError::NotAllowed(why);
+    if allowed.is_empty() {
+        let clause = match power {
+            Power::Halt | Power::Resume => "`halt { by ... }`",
+            Power::Override => "`override by ...`",
+            Power::ApproveResume => "`halt { resume require ... }`",
+        };
+        return Err(no(format!(
+            "the policy `{}` does not let anyone {}: it has no {clause}",
+            checked.name,
+            power.verb()
+        )));
+    }
+    let approver: &Approver = checked
+        .approvers
+        .iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| {
+            no(format!(
+                "`{id}` is not an approver in the policy `{}`",
+                checked.name
+            ))
+        })?;
+    let role = match role {
+        Some(role) => {
+            if !approver.roles.iter().any(|r| r == role) {
+                return Err(no(format!(
+                    "`{id}` does not hold the role `{role}` (they hold {})",
+                    approver.roles.join(", ")
+                )));
+            }
+            if !allowed.iter().any(|r| r == role) {
+                return Err(no(format!(
+                    "the role `{role}` may not {} (the policy allows {})",
+                    power.verb(),
+                    allowed.join(", ")
+                )));
+            }
+            role.to_string()
+        }
+        None => approver
+            .roles
+            .iter()
+            .find(|r| allowed.contains(r))
+            .cloned()
+            .ok_or_else(|| {
+                no(format!(
+                    "`{id}` (roles {}) may not {}: the policy allows {}",
+                    approver.roles.join(", "),
+                    power.verb(),
+                    allowed.join(", ")
+                ))
+            })?,
+    };
+    let declared = approver.key.as_deref().ok_or_else(|| {
+        no(format!(
+            "`{id}` has no key in the policy, so nothing they sign can be verified"
+        ))
+    })?;
+    let declared = PublicKey::parse(declared)
+        .map_err(|e| no(format!("`{id}`'s key in the policy is malformed: {e}")))?;
+    let public = key.public_key();
+    if public != declared {
+        return Err(no(format!(
+            "the signing key ({}) is not `{id}`'s key: the policy declares {}",
+            public.key_id(),
+            declared.key_id()
+        )));
+    }
+    Ok(Authorized {
+        id: id.to_string(),
+        role,
+        agent: approver.agent,
+        key: public,
+        signer: Signer::new(key.clone()),
+        policy: PolicyStamp {
+            name: policy.name().to_string(),
+            spec_hash: policy.spec_hash().to_string(),
+        },
+        power,
+    })
+}

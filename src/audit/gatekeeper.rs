@@ -1,0 +1,156 @@
+//! [`Gatekeeper`]: decide, sign and record in one call, for services that embed gavel.
+
+use jiff::Timestamp;
+
+use super::error::AuditError;
+use super::log::AuditLog;
+use super::usage::{UsageCounter, fail_closed};
+use super::writer::Receipt;
+use crate::compile::Policy;
+use crate::eval::{Context, Decision};
+use crate::request::Request;
+use crate::sign::Signer;
+
+/// Decides requests with a policy, records each decision in the audit log signed by the
+/// service's key, and fails closed: a decision that could not be recorded is returned as
+/// `block`, naming the failure.
+///
+/// The halt in force, a break-glass override for the request and the usage counters come
+/// from the log. Many threads may call [`Gatekeeper::decide`] at once; their records share
+/// writes and fsyncs (group commit), and each call returns once its record is durable.
+///
+/// ```
+/// use gavel::audit::{AuditKey, AuditLog, Gatekeeper, KeyRing};
+/// use gavel::keys::PrivateKey;
+/// use gavel::sign::Signer;
+/// use gavel::{Policy, Request};
+///
+/// let policy = Policy::from_str(r#"
+///     policy "docs-only"
+///     paths docs ["docs/**"]
+///     rule docs { when all files in docs then auto_approve }
+/// "#).unwrap();
+/// let dir = tempfile::tempdir().unwrap();
+/// let keys = KeyRing::new(AuditKey::generate().unwrap());
+/// let log = AuditLog::open(dir.path().join("audit.jsonl"), keys).unwrap();
+/// let gatekeeper = Gatekeeper::new(policy, Signer::new(PrivateKey::generate().unwrap()), log);
+///
+/// let request = Request::from_json(br#"{
+///     "action": "apply_patch",
+///     "actor": {"id": "agent-7", "kind": "agent"},
+///     "files": [{"path": "docs/intro.md", "added": 12}]
+/// }"#).unwrap();
+/// let gated = gatekeeper.decide(&request);
+/// assert!(gated.decision.authorizes);
+/// assert_eq!(gated.receipt.unwrap().seq, 1); // recorded (seq 0 is the genesis record)
+/// ```
+#[derive(Debug)]
+pub struct Gatekeeper {
+    policy: Policy,
+    log: AuditLog,
+    counters: Vec<UsageCounter>,
+}
+
+/// A decision and where it was recorded.
+#[derive(Clone, Debug)]
+pub struct Gated {
+    /// The decision; `block` if it could not be recorded.
+    pub decision: Decision,
+    /// Where it is in the log (`None` when recording failed).
+    pub receipt: Option<Receipt>,
+    /// Why recording failed.
+    pub error: Option<AuditError>,
+}
+
+impl Gatekeeper {
+    /// A gatekeeper deciding with `policy`, signing records with `signer`, recording in
+    /// `log`.
+    pub fn new(policy: Policy, signer: Signer, log: AuditLog) -> Gatekeeper {
+        Gatekeeper {
+            policy,
+            log: log.with_signer(signer),
+            counters: Vec::new(),
+        }
+    }
+
+    /// Also fills a usage counter from the log into every decision's context.
+    pub fn with_usage(mut self, counter: UsageCounter) -> Gatekeeper {
+        self.counters.push(counter);
+        self
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The log.
+    pub fn log(&self) -> &AuditLog {
+        &self.log
+    }
+
+    /// Decides `request` now.
+    pub fn decide(&self, request: &Request) -> Gated {
+        self.decide_with(request, Context::at(Timestamp::now()))
+    }
+
+    /// Decides `request` with `context` (its time, verified approvals, license...); the
+    /// halt, the override and the usage counters are filled in from the log.
+    pub fn decide_with(&self, request: &Request, context: Context) -> Gated {
+        self.log
+            .decide_and_record(request, context, &self.counters, |ctx| {
+                self.policy.decide(request, ctx)
+            })
+    }
+}
+
+impl AuditLog {
+    /// Fills `context` from the log (halt, override, `counters`), decides with `decide`,
+    /// appends the decision and returns it with its receipt — or, when it cannot be
+    /// recorded, as a `block` naming why ([`fail_closed`]). When the append is refused
+    /// because the log's state changed under the decision (a halt, a used override), it
+    /// decides once more with the new state.
+    ///
+    /// This is what [`Gatekeeper`] does; callers with their own way of deciding (e.g.
+    /// `Policy::decide_explained`) pass it as `decide`.
+    pub fn decide_and_record(
+        &self,
+        request: &Request,
+        context: Context,
+        counters: &[UsageCounter],
+        decide: impl Fn(&Context) -> Decision,
+    ) -> Gated {
+        let mut refused = None;
+        for _ in 0..2 {
+            let mut context = context.clone();
+            self.fill_cached(&mut context, request, counters);
+            let decision = decide(&context);
+            match self.append_decision(&decision) {
+                Ok(receipt) => {
+                    return Gated {
+                        decision,
+                        receipt: Some(receipt),
+                        error: None,
+                    };
+                }
+                Err(error @ AuditError::Refused(_)) => refused = Some((decision, error)),
+                Err(error) => {
+                    return Gated {
+                        decision: fail_closed(decision, &error),
+                        receipt: None,
+                        error: Some(error),
+                    };
+                }
+            }
+        }
+        let (decision, error) = refused.unwrap_or_else(|| {
+            let error = AuditError::Refused("the decision could not be recorded".into());
+            (decide(&context), error)
+        });
+        Gated {
+            decision: fail_closed(decision, &error),
+            receipt: None,
+            error: Some(error),
+        }
+    }
+}

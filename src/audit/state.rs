@@ -1,0 +1,535 @@
+//! The state the log carries: the halt in force, break-glass overrides and whether they
+//! were used, and the authorized decisions usage counters count.
+//!
+//! The state is a fold over the records in log order. Appends that depend on it (an
+//! authorizing decision while a halt may have started, a decision using a single-use
+//! override, a resume) are checked against it under the log's exclusive lock, so two
+//! processes cannot both use one override, and no decision made before a halt is recorded
+//! as authorizing after it.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use sha2::{Digest as _, Sha256};
+
+use super::bodies::{HaltBody, OverrideBody, ResumeBody};
+use super::record::RecordKind;
+use crate::eval::{Decision, HaltState, Override};
+
+/// What one record changes in the state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// Nothing.
+    None,
+    /// A decision.
+    Decision(DecisionEffect),
+    /// A halt starts.
+    Halt(HaltState),
+    /// The halt at `halt_seq` ends.
+    Resume {
+        /// The halt it lifts.
+        halt_seq: u64,
+    },
+    /// A break-glass override is recorded.
+    Override {
+        /// Request digest.
+        digest: String,
+        /// Who, why.
+        override_: Override,
+        /// Expiry.
+        expires_at: Option<Timestamp>,
+    },
+}
+
+/// The facts of a decision the state needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DecisionEffect {
+    pub digest: String,
+    pub action: String,
+    pub authorizes: bool,
+    /// The decision saw a halt (and so blocked).
+    pub halted: bool,
+    /// The decision carries a break-glass override.
+    pub overridden: bool,
+}
+
+impl DecisionEffect {
+    pub(crate) fn of(decision: &Decision) -> DecisionEffect {
+        DecisionEffect {
+            digest: decision.request.digest.clone(),
+            action: decision.request.action.clone(),
+            authorizes: decision.authorizes,
+            halted: decision.halt.is_some(),
+            overridden: decision.override_.is_some(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionBits {
+    #[serde(default)]
+    authorizes: bool,
+    #[serde(default, rename = "override")]
+    override_: Option<IgnoredAny>,
+    #[serde(default)]
+    halt: Option<IgnoredAny>,
+    request: RequestBits,
+}
+
+#[derive(Deserialize)]
+struct RequestBits {
+    #[serde(default)]
+    digest: String,
+    #[serde(default)]
+    action: String,
+}
+
+impl Effect {
+    /// The effect of a record read from the log. Bodies that do not parse change nothing
+    /// (the MAC already vouches they are what was written).
+    pub(crate) fn of_record(kind: RecordKind, body: &str, at: Timestamp) -> Effect {
+        match kind {
+            RecordKind::Decision => match serde_json::from_str::<DecisionBits>(body) {
+                Ok(d) => Effect::Decision(DecisionEffect {
+                    digest: d.request.digest,
+                    action: d.request.action,
+                    authorizes: d.authorizes,
+                    halted: d.halt.is_some(),
+                    overridden: d.override_.is_some(),
+                }),
+                Err(_) => Effect::None,
+            },
+            RecordKind::Halt => match serde_json::from_str::<HaltBody>(body) {
+                Ok(h) => Effect::Halt(HaltState {
+                    by: h.by,
+                    at,
+                    reason: h.reason,
+                }),
+                Err(_) => Effect::None,
+            },
+            RecordKind::Resume => match serde_json::from_str::<ResumeBody>(body) {
+                Ok(r) => Effect::Resume {
+                    halt_seq: r.halt_seq,
+                },
+                Err(_) => Effect::None,
+            },
+            RecordKind::Override => match serde_json::from_str::<OverrideBody>(body) {
+                Ok(o) => Effect::Override {
+                    digest: o.request_digest.clone(),
+                    override_: o.to_override(at),
+                    expires_at: o.expires_at,
+                },
+                Err(_) => Effect::None,
+            },
+            _ => Effect::None,
+        }
+    }
+}
+
+impl Effect {
+    /// The effect of a record written at `at` (halts and overrides carry the record time).
+    pub(crate) fn stamped(&self, at: Timestamp) -> std::borrow::Cow<'_, Effect> {
+        use std::borrow::Cow;
+        Cow::Owned(match self {
+            Effect::Halt(state) => Effect::Halt(HaltState {
+                at,
+                ..state.clone()
+            }),
+            Effect::Override {
+                digest,
+                override_,
+                expires_at,
+            } => Effect::Override {
+                digest: digest.clone(),
+                override_: Override {
+                    at,
+                    ..override_.clone()
+                },
+                expires_at: *expires_at,
+            },
+            other => return Cow::Borrowed(other),
+        })
+    }
+}
+
+/// The halt in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Halt {
+    pub seq: u64,
+    pub mac: String,
+    pub state: HaltState,
+}
+
+/// A recorded override and its use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OverrideSlot {
+    pub seq: u64,
+    pub override_: Override,
+    pub expires_at: Option<Timestamp>,
+    pub used_by: Option<u64>,
+}
+
+/// The fold of every record so far.
+#[derive(Debug, Default)]
+pub(crate) struct LogState {
+    pub halt: Option<Halt>,
+    pub overrides: HashMap<String, OverrideSlot>,
+    pub usage: UsageIndex,
+}
+
+/// Changes made by records of a batch not yet written, so each record of the batch is
+/// checked against the ones before it.
+#[derive(Debug, Default)]
+pub(crate) struct Overlay {
+    halt: Option<Option<Halt>>,
+    used: HashSet<String>,
+    added: HashMap<String, OverrideSlot>,
+}
+
+impl LogState {
+    fn halt_now<'a>(&'a self, overlay: &'a Overlay) -> Option<&'a Halt> {
+        match &overlay.halt {
+            Some(h) => h.as_ref(),
+            None => self.halt.as_ref(),
+        }
+    }
+
+    fn slot<'a>(&'a self, overlay: &'a Overlay, digest: &str) -> Option<&'a OverrideSlot> {
+        overlay
+            .added
+            .get(digest)
+            .or_else(|| self.overrides.get(digest))
+    }
+
+    /// An unused, unexpired override for `digest` at `now`.
+    pub(crate) fn usable_override(&self, digest: &str, now: Timestamp) -> Option<&OverrideSlot> {
+        self.overrides
+            .get(digest)
+            .filter(|s| s.used_by.is_none() && s.expires_at.is_none_or(|e| now <= e))
+    }
+
+    /// Whether a record with `effect`, appended at `at`, is consistent with the state.
+    pub(crate) fn check(
+        &self,
+        overlay: &Overlay,
+        effect: &Effect,
+        at: Timestamp,
+    ) -> Result<(), String> {
+        match effect {
+            Effect::Decision(d) => {
+                if d.authorizes
+                    && !d.halted
+                    && let Some(h) = self.halt_now(overlay)
+                {
+                    return Err(format!(
+                        "refused: the log was halted (seq {}, by {} at {}: {}) after this decision was made; decide again",
+                        h.seq, h.state.by, h.state.at, h.state.reason
+                    ));
+                }
+                if d.authorizes && d.overridden {
+                    let used_here = overlay.used.contains(&d.digest);
+                    match self.slot(overlay, &d.digest) {
+                        None => {
+                            return Err(format!(
+                                "refused: the decision uses a break-glass override, but no override for request {} is recorded in the log",
+                                short(&d.digest)
+                            ));
+                        }
+                        Some(s) if used_here || s.used_by.is_some() => {
+                            return Err(format!(
+                                "refused: the break-glass override for request {} (seq {}) was already used{}; an override covers one decision",
+                                short(&d.digest),
+                                s.seq,
+                                s.used_by
+                                    .map(|u| format!(" by seq {u}"))
+                                    .unwrap_or_default()
+                            ));
+                        }
+                        Some(s) if s.expires_at.is_some_and(|e| at > e) => {
+                            return Err(format!(
+                                "refused: the break-glass override for request {} (seq {}) expired",
+                                short(&d.digest),
+                                s.seq
+                            ));
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Ok(())
+            }
+            Effect::Halt(_) => match self.halt_now(overlay) {
+                Some(h) => Err(format!(
+                    "already halted since seq {} by {} at {}: {}",
+                    h.seq, h.state.by, h.state.at, h.state.reason
+                )),
+                None => Ok(()),
+            },
+            Effect::Resume { halt_seq } => match self.halt_now(overlay) {
+                None => Err("not halted: there is nothing to resume".into()),
+                Some(h) if h.seq != *halt_seq => Err(format!(
+                    "the resume lifts the halt at seq {halt_seq}, but the halt in force is seq {}",
+                    h.seq
+                )),
+                Some(_) => Ok(()),
+            },
+            Effect::Override { .. } | Effect::None => Ok(()),
+        }
+    }
+
+    /// Notes a checked, not yet written record in the overlay.
+    pub(crate) fn stage(overlay: &mut Overlay, effect: &Effect, seq: u64, mac: &str) {
+        match effect {
+            Effect::Decision(d) if d.authorizes && d.overridden => {
+                overlay.used.insert(d.digest.clone());
+            }
+            Effect::Halt(state) => {
+                overlay.halt = Some(Some(Halt {
+                    seq,
+                    mac: mac.to_string(),
+                    state: state.clone(),
+                }));
+            }
+            Effect::Resume { .. } => overlay.halt = Some(None),
+            Effect::Override {
+                digest,
+                override_,
+                expires_at,
+            } => {
+                overlay.used.remove(digest);
+                overlay.added.insert(
+                    digest.clone(),
+                    OverrideSlot {
+                        seq,
+                        override_: override_.clone(),
+                        expires_at: *expires_at,
+                        used_by: None,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies a written record.
+    pub(crate) fn apply(&mut self, seq: u64, mac: &str, at: Timestamp, effect: &Effect) {
+        match effect {
+            Effect::Decision(d) => {
+                if d.authorizes
+                    && d.overridden
+                    && let Some(slot) = self.overrides.get_mut(&d.digest)
+                    && slot.used_by.is_none()
+                {
+                    slot.used_by = Some(seq);
+                }
+                if d.authorizes {
+                    self.usage.push(at, &d.action, &d.digest);
+                }
+            }
+            Effect::Halt(state) => {
+                self.halt = Some(Halt {
+                    seq,
+                    mac: mac.to_string(),
+                    state: state.clone(),
+                });
+            }
+            Effect::Resume { halt_seq } => {
+                if self.halt.as_ref().is_some_and(|h| h.seq == *halt_seq) {
+                    self.halt = None;
+                }
+            }
+            Effect::Override {
+                digest,
+                override_,
+                expires_at,
+            } => {
+                self.overrides.insert(
+                    digest.clone(),
+                    OverrideSlot {
+                        seq,
+                        override_: override_.clone(),
+                        expires_at: *expires_at,
+                        used_by: None,
+                    },
+                );
+            }
+            Effect::None => {}
+        }
+    }
+}
+
+fn short(digest: &str) -> &str {
+    digest.get(..16).unwrap_or(digest)
+}
+
+/// Memoized counts: (action, since) → (entries scanned, distinct digests seen).
+type CountMemo = HashMap<(Option<u32>, Timestamp), (usize, HashSet<[u8; 32]>)>;
+
+/// Authorized decisions, for usage counters.
+#[derive(Debug, Default)]
+pub(crate) struct UsageIndex {
+    actions: Vec<String>,
+    entries: Vec<(Timestamp, u32, [u8; 32])>,
+    memo: CountMemo,
+}
+
+const MEMO_LIMIT: usize = 64;
+
+impl UsageIndex {
+    fn push(&mut self, at: Timestamp, action: &str, digest: &str) {
+        let index = match self.actions.iter().position(|a| a == action) {
+            Some(i) => i,
+            None => {
+                self.actions.push(action.to_string());
+                self.actions.len() - 1
+            }
+        };
+        let mut key = [0u8; 32];
+        if hex::decode_to_slice(digest, &mut key).is_err() {
+            key = Sha256::digest(digest.as_bytes()).into();
+        }
+        self.entries.push((at, index as u32, key));
+    }
+
+    /// Distinct requests with an authorizing decision at or after `since`, of `action` (all
+    /// actions when `None`). Counting for a fixed `since` (e.g. the start of the month) is
+    /// incremental.
+    pub(crate) fn count(&mut self, action: Option<&str>, since: Timestamp) -> u64 {
+        let action_id = match action {
+            Some(name) => match self.actions.iter().position(|a| a == name) {
+                Some(i) => Some(i as u32),
+                None => return 0,
+            },
+            None => None,
+        };
+        if self.memo.len() >= MEMO_LIMIT && !self.memo.contains_key(&(action_id, since)) {
+            self.memo.clear();
+        }
+        let (scanned, seen) = self.memo.entry((action_id, since)).or_default();
+        for (at, a, digest) in self.entries.iter().skip(*scanned) {
+            if *at >= since && action_id.is_none_or(|id| id == *a) {
+                seen.insert(*digest);
+            }
+        }
+        *scanned = self.entries.len();
+        seen.len() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn decision(digest: &str, authorizes: bool, overridden: bool) -> Effect {
+        Effect::Decision(DecisionEffect {
+            digest: digest.into(),
+            action: "create_project".into(),
+            authorizes,
+            halted: false,
+            overridden,
+        })
+    }
+
+    #[test]
+    fn overrides_are_single_use_even_within_a_batch() {
+        let mut state = LogState::default();
+        let now = at("2026-03-01T00:00:00Z");
+        let ov = Effect::Override {
+            digest: "d1".into(),
+            override_: Override {
+                by: "alice".into(),
+                role: "admin".into(),
+                reason: "fire".into(),
+                at: now,
+            },
+            expires_at: None,
+        };
+        state.apply(1, "m", now, &ov);
+        let mut overlay = Overlay::default();
+        let use_it = decision("d1", true, true);
+        assert!(state.check(&overlay, &use_it, now).is_ok());
+        LogState::stage(&mut overlay, &use_it, 2, "m2");
+        let again = state.check(&overlay, &use_it, now).unwrap_err();
+        assert!(again.contains("already used"), "{again}");
+        state.apply(2, "m2", now, &use_it);
+        assert!(state.usable_override("d1", now).is_none());
+        let err = state
+            .check(&Overlay::default(), &decision("d2", true, true), now)
+            .unwrap_err();
+        assert!(err.contains("no override"), "{err}");
+    }
+
+    #[test]
+    fn halts_refuse_authorizing_decisions_made_before_them() {
+        let mut state = LogState::default();
+        let now = at("2026-03-01T00:00:00Z");
+        let halt = Effect::Halt(HaltState {
+            by: "bob".into(),
+            at: now,
+            reason: "incident".into(),
+        });
+        state.apply(3, "mac3", now, &halt);
+        let err = state
+            .check(&Overlay::default(), &decision("d", true, false), now)
+            .unwrap_err();
+        assert!(err.contains("halted (seq 3, by bob"), "{err}");
+        assert!(
+            state
+                .check(&Overlay::default(), &decision("d", false, false), now)
+                .is_ok()
+        );
+        assert!(
+            state
+                .check(&Overlay::default(), &Effect::Resume { halt_seq: 2 }, now)
+                .is_err()
+        );
+        state.apply(4, "m", now, &Effect::Resume { halt_seq: 3 });
+        assert!(state.halt.is_none());
+    }
+
+    #[test]
+    fn usage_counts_distinct_authorized_requests_since() {
+        let mut state = LogState::default();
+        let digest = |i: u8| hex::encode([i; 32]);
+        state.apply(
+            1,
+            "m",
+            at("2026-02-27T00:00:00Z"),
+            &decision(&digest(1), true, false),
+        );
+        state.apply(
+            2,
+            "m",
+            at("2026-03-02T00:00:00Z"),
+            &decision(&digest(2), true, false),
+        );
+        state.apply(
+            3,
+            "m",
+            at("2026-03-03T00:00:00Z"),
+            &decision(&digest(2), true, false),
+        );
+        state.apply(
+            4,
+            "m",
+            at("2026-03-04T00:00:00Z"),
+            &decision(&digest(3), false, false),
+        );
+        let march = at("2026-03-01T00:00:00Z");
+        assert_eq!(state.usage.count(Some("create_project"), march), 1);
+        state.apply(
+            5,
+            "m",
+            at("2026-03-05T00:00:00Z"),
+            &decision(&digest(4), true, false),
+        );
+        assert_eq!(state.usage.count(Some("create_project"), march), 2);
+        assert_eq!(state.usage.count(None, at("2026-01-01T00:00:00Z")), 3);
+        assert_eq!(state.usage.count(Some("deploy"), march), 0);
+    }
+}

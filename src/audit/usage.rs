@@ -1,0 +1,135 @@
+//! Usage counters counted from the log, and filling a decision's [`Context`] from it.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::error::AuditError;
+use super::log::AuditLog;
+use crate::eval::{Context, Decision, DecisionOutcome};
+use crate::request::{Request, request_digest};
+
+/// The period a usage counter counts over (UTC calendar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// Since the start of the current day.
+    Day,
+    /// Since the start of the current month.
+    Month,
+    /// Since the log began.
+    All,
+}
+
+impl Period {
+    /// When the period containing `now` started.
+    pub fn start(self, now: Timestamp) -> Timestamp {
+        let date = now.to_zoned(TimeZone::UTC).date();
+        let start = match self {
+            Period::Day => date,
+            Period::Month => date.first_of_month(),
+            Period::All => return Timestamp::MIN,
+        };
+        start
+            .to_zoned(TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::MIN)
+    }
+}
+
+/// A usage counter a policy's license limits read (`usage.NAME`), counted from the log:
+/// the number of distinct requests of `action` (any action when `None`) with an
+/// authorizing, non-dry-run decision in the current `period`.
+///
+/// ```
+/// use gavel::audit::{Period, UsageCounter};
+///
+/// let projects = UsageCounter::new("projects_per_month", Some("create_project"), Period::Month);
+/// let start = Period::Month.start("2026-03-17T09:30:00Z".parse().unwrap());
+/// assert_eq!(start.to_string(), "2026-03-01T00:00:00Z");
+/// assert_eq!(projects.name, "projects_per_month");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageCounter {
+    /// The counter's name in the policy (`projects_per_month`).
+    pub name: String,
+    /// The action counted.
+    pub action: Option<String>,
+    /// The period.
+    pub period: Period,
+}
+
+impl UsageCounter {
+    /// A counter.
+    pub fn new(name: &str, action: Option<&str>, period: Period) -> UsageCounter {
+        UsageCounter {
+            name: name.to_string(),
+            action: action.map(str::to_string),
+            period,
+        }
+    }
+}
+
+impl AuditLog {
+    /// Fills what the log knows into `context` for deciding `request` at `context.now`:
+    /// the halt in force, an unused override for this request, and each usage counter.
+    /// Catches up with other processes first; fails when the log does not verify.
+    pub fn fill_context(
+        &self,
+        context: &mut Context,
+        request: &Request,
+        counters: &[UsageCounter],
+    ) -> Result<(), AuditError> {
+        self.refresh()?;
+        self.fill_cached(context, request, counters);
+        Ok(())
+    }
+
+    /// Like [`AuditLog::fill_context`] from the state as of the last catch-up, without
+    /// touching the file. Safe for deciding: an append that the state changed under (a
+    /// halt, a used override) is refused at append time.
+    pub(crate) fn fill_cached(
+        &self,
+        context: &mut Context,
+        request: &Request,
+        counters: &[UsageCounter],
+    ) {
+        self.with_state(|state| {
+            context.halt = state.halt.as_ref().map(|h| h.state.clone());
+            context.override_ = if state.overrides.is_empty() {
+                None
+            } else {
+                state
+                    .usable_override(&request_digest(request), context.now)
+                    .map(|s| s.override_.clone())
+            };
+            for counter in counters {
+                let since = counter.period.start(context.now);
+                let count = state.usage.count(counter.action.as_deref(), since);
+                context.usage.insert(counter.name.clone(), count);
+            }
+        });
+    }
+}
+
+/// `decision` turned into a `block` because it could not be recorded: whatever the policy
+/// said, a decision that is not in the audit log authorizes nothing (fail closed).
+///
+/// ```
+/// # use gavel::{Context, Policy, Request};
+/// # use gavel::audit::{AuditError, fail_closed};
+/// # let policy = Policy::from_str("policy \"p\"\ndefault auto_approve\n").unwrap();
+/// # let request = Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"}}"#).unwrap();
+/// # let decision = policy.decide(&request, &Context::at("2026-01-01T00:00:00Z".parse().unwrap()));
+/// let error = AuditError::Refused("disk full".into());
+/// let blocked = fail_closed(decision, &error);
+/// assert_eq!(blocked.outcome.as_str(), "block");
+/// assert!(!blocked.authorizes);
+/// assert!(blocked.summary.contains("could not be recorded in the audit log: disk full"));
+/// ```
+pub fn fail_closed(mut decision: Decision, error: &AuditError) -> Decision {
+    let reason = format!("the decision could not be recorded in the audit log: {error}");
+    decision.outcome = DecisionOutcome::Block;
+    decision.authorizes = false;
+    decision.summary = format!("blocked: {reason}");
+    decision.reasons.insert(0, reason);
+    decision
+}

@@ -1,0 +1,79 @@
+//! `gavel audit report`.
+
+use clap::{Args, ValueEnum};
+
+use super::{LogArgs, fail};
+use crate::audit::{ReportWindow, build_report};
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// JSON.
+    Json,
+}
+
+/// Arguments of `gavel audit report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    log: LogArgs,
+    /// Only records at or after this time (RFC 3339, or a date `YYYY-MM-DD` meaning its
+    /// start in UTC).
+    #[arg(long, value_parser = parse_time)]
+    since: Option<jiff::Timestamp>,
+    /// Only records before this time (same forms).
+    #[arg(long, value_parser = parse_time)]
+    until: Option<jiff::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    format: ReportFormat,
+}
+
+fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    text.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| format!("`{text}` is not a time (write 2026-03-01 or 2026-03-01T12:00:00Z)"))
+}
+
+/// Prints the report. Exit 1 when the log cannot be read; a log that does not verify is
+/// reported (up to the first bad record) and exits 1 too.
+pub fn run(args: &ReportArgs) -> u8 {
+    if let Err(e) = args.log.existing() {
+        return fail(e);
+    }
+    let ring = match args.log.keys() {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let window = ReportWindow {
+        since: args.since,
+        until: args.until,
+    };
+    let report = match build_report(&args.log.log, &ring, window) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    match args.format {
+        ReportFormat::Md => print!("{}", report.to_markdown()),
+        ReportFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
+    }
+    if report.coverage.chain_verified {
+        0
+    } else {
+        eprintln!(
+            "error: the log does not verify: {}",
+            report.coverage.verification
+        );
+        1
+    }
+}

@@ -1,0 +1,60 @@
+//! `gavel audit show`.
+
+use clap::Args;
+
+use super::{LogArgs, fail};
+use crate::audit::{Records, describe};
+use crate::cli::Format;
+
+/// Arguments of `gavel audit show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The record's `seq`.
+    seq: u64,
+    #[command(flatten)]
+    log: LogArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+/// Prints the record with `seq` (as stored; `gavel audit verify` authenticates). Exit 1
+/// when there is none.
+pub fn run(args: &ShowArgs) -> u8 {
+    if let Err(e) = args.log.existing() {
+        return fail(e);
+    }
+    let records = match Records::open(&args.log.log, None) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        if record.seq != args.seq {
+            continue;
+        }
+        match args.format {
+            Format::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&record).unwrap_or_default()
+            ),
+            Format::Human => {
+                println!("{}", describe(&record));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&record.body).unwrap_or_default()
+                );
+                println!("prev {}\nmac  {}", record.prev, record.mac);
+            }
+        }
+        return 0;
+    }
+    fail(format!(
+        "{}: no record with seq {}",
+        args.log.log.display(),
+        args.seq
+    ))
+}

@@ -1,0 +1,88 @@
+//! `gavel audit tail`.
+
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{LogArgs, fail};
+use crate::audit::{Record, describe, last_records};
+use crate::cli::Format;
+
+/// Arguments of `gavel audit tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    #[command(flatten)]
+    log: LogArgs,
+    /// How many records.
+    #[arg(short = 'n', long = "lines", default_value_t = 10)]
+    n: usize,
+    /// Keep printing records as they are appended (until interrupted).
+    #[arg(short, long)]
+    follow: bool,
+    /// Output format (`json`: the records' lines as stored).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+fn print(record: &Record, format: Format) {
+    match format {
+        Format::Human => println!("{}", describe(record)),
+        Format::Json => println!("{}", serde_json::to_string(record).unwrap_or_default()),
+    }
+}
+
+/// Prints the last records; with `--follow`, new ones as they arrive. Records are shown as
+/// stored, not authenticated (`gavel audit verify` does that).
+pub fn run(args: &TailArgs) -> u8 {
+    if let Err(e) = args.log.existing() {
+        return fail(e);
+    }
+    let (records, mut offset) = match last_records(&args.log.log, args.n) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    for record in &records {
+        print(record, args.format);
+    }
+    if !args.follow {
+        return 0;
+    }
+    let mut pending: Vec<u8> = Vec::new();
+    loop {
+        let _ = std::io::stdout().flush();
+        std::thread::sleep(Duration::from_millis(200));
+        let mut file = match std::fs::File::open(&args.log.log) {
+            Ok(f) => f,
+            Err(e) => return fail(format!("{}: {e}", args.log.log.display())),
+        };
+        let len = file.metadata().map(|m| m.len()).unwrap_or(offset);
+        if len < offset {
+            return fail(format!(
+                "{}: the log shrank while it was followed",
+                args.log.log.display()
+            ));
+        }
+        if len == offset {
+            continue;
+        }
+        let mut buf = Vec::new();
+        if file
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| file.take(len - offset).read_to_end(&mut buf))
+            .is_err()
+        {
+            continue;
+        }
+        offset = len;
+        pending.extend_from_slice(&buf);
+        while let Some(pos) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=pos).collect();
+            let text = String::from_utf8_lossy(&line);
+            match serde_json::from_str::<Record>(text.trim_end()) {
+                Ok(record) => print(&record, args.format),
+                Err(e) => eprintln!("warning: not a record: {e}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `gavel override`: break glass for one request.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::actor::ActorArgs;
+use super::audit::{LogArgs, fail};
+use crate::audit::Power;
+use crate::limits::MAX_REQUEST_BYTES;
+use crate::number::Duration;
+use crate::request::{Request, request_digest};
+
+/// Arguments of `gavel override`.
+#[derive(Debug, Args)]
+pub struct OverrideArgs {
+    /// The request to let through (JSON or YAML), exactly as it will be evaluated.
+    #[arg(long, value_name = "FILE")]
+    request: PathBuf,
+    /// Why (mandatory, recorded and shown in every report).
+    #[arg(long)]
+    reason: String,
+    /// How long the override stays usable.
+    #[arg(long, default_value = "24h")]
+    expires: Duration,
+    #[command(flatten)]
+    actor: ActorArgs,
+    #[command(flatten)]
+    log: LogArgs,
+}
+
+/// Records a signed, single-use override of one request. Exit 1 when refused.
+pub fn run(args: &OverrideArgs) -> u8 {
+    let (_, who) = match args.actor.authorize(Power::Override) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let request = match read_request(&args.request) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let log = match args.log.open() {
+        Ok(log) => log,
+        Err(e) => return fail(e),
+    };
+    let expires_at = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_secs(
+            i64::try_from(args.expires.seconds()).unwrap_or(i64::MAX),
+        ))
+        .ok();
+    match log.record_override(&who, &request, &args.reason, expires_at) {
+        Ok(receipt) => {
+            println!(
+                "!!! BREAK-GLASS OVERRIDE recorded at seq {} by {} ({}): {}",
+                receipt.seq, who.id, who.role, args.reason
+            );
+            println!(
+                "request {} ({} by {}) may proceed once{}; the override is in the audit log and every report",
+                request_digest(&request),
+                request.action,
+                request.actor.id,
+                expires_at
+                    .map(|t| format!(", until {t}"))
+                    .unwrap_or_default()
+            );
+            0
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn read_request(path: &PathBuf) -> Result<Request, String> {
+    let name = path.display();
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{name}: {e}"))?
+        .len();
+    if size > MAX_REQUEST_BYTES as u64 {
+        return Err(format!("{name}: larger than the request size limit"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    Request::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))
+}

@@ -1,0 +1,166 @@
+//! Malformed lines, huge lines, wrong, weak and missing keys: one-line errors, no panic,
+//! nothing written.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::{key_hex, keyed_dir, signed_log, text};
+
+fn run_env(dir: &Path, args: &[&str], key: Option<&str>) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gavel"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_remove("GAVEL_AUDIT_KEY");
+    if let Some(key) = key {
+        command.env("GAVEL_AUDIT_KEY", key);
+    }
+    let out = command.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+/// A workspace with a 4-record log at `.gavel/audit.jsonl` and the matching key file.
+fn workspace() -> tempfile::TempDir {
+    let dir = keyed_dir();
+    let path = signed_log(dir.path(), 3);
+    std::fs::rename(path, dir.path().join(".gavel/audit.jsonl")).unwrap();
+    dir
+}
+
+fn log_bytes(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join(".gavel/audit.jsonl")).unwrap()
+}
+
+fn one_line(stderr: &str) {
+    assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_line_is_named_and_blocks_appends() {
+    let dir = workspace();
+    let log = dir.path().join(".gavel/audit.jsonl");
+    let mut text = std::fs::read_to_string(&log).unwrap();
+    text = text.replacen("\"kind\":\"note\"", "\"kind\":\"nite\"", 1);
+    std::fs::write(&log, &text).unwrap();
+    let (code, out, _) = run_env(dir.path(), &["audit", "verify"], None);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with(
+            "TAMPERED: .gavel/audit.jsonl: malformed at seq 1 (line 2): unknown record kind `nite`"
+        ),
+        "{out}"
+    );
+    let before = log_bytes(dir.path());
+    let (code, _, err) = run_env(dir.path(), &["audit", "note", "x"], None);
+    assert_eq!(code, 1);
+    one_line(&err);
+    assert!(
+        err.contains("the audit log does not verify: malformed at seq 1"),
+        "{err}"
+    );
+    assert_eq!(log_bytes(dir.path()), before);
+}
+
+#[test]
+fn a_huge_line_is_refused_without_reading_it_into_memory() {
+    let dir = workspace();
+    let log = dir.path().join(".gavel/audit.jsonl");
+    let mut bytes = log_bytes(dir.path());
+    bytes.extend(std::iter::repeat_n(
+        b'x',
+        gavel::limits::MAX_LOG_RECORD_BYTES + 10,
+    ));
+    bytes.push(b'\n');
+    std::fs::write(&log, &bytes).unwrap();
+    let (code, out, _) = run_env(dir.path(), &["audit", "verify"], None);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("malformed at seq 4 (line 5): the line is longer than the record size limit"),
+        "{out}"
+    );
+    let (code, _, err) = run_env(dir.path(), &["audit", "note", "x"], None);
+    assert_eq!(code, 1);
+    one_line(&err);
+    assert_eq!(log_bytes(dir.path()), bytes);
+}
+
+#[test]
+fn a_wrong_key_cannot_read_and_writes_nothing() {
+    let dir = workspace();
+    // Only the wrong key is available (the ring would also try the key file).
+    std::fs::remove_file(dir.path().join(".gavel/audit.key")).unwrap();
+    let before = log_bytes(dir.path());
+    let other = key_hex(7);
+    let (code, _, err) = run_env(dir.path(), &["audit", "verify"], Some(&other));
+    assert_eq!(code, 2);
+    one_line(&err);
+    assert!(
+        err.starts_with("error: wrong audit key: the log is MACed with key "),
+        "{err}"
+    );
+    let (code, _, err) = run_env(dir.path(), &["audit", "note", "x"], Some(&other));
+    assert_eq!(code, 1);
+    one_line(&err);
+    assert_eq!(log_bytes(dir.path()), before);
+}
+
+#[test]
+fn a_missing_key_is_one_line_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_env(dir.path(), &["audit", "note", "x"], None);
+    assert_eq!(code, 1);
+    one_line(&err);
+    assert!(err.contains("no audit key: set GAVEL_AUDIT_KEY"), "{err}");
+    assert!(!dir.path().join(".gavel").exists());
+    let (code, _, err) = run_env(dir.path(), &["audit", "verify"], None);
+    assert_eq!(code, 2);
+    one_line(&err);
+    assert!(err.contains("no such audit log"), "{err}");
+}
+
+#[test]
+fn weak_keys_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (key, why) in [
+        ("00".repeat(32), "one byte repeated"),
+        ("ab12".repeat(8), "is 16 bytes"),
+        ("zz".repeat(32), "not hex"),
+        (
+            hex::encode("The quick brown fox jumps over the lazy dog! 0123456789"),
+            "printable text",
+        ),
+        ("0102".repeat(32), "entropy"),
+    ] {
+        let (code, _, err) = run_env(dir.path(), &["audit", "note", "x"], Some(&key));
+        assert_eq!(code, 1, "{key}");
+        one_line(&err);
+        assert!(err.contains(why), "{key}: {err}");
+        assert!(!err.contains(&key), "the key appears in the error");
+    }
+    assert!(!dir.path().join(".gavel").exists());
+}
+
+#[test]
+fn init_key_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run_env(dir.path(), &["audit", "init-key"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("created .gavel/audit.key"), "{out}");
+    let key = std::fs::read_to_string(dir.path().join(".gavel/audit.key")).unwrap();
+    assert_eq!(key.trim().len(), 64);
+    assert!(!out.contains(key.trim()));
+    let (code, _, err) = run_env(dir.path(), &["audit", "init-key"], None);
+    assert_eq!(code, 1);
+    one_line(&err);
+    assert!(err.contains("refusing to overwrite an audit key"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".gavel/audit.key")).unwrap(),
+        key
+    );
+}

@@ -1,0 +1,390 @@
+//! `gavel halt`, `resume`, `approve-resume` and `override` end to end.
+
+use std::path::Path;
+
+use gavel::audit::{AuditLog, KeyRing};
+use gavel::keys::PrivateKey;
+
+use super::{gavel, key, keyed_dir, text};
+
+fn private(seed: u8) -> PrivateKey {
+    PrivateKey::from_seed(&[seed; 32])
+}
+
+fn public(seed: u8) -> String {
+    private(seed).public_key().to_gavel_string()
+}
+
+/// alice: admin; bob: security_lead; carol: tech_lead; dave: security_lead agent.
+fn workspace() -> tempfile::TempDir {
+    let dir = keyed_dir();
+    let policy = format!(
+        r#"policy "ops"
+environments dev -> prod
+roles admin, tech_lead, security_lead
+approver "alice" roles admin key "{}"
+approver "bob" roles security_lead key "{}"
+approver "carol" roles tech_lead key "{}"
+approver "dave" roles security_lead agent key "{}"
+default require 1 approval from admin within 1h
+halt {{
+  by admin, tech_lead
+  resume by admin
+  resume require 1 approval from security_lead humans_only
+}}
+override by admin
+"#,
+        public(1),
+        public(2),
+        public(3),
+        public(4)
+    );
+    std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+    std::fs::write(dir.path().join("policies/main.gavel"), policy).unwrap();
+    for (name, seed) in [("alice", 1), ("bob", 2), ("carol", 3), ("dave", 4)] {
+        std::fs::write(
+            dir.path().join(format!("{name}.key")),
+            private(seed).to_file_text().as_bytes(),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.path().join("req.json"),
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"erin","kind":"human"}}"#,
+    )
+    .unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = gavel(dir, args);
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+fn log(dir: &Path) -> AuditLog {
+    AuditLog::open(dir.join(".gavel/audit.jsonl"), KeyRing::new(key(1))).unwrap()
+}
+
+#[test]
+fn halt_and_resume_with_required_approvals() {
+    let dir = workspace();
+    let d = dir.path();
+    let (code, out, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "incident 42",
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("HALTED at seq 1 by carol (tech_lead)"),
+        "{out}"
+    );
+    let halt = log(d).halt_state().unwrap().unwrap();
+    assert_eq!(
+        (halt.by.as_str(), halt.reason.as_str()),
+        ("carol", "incident 42")
+    );
+
+    // A second halt, a role that may not halt, someone else's key.
+    let (code, _, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "again",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("already halted since seq 1 by carol"), "{err}");
+    let (code, _, err) = run(
+        d,
+        &["halt", "--reason", "x", "--key", "bob.key", "--as", "bob"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: `bob` (roles security_lead) may not halt: the policy allows admin, tech_lead\n"
+    );
+    let (code, _, err) = run(
+        d,
+        &["halt", "--reason", "x", "--key", "bob.key", "--as", "alice"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("is not `alice`'s key: the policy declares"),
+        "{err}"
+    );
+
+    // carol may halt but not resume; alice may resume but needs a security lead's approval.
+    let (code, _, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "fixed",
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`carol` (roles tech_lead) may not resume"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "fixed",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("resuming needs 1 approval from security_lead, humans only; 0 counted"),
+        "{err}"
+    );
+
+    // An agent's approval does not count toward a humans-only gate.
+    let (code, _, err) = run(
+        d,
+        &[
+            "approve-resume",
+            "--key",
+            "dave.key",
+            "--as",
+            "dave",
+            "--out",
+            "dave.json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "fixed",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+            "--approval",
+            "dave.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("dave: an agent may not approve"), "{err}");
+
+    // carol holds no security_lead role: she cannot even sign one.
+    let (code, _, err) = run(
+        d,
+        &["approve-resume", "--key", "carol.key", "--as", "carol"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("may not approve a resume"), "{err}");
+
+    let (code, _, err) = run(
+        d,
+        &[
+            "approve-resume",
+            "--key",
+            "bob.key",
+            "--as",
+            "bob",
+            "--note",
+            "root cause fixed",
+            "--out",
+            "bob.json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "fixed",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+            "--approval",
+            "bob.json",
+            "--approval",
+            "dave.json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("RESUMED at seq 2 by alice (admin)"),
+        "{out}"
+    );
+    assert_eq!(log(d).halt_state().unwrap(), None);
+
+    // An approval binds to one halt: it does not lift the next one.
+    let (code, _, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "incident 43",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "again",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+            "--approval",
+            "bob.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("not the halt in force (seq 3)"), "{err}");
+
+    let (code, out, _) = run(d, &["audit", "verify", "--policies", "policies"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("3 verified with trusted keys"), "{out}");
+    let (_, tail, _) = run(d, &["audit", "tail"]);
+    assert!(
+        tail.contains("!!! HALT by carol (tech_lead): incident 42"),
+        "{tail}"
+    );
+    assert!(
+        tail.contains("resume of the halt at seq 1 by alice (admin): fixed (approved by bob)"),
+        "{tail}"
+    );
+}
+
+#[test]
+fn override_is_signed_single_use_and_loud() {
+    let dir = workspace();
+    let d = dir.path();
+    let (code, _, err) = run(
+        d,
+        &[
+            "override",
+            "--request",
+            "req.json",
+            "--reason",
+            "hotfix",
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("may not break glass (override): the policy allows admin"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        d,
+        &[
+            "override",
+            "--request",
+            "req.json",
+            "--reason",
+            "  ",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("a reason is required"), "{err}");
+    let (code, out, err) = run(
+        d,
+        &[
+            "override",
+            "--request",
+            "req.json",
+            "--reason",
+            "prod is down",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "!!! BREAK-GLASS OVERRIDE recorded at seq 1 by alice (admin): prod is down"
+        ),
+        "{out}"
+    );
+
+    // The decision that uses it proceeds once; the log refuses a second use.
+    let policy = gavel::Policy::load(d.join("policies")).unwrap();
+    let request = gavel::Request::from_json(&std::fs::read(d.join("req.json")).unwrap()).unwrap();
+    let digest = gavel::request::request_digest(&request);
+    let log = log(d);
+    let now = jiff::Timestamp::now();
+    let ov = log
+        .override_for(&digest, now)
+        .unwrap()
+        .expect("an unused override");
+    assert_eq!(
+        (ov.by.as_str(), ov.reason.as_str()),
+        ("alice", "prod is down")
+    );
+    let mut context = gavel::Context::at(now);
+    log.fill_context(&mut context, &request, &[]).unwrap();
+    let decision = policy.decide(&request, &context);
+    assert!(decision.authorizes, "{}", decision.summary);
+    assert!(
+        decision.summary.starts_with("OVERRIDDEN by alice (admin)"),
+        "{}",
+        decision.summary
+    );
+    log.append_decision(&decision).unwrap();
+    assert_eq!(log.override_for(&digest, now).unwrap(), None);
+    let again = log.append_decision(&decision).unwrap_err();
+    assert!(
+        again.to_string().contains("was already used by seq 2"),
+        "{again}"
+    );
+
+    let (_, report, _) = run(d, &["audit", "report"]);
+    assert!(
+        report.contains("**OVERRIDE** seq 1")
+            && report.contains("prod is down")
+            && report.contains("used by seq 2"),
+        "{report}"
+    );
+}

@@ -1,0 +1,217 @@
+//! The embedding API: Gatekeeper, state from the log, fail closed.
+
+use std::sync::Arc;
+
+use gavel::audit::{
+    AuditError, AuditLog, Entry, Gatekeeper, Period, Power, RecordKind, UsageCounter, authorize,
+};
+use gavel::keys::PrivateKey;
+use gavel::sign::Signer;
+use gavel::{Context, DecisionOutcome, Policy, Request};
+
+use super::{ring, verify};
+
+fn admin() -> PrivateKey {
+    PrivateKey::from_seed(&[11u8; 32])
+}
+
+fn policy() -> Policy {
+    Policy::from_str(&format!(
+        r#"policy "svc"
+roles admin
+actions create_project
+approver "alice" roles admin key "{}"
+paths docs ["docs/**"]
+default require 1 approval from admin within 1h
+rule docs {{ when all files in docs then auto_approve }}
+rule projects {{ when action == create_project then auto_approve }}
+halt {{ by admin }}
+override by admin
+"#,
+        admin().public_key().to_gavel_string()
+    ))
+    .unwrap()
+}
+
+fn request(json: &str) -> Request {
+    Request::from_json(json.as_bytes()).unwrap()
+}
+
+const DOCS: &str = r#"{"action":"apply_patch","actor":{"id":"bot","kind":"agent"},"files":[{"path":"docs/a.md","added":1}]}"#;
+const CODE: &str = r#"{"action":"apply_patch","actor":{"id":"bot","kind":"agent"},"files":[{"path":"src/a.rs","added":1}]}"#;
+
+fn gatekeeper(dir: &std::path::Path) -> Gatekeeper {
+    let log = AuditLog::open(dir.join("audit.jsonl"), ring(1)).unwrap();
+    Gatekeeper::new(
+        policy(),
+        Signer::new(PrivateKey::from_seed(&[12u8; 32])),
+        log,
+    )
+}
+
+#[test]
+fn gatekeeper_records_signed_decisions_and_blocks_while_halted() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path());
+    let gated = gk.decide(&request(DOCS));
+    assert!(gated.decision.authorizes);
+    let receipt = gated.receipt.unwrap();
+    let who = authorize(gk.policy(), Power::Halt, "alice", None, &admin()).unwrap();
+    gk.log().halt(&who, "incident").unwrap();
+    let gated = gk.decide(&request(DOCS));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    assert!(
+        gated.decision.summary.contains("halted by alice"),
+        "{}",
+        gated.decision.summary
+    );
+    assert!(
+        gated.receipt.is_some(),
+        "blocked decisions are recorded too"
+    );
+    let report = verify(&dir.path().join("audit.jsonl"), &ring(1));
+    assert!(report.intact());
+    assert_eq!(
+        report.signatures_log_keys, 4,
+        "genesis, 2 decisions, the halt: {report:?}"
+    );
+    let first = gk
+        .log()
+        .iter()
+        .unwrap()
+        .nth(receipt.seq as usize)
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.kind, RecordKind::Decision);
+    assert_eq!(first.body["outcome"], "auto_approve");
+}
+
+#[test]
+fn a_decision_made_before_a_halt_in_another_process_is_refused_then_redecided() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path());
+    gk.decide(&request(DOCS));
+    // Another process halts: this process has not read it yet.
+    let other = AuditLog::open(dir.path().join("audit.jsonl"), ring(1)).unwrap();
+    let who = authorize(gk.policy(), Power::Halt, "alice", None, &admin()).unwrap();
+    other.halt(&who, "from elsewhere").unwrap();
+    // A stale authorizing decision cannot be recorded as such...
+    let stale = gk
+        .policy()
+        .decide(&request(DOCS), &Context::at(jiff::Timestamp::now()));
+    let err = gk.log().append_decision(&stale).unwrap_err();
+    assert!(err.to_string().contains("halted (seq 2, by alice"), "{err}");
+    // ...and the gatekeeper decides again with the halt.
+    let gated = gk.decide(&request(DOCS));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    assert!(gated.decision.summary.contains("from elsewhere"));
+}
+
+#[test]
+fn gatekeeper_fails_closed_when_the_log_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path());
+    assert!(gk.decide(&request(DOCS)).decision.authorizes);
+    // A crashed writer elsewhere left half a record.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.path().join("audit.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"{\"at\":").unwrap();
+    let gated = gk.decide(&request(DOCS));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    assert!(!gated.decision.authorizes);
+    assert!(
+        gated
+            .decision
+            .summary
+            .starts_with("blocked: the decision could not be recorded in the audit log: ")
+            && gated.decision.summary.contains("incomplete record"),
+        "{}",
+        gated.decision.summary
+    );
+    assert!(matches!(gated.error, Some(AuditError::TornTail { .. })));
+    gk.log().repair().unwrap().unwrap();
+    assert!(gk.decide(&request(DOCS)).decision.authorizes);
+}
+
+#[test]
+fn usage_counts_authorized_projects_per_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path()).with_usage(UsageCounter::new(
+        "projects_per_month",
+        Some("create_project"),
+        Period::Month,
+    ));
+    for name in ["a", "b", "a"] {
+        let r = request(&format!(
+            r#"{{"action":"create_project","actor":{{"id":"bot","kind":"agent"}},"reference":"{name}"}}"#
+        ));
+        assert!(gk.decide(&r).decision.authorizes);
+    }
+    let dry = request(
+        r#"{"action":"create_project","actor":{"id":"bot","kind":"agent"},"reference":"c","mode":"dry_run"}"#,
+    );
+    gk.decide(&dry);
+    gk.decide(&request(CODE));
+    let since = Period::Month.start(jiff::Timestamp::now());
+    assert_eq!(gk.log().count(Some("create_project"), since).unwrap(), 2);
+    assert_eq!(gk.log().count(None, since).unwrap(), 2);
+    let mut context = Context::at(jiff::Timestamp::now());
+    let counter = UsageCounter::new("projects_per_month", Some("create_project"), Period::Month);
+    gk.log()
+        .fill_context(&mut context, &request(CODE), &[counter])
+        .unwrap();
+    assert_eq!(context.usage.get("projects_per_month"), Some(&2));
+}
+
+#[test]
+fn concurrent_gatekeeper_threads_all_record_durably() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = Arc::new(gatekeeper(dir.path()));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let gk = gk.clone();
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|_| gk.decide(&request(DOCS)).receipt.unwrap().seq)
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut seqs: Vec<u64> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=200).collect::<Vec<u64>>());
+    assert!(verify(&dir.path().join("audit.jsonl"), &ring(1)).intact());
+}
+
+#[test]
+fn entries_of_state_kinds_cannot_be_appended_directly_and_huge_ones_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = AuditLog::open(dir.path().join("audit.jsonl"), ring(1)).unwrap();
+    for kind in [
+        RecordKind::Resume,
+        RecordKind::Override,
+        RecordKind::Genesis,
+        RecordKind::KeyRotation,
+    ] {
+        let err = Entry::new(kind, &serde_json::json!({})).unwrap_err();
+        assert_eq!(err.kind(), "not_allowed");
+    }
+    log.append(Entry::note("small", None).unwrap()).unwrap();
+    let before = std::fs::read(dir.path().join("audit.jsonl")).unwrap();
+    let huge = "x".repeat(gavel::limits::MAX_LOG_RECORD_BYTES);
+    let err = log.append(Entry::note(huge, None).unwrap()).unwrap_err();
+    assert!(matches!(err, AuditError::RecordTooLarge { .. }), "{err}");
+    assert_eq!(
+        std::fs::read(dir.path().join("audit.jsonl")).unwrap(),
+        before
+    );
+    assert_eq!(
+        log.append(Entry::note("after", None).unwrap()).unwrap().seq,
+        2
+    );
+}
