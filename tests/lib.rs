@@ -10,6 +10,7 @@ mod bad_input;
 
 mod cli_check;
 mod cli_eval;
+mod cli_eval_audit;
 mod cli_fmt;
 mod cli_init;
 mod cli_trust;

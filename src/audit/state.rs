@@ -376,6 +376,16 @@ pub(crate) struct UsageIndex {
 
 const MEMO_LIMIT: usize = 64;
 
+/// A request digest as 32 bytes: decoded when it is hex (as gavel writes it), else hashed,
+/// so that a log written by another tool still counts distinct digests as distinct.
+fn digest_key(digest: &str) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    if hex::decode_to_slice(digest, &mut key).is_err() {
+        key = Sha256::digest(digest.as_bytes()).into();
+    }
+    key
+}
+
 impl UsageIndex {
     fn push(&mut self, at: Timestamp, action: &str, digest: &str) {
         let index = match self.actions.iter().position(|a| a == action) {
@@ -385,17 +395,24 @@ impl UsageIndex {
                 self.actions.len() - 1
             }
         };
-        let mut key = [0u8; 32];
-        if hex::decode_to_slice(digest, &mut key).is_err() {
-            key = Sha256::digest(digest.as_bytes()).into();
-        }
-        self.entries.push((at, index as u32, key));
+        self.entries.push((at, index as u32, digest_key(digest)));
     }
 
     /// Distinct requests with an authorizing decision at or after `since`, of `action` (all
     /// actions when `None`). Counting for a fixed `since` (e.g. the start of the month) is
     /// incremental.
     pub(crate) fn count(&mut self, action: Option<&str>, since: Timestamp) -> u64 {
+        self.count_excluding(action, since, None)
+    }
+
+    /// Like [`UsageIndex::count`], leaving out the request with digest `excluding`: deciding a
+    /// request again (a retry) must not count its own earlier approval as new usage.
+    pub(crate) fn count_excluding(
+        &mut self,
+        action: Option<&str>,
+        since: Timestamp,
+        excluding: Option<&str>,
+    ) -> u64 {
         let action_id = match action {
             Some(name) => match self.actions.iter().position(|a| a == name) {
                 Some(i) => Some(i as u32),
@@ -413,7 +430,10 @@ impl UsageIndex {
             }
         }
         *scanned = self.entries.len();
-        seen.len() as u64
+        let own = excluding
+            .map(digest_key)
+            .is_some_and(|key| seen.contains(&key));
+        seen.len() as u64 - u64::from(own)
     }
 }
 
@@ -531,5 +551,21 @@ mod tests {
         assert_eq!(state.usage.count(Some("create_project"), march), 2);
         assert_eq!(state.usage.count(None, at("2026-01-01T00:00:00Z")), 3);
         assert_eq!(state.usage.count(Some("deploy"), march), 0);
+        // A retry of a counted request does not count itself; another request still does.
+        let counted = hex::encode([2u8; 32]);
+        let other = hex::encode([9u8; 32]);
+        let all = state.usage.count(Some("create_project"), march);
+        assert_eq!(
+            state
+                .usage
+                .count_excluding(Some("create_project"), march, Some(&counted)),
+            all - 1
+        );
+        assert_eq!(
+            state
+                .usage
+                .count_excluding(Some("create_project"), march, Some(&other)),
+            all
+        );
     }
 }

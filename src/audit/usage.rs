@@ -94,16 +94,22 @@ impl AuditLog {
     ) {
         self.with_state(|state| {
             context.halt = state.halt.as_ref().map(|h| h.state.clone());
-            context.override_ = if state.overrides.is_empty() {
-                None
-            } else {
-                state
-                    .usable_override(&request_digest(request), context.now)
-                    .map(|s| s.override_.clone())
+            let digest = (!state.overrides.is_empty() || !counters.is_empty())
+                .then(|| request_digest(request));
+            context.override_ = match &digest {
+                Some(digest) if !state.overrides.is_empty() => state
+                    .usable_override(digest, context.now)
+                    .map(|s| s.override_.clone()),
+                _ => None,
             };
             for counter in counters {
                 let since = counter.period.start(context.now);
-                let count = state.usage.count(counter.action.as_deref(), since);
+                // A retry of a request already counted is not new usage.
+                let count = state.usage.count_excluding(
+                    counter.action.as_deref(),
+                    since,
+                    digest.as_deref(),
+                );
                 context.usage.insert(counter.name.clone(), count);
             }
         });

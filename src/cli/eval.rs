@@ -74,6 +74,23 @@ pub struct EvalArgs {
     /// A license credential to verify and apply.
     #[arg(long)]
     pub license: Option<PathBuf>,
+    /// Record the decision in this audit log (default `.gavel/audit.jsonl`). Auditing is on
+    /// when this is given, or when the default log or an audit key exists.
+    #[arg(long)]
+    pub audit_log: Option<PathBuf>,
+    /// An audit HMAC key file (repeatable; besides `GAVEL_AUDIT_KEY` and `.gavel/audit.key`).
+    #[arg(long = "audit-key")]
+    pub audit_keys: Vec<PathBuf>,
+    /// Do not record the decision (and read no halt, override or usage from the log).
+    #[arg(long, conflicts_with_all = ["audit_log", "audit_keys", "require_audit", "count_usage"])]
+    pub no_audit: bool,
+    /// Fail (block) when auditing is not set up, instead of deciding unrecorded.
+    #[arg(long)]
+    pub require_audit: bool,
+    /// Count a usage counter from the log: `NAME=ACTION` (authorizing decisions for that
+    /// action; the period is the month for `*_per_month`, the day for `*_per_day`, else ever).
+    #[arg(long = "count-usage", value_name = "NAME=ACTION")]
+    pub count_usage: Vec<String>,
 }
 
 /// The default decision-signing key that `gavel init` creates.
@@ -99,38 +116,65 @@ pub fn run(args: &EvalArgs) -> u8 {
                 .and_then(|p| read_input(p).ok())
                 .unwrap_or_default();
             let now = args.now.unwrap_or_else(jiff::Timestamp::now);
-            emit(
-                &crate::eval::policy_error_decision("", &reason, &raw, now),
-                args.format,
-            );
+            let signing = signer(args);
+            let decision = crate::eval::policy_error_decision("", &reason, &raw, now);
+            let decision = record(&audit_log(args, &signing), &signing, decision);
+            emit(&decision, args.format);
             return 1;
         }
     };
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let mut context = Context::at(now);
-    let (mut decision, input_failed) = match build_request(args) {
+    let counters = match usage_counters(&args.count_usage) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    // The signing key is loaded once: an encrypted key asks for its passphrase once.
+    let signing = signer(args);
+    let audit = match audit_log(args, &signing) {
+        Audit::Off if !counters.is_empty() => Audit::Unavailable(
+            "--count-usage counts decisions in the audit log, and no audit log is set up".into(),
+        ),
+        audit => audit,
+    };
+    let (decision, input_failed) = match build_request(args) {
         Ok(request) => {
             credentials(args, &policy, &request, &mut context);
-            let d = if args.explain {
-                policy.decide_explained(&request, &context)
-            } else {
-                policy.decide(&request, &context)
+            let decide = |ctx: &Context| {
+                let mut d = if args.explain {
+                    policy.decide_explained(&request, ctx)
+                } else {
+                    policy.decide(&request, ctx)
+                };
+                sign(&signing, &mut d);
+                d
+            };
+            let d = match &audit {
+                Audit::Off => decide(&context),
+                Audit::Unavailable(error) => audit_failed(&signing, decide(&context), error),
+                Audit::On(log) => {
+                    let gated = log.decide_and_record(&request, context.clone(), &counters, decide);
+                    match &gated.error {
+                        Some(_) => resign(&signing, gated.decision),
+                        None => gated.decision,
+                    }
+                }
             };
             let failed = d.input_error.is_some();
             (d, failed)
         }
-        Err((raw, error)) => (
-            crate::eval::input_error_decision(
+        Err((raw, error)) => {
+            let d = crate::eval::input_error_decision(
                 policy.checked(),
                 policy.spec_hash(),
                 &raw,
                 &error,
                 now,
-            ),
-            true,
-        ),
+            );
+            (record(&audit, &signing, d), true)
+        }
     };
-    let signed = sign(args, &mut decision);
+    let signed = decision.signature.is_some();
     if args.require_signed && !signed {
         eprintln!(
             "error: the decision is not signed and --require-signed was given; no decision is printed"
@@ -152,12 +196,137 @@ pub fn run(args: &EvalArgs) -> u8 {
         return 1;
     }
     emit(&decision, args.format);
+    if matches!(audit, Audit::Off) && !args.no_audit {
+        eprintln!(
+            "note: this decision is not recorded: no audit log is set up (`gavel init` or `gavel audit init-key` creates one; --no-audit silences this)"
+        );
+    }
     if !signed && decision.errors.iter().all(|e| e.location != "signing") {
         eprintln!(
             "note: this decision is unsigned. To sign decisions: `gavel keys new signing` (writes {DEFAULT_SIGNING_KEY}) and declare its key in the policy with `signer \"ci\" key \"...\"`"
         );
     }
     decision.outcome.exit_code()
+}
+
+/// Whether and where decisions are recorded.
+enum Audit {
+    /// Not set up (or `--no-audit`).
+    Off,
+    /// Set up but unusable (a bad key, a tampered or unreadable log): decisions block.
+    Unavailable(String),
+    /// Recording.
+    On(Box<crate::audit::AuditLog>),
+}
+
+/// The signing key's result, loaded once per run: `Ok(None)` when no key is configured.
+type Signing = Result<Option<crate::sign::Signer>, String>;
+
+fn audit_log(args: &EvalArgs, signing: &Signing) -> Audit {
+    use crate::audit::{AuditLog, DEFAULT_KEY_FILE, DEFAULT_LOG, KeyRing, KeySources};
+    if args.no_audit {
+        return Audit::Off;
+    }
+    let path = args
+        .audit_log
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_LOG));
+    let set_up = args.audit_log.is_some()
+        || args.require_audit
+        || !args.audit_keys.is_empty()
+        || path.exists()
+        || std::path::Path::new(DEFAULT_KEY_FILE).exists()
+        || std::env::var_os("GAVEL_AUDIT_KEY").is_some();
+    if !set_up {
+        return Audit::Off;
+    }
+    let sources = KeySources {
+        files: args.audit_keys.clone(),
+        ..KeySources::default()
+    };
+    let ring = match KeyRing::load(&sources) {
+        Ok(r) => r,
+        Err(e) => return Audit::Unavailable(e.to_string()),
+    };
+    match AuditLog::open(&path, ring) {
+        Ok(log) => match signing {
+            Ok(Some(s)) => Audit::On(Box::new(log.with_signer(s.clone()))),
+            Ok(None) => Audit::On(Box::new(log)),
+            Err(e) => Audit::Unavailable(e.clone()),
+        },
+        Err(e) => Audit::Unavailable(e.to_string()),
+    }
+}
+
+/// Signs a decision made without `decide_and_record` (the request or the policy could not
+/// be read) and records it when auditing is on; a failure to record blocks (it already
+/// does: such decisions are blocks) and names why.
+fn record(audit: &Audit, signing: &Signing, mut decision: Decision) -> Decision {
+    sign(signing, &mut decision);
+    match audit {
+        Audit::Off => decision,
+        Audit::Unavailable(error) => audit_failed(signing, decision, error),
+        Audit::On(log) => match log.append_decision(&decision) {
+            Ok(_) => decision,
+            Err(e) => resign(signing, crate::audit::fail_closed(decision, &e)),
+        },
+    }
+}
+
+/// The decision when the audit log cannot be used: a block naming why (fail closed).
+fn audit_failed(signing: &Signing, mut decision: Decision, error: &str) -> Decision {
+    decision.force_block("audit log", error);
+    resign(signing, decision)
+}
+
+/// Signs again after a decision was changed into a block (its old signature no longer holds).
+fn resign(signing: &Signing, mut decision: Decision) -> Decision {
+    decision.signature = None;
+    sign(signing, &mut decision);
+    decision
+}
+
+/// `--count-usage NAME=ACTION` counters.
+fn usage_counters(specs: &[String]) -> Result<Vec<crate::audit::UsageCounter>, String> {
+    use crate::audit::{Period, UsageCounter};
+    specs
+        .iter()
+        .map(|spec| {
+            let (name, action) = spec
+                .split_once('=')
+                .ok_or_else(|| format!("--count-usage takes NAME=ACTION, got `{spec}`"))?;
+            let period = if name.ends_with("_per_month") {
+                Period::Month
+            } else if name.ends_with("_per_day") {
+                Period::Day
+            } else {
+                Period::All
+            };
+            Ok(UsageCounter::new(name, Some(action), period))
+        })
+        .collect()
+}
+
+fn usage_error(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    1
+}
+
+/// The decision signer, when a key is configured (`None` when none is).
+fn signer(args: &EvalArgs) -> Signing {
+    let path = match &args.sign_key {
+        Some(p) => p.clone(),
+        None => {
+            let default = PathBuf::from(DEFAULT_SIGNING_KEY);
+            if !default.exists() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    crate::keys::PrivateKey::load(&path)
+        .map(|k| Some(crate::sign::Signer::new(k)))
+        .map_err(|e| e.to_string())
 }
 
 /// Verifies `--approval` and `--license` credentials into the context. A credential that
@@ -197,31 +366,16 @@ fn credentials(args: &EvalArgs, policy: &Policy, request: &Request, context: &mu
 }
 
 /// Signs the decision with the configured key; a key that cannot be used blocks the
-/// decision (fail closed). Returns whether the decision is signed.
-fn sign(args: &EvalArgs, decision: &mut Decision) -> bool {
-    let path = match &args.sign_key {
-        Some(p) => p.clone(),
-        None => {
-            let default = PathBuf::from(DEFAULT_SIGNING_KEY);
-            if !default.exists() {
-                return false;
+/// decision (fail closed).
+fn sign(signing: &Signing, decision: &mut Decision) {
+    match signing {
+        Ok(None) => {}
+        Ok(Some(signer)) => {
+            if let Err(e) = decision.sign(signer) {
+                decision.force_block("signing", &e.to_string());
             }
-            default
         }
-    };
-    let signer = match crate::keys::PrivateKey::load(&path) {
-        Ok(key) => crate::sign::Signer::new(key),
-        Err(e) => {
-            decision.force_block("signing", &e.to_string());
-            return false;
-        }
-    };
-    match decision.sign(&signer) {
-        Ok(()) => true,
-        Err(e) => {
-            decision.force_block("signing", &e.to_string());
-            false
-        }
+        Err(e) => decision.force_block("signing", e),
     }
 }
 

@@ -1,0 +1,316 @@
+//! `gavel eval` with the audit log: decisions recorded, halt/override/usage read from the
+//! log, and a log that cannot be used blocks (fail closed).
+
+use crate::support::{Cli, Workspace};
+
+const NOW: &str = "2026-07-01T10:00:00Z";
+
+/// `gavel init` (keys, starter policy, audit key), plus an ops approver who may halt,
+/// resume and override.
+fn setup() -> Workspace {
+    let (out, ws) = Cli::new().args(["init", "--as", "alice@example.com"]).run();
+    out.code(0);
+    ws.run(["keys", "new", "ops", "--dir", "keys"]).code(0);
+    let ops = ws.read("keys/ops.pub").trim().to_string();
+    let policy = ws.read("policies/main.gavel")
+        + &format!(
+            "approver \"ops@example.com\" roles admin key \"{ops}\"\nhalt {{\n  by admin\n  resume by admin\n}}\noverride by admin\n\
+             license authority key \"{ops}\"\nlicense starter {{\n  limit projects_per_month 2\n}}\n"
+        );
+    ws.write("policies/main.gavel", policy);
+    ws.write(
+        "docs.json",
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"bot","kind":"agent"},"license":{"tier":"starter"},"files":[{"path":"docs/a.md","added":3}]}"#,
+    );
+    ws.write(
+        "prod.json",
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"bot","kind":"agent"},"license":{"tier":"starter"}}"#,
+    );
+    ws
+}
+
+fn eval(ws: &Workspace, request: &str, now: &str) -> crate::support::Output {
+    ws.run([
+        "eval",
+        "--request",
+        request,
+        "--now",
+        now,
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn decisions_are_recorded_and_the_chain_verifies() {
+    let ws = setup();
+    let out = eval(&ws, "docs.json", NOW);
+    out.code(0);
+    assert!(!out.stderr.contains("not recorded"), "{}", out.stderr);
+    let id = out.json()["id"].as_str().unwrap().to_string();
+    ws.run(["audit", "verify"]).code(0);
+    let show = ws.run(["audit", "tail", "-n", "1", "--format", "json"]);
+    show.code(0);
+    assert!(
+        show.stdout.contains(&id),
+        "the log holds decision {id}: {}",
+        show.stdout
+    );
+    // Input errors are recorded too.
+    ws.write("bad.json", "{\"action\":");
+    ws.run(["eval", "--request", "bad.json", "--now", NOW])
+        .code(1);
+    assert!(ws.read(".gavel/audit.jsonl").lines().count() >= 3);
+    ws.run(["audit", "verify"]).code(0);
+}
+
+#[test]
+fn a_halt_in_the_log_blocks_every_decision_until_resumed() {
+    let ws = setup();
+    ws.run([
+        "halt",
+        "--reason",
+        "incident 42",
+        "--key",
+        "keys/ops.key",
+        "--as",
+        "ops@example.com",
+    ])
+    .code(0);
+    let out = eval(&ws, "docs.json", NOW);
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert_eq!(json["halt"]["by"], "ops@example.com");
+    assert!(
+        json["summary"]
+            .as_str()
+            .unwrap()
+            .contains("halted by ops@example.com")
+    );
+    assert!(json["summary"].as_str().unwrap().contains("incident 42"));
+    ws.run([
+        "resume",
+        "--reason",
+        "fixed",
+        "--key",
+        "keys/ops.key",
+        "--as",
+        "ops@example.com",
+    ])
+    .code(0);
+    eval(&ws, "docs.json", NOW).code(0);
+}
+
+#[test]
+fn an_override_lets_one_request_through_once() {
+    let ws = setup();
+    eval(&ws, "prod.json", NOW).code(3);
+    ws.run([
+        "override",
+        "--request",
+        "prod.json",
+        "--reason",
+        "hotfix for outage 7",
+        "--key",
+        "keys/ops.key",
+        "--as",
+        "ops@example.com",
+    ])
+    .code(0);
+    let out = eval(&ws, "prod.json", NOW);
+    out.code(0);
+    let json = out.json();
+    assert_eq!(json["outcome"], "approved");
+    assert_eq!(json["override"]["reason"], "hotfix for outage 7");
+    assert!(
+        json["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("OVERRIDDEN by ops@example.com")
+    );
+    // Single use.
+    eval(&ws, "prod.json", NOW).code(3);
+    let report = ws.run(["audit", "report", "--format", "json"]);
+    report.code(0);
+    assert!(
+        report.stdout.contains("hotfix for outage 7"),
+        "{}",
+        report.stdout
+    );
+}
+
+#[test]
+fn usage_counted_from_the_log_enforces_license_limits() {
+    let ws = setup();
+    let project = |n: u32| {
+        format!(
+            r#"{{"action":"create_project","environment":"dev","actor":{{"id":"dev","kind":"human"}},"license":{{"tier":"starter"}},"files":[{{"path":"p{n}/Cargo.toml","added":1}}]}}"#
+        )
+    };
+    for n in 1..=3 {
+        ws.write(&format!("project{n}.json"), project(n));
+    }
+    let policy = ws
+        .read("policies/main.gavel")
+        .replace(
+            "\nroles admin, reviewer\n",
+            "\nroles admin, reviewer\nactions create_project\n",
+        )
+        .replace(
+            "default require 1 approval from admin, reviewer within 24h",
+            "default auto_approve",
+        );
+    ws.write("policies/main.gavel", policy);
+    let run = |file: &str| {
+        ws.run([
+            "eval",
+            "--request",
+            file,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--count-usage",
+            "projects_per_month=create_project",
+        ])
+    };
+    run("project1.json").code(0);
+    run("project2.json").code(0);
+    // The same request again is a retry, not a new project: still one of the two.
+    run("project2.json").code(0);
+    let third = run("project3.json");
+    third.code(3);
+    let json = third.json();
+    assert_eq!(json["outcome"], "block");
+    assert!(
+        third.stdout.contains("projects_per_month"),
+        "{}",
+        third.stdout
+    );
+    assert_eq!(json["request"]["action"], "create_project");
+}
+
+#[test]
+fn an_unusable_log_blocks() {
+    // A tampered log.
+    let ws = setup();
+    eval(&ws, "docs.json", NOW).code(0);
+    let log = ws.read(".gavel/audit.jsonl");
+    ws.write(".gavel/audit.jsonl", log.replace("\"bot\"", "\"tob\""));
+    let out = eval(&ws, "docs.json", NOW);
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert!(
+        json["summary"]
+            .as_str()
+            .unwrap()
+            .contains("audit log failed"),
+        "{}",
+        json["summary"]
+    );
+    // The block is signed again, and verifies.
+    ws.write("blocked.json", &out.stdout);
+    ws.run(["verify", "blocked.json"]).code(0);
+
+    // A weak audit key.
+    let ws = setup();
+    ws.write(".gavel/audit.key", "00".repeat(32));
+    let out = eval(&ws, "docs.json", NOW);
+    assert_eq!(out.json()["outcome"], "block");
+
+    // --require-audit without any audit set up.
+    let (out, _) = Cli::new()
+        .file(
+            "policies/main.gavel",
+            "policy \"p\"\ndefault auto_approve\n",
+        )
+        .args([
+            "eval",
+            "--actor",
+            "a",
+            "--now",
+            NOW,
+            "--require-audit",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.code(3);
+    assert_eq!(out.json()["outcome"], "block");
+}
+
+#[test]
+fn without_audit_set_up_eval_says_so_and_no_audit_silences_it() {
+    let (out, ws) = Cli::new()
+        .file(
+            "policies/main.gavel",
+            "policy \"p\"\ndefault auto_approve\n",
+        )
+        .args(["eval", "--actor", "a", "--now", NOW])
+        .run();
+    out.code(0)
+        .stderr_has("note: this decision is not recorded");
+    let quiet = ws.run(["eval", "--actor", "a", "--now", NOW, "--no-audit"]);
+    quiet.code(0);
+    assert!(!quiet.stderr.contains("not recorded"));
+}
+
+#[test]
+fn count_usage_needs_a_log_and_a_well_formed_counter() {
+    let (out, ws) = Cli::new()
+        .file(
+            "policies/main.gavel",
+            "policy \"p\"\ndefault auto_approve\n",
+        )
+        .args([
+            "eval",
+            "--actor",
+            "a",
+            "--now",
+            NOW,
+            "--count-usage",
+            "projects_per_month=apply_patch",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.code(3);
+    assert!(
+        out.json()["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no audit log is set up"),
+        "{}",
+        out.stdout
+    );
+    ws.run([
+        "eval",
+        "--actor",
+        "a",
+        "--now",
+        NOW,
+        "--count-usage",
+        "projects_per_month",
+    ])
+    .code(1)
+    .stderr_has("--count-usage takes NAME=ACTION, got `projects_per_month`");
+}
+
+#[test]
+fn a_policy_that_does_not_compile_is_recorded_as_a_block() {
+    let ws = setup();
+    eval(&ws, "docs.json", NOW).code(0);
+    ws.write(
+        "policies/main.gavel",
+        ws.read("policies/main.gavel") + "rule broken {\n",
+    );
+    let out = eval(&ws, "docs.json", NOW);
+    out.code(1);
+    assert_eq!(out.json()["outcome"], "block");
+    let last = ws.run(["audit", "tail", "-n", "1", "--format", "json"]);
+    last.code(0);
+    assert!(last.stdout.contains("does not compile"), "{}", last.stdout);
+    ws.run(["audit", "verify"]).code(0);
+}
