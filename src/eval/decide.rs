@@ -64,6 +64,24 @@ fn skeleton(
     now: Timestamp,
     dry_run: bool,
 ) -> Decision {
+    empty_decision(
+        PolicyRef {
+            name: policy.name.clone(),
+            spec_hash: spec_hash.to_string(),
+        },
+        request,
+        now,
+        dry_run,
+    )
+}
+
+/// A `block` with nothing decided yet: the starting point every decision fills in.
+fn empty_decision(
+    policy: PolicyRef,
+    request: RequestSummary,
+    now: Timestamp,
+    dry_run: bool,
+) -> Decision {
     Decision {
         id: String::new(),
         outcome: DecisionOutcome::Block,
@@ -84,10 +102,7 @@ fn skeleton(
         ignored_approvals: Vec::new(),
         override_: None,
         explanation: None,
-        policy: PolicyRef {
-            name: policy.name.clone(),
-            spec_hash: spec_hash.to_string(),
-        },
+        policy,
         request,
         evaluated_at: now,
         requested_at: None,
@@ -95,15 +110,9 @@ fn skeleton(
     }
 }
 
-/// A decision for a request that could not even be read: block, naming the error.
-pub fn input_error_decision(
-    policy: &CheckedPolicy,
-    spec_hash: &str,
-    raw: &[u8],
-    error: &RequestError,
-    now: Timestamp,
-) -> Decision {
-    let summary = RequestSummary {
+/// The summary of a request that could not be read: only its bytes identify it.
+fn unread_request(raw: &[u8]) -> RequestSummary {
+    RequestSummary {
         digest: hex::encode(Sha256::digest(raw)),
         action: String::new(),
         environment: None,
@@ -115,8 +124,18 @@ pub fn input_error_decision(
         lines_removed: 0,
         reference: None,
         reason: None,
-    };
-    let mut decision = skeleton(policy, spec_hash, summary, now, false);
+    }
+}
+
+/// A decision for a request that could not even be read: block, naming the error.
+pub fn input_error_decision(
+    policy: &CheckedPolicy,
+    spec_hash: &str,
+    raw: &[u8],
+    error: &RequestError,
+    now: Timestamp,
+) -> Decision {
+    let mut decision = skeleton(policy, spec_hash, unread_request(raw), now, false);
     block_on_input_error(&mut decision, error);
     finish(decision, &[])
 }
@@ -129,60 +148,13 @@ pub fn policy_error_decision(
     request_bytes: &[u8],
     now: Timestamp,
 ) -> Decision {
-    let summary = RequestSummary {
-        digest: hex::encode(Sha256::digest(request_bytes)),
-        action: String::new(),
-        environment: None,
-        from_environment: None,
-        actor: String::new(),
-        actor_kind: String::new(),
-        files: 0,
-        lines_added: 0,
-        lines_removed: 0,
-        reference: None,
-        reason: None,
+    let policy = PolicyRef {
+        name: policy_name.to_string(),
+        spec_hash: String::new(),
     };
-    let mut decision = Decision {
-        policy: PolicyRef {
-            name: policy_name.to_string(),
-            spec_hash: String::new(),
-        },
-        ..skeleton_without_policy(summary, now)
-    };
+    let mut decision = empty_decision(policy, unread_request(request_bytes), now, false);
     decision.force_block("policy", error);
     finish(decision, &[])
-}
-
-fn skeleton_without_policy(request: RequestSummary, now: Timestamp) -> Decision {
-    Decision {
-        id: String::new(),
-        outcome: DecisionOutcome::Block,
-        authorizes: false,
-        dry_run: false,
-        summary: String::new(),
-        reasons: Vec::new(),
-        gates: Vec::new(),
-        fired: Vec::new(),
-        default_applied: false,
-        risk: None,
-        errors: Vec::new(),
-        input_error: None,
-        halt: None,
-        promotion: None,
-        license: None,
-        approvals: Vec::new(),
-        ignored_approvals: Vec::new(),
-        override_: None,
-        explanation: None,
-        policy: PolicyRef {
-            name: String::new(),
-            spec_hash: String::new(),
-        },
-        request,
-        evaluated_at: now,
-        requested_at: None,
-        signature: None,
-    }
 }
 
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
