@@ -259,3 +259,147 @@ fn huge_inputs_are_refused_quickly() {
         out.stderr
     );
 }
+
+/// The audit commands: every hostile file as a log, a checkpoint, an audit key and an
+/// actor's key. Each is refused (or, for `audit verify`, reported as not a log), and nothing
+/// is written: the hostile file is unchanged, the real log gains no record.
+#[test]
+fn every_hostile_file_is_refused_by_the_audit_commands() {
+    let (out, ws) = Cli::new().args(["init", "--as", "ops@example.com"]).run();
+    out.code(0);
+    ws.write(
+        "policies/main.gavel",
+        ws.read("policies/main.gavel") + "override by admin\n",
+    );
+    ws.run(["audit", "note", "a real record"]).code(0);
+    ws.run(["keys", "new", "me", "--dir", "k"]).code(0);
+    ws.write(
+        "r.json",
+        r#"{"action":"deploy","environment":"dev","actor":{"id":"a","kind":"human"}}"#,
+    );
+    let real_log = ws.read(".gavel/audit.jsonl");
+    for (name, bytes) in hostile() {
+        ws.write(&name, &bytes);
+        // As a log.
+        for args in [
+            vec!["audit", "tail", "--log", &name],
+            vec!["audit", "show", "1", "--log", &name],
+            vec!["audit", "pending", "--log", &name],
+            vec!["audit", "report", "--log", &name],
+            vec!["audit", "repair", "--log", &name],
+            vec![
+                "audit",
+                "checkpoint",
+                "--key",
+                "k/me.key",
+                "--log",
+                &name,
+                "--out",
+                "cp.json",
+            ],
+        ] {
+            let out = ws.run(args.clone());
+            refused(&out, &format!("{} with {name}", args.join(" ")));
+        }
+        let out = ws.run(["audit", "verify", "--log", &name]);
+        assert_ne!(out.code, 0, "audit verify {name}: accepted");
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        assert!(
+            out.stderr.starts_with("error: ") || out.stdout.starts_with("TAMPERED: "),
+            "audit verify {name}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+        assert_eq!(
+            std::fs::read(ws.path().join(&name)).unwrap(),
+            bytes,
+            "a command changed the hostile file {name}"
+        );
+        assert!(
+            !ws.path().join("cp.json").exists(),
+            "checkpoint {name} left a file"
+        );
+
+        // As a checkpoint, an audit key, and the key of whoever halts or overrides.
+        refused(
+            &ws.run(["audit", "verify", "--checkpoint", &name]),
+            &format!("--checkpoint {name}"),
+        );
+        refused(
+            &ws.run(["audit", "note", "x", "--audit-key", &name]),
+            &format!("--audit-key {name}"),
+        );
+        refused(
+            &ws.run([
+                "halt",
+                "--reason",
+                "r",
+                "--key",
+                &name,
+                "--as",
+                "ops@example.com",
+            ]),
+            &format!("halt --key {name}"),
+        );
+        refused(
+            &ws.run([
+                "override",
+                "--request",
+                "r.json",
+                "--reason",
+                "r",
+                "--key",
+                &name,
+                "--as",
+                "ops@example.com",
+            ]),
+            &format!("override --key {name}"),
+        );
+        refused(
+            &ws.run([
+                "override",
+                "--request",
+                &name,
+                "--reason",
+                "r",
+                "--key",
+                ".gavel/keys/ops.key",
+                "--as",
+                "ops@example.com",
+            ]),
+            &format!("override --request {name}"),
+        );
+        if bytes.is_empty() {
+            // An empty file is where a new log starts: writing to it is what `--log` asks.
+            continue;
+        }
+        // As the log to append to: refused, and the decision `eval` would record blocks.
+        refused(
+            &ws.run(["audit", "note", "x", "--log", &name]),
+            &format!("note --log {name}"),
+        );
+        let out = ws.run([
+            "eval",
+            "--request",
+            "r.json",
+            "--audit-log",
+            &name,
+            "--format",
+            "json",
+            "--now",
+            "2026-01-01T00:00:00Z",
+        ]);
+        assert_eq!(out.json()["outcome"], "block", "eval --audit-log {name}");
+        assert_eq!(
+            std::fs::read(ws.path().join(&name)).unwrap(),
+            bytes,
+            "eval changed {name}"
+        );
+    }
+    assert_eq!(
+        ws.read(".gavel/audit.jsonl"),
+        real_log,
+        "the real log changed"
+    );
+    ws.run(["audit", "verify"]).code(0);
+}

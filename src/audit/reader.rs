@@ -20,6 +20,8 @@ pub struct Records {
     reader: LineReader<File>,
     chain: Option<Chain>,
     done: bool,
+    /// Whether any record was read: a log always holds at least its genesis record.
+    any: bool,
 }
 
 impl Records {
@@ -31,7 +33,13 @@ impl Records {
             reader: LineReader::new(file, 0),
             chain: ring.map(Chain::new),
             done: false,
+            any: false,
         })
+    }
+
+    /// The error for a file without a single complete record.
+    fn not_a_log(&self, bytes: u64) -> AuditError {
+        super::writer::not_a_log(&self.path, bytes)
     }
 
     fn fail(&mut self, fallback: Finding) -> Option<Result<Record, AuditError>> {
@@ -53,7 +61,15 @@ impl Iterator for Records {
             return None;
         }
         let raw = match self.reader.next_line() {
-            Ok(Some(raw)) => raw,
+            Ok(Some(raw)) if raw.complete => raw,
+            // An incomplete last line (a crashed writer; `verify` reports it) — unless it
+            // is all there is: then the file is not a log.
+            Ok(Some(raw)) => {
+                let bytes = raw.len;
+                self.done = true;
+                return (!self.any).then(|| Err(self.not_a_log(bytes)));
+            }
+            // The end. (A log opened but never written is empty: no records, no error.)
             Ok(None) => {
                 self.done = true;
                 return None;
@@ -63,10 +79,6 @@ impl Iterator for Records {
                 return Some(Err(AuditError::io(&self.path, &e)));
             }
         };
-        if !raw.complete {
-            self.done = true;
-            return None;
-        }
         let fallback = Finding {
             kind: TamperKind::Malformed,
             seq: self.chain.as_ref().map_or(0, |c| c.next_seq),
@@ -108,7 +120,10 @@ impl Iterator for Records {
             }
         }
         match line.to_record() {
-            Ok(record) => Some(Ok(record)),
+            Ok(record) => {
+                self.any = true;
+                Some(Ok(record))
+            }
             Err(why) => {
                 let finding = Finding {
                     detail: why,

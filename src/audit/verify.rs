@@ -87,6 +87,14 @@ pub fn verify_path(
 ) -> Result<VerifyReport, AuditError> {
     let file = File::open(path).map_err(|e| AuditError::io(path, &e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if total == 0 {
+        // Not a verdict of tampering (a log opened but never written is empty), but not a
+        // log that verifies either: there is nothing to vouch for.
+        return Err(AuditError::Malformed(format!(
+            "{}: empty: the log has no records, not even its genesis record",
+            path.display()
+        )));
+    }
     if let Some(cp) = &options.checkpoint {
         cp.verify_signature(&options.trusted)?;
     }
@@ -116,6 +124,18 @@ pub fn verify_path(
         }
         let number = raw.number;
         let expected = chain.next_seq;
+        if !raw.complete && expected == 0 {
+            // Nothing verified before it: the file is not a log at all, not a torn one.
+            report.finding = Some(malformed(
+                0,
+                number,
+                format!(
+                    "not an audit log: {} bytes without one complete record (a log starts with its genesis record)",
+                    raw.len
+                ),
+            ));
+            break;
+        }
         if !raw.complete {
             report.finding = Some(Finding {
                 kind: TamperKind::TornTail,

@@ -62,6 +62,14 @@ fn state_lock(state: &Mutex<LogState>) -> std::sync::MutexGuard<'_, LogState> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// The error for a non-empty file that holds no complete record.
+pub(crate) fn not_a_log(path: &Path, bytes: u64) -> AuditError {
+    AuditError::Malformed(format!(
+        "{}: not an audit log: {bytes} bytes without one complete record (a log starts with its genesis record; if a writer crashed creating this log, remove the file to start a new one)",
+        path.display()
+    ))
+}
+
 /// The time of a record: now, to the microsecond (what the record text holds).
 fn record_time() -> Timestamp {
     let now = Timestamp::now();
@@ -242,6 +250,14 @@ impl Writer {
         }
         drop(state);
         self.verified_len = new_len;
+        if result.is_ok()
+            && self.chain.log_id.is_none()
+            && let Some(bytes) = self.torn
+        {
+            // Bytes but not one complete record: not an audit log (or one whose genesis
+            // was never completed). Neither repair nor an append may touch it.
+            result = Err(not_a_log(&self.path, bytes));
+        }
         match result {
             Err(AuditError::Tampered(finding)) => Err(self.tampered(*finding)),
             other => other,

@@ -31,7 +31,7 @@ pub struct OverrideArgs {
 
 /// Records a signed, single-use override of one request. Exit 1 when refused.
 pub fn run(args: &OverrideArgs) -> u8 {
-    let (_, who) = match args.actor.authorize(Power::Override) {
+    let (policy, who) = match args.actor.authorize(Power::Override) {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
@@ -39,6 +39,18 @@ pub fn run(args: &OverrideArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    // A request the policy refuses as malformed (a `..` path, an undeclared environment)
+    // is blocked before any override is consulted: overriding it would record a promise
+    // that can never be kept.
+    let probe = policy.decide(&request, &crate::eval::Context::at(jiff::Timestamp::now()));
+    if let Some(e) = probe.input_error {
+        let at = e.field.map(|f| format!("`{f}`: ")).unwrap_or_default();
+        return fail(format!(
+            "{}: {at}{}; a malformed request cannot be overridden",
+            args.request.display(),
+            e.message
+        ));
+    }
     let log = match args.log.open() {
         Ok(log) => log,
         Err(e) => return fail(e),

@@ -164,3 +164,56 @@ fn init_key_refuses_to_overwrite() {
         key
     );
 }
+
+/// Regression: `audit repair` on a file that holds no complete record (not a log at all)
+/// used to start a log in it and then "repair" away the file's whole content.
+#[test]
+fn repair_never_erases_a_file_that_is_not_a_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_hex(3);
+    let precious = b"{\"not\": \"an audit log\"}";
+    std::fs::write(dir.path().join("data.json"), precious).unwrap();
+    for args in [
+        &["audit", "repair", "--log", "data.json"][..],
+        &["audit", "note", "x", "--log", "data.json"][..],
+        &["audit", "tail", "--log", "data.json"][..],
+    ] {
+        let (code, _, err) = run_env(dir.path(), args, Some(&key));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        one_line(&err);
+        assert!(err.contains("data.json"), "{err}");
+        assert!(
+            err.contains("not an audit log") || err.contains("no complete record"),
+            "{err}"
+        );
+    }
+    let (code, out, _) = run_env(
+        dir.path(),
+        &["audit", "verify", "--log", "data.json"],
+        Some(&key),
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("not an audit log"), "{out}");
+    assert_eq!(
+        std::fs::read(dir.path().join("data.json")).unwrap(),
+        precious
+    );
+}
+
+/// Regression: an empty file verified as an intact log of 0 records.
+#[test]
+fn an_empty_file_is_not_an_intact_log() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.jsonl"), b"").unwrap();
+    let key = key_hex(3);
+    for args in [
+        &["audit", "verify", "--log", "empty.jsonl"][..],
+        &["audit", "report", "--log", "empty.jsonl"][..],
+        &["audit", "repair", "--log", "empty.jsonl"][..],
+    ] {
+        let (code, _, err) = run_env(dir.path(), args, Some(&key));
+        assert_ne!(code, 0, "{args:?}");
+        one_line(&err);
+        assert!(err.contains("empty"), "{err}");
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use gavel::audit::{AuditLog, KeyRing};
+use gavel::audit::{AuditLog, KeyRing, RecordKind};
 use gavel::keys::PrivateKey;
 
 use super::{gavel, key, keyed_dir, text};
@@ -386,5 +386,51 @@ fn override_is_signed_single_use_and_loud() {
             && report.contains("prod is down")
             && report.contains("used by seq 2"),
         "{report}"
+    );
+}
+
+/// Regression: an override of a request the policy refuses as malformed (here a `..` path
+/// and an undeclared environment) was recorded, a promise no decision could keep.
+#[test]
+fn a_malformed_request_cannot_be_overridden() {
+    let dir = workspace();
+    let d = dir.path();
+    for (request, needle) in [
+        (
+            r#"{"action":"apply_patch","environment":"dev","actor":{"id":"erin","kind":"human"},"files":[{"path":"../etc/passwd"}]}"#,
+            "files[0].path",
+        ),
+        (
+            r#"{"action":"deploy","environment":"qa","actor":{"id":"erin","kind":"human"}}"#,
+            "environment `qa` is not declared",
+        ),
+    ] {
+        std::fs::write(d.join("bad.json"), request).unwrap();
+        let (code, _, err) = run(
+            d,
+            &[
+                "override",
+                "--request",
+                "bad.json",
+                "--reason",
+                "hotfix",
+                "--key",
+                "alice.key",
+                "--as",
+                "alice",
+            ],
+        );
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(needle), "{err}");
+        assert!(
+            err.contains("a malformed request cannot be overridden"),
+            "{err}"
+        );
+    }
+    assert!(
+        log(d)
+            .iter()
+            .unwrap()
+            .all(|r| r.unwrap().kind != RecordKind::Override)
     );
 }

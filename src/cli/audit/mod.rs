@@ -79,16 +79,18 @@ impl LogArgs {
     }
 
     /// The log must exist (for reading commands).
+    /// The log exists and holds something: commands that read a log refuse a missing or
+    /// empty file (a log always starts with its genesis record).
     pub(crate) fn existing(&self) -> Result<(), AuditError> {
-        if self.log.exists() {
-            Ok(())
-        } else {
-            Err(AuditError::Io {
-                path: self.log.display().to_string(),
-                message: "no such audit log (it is created by the first decision, halt or note)"
-                    .into(),
-            })
-        }
+        let message = match std::fs::metadata(&self.log) {
+            Ok(m) if m.len() > 0 => return Ok(()),
+            Ok(_) => "empty: the log has no records, not even its genesis record",
+            Err(_) => "no such audit log (it is created by the first decision, halt or note)",
+        };
+        Err(AuditError::Io {
+            path: self.log.display().to_string(),
+            message: message.into(),
+        })
     }
 }
 

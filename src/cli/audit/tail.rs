@@ -42,8 +42,23 @@ pub fn run(args: &TailArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    let len = std::fs::metadata(&args.log.log).map_or(offset, |m| m.len());
+    let torn = len.saturating_sub(offset);
+    if records.is_empty() && torn > 0 && !args.follow {
+        // A log always holds its genesis record: nothing complete means this is not one.
+        return fail(crate::audit::AuditError::Malformed(format!(
+            "{}: not an audit log: {torn} bytes without one complete record",
+            args.log.log.display()
+        )));
+    }
     for record in &records {
         print(record, args.format);
+    }
+    if torn > 0 {
+        eprintln!(
+            "warning: {} ends in an incomplete line of {torn} bytes (a writer crashed mid-append); `gavel audit repair` removes it",
+            args.log.log.display()
+        );
     }
     if !args.follow {
         return 0;
