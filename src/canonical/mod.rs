@@ -32,14 +32,22 @@ pub fn canonicalize(value: &Value) -> String {
 /// Lowercase hex of `bytes` (a table lookup per nibble; digests are encoded on every
 /// decision).
 pub fn hex_lower(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex_lower(&mut out, bytes);
+    out
+}
+
+/// Appends the lowercase hex of `bytes` to `out`.
+pub(crate) fn push_hex_lower(out: &mut String, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
+    out.reserve(bytes.len() * 2);
     for b in bytes {
         for nibble in [b >> 4, b & 0x0f] {
-            out.push(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'));
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
         }
     }
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// SHA-256 of the canonical bytes, as lowercase hex.

@@ -12,6 +12,7 @@ pub use policy::{Policy, PolicyError};
 use globset::GlobSet;
 
 use crate::checked::{CheckedPolicy, Domain};
+use crate::eval::IdPrefix;
 
 /// The compiled form shared by all clones of a [`Policy`].
 #[derive(Debug)]
@@ -27,6 +28,8 @@ pub(crate) struct Compiled {
     pub regexes: Vec<regex::Regex>,
     /// Hex spec hash.
     pub spec_hash_hex: String,
+    /// The decision-id hash state after this policy's constant prefix.
+    pub id_prefix: IdPrefix,
 }
 
 /// Why a checked policy failed to compile (globs or regexes the checker accepted but the
@@ -63,6 +66,7 @@ impl Compiled {
             .collect::<Result<Vec<_>, _>>()?;
         let words = checked.sets.len().div_ceil(64).max(1);
         let spec_hash_hex = hex::encode(checked.spec_hash);
+        let id_prefix = IdPrefix::new(&spec_hash_hex);
         Ok(Compiled {
             checked,
             globs,
@@ -70,6 +74,7 @@ impl Compiled {
             words,
             regexes,
             spec_hash_hex,
+            id_prefix,
         })
     }
 

@@ -8,6 +8,7 @@
 mod context;
 mod decide;
 mod decision;
+mod decision_id;
 mod engine;
 mod evidence;
 mod fast;
@@ -27,6 +28,8 @@ pub use decision::{
     RiskContribution, RiskReport,
 };
 
+pub(crate) use decision_id::IdPrefix;
+
 use crate::compile::Compiled;
 use crate::request::Request;
 
@@ -40,6 +43,7 @@ pub(crate) fn decide_compiled(
     decide::assemble(
         &compiled.checked,
         &compiled.spec_hash_hex,
+        &compiled.id_prefix,
         request,
         context,
         explain,
