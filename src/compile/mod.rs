@@ -4,12 +4,16 @@
 //! one `globset::GlobSet`, so one pass over a file path yields its membership in every set
 //! at once; every regex is compiled once; symbol domains get index tables.
 
+mod glob_index;
 mod glob_strategy;
 mod policy;
+mod str_hash;
 
 pub use policy::{Policy, PolicyError};
 
 use globset::GlobSet;
+
+use glob_index::{GlobIndex, GlobIndexBuilder};
 
 use crate::checked::{CheckedPolicy, Domain};
 use crate::eval::IdPrefix;
@@ -18,8 +22,10 @@ use crate::eval::IdPrefix;
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub checked: CheckedPolicy,
-    /// All globs of all sets.
+    /// All globs of all sets, for strings other than request file paths.
     pub globs: GlobSet,
+    /// All globs of all sets, for request file paths (normalized).
+    pub index: GlobIndex,
     /// For each glob of `globs`: the set it belongs to and its index within that set.
     pub glob_owner: Vec<(usize, usize)>,
     /// Number of `u64` words in one file's set-membership bitmask.
@@ -41,21 +47,24 @@ pub struct CompileError(pub String);
 impl Compiled {
     pub(crate) fn new(checked: CheckedPolicy) -> Result<Compiled, CompileError> {
         let mut builder = globset::GlobSetBuilder::new();
+        let mut index = GlobIndexBuilder::default();
         let mut glob_owner = Vec::new();
         for (set_id, set) in checked.sets.iter().enumerate() {
-            for (index, pattern) in set.patterns.iter().enumerate() {
+            for (position, pattern) in set.patterns.iter().enumerate() {
                 let glob = crate::glob::build_engine_text(
                     &pattern.glob,
                     &glob_strategy::steer(&pattern.engine),
                 )
                 .map_err(|e| CompileError(format!("glob `{}`: {e}", pattern.glob)))?;
-                builder.add(glob);
-                glob_owner.push((set_id, index));
+                builder.add(glob.clone());
+                index.add(&pattern.glob, glob);
+                glob_owner.push((set_id, position));
             }
         }
         let globs = builder
             .build()
             .map_err(|e| CompileError(format!("cannot build the glob set: {e}")))?;
+        let index = index.build()?;
         let regexes = checked
             .regexes
             .iter()
@@ -70,6 +79,7 @@ impl Compiled {
         Ok(Compiled {
             checked,
             globs,
+            index,
             glob_owner,
             words,
             regexes,

@@ -54,7 +54,7 @@ impl<'a> FastEvaluator<'a> {
             if let Some((dir, _)) = file.path.rsplit_once('/') {
                 dirs.push(dir);
             }
-            compiled.globs.matches_into(file.path.as_ref(), &mut hits);
+            compiled.index.matches_into(file.path.as_ref(), &mut hits);
             let row = membership
                 .get_mut(i * words..(i + 1) * words)
                 .ok_or_else(|| EvalError::internal("membership row"))?;
@@ -308,10 +308,9 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
                 .unwrap_or_default();
             let (pattern, set) = match filter {
                 FileFilter::Set(s) if selected => {
-                    let first = self
-                        .compiled
-                        .globs
-                        .matches(&path)
+                    let mut hits = Vec::new();
+                    self.compiled.index.matches_into(&path, &mut hits);
+                    let first = hits
                         .into_iter()
                         .filter_map(|g| self.compiled.glob_owner.get(g).copied())
                         .filter(|(owner, _)| owner == s)
