@@ -1,19 +1,20 @@
 //! Compiling a checked policy into the immutable, `Send + Sync` [`Policy`] that decides.
 //!
 //! Compilation adds only speed: every glob of every path set (named and inline) goes into
-//! one `globset::GlobSet`, so one pass over a file path yields its membership in every set
-//! at once; every regex is compiled once; symbol domains get index tables.
+//! one glob index (`glob_index`), so one pass over a file path yields its membership in every
+//! set at once; every regex is compiled once; symbol domains get index tables. Strings other
+//! than file paths are matched against one set at a time (`string_sets`).
 
 mod glob_index;
 mod glob_strategy;
 mod policy;
 mod str_hash;
+mod string_sets;
 
 pub use policy::{Policy, PolicyError};
 
-use globset::GlobSet;
-
 use glob_index::{GlobIndex, GlobIndexBuilder};
+use string_sets::StringSets;
 
 use crate::checked::{CheckedPolicy, Domain};
 use crate::eval::IdPrefix;
@@ -22,10 +23,10 @@ use crate::eval::IdPrefix;
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub checked: CheckedPolicy,
-    /// All globs of all sets, for strings other than request file paths.
-    pub globs: GlobSet,
     /// All globs of all sets, for request file paths (normalized).
     pub index: GlobIndex,
+    /// Each set's globs, for other strings.
+    pub strings: StringSets,
     /// For each glob of `globs`: the set it belongs to and its index within that set.
     pub glob_owner: Vec<(usize, usize)>,
     /// Number of `u64` words in one file's set-membership bitmask.
@@ -46,7 +47,6 @@ pub struct CompileError(pub String);
 
 impl Compiled {
     pub(crate) fn new(checked: CheckedPolicy) -> Result<Compiled, CompileError> {
-        let mut builder = globset::GlobSetBuilder::new();
         let mut index = GlobIndexBuilder::default();
         let mut glob_owner = Vec::new();
         for (set_id, set) in checked.sets.iter().enumerate() {
@@ -56,15 +56,12 @@ impl Compiled {
                     &glob_strategy::steer(&pattern.engine),
                 )
                 .map_err(|e| CompileError(format!("glob `{}`: {e}", pattern.glob)))?;
-                builder.add(glob.clone());
                 index.add(&pattern.glob, glob);
                 glob_owner.push((set_id, position));
             }
         }
-        let globs = builder
-            .build()
-            .map_err(|e| CompileError(format!("cannot build the glob set: {e}")))?;
         let index = index.build()?;
+        let strings = StringSets::new(checked.sets.len());
         let regexes = checked
             .regexes
             .iter()
@@ -78,8 +75,8 @@ impl Compiled {
         let id_prefix = IdPrefix::new(&spec_hash_hex);
         Ok(Compiled {
             checked,
-            globs,
             index,
+            strings,
             glob_owner,
             words,
             regexes,

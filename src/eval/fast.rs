@@ -15,6 +15,7 @@ use crate::ast::{ArithOp, CompareOp, Quantifier};
 use crate::checked::{CExpr, CExprKind, Domain, Fact, FileFact, FileFilter, Scope, Type};
 use crate::compile::Compiled;
 use crate::number::Decimal;
+use crate::request::normalize_path;
 
 /// Per-request facts computed once.
 struct Totals {
@@ -102,13 +103,27 @@ impl<'a> FastEvaluator<'a> {
     }
 
     /// Whether an arbitrary string matches a glob of `set` (strings other than file paths).
-    fn string_in_set(&self, s: &str, set: usize) -> bool {
-        self.compiled.globs.matches(s).into_iter().any(|g| {
-            self.compiled
-                .glob_owner
-                .get(g)
-                .is_some_and(|(owner, _)| *owner == set)
-        })
+    fn string_in_set(&self, s: &str, set: usize) -> Result<bool, EvalError> {
+        if matches!(normalize_path(s), Ok(Cow::Borrowed(_))) {
+            let mut hits = Vec::new();
+            self.compiled.index.matches_into(s, &mut hits);
+            return Ok(hits.into_iter().any(|g| {
+                self.compiled
+                    .glob_owner
+                    .get(g)
+                    .is_some_and(|(owner, _)| *owner == set)
+            }));
+        }
+        let path_set = self
+            .compiled
+            .checked
+            .sets
+            .get(set)
+            .ok_or_else(|| EvalError::internal("set id"))?;
+        self.compiled
+            .strings
+            .is_match(set, path_set, s)
+            .map_err(EvalError)
     }
 
     fn set_membership(
@@ -121,7 +136,7 @@ impl<'a> FastEvaluator<'a> {
             return Ok(self.in_set(f, set));
         }
         let s = self.string(value, file)?;
-        Ok(self.string_in_set(&s, set))
+        self.string_in_set(&s, set)
     }
 
     fn string(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Cow<'a, str>, EvalError> {
