@@ -25,6 +25,9 @@ pub(crate) struct GlobIndex {
     paths: StrMap<Vec<usize>>,
     /// `D/**`, by `D`.
     inside: StrMap<Vec<usize>>,
+    /// The first bytes of the keys of `paths` and `inside` (a path and all its directories
+    /// start with the same byte).
+    starts: ByteSet,
     /// Wildcard names directly in a directory, by directory (`""` for the root).
     in_directory: StrMap<Vec<(Wild, usize)>>,
     /// `**/name`, by name.
@@ -39,24 +42,65 @@ pub(crate) struct GlobIndex {
     rest: Option<(GlobSet, Vec<usize>)>,
 }
 
+/// A set of bytes: which first (or last) bytes the keys of a table have, so that a string
+/// that cannot be a key is turned away before it is hashed.
+#[derive(Debug, Default)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn insert(&mut self, byte: Option<u8>) {
+        if let Some(b) = byte
+            && let Some(word) = self.0.get_mut(usize::from(b / 64))
+        {
+            *word |= 1 << (b % 64);
+        }
+    }
+
+    fn contains(&self, byte: Option<u8>) -> bool {
+        byte.is_some_and(|b| {
+            self.0
+                .get(usize::from(b / 64))
+                .is_some_and(|word| word & (1 << (b % 64)) != 0)
+        })
+    }
+}
+
 /// `**/` wildcard names keyed by their prefix or their suffix, with the distinct key lengths
 /// to try.
 #[derive(Debug, Default)]
 struct Affixes {
     lengths: Vec<usize>,
+    /// The bytes names must start with (prefix keys) or end with (suffix keys) to have a key.
+    /// Keys are never empty: `**/*` is `**`.
+    edges: ByteSet,
     table: StrMap<Vec<(Wild, usize)>>,
 }
 
 impl Affixes {
-    fn add(&mut self, key: &str, wild: Wild, id: usize) {
+    fn add(&mut self, key: &str, from_start: bool, wild: Wild, id: usize) {
         if !self.lengths.contains(&key.len()) {
             self.lengths.push(key.len());
         }
+        let bytes = key.as_bytes();
+        self.edges.insert(if from_start {
+            bytes.first().copied()
+        } else {
+            bytes.last().copied()
+        });
         self.table.entry(key.into()).or_default().push((wild, id));
     }
 
     /// Ids of the globs matching `name`, keyed by its start (`from_start`) or its end.
     fn matches(&self, name: &str, from_start: bool, hits: &mut Vec<usize>) {
+        let bytes = name.as_bytes();
+        let edge = if from_start {
+            bytes.first()
+        } else {
+            bytes.last()
+        };
+        if !self.edges.contains(edge.copied()) {
+            return;
+        }
         for &len in &self.lengths {
             let key = if from_start {
                 name.get(..len)
@@ -99,8 +143,14 @@ impl GlobIndexBuilder {
         let index = &mut self.index;
         for shape in shapes {
             match shape {
-                Shape::Path(path) => index.paths.entry(path.into()).or_default().push(id),
-                Shape::Inside(dir) => index.inside.entry(dir.into()).or_default().push(id),
+                Shape::Path(path) => {
+                    index.starts.insert(path.bytes().next());
+                    index.paths.entry(path.into()).or_default().push(id);
+                }
+                Shape::Inside(dir) => {
+                    index.starts.insert(dir.bytes().next());
+                    index.inside.entry(dir.into()).or_default().push(id);
+                }
                 Shape::InDirectory { dir, name } => index
                     .in_directory
                     .entry(dir.into())
@@ -111,11 +161,11 @@ impl GlobIndexBuilder {
                 }
                 Shape::Anywhere(Name::Wild(wild)) if wild.prefix.is_empty() => {
                     let suffix = wild.suffix.clone();
-                    index.by_suffix.add(&suffix, wild, id);
+                    index.by_suffix.add(&suffix, false, wild, id);
                 }
                 Shape::Anywhere(Name::Wild(wild)) => {
                     let prefix = wild.prefix.clone();
-                    index.by_prefix.add(&prefix, wild, id);
+                    index.by_prefix.add(&prefix, true, wild, id);
                 }
                 Shape::Everything => index.everything.push(id),
             }
@@ -147,12 +197,14 @@ impl GlobIndex {
             None => hits.clear(),
         }
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        if !self.paths.is_empty()
+        let listed_start = self.starts.contains(path.bytes().next());
+        if listed_start
+            && !self.paths.is_empty()
             && let Some(ids) = self.paths.get(path)
         {
             hits.extend_from_slice(ids);
         }
-        if !self.inside.is_empty() {
+        if listed_start && !self.inside.is_empty() {
             let mut enclosing = dir;
             while !enclosing.is_empty() {
                 if let Some(ids) = self.inside.get(enclosing) {
