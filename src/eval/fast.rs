@@ -37,6 +37,8 @@ pub(crate) struct FastEvaluator<'a> {
     set_counts: Vec<u32>,
     helper_memo: Vec<Option<Val<'a>>>,
     risk: Option<RiskValue<'a>>,
+    /// How deep [`Evaluator::eval`] is nested, for the stack checks.
+    depth: u32,
 }
 
 impl<'a> FastEvaluator<'a> {
@@ -92,6 +94,7 @@ impl<'a> FastEvaluator<'a> {
             membership,
             set_counts,
             risk: None,
+            depth: 0,
         })
     }
 
@@ -296,7 +299,11 @@ impl<'a> FastEvaluator<'a> {
 
 impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
-        crate::stack::guarded(|| self.eval_node(expr, file))
+        let depth = self.depth;
+        self.depth += 1;
+        let result = crate::stack::guarded_at(depth, || self.eval_node(expr, file));
+        self.depth = depth;
+        result
     }
 
     fn filter_files(
