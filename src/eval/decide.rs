@@ -17,6 +17,7 @@ use super::decision::{
 use super::engine::{Evaluator, RiskValue};
 use super::evidence;
 use super::gates;
+use super::pending_summary::pending_summary;
 use super::policy_checks::{license_check, promotion_check};
 use super::validate::{Facts, validate};
 use crate::compile::Compiled;
@@ -488,29 +489,6 @@ fn deciders(decision: &Decision) -> String {
         .map(|f| format!("`{}`", f.rule))
         .collect();
     format!("rule {}", names.join(", "))
-}
-
-fn pending_summary(gates: &[super::decision::Gate]) -> String {
-    let parts: Vec<String> = gates
-        .iter()
-        .filter(|g| !g.met)
-        .map(|g| {
-            let by = g
-                .deadline
-                .map(|d| format!(" by {}", d.strftime("%Y-%m-%d %H:%M UTC")))
-                .unwrap_or_default();
-            format!(
-                "{} more approval{} from {}{}{} (`{}`)",
-                g.missing,
-                if g.missing == 1 { "" } else { "s" },
-                g.roles.join(" or "),
-                if g.humans_only { ", humans only" } else { "" },
-                by,
-                g.rule
-            )
-        })
-        .collect();
-    format!("needs {}", parts.join("; and "))
 }
 
 fn outcome_word(outcome: &Outcome) -> &'static str {

@@ -13,6 +13,7 @@ mod engine;
 mod evidence;
 mod fast;
 mod gates;
+mod pending_summary;
 mod policy_checks;
 pub mod reference;
 mod validate;
