@@ -29,8 +29,6 @@ pub(crate) struct Compiled {
     pub strings: StringSets,
     /// For each glob of `globs`: the set it belongs to and its index within that set.
     pub glob_owner: Vec<(usize, usize)>,
-    /// Number of `u64` words in one file's set-membership bitmask.
-    pub words: usize,
     /// Compiled regexes, by regex id.
     pub regexes: Vec<regex::Regex>,
     /// Hex spec hash.
@@ -70,7 +68,6 @@ impl Compiled {
                     .map_err(|e| CompileError(format!("regex {}: {e}", r.display())))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let words = checked.sets.len().div_ceil(64).max(1);
         let spec_hash_hex = hex::encode(checked.spec_hash);
         let id_prefix = IdPrefix::new(&spec_hash_hex);
         Ok(Compiled {
@@ -78,7 +75,6 @@ impl Compiled {
             index,
             strings,
             glob_owner,
-            words,
             regexes,
             spec_hash_hex,
             id_prefix,

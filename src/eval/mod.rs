@@ -16,6 +16,7 @@ mod gates;
 mod pending_summary;
 mod policy_checks;
 pub mod reference;
+mod scratch;
 mod validate;
 mod value;
 
