@@ -13,9 +13,12 @@ mod string_sets;
 
 pub use policy::{Policy, PolicyError};
 
+use std::collections::HashMap;
+
 use glob_index::{GlobIndex, GlobIndexBuilder};
 use string_sets::StringSets;
 
+use crate::ast::Span;
 use crate::checked::{CheckedPolicy, Domain};
 use crate::eval::IdPrefix;
 
@@ -35,6 +38,8 @@ pub(crate) struct Compiled {
     pub spec_hash_hex: String,
     /// The decision-id hash state after this policy's constant prefix.
     pub id_prefix: IdPrefix,
+    /// The text evidence shows for each condition of the rules, by span.
+    pub condition_texts: HashMap<Span, String>,
 }
 
 /// Why a checked policy failed to compile (globs or regexes the checker accepted but the
@@ -70,6 +75,7 @@ impl Compiled {
             .collect::<Result<Vec<_>, _>>()?;
         let spec_hash_hex = hex::encode(checked.spec_hash);
         let id_prefix = IdPrefix::new(&spec_hash_hex);
+        let condition_texts = crate::eval::condition_texts(&checked);
         Ok(Compiled {
             checked,
             index,
@@ -78,6 +84,7 @@ impl Compiled {
             regexes,
             spec_hash_hex,
             id_prefix,
+            condition_texts,
         })
     }
 

@@ -64,14 +64,19 @@ impl<'a> FastEvaluator<'a> {
             let start = scratch.file_sets.len();
             scratch.file_starts.push(start as u32);
             for &glob in &hits {
-                let Some(&(set, _)) = compiled.glob_owner.get(glob) else {
+                let Some(&(set, position)) = compiled.glob_owner.get(glob) else {
                     continue;
                 };
-                // A file may match several globs of one set; it counts once.
-                let listed = scratch.file_sets.get(start..).unwrap_or(&[]);
-                if !listed.contains(&(set as u32)) {
-                    scratch.file_sets.push(set as u32);
-                    scratch.count_in_set(set);
+                let (set, position) = (set as u32, position as u32);
+                // A file may match several globs of one set; it counts once, and evidence
+                // names the first of them.
+                let listed = scratch.file_sets.get_mut(start..).unwrap_or_default();
+                match listed.iter_mut().find(|(s, _)| *s == set) {
+                    Some((_, first)) => *first = position.min(*first),
+                    None => {
+                        scratch.file_sets.push((set, position));
+                        scratch.count_in_set(set as usize);
+                    }
                 }
             }
         }
@@ -120,16 +125,18 @@ impl<'a> FastEvaluator<'a> {
         Ok(n)
     }
 
-    fn in_set(&self, file: usize, set: usize) -> bool {
+    /// The position in `set` of the first glob of `set` that file `file` matches, if any.
+    fn first_in_set(&self, file: usize, set: usize) -> Option<usize> {
         let starts = &self.scratch.file_starts;
-        match (starts.get(file), starts.get(file + 1)) {
-            (Some(&from), Some(&to)) => self
-                .scratch
-                .file_sets
-                .get(from as usize..to as usize)
-                .is_some_and(|sets| sets.contains(&(set as u32))),
-            _ => false,
-        }
+        let (&from, &to) = (starts.get(file)?, starts.get(file + 1)?);
+        let sets = self.scratch.file_sets.get(from as usize..to as usize)?;
+        sets.iter()
+            .find(|(s, _)| *s as usize == set)
+            .map(|&(_, first)| first as usize)
+    }
+
+    fn in_set(&self, file: usize, set: usize) -> bool {
+        self.first_in_set(file, set).is_some()
     }
 
     /// Whether an arbitrary string matches a glob of `set` (strings other than file paths).
@@ -360,14 +367,7 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
                 .unwrap_or_default();
             let (pattern, set) = match filter {
                 FileFilter::Set(s) if selected => {
-                    let mut hits = Vec::new();
-                    self.compiled.index.matches_into(&path, &mut hits);
-                    let first = hits
-                        .into_iter()
-                        .filter_map(|g| self.compiled.glob_owner.get(g).copied())
-                        .filter(|(owner, _)| owner == s)
-                        .map(|(_, index)| index)
-                        .min();
+                    let first = self.first_in_set(i, *s);
                     let set = self.compiled.checked.sets.get(*s);
                     (
                         first.and_then(|k| {
@@ -397,6 +397,13 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
 
     fn facts(&self) -> &Facts<'a> {
         &self.facts
+    }
+
+    fn condition_text(&self, policy: &crate::checked::CheckedPolicy, expr: &CExpr) -> String {
+        match self.compiled.condition_texts.get(&expr.span) {
+            Some(text) => text.clone(),
+            None => super::evidence::condition_text(policy, expr),
+        }
     }
 }
 

@@ -37,9 +37,10 @@ pub(crate) struct Scratch {
     set_counts: Vec<(u32, u32)>,
     /// Per helper: the generation that memoized, and the value.
     memo: Vec<(u32, Option<Memo>)>,
-    /// The sets of every file, file after file; file `i`'s are
+    /// The sets of every file, file after file, each with the position in the set of the
+    /// first of its globs the file matches; file `i`'s are
     /// `file_sets[file_starts[i]..file_starts[i + 1]]`.
-    pub file_sets: Vec<u32>,
+    pub file_sets: Vec<(u32, u32)>,
     /// Where each file's sets start in `file_sets`, and one past the last.
     pub file_starts: Vec<u32>,
     /// Glob ids one path matches.
@@ -91,7 +92,7 @@ impl Scratch {
     pub(crate) fn give_back(self) {
         let bytes = self.set_counts.capacity() * size_of::<(u32, u32)>()
             + self.memo.capacity() * size_of::<(u32, Option<Memo>)>()
-            + self.file_sets.capacity() * size_of::<u32>()
+            + self.file_sets.capacity() * size_of::<(u32, u32)>()
             + self.file_starts.capacity() * size_of::<u32>()
             + self.hits.capacity() * size_of::<usize>();
         if bytes <= KEEP_AT_MOST {
