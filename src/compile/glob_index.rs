@@ -15,6 +15,7 @@
 use globset::{GlobSet, GlobSetBuilder};
 
 use super::CompileError;
+use super::key_table::{ByteSet, KeyTable};
 use super::str_hash::StrMap;
 use crate::glob::shape::{Name, Shape, Wild};
 
@@ -22,16 +23,13 @@ use crate::glob::shape::{Name, Shape, Wild};
 #[derive(Debug, Default)]
 pub(crate) struct GlobIndex {
     /// Whole paths.
-    paths: StrMap<Vec<usize>>,
+    paths: KeyTable<Vec<usize>>,
     /// `D/**`, by `D`.
-    inside: StrMap<Vec<usize>>,
-    /// The first bytes of the keys of `paths` and `inside` (a path and all its directories
-    /// start with the same byte).
-    starts: ByteSet,
+    inside: KeyTable<Vec<usize>>,
     /// Wildcard names directly in a directory, by directory (`""` for the root).
-    in_directory: StrMap<Vec<(Wild, usize)>>,
+    in_directory: KeyTable<Vec<(Wild, usize)>>,
     /// `**/name`, by name.
-    names: StrMap<Vec<usize>>,
+    names: KeyTable<Vec<usize>>,
     /// `**/prefix*suffix` with a prefix, by prefix.
     by_prefix: Affixes,
     /// `**/*suffix`, by suffix.
@@ -40,29 +38,6 @@ pub(crate) struct GlobIndex {
     everything: Vec<usize>,
     /// Globs of no shape, and their ids.
     rest: Option<(GlobSet, Vec<usize>)>,
-}
-
-/// A set of bytes: which first (or last) bytes the keys of a table have, so that a string
-/// that cannot be a key is turned away before it is hashed.
-#[derive(Debug, Default)]
-struct ByteSet([u64; 4]);
-
-impl ByteSet {
-    fn insert(&mut self, byte: Option<u8>) {
-        if let Some(b) = byte
-            && let Some(word) = self.0.get_mut(usize::from(b / 64))
-        {
-            *word |= 1 << (b % 64);
-        }
-    }
-
-    fn contains(&self, byte: Option<u8>) -> bool {
-        byte.is_some_and(|b| {
-            self.0
-                .get(usize::from(b / 64))
-                .is_some_and(|word| word & (1 << (b % 64)) != 0)
-        })
-    }
 }
 
 /// `**/` wildcard names keyed by their prefix or their suffix, with the distinct key lengths
@@ -82,11 +57,13 @@ impl Affixes {
             self.lengths.push(key.len());
         }
         let bytes = key.as_bytes();
-        self.edges.insert(if from_start {
-            bytes.first().copied()
+        if let Some(&edge) = if from_start {
+            bytes.first()
         } else {
-            bytes.last().copied()
-        });
+            bytes.last()
+        } {
+            self.edges.insert(edge);
+        }
         self.table.entry(key.into()).or_default().push((wild, id));
     }
 
@@ -98,7 +75,7 @@ impl Affixes {
         } else {
             bytes.last()
         };
-        if !self.edges.contains(edge.copied()) {
+        if !edge.is_some_and(|&b| self.edges.contains(b)) {
             return;
         }
         for &len in &self.lengths {
@@ -143,22 +120,10 @@ impl GlobIndexBuilder {
         let index = &mut self.index;
         for shape in shapes {
             match shape {
-                Shape::Path(path) => {
-                    index.starts.insert(path.bytes().next());
-                    index.paths.entry(path.into()).or_default().push(id);
-                }
-                Shape::Inside(dir) => {
-                    index.starts.insert(dir.bytes().next());
-                    index.inside.entry(dir.into()).or_default().push(id);
-                }
-                Shape::InDirectory { dir, name } => index
-                    .in_directory
-                    .entry(dir.into())
-                    .or_default()
-                    .push((name, id)),
-                Shape::Anywhere(Name::Exact(name)) => {
-                    index.names.entry(name.into()).or_default().push(id);
-                }
+                Shape::Path(path) => index.paths.entry(&path).push(id),
+                Shape::Inside(dir) => index.inside.entry(&dir).push(id),
+                Shape::InDirectory { dir, name } => index.in_directory.entry(&dir).push((name, id)),
+                Shape::Anywhere(Name::Exact(name)) => index.names.entry(&name).push(id),
                 Shape::Anywhere(Name::Wild(wild)) if wild.prefix.is_empty() => {
                     let suffix = wild.suffix.clone();
                     index.by_suffix.add(&suffix, false, wild, id);
@@ -196,15 +161,33 @@ impl GlobIndex {
             }
             None => hits.clear(),
         }
-        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        let listed_start = self.starts.contains(path.bytes().next());
-        if listed_start
-            && !self.paths.is_empty()
-            && let Some(ids) = self.paths.get(path)
-        {
+        // Where the `/`s are, in one pass: the ends of the enclosing directories.
+        let mut slashes = [0usize; 16];
+        let mut depth = 0;
+        let mut deep = false;
+        let mut last_slash = None;
+        for (i, &b) in path.as_bytes().iter().enumerate() {
+            if b == b'/' {
+                match slashes.get_mut(depth) {
+                    Some(slot) => *slot = i,
+                    None => deep = true,
+                }
+                depth += 1;
+                last_slash = Some(i);
+            }
+        }
+        let (dir, name) = match last_slash {
+            Some(at) => (
+                path.get(..at).unwrap_or(""),
+                path.get(at + 1..).unwrap_or(""),
+            ),
+            None => ("", path),
+        };
+        if let Some(ids) = self.paths.get(path) {
             hits.extend_from_slice(ids);
         }
-        if listed_start && !self.inside.is_empty() {
+        if deep {
+            // More directories than positions kept: walk up from the end instead.
             let mut enclosing = dir;
             while !enclosing.is_empty() {
                 if let Some(ids) = self.inside.get(enclosing) {
@@ -212,10 +195,14 @@ impl GlobIndex {
                 }
                 enclosing = enclosing.rsplit_once('/').map_or("", |(parent, _)| parent);
             }
+        } else {
+            for &end in slashes.get(..depth).unwrap_or(&[]) {
+                if let Some(ids) = path.get(..end).and_then(|d| self.inside.get(d)) {
+                    hits.extend_from_slice(ids);
+                }
+            }
         }
-        if !self.in_directory.is_empty()
-            && let Some(wilds) = self.in_directory.get(dir)
-        {
+        if let Some(wilds) = self.in_directory.get(dir) {
             hits.extend(
                 wilds
                     .iter()
@@ -223,9 +210,7 @@ impl GlobIndex {
                     .map(|&(_, id)| id),
             );
         }
-        if !self.names.is_empty()
-            && let Some(ids) = self.names.get(name)
-        {
+        if let Some(ids) = self.names.get(name) {
             hits.extend_from_slice(ids);
         }
         self.by_prefix.matches(name, true, hits);

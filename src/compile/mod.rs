@@ -7,6 +7,7 @@
 
 mod glob_index;
 mod glob_strategy;
+mod key_table;
 mod policy;
 mod str_hash;
 mod string_sets;
