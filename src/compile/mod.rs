@@ -1,32 +1,46 @@
 //! Compiling a checked policy into the immutable, `Send + Sync` [`Policy`] that decides.
 //!
 //! Compilation adds only speed: every glob of every path set (named and inline) goes into
-//! one `globset::GlobSet`, so one pass over a file path yields its membership in every set
-//! at once; every regex is compiled once; symbol domains get index tables.
+//! one glob index (`glob_index`), so one pass over a file path yields its membership in every
+//! set at once; every regex is compiled once; symbol domains get index tables. Strings other
+//! than file paths are matched against one set at a time (`string_sets`).
 
+mod glob_index;
 mod glob_strategy;
+mod key_table;
 mod policy;
+mod str_hash;
+mod string_sets;
 
 pub use policy::{Policy, PolicyError};
 
-use globset::GlobSet;
+use std::collections::HashMap;
 
+use glob_index::{GlobIndex, GlobIndexBuilder};
+use string_sets::StringSets;
+
+use crate::ast::Span;
 use crate::checked::{CheckedPolicy, Domain};
+use crate::eval::IdPrefix;
 
 /// The compiled form shared by all clones of a [`Policy`].
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub checked: CheckedPolicy,
-    /// All globs of all sets.
-    pub globs: GlobSet,
+    /// All globs of all sets, for request file paths (normalized).
+    pub index: GlobIndex,
+    /// Each set's globs, for other strings.
+    pub strings: StringSets,
     /// For each glob of `globs`: the set it belongs to and its index within that set.
     pub glob_owner: Vec<(usize, usize)>,
-    /// Number of `u64` words in one file's set-membership bitmask.
-    pub words: usize,
     /// Compiled regexes, by regex id.
     pub regexes: Vec<regex::Regex>,
     /// Hex spec hash.
     pub spec_hash_hex: String,
+    /// The decision-id hash state after this policy's constant prefix.
+    pub id_prefix: IdPrefix,
+    /// The text evidence shows for each condition of the rules, by span.
+    pub condition_texts: HashMap<Span, String>,
 }
 
 /// Why a checked policy failed to compile (globs or regexes the checker accepted but the
@@ -37,22 +51,21 @@ pub struct CompileError(pub String);
 
 impl Compiled {
     pub(crate) fn new(checked: CheckedPolicy) -> Result<Compiled, CompileError> {
-        let mut builder = globset::GlobSetBuilder::new();
+        let mut index = GlobIndexBuilder::default();
         let mut glob_owner = Vec::new();
         for (set_id, set) in checked.sets.iter().enumerate() {
-            for (index, pattern) in set.patterns.iter().enumerate() {
+            for (position, pattern) in set.patterns.iter().enumerate() {
                 let glob = crate::glob::build_engine_text(
                     &pattern.glob,
                     &glob_strategy::steer(&pattern.engine),
                 )
                 .map_err(|e| CompileError(format!("glob `{}`: {e}", pattern.glob)))?;
-                builder.add(glob);
-                glob_owner.push((set_id, index));
+                index.add(&pattern.glob, glob);
+                glob_owner.push((set_id, position));
             }
         }
-        let globs = builder
-            .build()
-            .map_err(|e| CompileError(format!("cannot build the glob set: {e}")))?;
+        let index = index.build()?;
+        let strings = StringSets::new(checked.sets.len());
         let regexes = checked
             .regexes
             .iter()
@@ -61,15 +74,18 @@ impl Compiled {
                     .map_err(|e| CompileError(format!("regex {}: {e}", r.display())))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let words = checked.sets.len().div_ceil(64).max(1);
         let spec_hash_hex = hex::encode(checked.spec_hash);
+        let id_prefix = IdPrefix::new(&spec_hash_hex);
+        let condition_texts = crate::eval::condition_texts(&checked);
         Ok(Compiled {
             checked,
-            globs,
+            index,
+            strings,
             glob_owner,
-            words,
             regexes,
             spec_hash_hex,
+            id_prefix,
+            condition_texts,
         })
     }
 

@@ -7,6 +7,8 @@
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
+use super::decision_id::IdPrefix;
+
 use super::context::Context;
 use super::decision::{
     Decision, DecisionOutcome, EvaluationError, FiredRule, InputError, NotFired, PolicyRef,
@@ -15,6 +17,7 @@ use super::decision::{
 use super::engine::{Evaluator, RiskValue};
 use super::evidence;
 use super::gates;
+use super::pending_summary::pending_summary;
 use super::policy_checks::{license_check, promotion_check};
 use super::validate::{Facts, validate};
 use crate::compile::Compiled;
@@ -137,7 +140,7 @@ pub fn input_error_decision(
 ) -> Decision {
     let mut decision = skeleton(policy, spec_hash, unread_request(raw), now, false);
     block_on_input_error(&mut decision, error);
-    finish(decision, &[])
+    finish(decision, &[], &IdPrefix::new(spec_hash))
 }
 
 /// A decision when there is no usable policy at all (it does not load or compile): block,
@@ -154,7 +157,7 @@ pub fn policy_error_decision(
     };
     let mut decision = empty_decision(policy, unread_request(request_bytes), now, false);
     decision.force_block("policy", error);
-    finish(decision, &[])
+    finish(decision, &[], &IdPrefix::new(""))
 }
 
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
@@ -170,6 +173,7 @@ fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
 pub(crate) fn assemble(
     policy: &CheckedPolicy,
     spec_hash: &str,
+    id_prefix: &IdPrefix,
     request: &Request,
     context: &Context,
     explain: bool,
@@ -187,7 +191,7 @@ pub(crate) fn assemble(
         Ok(v) => v,
         Err(error) => {
             block_on_input_error(&mut decision, &error);
-            return finish(decision, &context.approvals);
+            return finish(decision, &context.approvals, id_prefix);
         }
     };
     let facts = Facts {
@@ -199,7 +203,7 @@ pub(crate) fn assemble(
     };
     match engine {
         Engine::Compiled(compiled) => match super::fast::FastEvaluator::new(compiled, facts) {
-            Ok(ev) => run(ev, policy, request, context, explain, decision),
+            Ok(ev) => run(ev, policy, request, context, explain, decision, id_prefix),
             Err(error) => {
                 decision.errors.push(EvaluationError {
                     location: "request facts".into(),
@@ -207,7 +211,7 @@ pub(crate) fn assemble(
                 });
                 decision.summary = format!("blocked: evaluation failed: {error}");
                 decision.reasons = vec![decision.summary.clone()];
-                finish(decision, &context.approvals)
+                finish(decision, &context.approvals, id_prefix)
             }
         },
         Engine::Reference => run(
@@ -217,6 +221,7 @@ pub(crate) fn assemble(
             context,
             explain,
             decision,
+            id_prefix,
         ),
     }
 }
@@ -229,6 +234,7 @@ fn run<'a, E: Evaluator<'a>>(
     context: &'a Context,
     explain: bool,
     mut decision: Decision,
+    id_prefix: &IdPrefix,
 ) -> Decision {
     risk(&mut ev, policy, &mut decision);
 
@@ -469,7 +475,7 @@ fn run<'a, E: Evaluator<'a>>(
     decision.outcome = outcome;
     decision.summary = summary;
     decision.reasons = reasons;
-    finish(decision, &context.approvals)
+    finish(decision, &context.approvals, id_prefix)
 }
 
 /// Rules that decided an auto-approval, for the summary.
@@ -483,29 +489,6 @@ fn deciders(decision: &Decision) -> String {
         .map(|f| format!("`{}`", f.rule))
         .collect();
     format!("rule {}", names.join(", "))
-}
-
-fn pending_summary(gates: &[super::decision::Gate]) -> String {
-    let parts: Vec<String> = gates
-        .iter()
-        .filter(|g| !g.met)
-        .map(|g| {
-            let by = g
-                .deadline
-                .map(|d| format!(" by {}", d.strftime("%Y-%m-%d %H:%M UTC")))
-                .unwrap_or_default();
-            format!(
-                "{} more approval{} from {}{}{} (`{}`)",
-                g.missing,
-                if g.missing == 1 { "" } else { "s" },
-                g.roles.join(" or "),
-                if g.humans_only { ", humans only" } else { "" },
-                by,
-                g.rule
-            )
-        })
-        .collect();
-    format!("needs {}", parts.join("; and "))
 }
 
 fn outcome_word(outcome: &Outcome) -> &'static str {
@@ -614,40 +597,17 @@ fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &
 }
 
 /// Fills in the id and dry-run rules.
-fn finish(mut decision: Decision, approvals: &[super::context::VerifiedApproval]) -> Decision {
+fn finish(
+    mut decision: Decision,
+    approvals: &[super::context::VerifiedApproval],
+    id_prefix: &IdPrefix,
+) -> Decision {
     if decision.dry_run {
         decision.authorizes = false;
         decision.summary = format!("dry run: {}", decision.summary);
     } else {
         decision.authorizes = decision.outcome.may_proceed();
     }
-    let mut hasher = Sha256::new();
-    hasher.update(b"gavel-decision-v1\n");
-    hasher.update(decision.policy.spec_hash.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(decision.request.digest.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(decision.evaluated_at.as_second().to_be_bytes());
-    hasher.update(decision.evaluated_at.subsec_nanosecond().to_be_bytes());
-    let mut approvals: Vec<_> = approvals.iter().collect();
-    approvals.sort_by(|a, b| {
-        (&a.approver, a.issued_at, &a.credential).cmp(&(&b.approver, b.issued_at, &b.credential))
-    });
-    for approval in approvals {
-        hasher.update(b"\n");
-        hasher.update(approval.approver.as_bytes());
-        hasher.update(b"\x1f");
-        hasher.update(approval.issued_at.as_second().to_be_bytes());
-        hasher.update(approval.issued_at.subsec_nanosecond().to_be_bytes());
-        if let Some(c) = &approval.credential {
-            hasher.update(b"\x1f");
-            hasher.update(c.as_bytes());
-        }
-    }
-    let digest = hasher.finalize();
-    decision.id = format!(
-        "dec_{}",
-        crate::canonical::hex_lower(digest.get(..12).unwrap_or(&[]))
-    );
+    decision.id = id_prefix.id(&decision, approvals);
     decision
 }

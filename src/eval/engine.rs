@@ -8,7 +8,7 @@
 use super::decision::FileMatch;
 use super::validate::Facts;
 use super::value::{EvalError, Val};
-use crate::checked::{CExpr, FileFilter};
+use crate::checked::{CExpr, CheckedPolicy, FileFilter};
 use crate::number::Decimal;
 
 /// The risk score as computed for one request.
@@ -46,4 +46,9 @@ pub(crate) trait Evaluator<'a> {
 
     /// The validated request.
     fn facts(&self) -> &Facts<'a>;
+
+    /// The text evidence shows for `expr`, a condition of `policy`.
+    fn condition_text(&self, policy: &CheckedPolicy, expr: &CExpr) -> String {
+        super::evidence::condition_text(policy, expr)
+    }
 }

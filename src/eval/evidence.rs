@@ -4,10 +4,13 @@
 //! The walk follows the logic: a true `and` is explained by all its operands, a true `or`
 //! by the first that holds, a false `and` by the first that fails, a false `or` by all.
 
+use std::collections::HashMap;
+
 use super::decision::Evidence;
 use super::engine::Evaluator;
 use super::value::{EvalError, Val, as_bool};
 use crate::ast::Quantifier;
+use crate::ast::Span;
 use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope};
 
 /// At most this many files are listed per condition; `file_count` tells the total.
@@ -71,7 +74,7 @@ fn atom<'a, E: Evaluator<'a>>(
     out: &mut Vec<Evidence>,
 ) -> Result<(), EvalError> {
     let mut evidence = Evidence {
-        condition: condition_text(policy, expr),
+        condition: ev.condition_text(policy, expr),
         holds,
         left: None,
         right: None,
@@ -125,6 +128,40 @@ fn atom<'a, E: Evaluator<'a>>(
     }
     out.push(evidence);
     Ok(())
+}
+
+/// The text of every condition evidence can show for the policy's rules (the atoms
+/// [`collect`] reaches), by span: evidence is built on every decision a rule fires, and its
+/// text depends only on the policy.
+pub(crate) fn condition_texts(policy: &CheckedPolicy) -> HashMap<Span, String> {
+    let mut texts = HashMap::new();
+    for rule in &policy.rules {
+        add_texts(policy, &rule.condition, &mut texts);
+    }
+    texts
+}
+
+fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut HashMap<Span, String>) {
+    crate::stack::guarded(|| match &expr.kind {
+        CExprKind::And(items) | CExprKind::Or(items) => {
+            items.iter().for_each(|item| add_texts(policy, item, texts));
+        }
+        CExprKind::Not(inner) => add_texts(policy, inner, texts),
+        CExprKind::If(c, t, o) => {
+            for e in [c, t, o] {
+                add_texts(policy, e, texts);
+            }
+        }
+        CExprKind::Helper(id) => match policy.helpers.get(*id) {
+            Some(h) if h.scope == Scope::Request => add_texts(policy, &h.value, texts),
+            _ => {
+                texts.insert(expr.span, condition_text(policy, expr));
+            }
+        },
+        _ => {
+            texts.insert(expr.span, condition_text(policy, expr));
+        }
+    });
 }
 
 /// The condition's source text, comments dropped and runs of whitespace collapsed.

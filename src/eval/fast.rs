@@ -1,20 +1,23 @@
 //! The compiled evaluator.
 //!
-//! Before any rule runs, each file path is matched once against the single glob set of the
-//! policy, giving a bitmask of the sets it belongs to; per-set counts and line totals are
-//! summed once. A quantifier over a set is then a comparison of two integers, whatever the
-//! number of rules and globs. Request-level helpers are evaluated at most once.
+//! Before any rule runs, each file path is matched once against the glob index of the
+//! policy, giving the sets it belongs to; per-set counts and line totals are summed once. A
+//! quantifier over a set is then a comparison of two integers, whatever the number of rules
+//! and globs. Request-level helpers are evaluated at most once. The per-set, per-file and
+//! per-helper memory is the thread's [`Scratch`], reused from decision to decision.
 
 use std::borrow::Cow;
 
 use super::decision::FileMatch;
 use super::engine::{Evaluator, FileSelection, RiskValue};
+use super::scratch::{Memo, Scratch};
 use super::validate::Facts;
 use super::value::{EvalError, ListRef, Val, as_bool, as_num, count};
 use crate::ast::{ArithOp, CompareOp, Quantifier};
 use crate::checked::{CExpr, CExprKind, Domain, Fact, FileFact, FileFilter, Scope, Type};
 use crate::compile::Compiled;
 use crate::number::Decimal;
+use crate::request::normalize_path;
 
 /// Per-request facts computed once.
 struct Totals {
@@ -23,92 +26,141 @@ struct Totals {
     removed: Decimal,
     changed: Decimal,
     net: Decimal,
-    directories: Decimal,
+    /// Computed the first time a condition reads it.
+    directories: Option<Decimal>,
 }
 
 pub(crate) struct FastEvaluator<'a> {
     compiled: &'a Compiled,
     facts: Facts<'a>,
     totals: Totals,
-    /// `words` u64s per file: bit `s` set when the file is in set `s`.
-    membership: Vec<u64>,
-    /// Files in each set.
-    set_counts: Vec<u32>,
-    helper_memo: Vec<Option<Val<'a>>>,
+    /// Set counts, helper memo and each file's sets (see [`Scratch`]).
+    scratch: Scratch,
+    /// Memoized helper values that borrow from the policy or the request (strings, lists);
+    /// the scratch memo holds their index here.
+    borrowed_memo: Vec<Val<'a>>,
     risk: Option<RiskValue<'a>>,
+    /// How deep [`Evaluator::eval`] is nested, for the stack checks.
+    depth: u32,
+}
+
+impl Drop for FastEvaluator<'_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.scratch).give_back();
+    }
 }
 
 impl<'a> FastEvaluator<'a> {
     pub(crate) fn new(compiled: &'a Compiled, facts: Facts<'a>) -> Result<Self, EvalError> {
-        let words = compiled.words;
-        let set_total = compiled.checked.sets.len();
-        let mut membership = vec![0u64; facts.files.len() * words];
-        let mut set_counts = vec![0u32; set_total];
-        let mut hits = Vec::new();
+        let mut scratch =
+            Scratch::take(compiled.checked.sets.len(), compiled.checked.helpers.len());
         let mut added: u64 = 0;
         let mut removed: u64 = 0;
-        let mut dirs: Vec<&str> = Vec::new();
-        for (i, file) in facts.files.iter().enumerate() {
+        let mut hits = std::mem::take(&mut scratch.hits);
+        for file in facts.files {
             added = added.saturating_add(file.added);
             removed = removed.saturating_add(file.removed);
-            if let Some((dir, _)) = file.path.rsplit_once('/') {
-                dirs.push(dir);
-            }
-            compiled.globs.matches_into(file.path.as_ref(), &mut hits);
-            let row = membership
-                .get_mut(i * words..(i + 1) * words)
-                .ok_or_else(|| EvalError::internal("membership row"))?;
+            compiled.index.matches_into(file.path.as_ref(), &mut hits);
+            let start = scratch.file_sets.len();
+            scratch.file_starts.push(start as u32);
             for &glob in &hits {
-                let Some(&(set, _)) = compiled.glob_owner.get(glob) else {
+                let Some(&(set, position)) = compiled.glob_owner.get(glob) else {
                     continue;
                 };
-                let (word, bit) = (set / 64, set % 64);
-                if let Some(w) = row.get_mut(word)
-                    && *w & (1 << bit) == 0
-                {
-                    *w |= 1 << bit;
-                    if let Some(c) = set_counts.get_mut(set) {
-                        *c += 1;
+                let (set, position) = (set as u32, position as u32);
+                // A file may match several globs of one set; it counts once, and evidence
+                // names the first of them.
+                let listed = scratch.file_sets.get_mut(start..).unwrap_or_default();
+                match listed.iter_mut().find(|(s, _)| *s == set) {
+                    Some((_, first)) => *first = position.min(*first),
+                    None => {
+                        scratch.file_sets.push((set, position));
+                        scratch.count_in_set(set as usize);
                     }
                 }
             }
         }
-        dirs.sort_unstable();
-        dirs.dedup();
+        scratch.file_starts.push(scratch.file_sets.len() as u32);
+        scratch.hits = hits;
         let totals = Totals {
             files: count(facts.files.len() as u64)?,
             added: count(added)?,
             removed: count(removed)?,
             changed: count(added.saturating_add(removed))?,
             net: count(added)?.checked_sub(count(removed)?)?,
-            directories: count(dirs.len() as u64)?,
+            directories: None,
         };
         Ok(FastEvaluator {
             compiled,
-            helper_memo: vec![None; compiled.checked.helpers.len()],
             facts,
             totals,
-            membership,
-            set_counts,
+            scratch,
+            borrowed_memo: Vec::new(),
             risk: None,
+            depth: 0,
         })
+    }
+
+    /// The number of distinct directories holding the request's files (files at the root
+    /// have none).
+    fn directories(&mut self) -> Result<Decimal, EvalError> {
+        if let Some(n) = self.totals.directories {
+            return Ok(n);
+        }
+        // One allocation the size of the request, not of the policy. Consecutive files
+        // often share a directory (requests list files in path order): those are skipped
+        // before sorting.
+        let mut dirs: Vec<&str> = Vec::with_capacity(self.facts.files.len());
+        for file in self.facts.files {
+            if let Some((dir, _)) = file.path.rsplit_once('/')
+                && dirs.last() != Some(&dir)
+            {
+                dirs.push(dir);
+            }
+        }
+        dirs.sort_unstable();
+        dirs.dedup();
+        let n = count(dirs.len() as u64)?;
+        self.totals.directories = Some(n);
+        Ok(n)
+    }
+
+    /// The position in `set` of the first glob of `set` that file `file` matches, if any.
+    fn first_in_set(&self, file: usize, set: usize) -> Option<usize> {
+        let starts = &self.scratch.file_starts;
+        let (&from, &to) = (starts.get(file)?, starts.get(file + 1)?);
+        let sets = self.scratch.file_sets.get(from as usize..to as usize)?;
+        sets.iter()
+            .find(|(s, _)| *s as usize == set)
+            .map(|&(_, first)| first as usize)
     }
 
     fn in_set(&self, file: usize, set: usize) -> bool {
-        let words = self.compiled.words;
-        self.membership
-            .get(file * words + set / 64)
-            .is_some_and(|w| w & (1 << (set % 64)) != 0)
+        self.first_in_set(file, set).is_some()
     }
 
     /// Whether an arbitrary string matches a glob of `set` (strings other than file paths).
-    fn string_in_set(&self, s: &str, set: usize) -> bool {
-        self.compiled.globs.matches(s).into_iter().any(|g| {
-            self.compiled
-                .glob_owner
-                .get(g)
-                .is_some_and(|(owner, _)| *owner == set)
-        })
+    fn string_in_set(&self, s: &str, set: usize) -> Result<bool, EvalError> {
+        if matches!(normalize_path(s), Ok(Cow::Borrowed(_))) {
+            let mut hits = Vec::new();
+            self.compiled.index.matches_into(s, &mut hits);
+            return Ok(hits.into_iter().any(|g| {
+                self.compiled
+                    .glob_owner
+                    .get(g)
+                    .is_some_and(|(owner, _)| *owner == set)
+            }));
+        }
+        let path_set = self
+            .compiled
+            .checked
+            .sets
+            .get(set)
+            .ok_or_else(|| EvalError::internal("set id"))?;
+        self.compiled
+            .strings
+            .is_match(set, path_set, s)
+            .map_err(EvalError)
     }
 
     fn set_membership(
@@ -121,7 +173,7 @@ impl<'a> FastEvaluator<'a> {
             return Ok(self.in_set(f, set));
         }
         let s = self.string(value, file)?;
-        Ok(self.string_in_set(&s, set))
+        self.string_in_set(&s, set)
     }
 
     fn string(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Cow<'a, str>, EvalError> {
@@ -151,7 +203,10 @@ impl<'a> FastEvaluator<'a> {
             Fact::LinesRemoved => Val::Num(self.totals.removed),
             Fact::LinesChanged => Val::Num(self.totals.changed),
             Fact::LinesNet => Val::Num(self.totals.net),
-            Fact::DirectoriesCount => Val::Num(self.totals.directories),
+            Fact::DirectoriesCount => {
+                let n = self.totals.directories;
+                Val::Num(n.ok_or_else(|| EvalError::internal("directories not counted"))?)
+            }
             Fact::ChangeKind => Val::Str(Cow::Borrowed(
                 r.change
                     .as_ref()
@@ -218,7 +273,7 @@ impl<'a> FastEvaluator<'a> {
 
     fn passing_count(&mut self, filter: &'a FileFilter) -> Result<u64, EvalError> {
         if let FileFilter::Set(s) = filter {
-            return Ok(u64::from(self.set_counts.get(*s).copied().unwrap_or(0)));
+            return Ok(u64::from(self.scratch.set_count(*s)));
         }
         let mut n = 0;
         for i in 0..self.facts.files.len() {
@@ -281,7 +336,11 @@ impl<'a> FastEvaluator<'a> {
 
 impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
-        crate::stack::guarded(|| self.eval_node(expr, file))
+        let depth = self.depth;
+        self.depth += 1;
+        let result = crate::stack::guarded_at(depth, || self.eval_node(expr, file));
+        self.depth = depth;
+        result
     }
 
     fn filter_files(
@@ -308,15 +367,7 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
                 .unwrap_or_default();
             let (pattern, set) = match filter {
                 FileFilter::Set(s) if selected => {
-                    let first = self
-                        .compiled
-                        .globs
-                        .matches(&path)
-                        .into_iter()
-                        .filter_map(|g| self.compiled.glob_owner.get(g).copied())
-                        .filter(|(owner, _)| owner == s)
-                        .map(|(_, index)| index)
-                        .min();
+                    let first = self.first_in_set(i, *s);
                     let set = self.compiled.checked.sets.get(*s);
                     (
                         first.and_then(|k| {
@@ -347,6 +398,13 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn facts(&self) -> &Facts<'a> {
         &self.facts
     }
+
+    fn condition_text(&self, policy: &crate::checked::CheckedPolicy, expr: &CExpr) -> String {
+        match self.compiled.condition_texts.get(&expr.span) {
+            Some(text) => text.clone(),
+            None => super::evidence::condition_text(policy, expr),
+        }
+    }
 }
 
 impl<'a> FastEvaluator<'a> {
@@ -354,6 +412,7 @@ impl<'a> FastEvaluator<'a> {
     fn eval_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
         Ok(match &expr.kind {
             CExprKind::Lit(v) => Val::from_value(v),
+            CExprKind::Fact(Fact::DirectoriesCount) => Val::Num(self.directories()?),
             CExprKind::Fact(f) => self.fact(f)?,
             CExprKind::FileFact(f) => self.file_fact(*f, file)?,
             CExprKind::Attr(id) => Val::from_value(
@@ -372,13 +431,27 @@ impl<'a> FastEvaluator<'a> {
                 if helper.scope == Scope::File {
                     return self.eval(&helper.value, file);
                 }
-                if let Some(Some(v)) = self.helper_memo.get(*id) {
-                    return Ok(v.clone());
+                if let Some(memo) = self.scratch.memo(*id) {
+                    return match memo {
+                        Memo::Bool(b) => Ok(Val::Bool(b)),
+                        Memo::Num(n) => Ok(Val::Num(n)),
+                        Memo::Other(i) => self
+                            .borrowed_memo
+                            .get(i)
+                            .cloned()
+                            .ok_or_else(|| EvalError::internal("helper memo")),
+                    };
                 }
                 let v = self.eval(&helper.value, None)?;
-                if let Some(slot) = self.helper_memo.get_mut(*id) {
-                    *slot = Some(v.clone());
-                }
+                let memo = match &v {
+                    Val::Bool(b) => Memo::Bool(*b),
+                    Val::Num(n) => Memo::Num(*n),
+                    other => {
+                        self.borrowed_memo.push(other.clone());
+                        Memo::Other(self.borrowed_memo.len() - 1)
+                    }
+                };
+                self.scratch.set_memo(*id, memo);
                 v
             }
             CExprKind::Neg(e) => Val::Num(as_num(self.eval(e, file)?)?.checked_neg()?),

@@ -8,12 +8,15 @@
 mod context;
 mod decide;
 mod decision;
+mod decision_id;
 mod engine;
 mod evidence;
 mod fast;
 mod gates;
+mod pending_summary;
 mod policy_checks;
 pub mod reference;
+mod scratch;
 mod validate;
 mod value;
 
@@ -26,6 +29,9 @@ pub use decision::{
     Gate, InputError, LicenseReport, NotFired, PolicyRef, Promotion, RequestSummary,
     RiskContribution, RiskReport,
 };
+
+pub(crate) use decision_id::IdPrefix;
+pub(crate) use evidence::condition_texts;
 
 use crate::compile::Compiled;
 use crate::request::Request;
@@ -40,6 +46,7 @@ pub(crate) fn decide_compiled(
     decide::assemble(
         &compiled.checked,
         &compiled.spec_hash_hex,
+        &compiled.id_prefix,
         request,
         context,
         explain,

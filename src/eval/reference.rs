@@ -30,6 +30,7 @@ pub fn decide(
     super::decide::assemble(
         policy,
         &spec_hash,
+        &super::decision_id::IdPrefix::new(&spec_hash),
         request,
         context,
         explain,

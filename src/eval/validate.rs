@@ -82,7 +82,7 @@ pub(crate) fn validate<'a>(
         return Err(err("actor.id", "the actor id is empty"));
     }
     for (i, role) in request.actor.roles.iter().enumerate() {
-        check_string(&format!("actor.roles[{i}]"), role)?;
+        check_string_lazy(&|| format!("actor.roles[{i}]"), role)?;
     }
     environment(
         policy,
@@ -148,7 +148,7 @@ pub(crate) fn validate<'a>(
         ));
     }
     for (i, feature) in request.features.iter().enumerate() {
-        check_string(&format!("features[{i}]"), feature)?;
+        check_string_lazy(&|| format!("features[{i}]"), feature)?;
     }
     if let Some(r) = &request.reference {
         check_string("reference", r)?;
@@ -161,6 +161,14 @@ pub(crate) fn validate<'a>(
         attributes,
         license_tier,
     })
+}
+
+/// [`check_string`] for a field whose name is built only for an error.
+fn check_string_lazy(field: &dyn Fn() -> String, value: &str) -> Result<(), RequestError> {
+    if value.len() > MAX_STRING_BYTES || value.contains('\0') {
+        return check_string(&field(), value);
+    }
+    Ok(())
 }
 
 fn check_string(field: &str, value: &str) -> Result<(), RequestError> {
@@ -258,7 +266,10 @@ fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
         ));
     }
     let mut out = Vec::with_capacity(request.files.len());
-    let mut seen: HashSet<Cow<'_, str>> = HashSet::with_capacity(request.files.len());
+    let mut seen = Seen {
+        set: HashSet::new(),
+        expected: request.files.len(),
+    };
     for (i, file) in request.files.iter().enumerate() {
         let path = normalize_path(&file.path).map_err(|m| {
             err(
@@ -274,7 +285,7 @@ fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
                 ));
             }
         }
-        if !seen.insert(path.clone()) {
+        if seen.listed(&out, &path) {
             return Err(err(
                 format!("files[{i}].path"),
                 format!("`{path}` appears twice"),
@@ -310,7 +321,7 @@ fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
         if let Some(old) = old {
             // The old path of a rename is judged too, as a deletion: moving a protected
             // file out of its directory must not escape the rule that protects it.
-            if !seen.insert(old.clone()) {
+            if seen.listed(&out, &old) {
                 return Err(err(
                     format!("files[{i}].from"),
                     format!("`{old}` appears twice"),
@@ -325,6 +336,34 @@ fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
         }
     }
     Ok(out)
+}
+
+/// The paths already listed, to refuse a path listed twice.
+struct Seen<'a> {
+    /// Filled only once there are more than [`Seen::SCAN_UP_TO`] paths.
+    set: HashSet<Cow<'a, str>>,
+    /// How many paths to make room for then.
+    expected: usize,
+}
+
+impl<'a> Seen<'a> {
+    /// Up to this many paths, comparing with each listed one costs less than hashing.
+    const SCAN_UP_TO: usize = 16;
+
+    /// Whether `path` is already among `listed` (every path listed so far, in order).
+    // A `Cow` rather than a `&str`: the set keeps a clone of it, which is only a borrow when
+    // normalizing did not rewrite the path.
+    #[allow(clippy::ptr_arg)]
+    fn listed(&mut self, listed: &[FileFacts<'a>], path: &Cow<'a, str>) -> bool {
+        if listed.len() <= Self::SCAN_UP_TO {
+            return listed.iter().any(|f| f.path == *path);
+        }
+        if self.set.is_empty() {
+            self.set.reserve(self.expected.max(listed.len() + 1));
+            self.set.extend(listed.iter().map(|f| f.path.clone()));
+        }
+        !self.set.insert(path.clone())
+    }
 }
 
 fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, RequestError> {
@@ -348,12 +387,12 @@ fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, R
         .attributes
         .iter()
         .map(|attr| {
-            let field = format!("attributes.{}", attr.name);
+            let field = || format!("attributes.{}", attr.name);
             match request.attribute_map().get(&attr.name) {
                 Some(json) => convert(&field, json, attr.ty),
                 None => attr.default.clone().ok_or_else(|| {
                     err(
-                        field,
+                        field(),
                         format!(
                             "missing attribute `{}` (declared as {})",
                             attr.name, attr.ty
@@ -365,10 +404,16 @@ fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, R
         .collect()
 }
 
-fn convert(field: &str, json: &serde_json::Value, ty: Type) -> Result<Value, RequestError> {
+/// Converts an attribute's JSON value to `ty`. `field` names it in errors; it is built only
+/// for an error.
+fn convert(
+    field: &dyn Fn() -> String,
+    json: &serde_json::Value,
+    ty: Type,
+) -> Result<Value, RequestError> {
     let mismatch = || {
         err(
-            field,
+            field(),
             format!("expected a {ty}, found {}", describe_json(json)),
         )
     };
@@ -377,14 +422,14 @@ fn convert(field: &str, json: &serde_json::Value, ty: Type) -> Result<Value, Req
         Type::Number => json_number(field, json).map(Value::Number),
         Type::String | Type::Symbol(_) => {
             let s = json.as_str().ok_or_else(mismatch)?;
-            check_string(field, s)?;
+            check_string_lazy(field, s)?;
             Ok(Value::String(s.to_string()))
         }
         Type::List(scalar) => {
             let items = json.as_array().ok_or_else(mismatch)?;
             if items.len() > MAX_LIST_ITEMS {
                 return Err(err(
-                    field,
+                    field(),
                     format!(
                         "{} items, more than the limit of {MAX_LIST_ITEMS}",
                         items.len()
@@ -399,7 +444,7 @@ fn convert(field: &str, json: &serde_json::Value, ty: Type) -> Result<Value, Req
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| convert(&format!("{field}[{i}]"), item, element))
+                .map(|(i, item)| convert(&|| format!("{}[{i}]", field()), item, element))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::List)
         }
@@ -407,10 +452,13 @@ fn convert(field: &str, json: &serde_json::Value, ty: Type) -> Result<Value, Req
 }
 
 /// A JSON number as an exact decimal (floats through their shortest text: `0.3` is 3/10).
-fn json_number(field: &str, json: &serde_json::Value) -> Result<Decimal, RequestError> {
+fn json_number(
+    field: &dyn Fn() -> String,
+    json: &serde_json::Value,
+) -> Result<Decimal, RequestError> {
     let serde_json::Value::Number(n) = json else {
         return Err(err(
-            field,
+            field(),
             format!("expected a number, found {}", describe_json(json)),
         ));
     };
@@ -425,7 +473,7 @@ fn json_number(field: &str, json: &serde_json::Value) -> Result<Decimal, Request
     };
     parsed.ok_or_else(|| {
         err(
-            field,
+            field(),
             format!("number {n} is out of range or has more than 6 fractional digits"),
         )
     })

@@ -34,6 +34,7 @@ mod parsed;
 mod pattern;
 mod reference_match;
 mod segments;
+pub(crate) mod shape;
 
 pub use compiled::{build, build_engine_text, engine_text};
 pub use glob_error::GlobError;

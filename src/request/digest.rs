@@ -6,6 +6,8 @@
 //! [`Request`] directly, members already in canonical order. A property test holds it
 //! byte-for-byte equal to the generic path ([`crate::canonical::canonicalize`]).
 
+use std::collections::BTreeMap;
+
 use sha2::{Digest, Sha256};
 
 use super::request::{FileChange, Request};
@@ -33,12 +35,9 @@ pub fn canonical_json(request: &Request) -> String {
     }
     if !request.attributes.is_empty() {
         obj.key("attributes");
-        let mut entries: Vec<(&String, &serde_json::Value)> =
-            request.attribute_map().iter().collect();
-        entries.sort_by(|a, b| utf16_cmp(a.0, b.0));
         let mut m = Object::new(obj.out);
-        for (k, v) in entries {
-            m.key(k);
+        for (k, v) in canonical_entries(request.attribute_map()) {
+            m.escaped_key(k);
             write_value(m.out, v);
         }
         m.end();
@@ -108,11 +107,9 @@ pub fn canonical_json(request: &Request) -> String {
     }
     if !request.usage.is_empty() {
         obj.key("usage");
-        let mut entries: Vec<(&String, &u64)> = request.usage.as_map().iter().collect();
-        entries.sort_by(|a, b| utf16_cmp(a.0, b.0));
         let mut m = Object::new(obj.out);
-        for (k, v) in entries {
-            m.key(k);
+        for (k, v) in canonical_entries(request.usage.as_map()) {
+            m.escaped_key(k);
             write_u64(m.out, *v);
         }
         m.end();
@@ -164,7 +161,7 @@ fn write_u64(out: &mut String, n: u64) {
 }
 
 /// Writes `{`, then `"key":` pairs separated by commas, then `}`. Keys must be given in
-/// canonical order; every key here is ASCII, where UTF-16 order is byte order.
+/// canonical order.
 struct Object<'o> {
     out: &'o mut String,
     first: bool,
@@ -176,18 +173,50 @@ impl<'o> Object<'o> {
         Object { out, first: true }
     }
 
-    fn key(&mut self, key: &str) {
+    /// A member name of the request format: ASCII without anything to escape (where UTF-16
+    /// order is byte order), so it is copied as it is, without the escaping scan.
+    fn key(&mut self, key: &'static str) {
+        debug_assert!(
+            key.bytes()
+                .all(|b| b.is_ascii() && b >= 0x20 && b != b'"' && b != b'\\')
+        );
+        self.separator();
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+    }
+
+    /// A member name from the request (an attribute or usage counter name), escaped.
+    fn escaped_key(&mut self, key: &str) {
+        self.separator();
+        write_string(self.out, key);
+        self.out.push(':');
+    }
+
+    fn separator(&mut self) {
         if !self.first {
             self.out.push(',');
         }
         self.first = false;
-        write_string(self.out, key);
-        self.out.push(':');
     }
 
     fn end(self) {
         self.out.push('}');
     }
+}
+
+/// A map's entries in canonical order: by the UTF-16 code units of their names.
+///
+/// A `BTreeMap` orders names by their UTF-8 bytes, which is code point order. UTF-16 order
+/// differs from code point order only where a surrogate pair (a character above U+FFFF,
+/// four UTF-8 bytes starting at 0xF0 or above) meets a character of U+E000..U+FFFF; without
+/// any such character in the names, the map's own order is canonical and nothing is sorted.
+fn canonical_entries<V>(map: &BTreeMap<String, V>) -> Vec<(&String, &V)> {
+    let mut entries: Vec<(&String, &V)> = map.iter().collect();
+    if entries.iter().any(|(k, _)| k.bytes().any(|b| b >= 0xF0)) {
+        entries.sort_by(|a, b| utf16_cmp(a.0, b.0));
+    }
+    entries
 }
 
 #[cfg(test)]

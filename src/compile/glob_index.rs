@@ -1,0 +1,338 @@
+//! The glob index: which globs of the policy a request's file path matches.
+//!
+//! globset answers this with several strategies run one after the other on every path
+//! (literal, prefix and suffix automata, extensions, a regex set). Most globs in policies have
+//! one of a few everyday shapes ([`crate::glob::shape`]), each a test on the path's directory
+//! and name: those are put in hash tables keyed by the text they need, so a path costs a few
+//! lookups — one for the whole path, one per enclosing directory, one for its directory's
+//! wildcard names, and one per distinct prefix or suffix length of the `**/` names. Only
+//! globs of other shapes go to a globset (built only when there are some).
+//!
+//! Only for normalized paths (request file paths after validation): on those the shapes mean
+//! what [`crate::glob::reference_match`] means. Arbitrary strings tested against a set still
+//! go through the policy's full globset.
+
+use globset::{GlobSet, GlobSetBuilder};
+
+use super::CompileError;
+use super::key_table::{ByteSet, KeyTable};
+use super::str_hash::StrMap;
+use crate::glob::shape::{Name, Shape, Wild};
+
+/// Glob ids (positions in the policy's list of all globs) by shape.
+#[derive(Debug, Default)]
+pub(crate) struct GlobIndex {
+    /// Whole paths.
+    paths: KeyTable<Vec<usize>>,
+    /// `D/**`, by `D`.
+    inside: KeyTable<Vec<usize>>,
+    /// Wildcard names directly in a directory, by directory (`""` for the root).
+    in_directory: KeyTable<Vec<(Wild, usize)>>,
+    /// `**/name`, by name.
+    names: KeyTable<Vec<usize>>,
+    /// `**/prefix*suffix` with a prefix, by prefix.
+    by_prefix: Affixes,
+    /// `**/*suffix`, by suffix.
+    by_suffix: Affixes,
+    /// `**`.
+    everything: Vec<usize>,
+    /// Globs of no shape, and their ids.
+    rest: Option<(GlobSet, Vec<usize>)>,
+}
+
+/// `**/` wildcard names keyed by their prefix or their suffix, with the distinct key lengths
+/// to try.
+#[derive(Debug, Default)]
+struct Affixes {
+    lengths: Vec<usize>,
+    /// The bytes names must start with (prefix keys) or end with (suffix keys) to have a key.
+    /// Keys are never empty: `**/*` is `**`.
+    edges: ByteSet,
+    table: StrMap<Vec<(Wild, usize)>>,
+}
+
+impl Affixes {
+    fn add(&mut self, key: &str, from_start: bool, wild: Wild, id: usize) {
+        if !self.lengths.contains(&key.len()) {
+            self.lengths.push(key.len());
+        }
+        let bytes = key.as_bytes();
+        if let Some(&edge) = if from_start {
+            bytes.first()
+        } else {
+            bytes.last()
+        } {
+            self.edges.insert(edge);
+        }
+        self.table.entry(key.into()).or_default().push((wild, id));
+    }
+
+    /// Ids of the globs matching `name`, keyed by its start (`from_start`) or its end.
+    fn matches(&self, name: &str, from_start: bool, hits: &mut Vec<usize>) {
+        let bytes = name.as_bytes();
+        let edge = if from_start {
+            bytes.first()
+        } else {
+            bytes.last()
+        };
+        if !edge.is_some_and(|&b| self.edges.contains(b)) {
+            return;
+        }
+        for &len in &self.lengths {
+            let key = if from_start {
+                name.get(..len)
+            } else {
+                name.len().checked_sub(len).and_then(|at| name.get(at..))
+            };
+            if let Some(candidates) = key.and_then(|k| self.table.get(k)) {
+                hits.extend(
+                    candidates
+                        .iter()
+                        .filter(|(wild, _)| wild.matches(name))
+                        .map(|&(_, id)| id),
+                );
+            }
+        }
+    }
+}
+
+/// Collects the globs of a policy, in id order, into a [`GlobIndex`].
+#[derive(Default)]
+pub(crate) struct GlobIndexBuilder {
+    index: GlobIndex,
+    rest: Option<(GlobSetBuilder, Vec<usize>)>,
+    next_id: usize,
+}
+
+impl GlobIndexBuilder {
+    /// Adds the next glob: `pattern` as written, and `glob` as built for globset.
+    pub(crate) fn add(&mut self, pattern: &str, glob: globset::Glob) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let Some(shapes) = crate::glob::shape::shapes(pattern) else {
+            let (builder, ids) = self
+                .rest
+                .get_or_insert_with(|| (GlobSetBuilder::new(), Vec::new()));
+            builder.add(glob);
+            ids.push(id);
+            return;
+        };
+        let index = &mut self.index;
+        for shape in shapes {
+            match shape {
+                Shape::Path(path) => index.paths.entry(&path).push(id),
+                Shape::Inside(dir) => index.inside.entry(&dir).push(id),
+                Shape::InDirectory { dir, name } => index.in_directory.entry(&dir).push((name, id)),
+                Shape::Anywhere(Name::Exact(name)) => index.names.entry(&name).push(id),
+                Shape::Anywhere(Name::Wild(wild)) if wild.prefix.is_empty() => {
+                    let suffix = wild.suffix.clone();
+                    index.by_suffix.add(&suffix, false, wild, id);
+                }
+                Shape::Anywhere(Name::Wild(wild)) => {
+                    let prefix = wild.prefix.clone();
+                    index.by_prefix.add(&prefix, true, wild, id);
+                }
+                Shape::Everything => index.everything.push(id),
+            }
+        }
+    }
+
+    pub(crate) fn build(mut self) -> Result<GlobIndex, CompileError> {
+        if let Some((builder, ids)) = self.rest {
+            let set = builder
+                .build()
+                .map_err(|e| CompileError(format!("cannot build the glob set: {e}")))?;
+            self.index.rest = Some((set, ids));
+        }
+        Ok(self.index)
+    }
+}
+
+impl GlobIndex {
+    /// Replaces `hits` with the ids of the globs `path` matches (in no particular order,
+    /// possibly repeated). `path` must be normalized.
+    pub(crate) fn matches_into(&self, path: &str, hits: &mut Vec<usize>) {
+        match &self.rest {
+            Some((set, ids)) => {
+                set.matches_into(path, hits);
+                for hit in hits.iter_mut() {
+                    *hit = ids.get(*hit).copied().unwrap_or(usize::MAX);
+                }
+            }
+            None => hits.clear(),
+        }
+        // Where the `/`s are, in one pass: the ends of the enclosing directories.
+        let mut slashes = [0usize; 16];
+        let mut depth = 0;
+        let mut deep = false;
+        let mut last_slash = None;
+        for (i, &b) in path.as_bytes().iter().enumerate() {
+            if b == b'/' {
+                match slashes.get_mut(depth) {
+                    Some(slot) => *slot = i,
+                    None => deep = true,
+                }
+                depth += 1;
+                last_slash = Some(i);
+            }
+        }
+        let (dir, name) = match last_slash {
+            Some(at) => (
+                path.get(..at).unwrap_or(""),
+                path.get(at + 1..).unwrap_or(""),
+            ),
+            None => ("", path),
+        };
+        if let Some(ids) = self.paths.get(path) {
+            hits.extend_from_slice(ids);
+        }
+        if deep {
+            // More directories than positions kept: walk up from the end instead.
+            let mut enclosing = dir;
+            while !enclosing.is_empty() {
+                if let Some(ids) = self.inside.get(enclosing) {
+                    hits.extend_from_slice(ids);
+                }
+                enclosing = enclosing.rsplit_once('/').map_or("", |(parent, _)| parent);
+            }
+        } else {
+            for &end in slashes.get(..depth).unwrap_or(&[]) {
+                if let Some(ids) = path.get(..end).and_then(|d| self.inside.get(d)) {
+                    hits.extend_from_slice(ids);
+                }
+            }
+        }
+        if let Some(wilds) = self.in_directory.get(dir) {
+            hits.extend(
+                wilds
+                    .iter()
+                    .filter(|(wild, _)| wild.matches(name))
+                    .map(|&(_, id)| id),
+            );
+        }
+        if let Some(ids) = self.names.get(name) {
+            hits.extend_from_slice(ids);
+        }
+        self.by_prefix.matches(name, true, hits);
+        self.by_suffix.matches(name, false, hits);
+        hits.extend_from_slice(&self.everything);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::glob::{build, reference_match, validate};
+
+    fn index(patterns: &[&str]) -> GlobIndex {
+        let mut builder = GlobIndexBuilder::default();
+        for p in patterns {
+            builder.add(p, build(p).unwrap());
+        }
+        builder.build().unwrap()
+    }
+
+    /// The ids the index reports for `path`, sorted and deduplicated.
+    fn hits(index: &GlobIndex, path: &str) -> Vec<usize> {
+        let mut hits = vec![99];
+        index.matches_into(path, &mut hits);
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+
+    /// The ids the reference matcher reports.
+    fn expected(patterns: &[&str], path: &str) -> Vec<usize> {
+        (0..patterns.len())
+            .filter(|&i| reference_match(patterns[i], path))
+            .collect()
+    }
+
+    #[test]
+    fn autopack_globs() {
+        let patterns = [
+            "src/autopack/models.py",
+            "alembic/versions/**",
+            ".git/**",
+            ".env*",
+            "**/.env*",
+            "src/autopack/**",
+            "tests/**",
+            "**/*.db",
+            "**/*.sqlite",
+            "**/*.sqlite3",
+            "tests/test_*.py",
+            "a/**/b",
+            "docs/{a,b}/*.md",
+            "**",
+        ];
+        let index = index(&patterns);
+        for path in [
+            "src/autopack/models.py",
+            "src/autopack/x/y.py",
+            "src/autopackx",
+            "alembic/versions/1.py",
+            "alembic/x.py",
+            ".env",
+            ".env.local",
+            "config/.env",
+            "config/.envy/x",
+            "tests/test_a.py",
+            "tests/test_.py",
+            "tests/test.py",
+            "tests/x/test_a.py",
+            "x.db",
+            "a/b/.db",
+            "x.sqlite3",
+            "a/b",
+            "a/x/y/b",
+            "docs/a/x.md",
+            "docs/c/x.md",
+            "README.md",
+        ] {
+            assert_eq!(hits(&index, path), expected(&patterns, path), "{path}");
+        }
+    }
+
+    /// Pieces of patterns: everyday shapes and others, in every combination the generator
+    /// makes.
+    const SEGMENTS: &[&str] = &[
+        "a", "b", "ab", ".a", "a.b", "*", "a*", "*b", "a*b", "*.b", "**", "?", "[ab]", "{a,b}",
+        "{a,}", "{,b}", "{a*,b}", "é", "\\*", "a-b",
+    ];
+
+    fn pattern() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(SEGMENTS), 1..4).prop_map(|s| s.join("/"))
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        let segment = prop::sample::select(
+            &[
+                "a", "b", "ab", "ba", ".a", "a.b", "aab", "é", "*", "a-b", "b.b",
+            ][..],
+        );
+        prop::collection::vec(segment, 1..5).prop_map(|s| s.join("/"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_index_equals_the_reference_matcher(
+            patterns in prop::collection::vec(pattern(), 1..12),
+            paths in prop::collection::vec(path(), 24),
+        ) {
+            let patterns: Vec<&str> = patterns
+                .iter()
+                .map(String::as_str)
+                .filter(|p| validate(p).is_ok())
+                .collect();
+            let index = index(&patterns);
+            for path in &paths {
+                prop_assert_eq!(hits(&index, path), expected(&patterns, path), "{}", path);
+            }
+        }
+    }
+}

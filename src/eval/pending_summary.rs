@@ -1,0 +1,168 @@
+//! The summary of a decision waiting for approvals: `needs 1 more approval from tech_lead or
+//! admin by 2026-03-01 13:00 UTC (`tier3_approval`)`.
+//!
+//! Every decision that requires approval has one, so it is written straight into one string
+//! rather than through `format!` and `strftime` per gate.
+
+use jiff::Timestamp;
+
+use super::decision::Gate;
+
+/// `needs ...; and ...` over the gates not yet met.
+pub(crate) fn pending_summary(gates: &[Gate]) -> String {
+    let mut out = String::with_capacity(96);
+    out.push_str("needs ");
+    for (i, g) in gates.iter().filter(|g| !g.met).enumerate() {
+        if i > 0 {
+            out.push_str("; and ");
+        }
+        out.push_str(itoa::Buffer::new().format(g.missing));
+        out.push_str(" more approval");
+        if g.missing != 1 {
+            out.push('s');
+        }
+        out.push_str(" from ");
+        for (j, role) in g.roles.iter().enumerate() {
+            if j > 0 {
+                out.push_str(" or ");
+            }
+            out.push_str(role);
+        }
+        if g.humans_only {
+            out.push_str(", humans only");
+        }
+        if let Some(deadline) = g.deadline {
+            out.push_str(" by ");
+            push_utc_minute(&mut out, deadline);
+        }
+        out.push_str(" (`");
+        out.push_str(&g.rule);
+        out.push_str("`)");
+    }
+    out
+}
+
+/// `at` as `strftime("%Y-%m-%d %H:%M UTC")` writes it.
+fn push_utc_minute(out: &mut String, at: Timestamp) {
+    let t = jiff::tz::Offset::UTC.to_datetime(at);
+    let Ok(year) = u16::try_from(t.year()) else {
+        // Negative years: rare enough to leave to jiff.
+        out.push_str(&at.strftime("%Y-%m-%d %H:%M UTC").to_string());
+        return;
+    };
+    let mut buf = [0u8; 16];
+    let fields = [
+        (year / 100, 0),
+        (year % 100, 2),
+        (u16::from(t.month().unsigned_abs()), 5),
+        (u16::from(t.day().unsigned_abs()), 8),
+        (u16::from(t.hour().unsigned_abs()), 11),
+        (u16::from(t.minute().unsigned_abs()), 14),
+    ];
+    for (value, at) in fields {
+        if let Some(pair) = buf.get_mut(at..at + 2) {
+            pair.copy_from_slice(&[b'0' + (value / 10 % 10) as u8, b'0' + (value % 10) as u8]);
+        }
+    }
+    for (at, sep) in [(4, b'-'), (7, b'-'), (10, b' '), (13, b':')] {
+        if let Some(b) = buf.get_mut(at) {
+            *b = sep;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf).unwrap_or(""));
+    out.push_str(" UTC");
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn with_strftime(at: Timestamp) -> String {
+        at.strftime("%Y-%m-%d %H:%M UTC").to_string()
+    }
+
+    #[test]
+    fn minutes_read_as_strftime_writes_them() {
+        for s in [
+            "2026-03-01T12:00:00Z",
+            "1970-01-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "0000-03-01T00:00:00Z",
+            "9999-12-30T21:59:59.999999999Z",
+            "-000001-06-01T05:07:00Z",
+            "-009999-01-03T00:00:00Z",
+            "2024-02-29T23:59:30Z",
+        ] {
+            let at: Timestamp = s.parse().unwrap();
+            let mut out = String::new();
+            push_utc_minute(&mut out, at);
+            assert_eq!(out, with_strftime(at), "{s}");
+        }
+    }
+
+    /// The summary as it was written with `format!` and `strftime`.
+    fn with_format(gates: &[Gate]) -> String {
+        let parts: Vec<String> = gates
+            .iter()
+            .filter(|g| !g.met)
+            .map(|g| {
+                let by = g
+                    .deadline
+                    .map(|d| format!(" by {}", d.strftime("%Y-%m-%d %H:%M UTC")))
+                    .unwrap_or_default();
+                format!(
+                    "{} more approval{} from {}{}{} (`{}`)",
+                    g.missing,
+                    if g.missing == 1 { "" } else { "s" },
+                    g.roles.join(" or "),
+                    if g.humans_only { ", humans only" } else { "" },
+                    by,
+                    g.rule
+                )
+            })
+            .collect();
+        format!("needs {}", parts.join("; and "))
+    }
+
+    #[test]
+    fn summaries_read_as_format_wrote_them() {
+        let gate = |rule: &str, missing: u32, roles: &[&str], humans_only, met, deadline| Gate {
+            rule: rule.into(),
+            count: missing + 1,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            window: None,
+            deadline,
+            humans_only,
+            scope: Vec::new(),
+            approved_by: Vec::new(),
+            missing,
+            met,
+            expired: false,
+        };
+        let at = Some("2026-03-01T13:05:09Z".parse().unwrap());
+        let gates = [
+            gate("a", 1, &["tech_lead", "admin"], false, false, at),
+            gate("b", 2, &["admin"], true, false, None),
+            gate("c", 0, &["x"], false, true, at),
+            gate("d", 12, &[], true, false, at),
+        ];
+        for n in 0..=gates.len() {
+            assert_eq!(pending_summary(&gates[..n]), with_format(&gates[..n]));
+            assert_eq!(pending_summary(&gates[n..]), with_format(&gates[n..]));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_minute_reads_as_strftime_writes_it(
+            seconds in Timestamp::MIN.as_second()..=Timestamp::MAX.as_second()
+        ) {
+            let at = Timestamp::from_second(seconds).unwrap();
+            let mut out = String::new();
+            push_utc_minute(&mut out, at);
+            prop_assert_eq!(out, with_strftime(at));
+        }
+    }
+}
