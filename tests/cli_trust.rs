@@ -249,6 +249,97 @@ fn a_rejection_by_an_eligible_approver_rejects() {
     .stderr_has("a rejection needs a reason");
 }
 
+#[test]
+fn an_unsigned_decision_is_refused_when_the_policy_declares_signers() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    // Stripping the signature from a (forged) decision must not get it approved or rejected.
+    let mut decision: serde_json::Value = serde_json::from_str(&ws.read("decision.json")).unwrap();
+    decision.as_object_mut().unwrap().remove("signature");
+    ws.write("unsigned.json", decision.to_string());
+    for (verb, extra) in [("approve", None), ("reject", Some("no"))] {
+        let mut args = vec![
+            verb,
+            "unsigned.json",
+            "--key",
+            "keys/alice.key",
+            "--as",
+            "alice@example.com",
+            "--role",
+            "admin",
+            "--out",
+            "cred.json",
+        ];
+        if let Some(reason) = extra {
+            args.extend(["--reason", reason]);
+        }
+        let out = ws.run(&args);
+        out.code(1)
+            .stderr_has(&format!("error: refusing to {verb}: decision `dec_"));
+        out.stderr_has("is unsigned, and the policy declares decision signers");
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(
+            !ws.path().join("cred.json").exists(),
+            "{verb} wrote a credential"
+        );
+    }
+    // A signed decision that was edited is refused too (the signature does not verify).
+    ws.write(
+        "edited.json",
+        ws.read("decision.json").replace("\"prod\"", "\"staging\""),
+    );
+    ws.run([
+        "approve",
+        "edited.json",
+        "--key",
+        "keys/alice.key",
+        "--as",
+        "alice@example.com",
+        "--role",
+        "admin",
+    ])
+    .code(1)
+    .stderr_has("refusing to approve: the decision's signature does not verify");
+}
+
+#[test]
+fn an_unsigned_decision_only_warns_when_the_policy_declares_no_signers() {
+    let (out, ws) = Cli::new()
+        .args(["keys", "new", "sam", "--dir", "keys"])
+        .run();
+    out.code(0);
+    let policy = format!(
+        "policy \"nosigners\"\nroles lead\napprover \"sam@example.com\" roles lead key \"{}\"\ndefault require 1 approval from lead within 1h\n",
+        ws.read("keys/sam.pub").trim()
+    );
+    ws.write("policies/main.gavel", policy);
+    ws.write(
+        "req.json",
+        r#"{"action":"deploy","actor":{"id":"joe","kind":"human"}}"#,
+    );
+    let out = ws.run(["eval", "--request", "req.json", "--format", "json"]);
+    out.code(2);
+    assert!(out.json().get("signature").is_none());
+    ws.write("decision.json", &out.stdout);
+    ws.run([
+        "approve",
+        "decision.json",
+        "--key",
+        "keys/sam.key",
+        "--as",
+        "sam@example.com",
+        "--role",
+        "lead",
+        "--out",
+        "sam.json",
+    ])
+    .code(0)
+    .stderr_has("warning: the decision is unsigned; check it came from your pipeline");
+    assert!(ws.path().join("sam.json").exists());
+}
+
 /// Evaluates with the given credentials and returns the ignored approvals' kinds.
 fn ignored_kinds(ws: &Workspace, files: &[&str], now: &str) -> Vec<String> {
     let mut extra = Vec::new();

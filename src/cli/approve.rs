@@ -66,7 +66,7 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     let key = PrivateKey::load(&args.key).map_err(|e| e.to_string())?;
     let policy = Policy::load(&args.policies).ok();
     if let Some(policy) = &policy {
-        check_against_policy(policy, &decision, &key, &args.approver)?;
+        check_against_policy(policy, &decision, &key, &args.approver, verdict)?;
     } else {
         eprintln!(
             "warning: no policy at `{}`; the decision's signature and your key were not checked",
@@ -114,14 +114,23 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     Ok(())
 }
 
-/// Refuses to approve a decision whose signature fails; warns about an unsigned one or a
-/// key that is not the approver's declared key (the credential would be rejected).
+/// Refuses to sign anything about a decision that the policy's declared decision signers
+/// did not sign: one whose signature fails, and — when the policy declares signers — one
+/// with no signature at all, since stripping the signature from a forged decision must not
+/// turn the refusal into a warning. Warns about an unsigned decision only when the policy
+/// declares no signers (there is nothing to check it against), and about a key that is not
+/// the approver's declared key (the credential would be rejected).
 fn check_against_policy(
     policy: &Policy,
     decision: &Decision,
     key: &PrivateKey,
     approver: &str,
+    verdict: Verdict,
 ) -> Result<(), String> {
+    let verb = match verdict {
+        Verdict::Approve => "approve",
+        Verdict::Reject => "reject",
+    };
     let signers: Vec<PublicKey> = policy
         .checked()
         .signers
@@ -131,10 +140,16 @@ fn check_against_policy(
     match (&decision.signature, signers.is_empty()) {
         (Some(_), false) => {
             decision.verify(&Verifier::new(signers)).map_err(|e| {
-                format!("refusing to approve: the decision's signature does not verify: {e}")
+                format!("refusing to {verb}: the decision's signature does not verify: {e}")
             })?;
         }
-        (None, _) => {
+        (None, false) => {
+            return Err(format!(
+                "refusing to {verb}: decision `{}` is unsigned, and the policy declares decision signers; {verb} only the signed decision your pipeline made",
+                decision.id
+            ));
+        }
+        (None, true) => {
             eprintln!("warning: the decision is unsigned; check it came from your pipeline")
         }
         (Some(_), true) => eprintln!(

@@ -47,8 +47,16 @@ enum Command {
     /// Create keys and print key ids.
     Keys(keys::KeysArgs),
     /// Approve a pending decision: write a signed approval credential.
+    ///
+    /// The decision is checked against the policy (`--policies`) first: when the policy
+    /// declares decision signers (`signer "ci" key "..."`), a decision whose signature does
+    /// not verify, or that has no signature at all, is refused and nothing is written.
     Approve(approve::ApproveArgs),
     /// Reject a pending decision: write a signed rejection credential.
+    ///
+    /// The decision is checked against the policy (`--policies`) first: when the policy
+    /// declares decision signers (`signer "ci" key "..."`), a decision whose signature does
+    /// not verify, or that has no signature at all, is refused and nothing is written.
     Reject(approve::ApproveArgs),
     /// Verify a signed decision, approval or license and print what it says.
     Verify(verify::VerifyArgs),
