@@ -35,3 +35,25 @@ fn init_refuses_to_overwrite_an_existing_policy() {
         .code(1)
         .stderr_has("already exists and is not empty; refusing to overwrite a policy");
 }
+
+#[test]
+fn a_fresh_scaffold_is_already_canonical() {
+    // `within 24h` used to be written and then rewritten by `fmt` to `within 1d`: a fresh
+    // repository failed its own `gavel fmt --check` in CI.
+    let (out, ws) = Cli::new().args(["init", "--as", "alice@example.com"]).run();
+    out.code(0);
+    let fmt = ws.run(["fmt", "--check"]);
+    fmt.code(0);
+    assert!(
+        fmt.stdout.is_empty() && !fmt.stderr.contains("reformatted"),
+        "{fmt:?}"
+    );
+    ws.run(["check"]).code(0);
+    ws.run(["test"]).code(0).stdout_has("4 passed, 0 failed");
+    // An id long enough to make the `approver` line wide is still canonical.
+    let (out, ws) = Cli::new()
+        .args(["init", "--as", &format!("{}@example.com", "x".repeat(150))])
+        .run();
+    out.code(0);
+    ws.run(["fmt", "--check"]).code(0);
+}

@@ -37,7 +37,7 @@ paths sensitive [".env*", "**/.env*", ".git/**", ".github/workflows/**"]
 paths docs ["docs/**", "**/*.md"]
 
 # Default deny: what no rule lets through waits for a person.
-default require 1 approval from admin, reviewer within 24h
+default require 1 approval from admin, reviewer within 1d
 
 rule docs "Small documentation changes" {
   when files.count > 0 and all files in docs and lines.changed <= 100
@@ -46,7 +46,7 @@ rule docs "Small documentation changes" {
 
 rule sensitive "Sensitive files" {
   when any file in sensitive
-  then require 1 approval from admin within 24h humans_only
+  then require 1 approval from admin within 1d humans_only
 }
 
 rule agents_in_prod "AI agents do not deploy to production" {
