@@ -106,15 +106,16 @@ impl Entry {
         })
     }
 
-    /// A note by an operator.
+    /// A note by an operator. A blank note is refused: it would be a record that says
+    /// nothing, indistinguishable from a mistake.
     pub fn note(text: impl Into<String>, by: Option<String>) -> Result<Entry, AuditError> {
-        Entry::any(
-            RecordKind::Note,
-            &NoteBody {
-                text: text.into(),
-                by,
-            },
-        )
+        let text = text.into();
+        if text.trim().is_empty() {
+            return Err(AuditError::Malformed(
+                "the note is empty: give the text to record".into(),
+            ));
+        }
+        Entry::any(RecordKind::Note, &NoteBody { text, by })
     }
 
     /// Signs this entry with `signer` instead of the log's signer.

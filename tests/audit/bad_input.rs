@@ -217,3 +217,27 @@ fn an_empty_file_is_not_an_intact_log() {
         assert!(err.contains("empty"), "{err}");
     }
 }
+
+/// Regression: `gavel audit note ""` stored an empty note (blank lines on `--stdin` were
+/// already skipped). A blank note is refused, and neither creates nor changes the log.
+#[test]
+fn an_empty_note_is_refused() {
+    let dir = workspace();
+    let before = log_bytes(dir.path());
+    for text in ["", "   ", "\t\n"] {
+        let (code, out, err) = run_env(dir.path(), &["audit", "note", text], None);
+        assert_eq!(code, 1, "{text:?}: {out}");
+        one_line(&err);
+        assert!(err.contains("the note is empty"), "{err}");
+        assert!(out.is_empty(), "{out}");
+    }
+    assert_eq!(log_bytes(dir.path()), before);
+    // No log is created for it either.
+    let fresh = keyed_dir();
+    let (code, _, err) = run_env(fresh.path(), &["audit", "note", ""], None);
+    assert_eq!(code, 1);
+    one_line(&err);
+    assert!(!fresh.path().join(".gavel/audit.jsonl").exists());
+    // The library refuses it too.
+    assert!(gavel::audit::Entry::note(" ", None).is_err());
+}

@@ -32,6 +32,11 @@ pub struct NoteArgs {
 
 /// Appends notes; prints `stored seq N` once each is durable.
 pub fn run(args: &NoteArgs) -> u8 {
+    // Checked before the log is opened (which creates a missing log): a blank note records
+    // nothing anyone can read, as blank lines on `--stdin` are skipped for the same reason.
+    if !args.stdin && args.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return fail("the note is empty: give the text to record");
+    }
     let mut log = match args.log.open() {
         Ok(log) => log,
         Err(e) => return fail(e),
