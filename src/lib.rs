@@ -28,6 +28,7 @@ pub mod license;
 pub mod limits;
 pub mod load;
 pub mod number;
+pub mod quote;
 pub mod request;
 pub mod sign;
 pub mod source;

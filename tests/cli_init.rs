@@ -57,3 +57,71 @@ fn a_fresh_scaffold_is_already_canonical() {
     out.code(0);
     ws.run(["fmt", "--check"]).code(0);
 }
+
+/// Runs `gavel init` with no git identity and `$USER` set to `user`.
+fn init_without_git_identity(
+    user: &str,
+    extra: &[&str],
+) -> (crate::support::Output, crate::support::Workspace) {
+    let cli = Cli::new();
+    let home = cli.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let home = home.to_string_lossy().into_owned();
+    cli.env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &home)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("USER", user)
+        .args(["init"])
+        .args(extra)
+        .run()
+}
+
+#[test]
+fn init_never_writes_an_empty_approver_id() {
+    // `USER` set but empty, no git email: this used to write `approver "" ...`.
+    let (out, ws) = init_without_git_identity("", &[]);
+    out.code(1).stderr_has(
+        "error: no approver id: git `user.email` and `$USER` are both unset or empty; pass your id with `--as ID`",
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(!ws.path().join("policies").exists(), "nothing is written");
+    // `$USER` is used when git has no email.
+    let (out, ws) = init_without_git_identity("carol", &[]);
+    out.code(0);
+    assert!(
+        ws.read("policies/main.gavel")
+            .contains("approver \"carol\" roles")
+    );
+    // An explicit empty or blank id is refused too.
+    for blank in ["", "   "] {
+        let (out, _) = init_without_git_identity("carol", &["--as", blank]);
+        out.code(1)
+            .stderr_has("error: the approver id is empty; pass a non-empty id with `--as ID`");
+    }
+}
+
+#[test]
+fn init_writes_the_approver_id_faithfully_or_refuses_it() {
+    // A quote used to be dropped silently (`a"b` became `ab`); it is now escaped, and the
+    // policy declares exactly the id given.
+    let (out, ws) = Cli::new().args(["init", "--as", r#"a"b\c"#]).run();
+    out.code(0);
+    assert!(
+        ws.read("policies/main.gavel")
+            .contains(r#"approver "a\"b\\c" roles admin, reviewer key"#),
+        "{}",
+        ws.read("policies/main.gavel")
+    );
+    ws.run(["check"]).code(0);
+    ws.run(["fmt", "--check"]).code(0);
+    let policy = gavel::Policy::load(ws.path().join("policies")).unwrap();
+    assert_eq!(policy.checked().approvers[0].id, r#"a"b\c"#);
+    // A control character cannot be written on the `approver` line: refused in one line.
+    let (out, ws) = Cli::new().args(["init", "--as", "a\nb"]).run();
+    out.code(1).stderr_has(
+        "error: the approver id `a\\nb` contains the control character U+000A; an approver id is one line of printable text",
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(!ws.path().join("policies").exists());
+}

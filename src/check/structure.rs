@@ -729,6 +729,17 @@ fn approvers(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<App
     let mut seen = HashMap::new();
     let mut out = Vec::new();
     for decl in &decls.approvers {
+        // Approvals name their approver by id; an empty one is a declaration nobody can be
+        // matched to, and `approver ""` is what a failed substitution leaves behind.
+        if decl.id.value.trim().is_empty() {
+            checker.diagnostics.push(
+                Diagnostic::new(Code::EmptyApproverId, decl.id.span, "approver id is empty")
+                    .with_label("approvals are matched to approvers by this id")
+                    .with_help(
+                        "write the approver's id, e.g. `approver \"alice@example.com\" ...`",
+                    ),
+            );
+        }
         if seen.insert(decl.id.value.clone(), ()).is_some() {
             continue;
         }

@@ -12,8 +12,10 @@ pub struct InitArgs {
     /// Repository root to initialize.
     #[arg(long, default_value = ".")]
     dir: PathBuf,
-    /// Your approver id (default: git `user.email`, else `$USER`).
-    #[arg(long = "as")]
+    /// Your approver id (default: git `user.email`, else `$USER`). Written into the policy
+    /// as a string literal: `"` and `\` are written escaped (`\"`, `\\`); an empty id or one
+    /// with a control character is refused.
+    #[arg(long = "as", value_name = "ID")]
     approver: Option<String>,
 }
 
@@ -126,7 +128,7 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
             policies.display()
         ));
     }
-    let id = approver.unwrap_or_else(super::eval::default_actor);
+    let id = approver_id(approver)?;
     let keys_dir = dir.join(".gavel").join("keys");
     let key = PrivateKey::generate().map_err(|e| e.to_string())?;
     let name = key_file_name(&id);
@@ -139,7 +141,7 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
         .write_pair(&keys_dir, "signing")
         .map_err(|e| e.to_string())?;
     let policy = STARTER
-        .replace("{ID}", &id.replace('"', ""))
+        .replace("{ID}", &crate::syntax::escape(&id, false))
         .replace("{KEY}", &public)
         .replace("{SIGNING_KEY}", &signing.public_key().to_gavel_string());
     let write = |path: PathBuf, text: &str| -> Result<(), String> {
@@ -181,6 +183,48 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
     lines.push(String::new());
     lines.push("next: `gavel check`, then `gavel test`, then edit policies/main.gavel".into());
     Ok(lines)
+}
+
+/// The approver id to declare: `--as`, else git `user.email`, else `$USER`. Approvals are
+/// matched to approvers by this exact id, so it must survive the trip into the policy file
+/// unchanged: an empty id would declare an approver nobody can sign as, and a control
+/// character cannot be written on the `approver` line (escaping `"` and `\` keeps the rest
+/// faithful).
+fn approver_id(given: Option<String>) -> Result<String, String> {
+    let id = match given {
+        Some(id) => id,
+        None => detected_id().ok_or_else(|| {
+            "no approver id: git `user.email` and `$USER` are both unset or empty; pass your id \
+             with `--as ID`"
+                .to_string()
+        })?,
+    };
+    if id.trim().is_empty() {
+        return Err("the approver id is empty; pass a non-empty id with `--as ID`".into());
+    }
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the approver id {} contains the control character U+{:04X}; an approver id is \
+             one line of printable text",
+            crate::quote::quote(&id),
+            u32::from(c)
+        ));
+    }
+    Ok(id)
+}
+
+/// The current user's id from git `user.email` or `$USER`, ignoring empty values.
+fn detected_id() -> Option<String> {
+    let from_git = std::process::Command::new("git")
+        .args(["config", "user.email"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    from_git
+        .into_iter()
+        .chain(std::env::var("USER").ok())
+        .find(|id| !id.trim().is_empty())
 }
 
 /// A file name for a key derived from an approver id (`alice@example.com` → `alice`).

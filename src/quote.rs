@@ -1,0 +1,256 @@
+//! Quoting values from outside — request fields, flags, ids — in error messages.
+//!
+//! An error message echoes what it refuses, and what it refuses may be hostile: a 5 MB path,
+//! an attribute name with a newline. Echoed whole, such a value makes a one-line error
+//! megabytes long, and an input-error decision (which quotes its error in `summary`,
+//! `reasons` and `input_error`) too large for an audit record — so the refusal could not be
+//! recorded. Every message therefore shows at most a short, escaped excerpt of a value, with
+//! the value's size when it was cut.
+
+use std::borrow::Cow;
+
+/// How many characters of a value a message quotes.
+pub const EXCERPT_CHARS: usize = 64;
+
+/// How many characters of a field path (`attributes.NAME`) a message shows.
+pub const FIELD_CHARS: usize = 128;
+
+/// The most bytes one error message may have; longer ones lose their middle.
+pub const MAX_MESSAGE_BYTES: usize = 1024;
+
+/// At most [`EXCERPT_CHARS`] characters of `value`, control characters escaped (`\n`,
+/// `\u{1b}`) so the message stays one line, and `…` when it was cut.
+///
+/// ```
+/// use gavel::quote::excerpt;
+/// assert_eq!(excerpt("docs/a.md"), "docs/a.md");
+/// assert_eq!(excerpt("a\nb"), "a\\nb");
+/// assert_eq!(excerpt(&"é".repeat(100)), format!("{}…", "é".repeat(64)));
+/// ```
+pub fn excerpt(value: &str) -> Cow<'_, str> {
+    excerpt_chars(value, EXCERPT_CHARS)
+}
+
+/// `value` in backticks as an excerpt, followed by its size in bytes when it was cut, so the
+/// reader knows how much was not shown.
+///
+/// ```
+/// use gavel::quote::quote;
+/// assert_eq!(quote("prod"), "`prod`");
+/// assert_eq!(quote(&"a".repeat(5000)), format!("`{}…` (5000 bytes)", "a".repeat(64)));
+/// ```
+pub fn quote(value: &str) -> String {
+    let shown = excerpt(value);
+    if is_cut(value, EXCERPT_CHARS) {
+        format!("`{shown}` ({} bytes)", value.len())
+    } else {
+        format!("`{shown}`")
+    }
+}
+
+/// A field path for a message: at most [`FIELD_CHARS`] characters, escaped like
+/// [`excerpt`]. Paths name map keys from the request (`attributes.NAME`), which are as
+/// untrusted as values.
+pub fn field(path: &str) -> Cow<'_, str> {
+    excerpt_chars(path, FIELD_CHARS)
+}
+
+/// A whole message made safe to print and record: control characters escaped, every
+/// backtick- or double-quoted stretch longer than [`EXCERPT_CHARS`] cut to an excerpt (with
+/// its size), and the result cut in the middle if it is still over [`MAX_MESSAGE_BYTES`].
+/// This is the net for messages gavel does not word itself — a JSON or YAML parser's error
+/// that quotes a value — and for any site that forgot to quote.
+pub fn message(text: &str) -> Cow<'_, str> {
+    let needs_work = text.len() > MAX_MESSAGE_BYTES
+        || text.chars().any(char::is_control)
+        || has_long_quoted(text);
+    if !needs_work {
+        return Cow::Borrowed(text);
+    }
+    let shortened = shorten_quoted(text);
+    Cow::Owned(clip_middle(&shortened, MAX_MESSAGE_BYTES))
+}
+
+/// Whether `value` has more than `limit` characters.
+fn is_cut(value: &str, limit: usize) -> bool {
+    value.len() > limit && value.chars().nth(limit).is_some()
+}
+
+fn excerpt_chars(value: &str, limit: usize) -> Cow<'_, str> {
+    let cut = is_cut(value, limit);
+    if !cut && !value.chars().any(char::is_control) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(limit + 4);
+    for c in value.chars().take(limit) {
+        push_escaped(&mut out, c);
+    }
+    if cut {
+        out.push('…');
+    }
+    Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    if c.is_control() {
+        out.extend(c.escape_debug());
+    } else {
+        out.push(c);
+    }
+}
+
+/// Whether some quoted stretch of `text` is longer than [`EXCERPT_CHARS`] (cheap screen).
+fn has_long_quoted(text: &str) -> bool {
+    text.len() > EXCERPT_CHARS + 2
+        && quoted_spans(text).any(|(_, inner, _)| is_cut(inner, EXCERPT_CHARS))
+}
+
+/// The quoted stretches of `text`: (start of the opening quote, the text inside, the end
+/// after the closing quote, or the end of `text` when it never closes). Inside `"`, `\"`
+/// does not close (parsers print values with Rust's `{:?}`).
+fn quoted_spans(text: &str) -> impl Iterator<Item = (usize, &str, usize)> {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let rest = text.get(pos..)?;
+        let offset = rest.find(['`', '"'])?;
+        let open = pos + offset;
+        let quote = text.as_bytes().get(open).copied()?;
+        let inner_start = open + 1;
+        let mut close = None;
+        let mut escaped = false;
+        for (i, b) in text.as_bytes().iter().enumerate().skip(inner_start) {
+            if escaped {
+                escaped = false;
+            } else if quote == b'"' && *b == b'\\' {
+                escaped = true;
+            } else if *b == quote {
+                close = Some(i);
+                break;
+            }
+        }
+        let (inner_end, end) = match close {
+            Some(c) => (c, c + 1),
+            None => (text.len(), text.len()),
+        };
+        pos = end;
+        Some((open, text.get(inner_start..inner_end).unwrap_or(""), end))
+    })
+}
+
+/// `text` with control characters escaped and long quoted stretches excerpted.
+fn shorten_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_BYTES * 2));
+    let mut copied = 0;
+    let push_plain = |out: &mut String, plain: &str| {
+        for c in plain.chars() {
+            push_escaped(out, c);
+        }
+    };
+    for (open, inner, end) in quoted_spans(text) {
+        if !is_cut(inner, EXCERPT_CHARS) {
+            continue;
+        }
+        push_plain(&mut out, text.get(copied..open).unwrap_or(""));
+        let quote = text.get(open..open + 1).unwrap_or("`");
+        out.push_str(quote);
+        out.push_str(&excerpt(inner));
+        if end > open + 1 + inner.len() {
+            out.push_str(quote);
+        }
+        out.push_str(&format!(" ({} bytes)", inner.len()));
+        copied = end;
+    }
+    push_plain(&mut out, text.get(copied..).unwrap_or(""));
+    out
+}
+
+/// `text` cut to at most about `max` bytes by removing its middle (both ends usually say
+/// the most: what is wrong, and where), on character boundaries.
+fn clip_middle(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let keep = max / 2 - 16;
+    let mut head = keep;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - keep;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!(
+        "{} … ({} bytes cut) … {}",
+        text.get(..head).unwrap_or(""),
+        tail - head,
+        text.get(tail..).unwrap_or("")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_clean_values_are_borrowed() {
+        assert!(matches!(excerpt("src/main.rs"), Cow::Borrowed(_)));
+        assert!(matches!(message("unknown action `x`"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn excerpts_cut_on_character_boundaries() {
+        let value = "€".repeat(10_000);
+        let shown = excerpt(&value);
+        assert_eq!(shown.chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(
+            quote(&value),
+            format!("`{}…` (30000 bytes)", "€".repeat(64))
+        );
+        // Exactly the limit is not cut.
+        assert_eq!(
+            quote(&"a".repeat(EXCERPT_CHARS)),
+            format!("`{}`", "a".repeat(64))
+        );
+    }
+
+    #[test]
+    fn messages_from_parsers_lose_long_quoted_values() {
+        let value = "x".repeat(5_000_000);
+        let text = format!("invalid type: string \"{value}\", expected u64 at line 1 column 9");
+        let shown = message(&text);
+        assert!(shown.len() < 200, "{shown}");
+        assert!(shown.starts_with("invalid type: string \"xxxx"), "{shown}");
+        assert!(
+            shown.ends_with("…\" (5000000 bytes), expected u64 at line 1 column 9"),
+            "{shown}"
+        );
+        let text = format!("unknown field `{value}`, expected one of `action`, `actor`");
+        let shown = message(&text);
+        assert!(shown.ends_with("…` (5000000 bytes), expected one of `action`, `actor`"));
+        // An escaped quote does not end a `"` stretch.
+        let text = format!("string \"a\\\"{value}\"");
+        assert!(message(&text).len() < 200);
+        // A quote that never closes still bounds the message.
+        let text = format!("unknown field `{value}");
+        assert!(message(&text).len() < 200);
+    }
+
+    #[test]
+    fn messages_stay_on_one_line_and_under_the_limit() {
+        assert_eq!(message("bad\nvalue"), "bad\\nvalue");
+        let long = "word ".repeat(10_000);
+        let shown = message(&long);
+        assert!(shown.len() <= MAX_MESSAGE_BYTES + 64, "{}", shown.len());
+        assert!(shown.contains("bytes cut"));
+        let multibyte = "€".repeat(10_000);
+        assert!(message(&multibyte).len() <= MAX_MESSAGE_BYTES + 64);
+    }
+
+    #[test]
+    fn fields_are_cut_and_escaped() {
+        assert_eq!(field("files[2].path"), "files[2].path");
+        let long = format!("attributes.{}", "k".repeat(10_000));
+        assert_eq!(field(&long).chars().count(), FIELD_CHARS + 1);
+        assert_eq!(field("attributes.a\nb"), "attributes.a\\nb");
+    }
+}
