@@ -12,7 +12,7 @@ use super::error::AuditError;
 use super::key::KeyRing;
 use super::pending::human_age;
 use super::reader::Records;
-use super::record::{Record, RecordKind};
+use super::record::{Record, RecordKind, format_at};
 use super::verify::{VerifyOptions, verify_path};
 use crate::eval::{DecisionOutcome, Verdict};
 
@@ -26,8 +26,50 @@ pub struct ReportWindow {
 }
 
 impl ReportWindow {
+    /// Refuses a window that can hold no record: `since` at or after `until`. Such a window
+    /// is a mistake (the two swapped, a typo in a date); reporting "0 records" for it would
+    /// read as "nothing happened".
+    pub fn check(&self) -> Result<(), AuditError> {
+        match (self.since, self.until) {
+            (Some(since), Some(until)) if since >= until => Err(AuditError::Malformed(format!(
+                "the report window is empty: --since {} is not before --until {}",
+                format_at(since),
+                format_at(until)
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     fn contains(&self, at: Timestamp) -> bool {
         self.since.is_none_or(|s| at >= s) && self.until.is_none_or(|u| at < u)
+    }
+}
+
+/// Report times are written like a record's `at` (`docs/audit-format.md`): RFC 3339 UTC
+/// with exactly six fraction digits, so that every time in a report has one shape and
+/// sorts as text. (jiff's own format drops trailing zeros.)
+mod six_digits {
+    use jiff::Timestamp;
+    use serde::Serializer;
+
+    use super::format_at;
+
+    pub fn serialize<S: Serializer>(at: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_at(*at))
+    }
+
+    pub mod option {
+        use jiff::Timestamp;
+        use serde::Serializer;
+
+        use super::format_at;
+
+        pub fn serialize<S: Serializer>(at: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(at) => s.serialize_str(&format_at(*at)),
+                None => s.serialize_none(),
+            }
+        }
     }
 }
 
@@ -45,8 +87,10 @@ pub struct Coverage {
     /// Records of the log that verified (the report reads no record after a problem).
     pub verified_records: u64,
     /// Requested window start.
+    #[serde(with = "six_digits::option")]
     pub since: Option<Timestamp>,
     /// Requested window end.
+    #[serde(with = "six_digits::option")]
     pub until: Option<Timestamp>,
     /// Records inside the window.
     pub records: u64,
@@ -55,8 +99,10 @@ pub struct Coverage {
     /// Last record inside the window.
     pub last_seq: Option<u64>,
     /// Its time.
+    #[serde(with = "six_digits::option")]
     pub first_at: Option<Timestamp>,
     /// Its time.
+    #[serde(with = "six_digits::option")]
     pub last_at: Option<Timestamp>,
     /// The above, in words, with what the report does not show.
     pub statement: String,
@@ -93,7 +139,8 @@ pub struct ApprovalStats {
     pub still_pending: u64,
     /// approved / (approved + rejected + expired).
     pub approval_rate: Option<String>,
-    /// Median time from the first `require_approval` to the `approved` decision.
+    /// Median time from the first `require_approval` to the first `approved` decision, over
+    /// the requests counted in `approved`; `None` when that is 0.
     pub median_time_to_approval: Option<String>,
     /// The same, in seconds.
     pub median_seconds_to_approval: Option<i64>,
@@ -116,6 +163,7 @@ pub struct DecisionEvent {
     /// Record seq.
     pub seq: u64,
     /// Record time.
+    #[serde(with = "six_digits")]
     pub at: Timestamp,
     /// Outcome.
     pub outcome: String,
@@ -139,6 +187,7 @@ pub struct OverrideEvent {
     /// Record seq.
     pub seq: u64,
     /// Record time.
+    #[serde(with = "six_digits")]
     pub at: Timestamp,
     /// Who broke the glass.
     pub by: String,
@@ -163,6 +212,7 @@ pub struct HaltEvent {
     /// Record seq.
     pub seq: u64,
     /// Record time.
+    #[serde(with = "six_digits")]
     pub at: Timestamp,
     /// Who halted.
     pub by: String,
@@ -180,6 +230,7 @@ pub struct ResumeEvent {
     /// Record seq.
     pub seq: u64,
     /// Record time.
+    #[serde(with = "six_digits")]
     pub at: Timestamp,
     /// Who resumed.
     pub by: String,
@@ -221,6 +272,7 @@ pub struct RepairEvent {
     /// Record seq.
     pub seq: u64,
     /// Record time.
+    #[serde(with = "six_digits")]
     pub at: Timestamp,
     /// Bytes removed.
     pub removed_bytes: u64,
@@ -260,6 +312,7 @@ pub fn build_report(
     ring: &KeyRing,
     window: ReportWindow,
 ) -> Result<Report, AuditError> {
+    window.check()?;
     let verified = verify_path(path, ring, VerifyOptions::default())?;
     let mut builder = Builder::new(window);
     let limit = verified.records;
@@ -288,14 +341,14 @@ fn statement(c: &Coverage, head: Option<u64>) -> String {
         _ => "no records (0 records".into(),
     };
     let times = match (c.first_at, c.last_at) {
-        (Some(a), Some(b)) => format!(", {a} to {b})"),
+        (Some(a), Some(b)) => format!(", {} to {})", format_at(a), format_at(b)),
         _ => ")".into(),
     };
     let window = match (c.since, c.until) {
         (None, None) => "the whole log".to_string(),
-        (Some(s), None) => format!("records at or after {s}"),
-        (None, Some(u)) => format!("records before {u}"),
-        (Some(s), Some(u)) => format!("records from {s} until {u}"),
+        (Some(s), None) => format!("records at or after {}", format_at(s)),
+        (None, Some(u)) => format!("records before {}", format_at(u)),
+        (Some(s), Some(u)) => format!("records from {} until {}", format_at(s), format_at(u)),
     };
     let chain = if c.chain_verified {
         format!(
@@ -319,8 +372,8 @@ struct Builder {
     report: Report,
     needing: HashMap<String, Timestamp>,
     latest: HashMap<String, DecisionOutcome>,
-    approved_times: Vec<i64>,
-    approved_seen: HashSet<String>,
+    /// Seconds from a request's first `require_approval` to its first `approved`.
+    approved_after: HashMap<String, i64>,
     verdicts: HashSet<(String, String, bool)>,
     rules: HashMap<String, u64>,
     promotions: BTreeMap<(String, String), PromotionPair>,
@@ -335,8 +388,7 @@ impl Builder {
             report: Report::default(),
             needing: HashMap::new(),
             latest: HashMap::new(),
-            approved_times: Vec::new(),
-            approved_seen: HashSet::new(),
+            approved_after: HashMap::new(),
             verdicts: HashSet::new(),
             rules: HashMap::new(),
             promotions: BTreeMap::new(),
@@ -464,11 +516,9 @@ impl Builder {
                 self.needing.entry(digest.clone()).or_insert(record.at);
             }
             DecisionOutcome::Approved => {
-                if let Some(start) = self.needing.get(&digest)
-                    && self.approved_seen.insert(digest.clone())
-                {
-                    self.approved_times
-                        .push(record.at.duration_since(*start).as_secs());
+                if let Some(start) = self.needing.get(&digest) {
+                    let seconds = record.at.duration_since(*start).as_secs();
+                    self.approved_after.entry(digest.clone()).or_insert(seconds);
                 }
             }
             DecisionOutcome::Rejected => {
@@ -582,16 +632,28 @@ impl Builder {
                 a.approved as f64 * 100.0 / decided as f64
             ));
         }
-        self.approved_times.sort_unstable();
-        if !self.approved_times.is_empty() {
-            let n = self.approved_times.len();
-            let median = if n % 2 == 1 {
-                self.approved_times.get(n / 2).copied().unwrap_or(0)
-            } else {
-                let lo = self.approved_times.get(n / 2 - 1).copied().unwrap_or(0);
-                let hi = self.approved_times.get(n / 2).copied().unwrap_or(0);
-                (lo + hi) / 2
-            };
+        // The median is over exactly the requests counted as `approved` (latest decision
+        // approved), so that it is `None` — "n/a" — whenever that count is 0: a request that
+        // was approved and then decided again as pending or rejected is not an approval.
+        let mut times: Vec<i64> = self
+            .latest
+            .iter()
+            .filter(|(_, outcome)| **outcome == DecisionOutcome::Approved)
+            .filter_map(|(digest, _)| self.approved_after.get(digest).copied())
+            .collect();
+        times.sort_unstable();
+        let n = times.len();
+        let median = if n == 0 {
+            None
+        } else if n % 2 == 1 {
+            times.get(n / 2).copied()
+        } else {
+            times
+                .get(n / 2 - 1)
+                .zip(times.get(n / 2))
+                .map(|(lo, hi)| (lo + hi) / 2)
+        };
+        if let Some(median) = median {
             a.median_seconds_to_approval = Some(median);
             a.median_time_to_approval = Some(human_age(median));
         }
@@ -672,7 +734,10 @@ impl Report {
                 let _ = writeln!(
                     out,
                     "- seq {} at {}: {} in {env} by {}{by}",
-                    e.seq, e.at, e.action, e.actor
+                    e.seq,
+                    format_at(e.at),
+                    e.action,
+                    e.actor
                 );
             }
             out.push('\n');
@@ -689,7 +754,7 @@ impl Report {
                 out,
                 "- **OVERRIDE** seq {} at {} by {} ({}): {} — {} in {} ({used})",
                 o.seq,
-                o.at,
+                format_at(o.at),
                 o.by,
                 o.role,
                 o.reason,
@@ -703,14 +768,22 @@ impl Report {
             let resumed = match &h.resumed {
                 Some(r) => format!(
                     "resumed at seq {} at {} by {} ({}): {}",
-                    r.seq, r.at, r.by, r.role, r.reason
+                    r.seq,
+                    format_at(r.at),
+                    r.by,
+                    r.role,
+                    r.reason
                 ),
                 None => "NOT RESUMED".into(),
             };
             let _ = writeln!(
                 out,
                 "- **HALT** seq {} at {} by {} ({}): {} — {resumed}",
-                h.seq, h.at, h.by, h.role, h.reason
+                h.seq,
+                format_at(h.at),
+                h.by,
+                h.role,
+                h.reason
             );
         }
         out.push('\n');
@@ -730,7 +803,10 @@ impl Report {
                 let _ = writeln!(
                     out,
                     "  - seq {} at {}: {} by {}",
-                    e.seq, e.at, e.outcome, e.actor
+                    e.seq,
+                    format_at(e.at),
+                    e.outcome,
+                    e.actor
                 );
             }
         }

@@ -318,3 +318,163 @@ fn tail_follow_prints_records_as_they_are_appended() {
         "{second}"
     );
 }
+
+/// Regression: a request approved and then decided again as pending made the report say
+/// "0 approved" and "Median time to approval: 0s". The median covers exactly the requests
+/// counted as approved: none here, so n/a (md) and null (json).
+#[test]
+fn report_median_is_not_available_without_approved_requests() {
+    let dir = keyed_dir();
+    let log = AuditLog::open(dir.path().join(".gavel/audit.jsonl"), KeyRing::new(key(1))).unwrap();
+    let gk = Gatekeeper::new(
+        Policy::from_str(POLICY).unwrap(),
+        Signer::new(PrivateKey::from_seed(&[3u8; 32])),
+        log,
+    );
+    gk.decide(&request("prod", "r1"));
+    let mut ctx = Context::at(jiff::Timestamp::now());
+    ctx.approvals = vec![approval("alice", "admin", Verdict::Approve)];
+    assert!(
+        gk.decide_with(&request("prod", "r1"), ctx)
+            .decision
+            .authorizes
+    );
+    gk.decide(&request("prod", "r1"));
+    let out = gavel(dir.path(), &["audit", "report", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["approvals"]["approved"], 0);
+    assert_eq!(r["approvals"]["still_pending"], 1);
+    assert!(r["approvals"]["median_time_to_approval"].is_null(), "{r}");
+    assert!(
+        r["approvals"]["median_seconds_to_approval"].is_null(),
+        "{r}"
+    );
+    let md = text(&gavel(dir.path(), &["audit", "report"]).stdout);
+    assert!(md.contains("Median time to approval: n/a."), "{md}");
+}
+
+/// Regression: `--since` later than `--until` reported an empty window as "0 records".
+#[test]
+fn report_refuses_a_window_that_ends_before_it_starts() {
+    let dir = populated();
+    for (since, until) in [
+        ("2030-01-01", "2020-01-01"),
+        ("2026-03-01T12:00:00Z", "2026-03-01T12:00:00Z"),
+    ] {
+        for format in ["md", "json"] {
+            let out = gavel(
+                dir.path(),
+                &[
+                    "audit", "report", "--since", since, "--until", until, "--format", format,
+                ],
+            );
+            assert_eq!(out.status.code(), Some(1), "{since} {until}");
+            assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+            let err = text(&out.stderr);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(
+                err.starts_with("error: the report window is empty: --since "),
+                "{err}"
+            );
+        }
+    }
+    // The library refuses it too.
+    let window = gavel::audit::ReportWindow {
+        since: Some("2030-01-01T00:00:00Z".parse().unwrap()),
+        until: Some("2020-01-01T00:00:00Z".parse().unwrap()),
+    };
+    assert!(
+        gavel::audit::build_report(
+            &dir.path().join(".gavel/audit.jsonl"),
+            &KeyRing::new(key(1)),
+            window
+        )
+        .is_err()
+    );
+}
+
+/// Whether `text` is RFC 3339 UTC with exactly six fraction digits.
+fn six_digits(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 27
+        && b[19] == b'.'
+        && b[20..26].iter().all(u8::is_ascii_digit)
+        && b[26] == b'Z'
+        && text[..19].parse::<jiff::civil::DateTime>().is_ok()
+}
+
+/// Every member of `value` (recursively) named like a time.
+fn times(value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if k == "at" || k.ends_with("_at") || k == "since" || k == "until" {
+                    out.push((k.clone(), v.clone()));
+                }
+                times(v, out);
+            }
+        }
+        serde_json::Value::Array(list) => list.iter().for_each(|v| times(v, out)),
+        _ => {}
+    }
+}
+
+/// Regression: JSON times had as many fraction digits as jiff chose
+/// (`…05:30:01.33808Z`), where the format says exactly six, as in every record's `at`.
+#[test]
+fn report_times_have_exactly_six_fraction_digits() {
+    let dir = populated();
+    let log = dir.path().join(".gavel/audit.jsonl");
+    // Give the first records times whose fractions end in zeros, as real clocks do.
+    let mut l = lines(&log);
+    for (i, at) in [
+        "2026-03-01T12:00:00.330000Z",
+        "2026-03-01T12:00:01.000000Z",
+        "2026-03-01T12:00:02.123400Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        l[i] = super::edit(&l[i], |v| v["at"] = (*at).into());
+    }
+    super::remac(&mut l, 0, &super::key_hex(1));
+    write_lines(&log, &l);
+    let out = gavel(
+        dir.path(),
+        &[
+            "audit",
+            "report",
+            "--since",
+            "2000-01-01",
+            "--until",
+            "2100-01-01T00:00:00.5Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["coverage"]["first_at"], "2026-03-01T12:00:00.330000Z");
+    assert_eq!(r["coverage"]["since"], "2000-01-01T00:00:00.000000Z");
+    assert_eq!(r["coverage"]["until"], "2100-01-01T00:00:00.500000Z");
+    let mut found = Vec::new();
+    times(&r, &mut found);
+    assert!(found.len() > 5, "{found:?}");
+    for (name, value) in &found {
+        let t = value.as_str().unwrap_or_default();
+        assert!(six_digits(t), "`{name}` is {value}");
+    }
+    let statement = r["coverage"]["statement"].as_str().unwrap();
+    assert!(
+        statement
+            .contains("records from 2000-01-01T00:00:00.000000Z until 2100-01-01T00:00:00.500000Z")
+            && statement.contains("2026-03-01T12:00:00.330000Z to "),
+        "{statement}"
+    );
+    let md = text(&gavel(dir.path(), &["audit", "report", "--since", "2000-01-01"]).stdout);
+    assert!(
+        md.contains("records at or after 2000-01-01T00:00:00.000000Z"),
+        "{md}"
+    );
+}

@@ -23,7 +23,7 @@ pub struct ReportArgs {
     /// start in UTC).
     #[arg(long, value_parser = parse_time)]
     since: Option<jiff::Timestamp>,
-    /// Only records before this time (same forms).
+    /// Only records before this time (same forms); must be later than `--since`.
     #[arg(long, value_parser = parse_time)]
     until: Option<jiff::Timestamp>,
     /// Output format.
@@ -45,16 +45,20 @@ fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
 /// Prints the report. Exit 1 when the log cannot be read; a log that does not verify is
 /// reported (up to the first bad record) and exits 1 too.
 pub fn run(args: &ReportArgs) -> u8 {
+    let window = ReportWindow {
+        since: args.since,
+        until: args.until,
+    };
+    // A window that can hold nothing is a usage error, found before the log is read.
+    if let Err(e) = window.check() {
+        return fail(e);
+    }
     if let Err(e) = args.log.existing() {
         return fail(e);
     }
     let ring = match args.log.keys() {
         Ok(r) => r,
         Err(e) => return fail(e),
-    };
-    let window = ReportWindow {
-        since: args.since,
-        until: args.until,
     };
     let report = match build_report(&args.log.log, &ring, window) {
         Ok(r) => r,
