@@ -18,6 +18,23 @@ fn setup() -> Workspace {
              license authority key \"{ops}\"\nlicense starter {{\n  limit projects_per_month 2\n}}\n"
         );
     ws.write("policies/main.gavel", policy);
+    ws.run([
+        "license",
+        "issue",
+        "--tier",
+        "starter",
+        "--org",
+        "acme",
+        "--expires",
+        "2027-01-31",
+        "--key",
+        "keys/ops.key",
+        "--out",
+        "starter.license",
+        "--now",
+        NOW,
+    ])
+    .code(0);
     ws.write(
         "docs.json",
         r#"{"action":"apply_patch","environment":"dev","actor":{"id":"bot","kind":"agent"},"license":{"tier":"starter"},"files":[{"path":"docs/a.md","added":3}]}"#,
@@ -34,6 +51,8 @@ fn eval(ws: &Workspace, request: &str, now: &str) -> crate::support::Output {
         "eval",
         "--request",
         request,
+        "--license",
+        "starter.license",
         "--now",
         now,
         "--format",
@@ -89,6 +108,23 @@ fn a_halt_in_the_log_blocks_every_decision_until_resumed() {
             .contains("halted by ops@example.com")
     );
     assert!(json["summary"].as_str().unwrap().contains("incident 42"));
+    // Not recording the decision does not skip the emergency stop, and records nothing.
+    let records = ws.read(".gavel/audit.jsonl").lines().count();
+    let quiet = ws.run([
+        "eval",
+        "--request",
+        "docs.json",
+        "--license",
+        "starter.license",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--no-audit",
+    ]);
+    quiet.code(3);
+    assert_eq!(quiet.json()["halt"]["by"], "ops@example.com");
+    assert_eq!(ws.read(".gavel/audit.jsonl").lines().count(), records);
     ws.run([
         "resume",
         "--reason",
@@ -158,7 +194,7 @@ fn usage_counted_from_the_log_enforces_license_limits() {
             "\nroles admin, reviewer\nactions create_project\n",
         )
         .replace(
-            "default require 1 approval from admin, reviewer within 24h",
+            "default require 1 approval from admin, reviewer within 1d",
             "default auto_approve",
         );
     ws.write("policies/main.gavel", policy);
@@ -167,6 +203,8 @@ fn usage_counted_from_the_log_enforces_license_limits() {
             "eval",
             "--request",
             file,
+            "--license",
+            "starter.license",
             "--now",
             NOW,
             "--format",
@@ -296,6 +334,20 @@ fn count_usage_needs_a_log_and_a_well_formed_counter() {
     ])
     .code(1)
     .stderr_has("--count-usage takes NAME=ACTION, got `projects_per_month`");
+    // A misspelled action would count nothing, silently lifting the limit.
+    ws.run([
+        "eval",
+        "--actor",
+        "a",
+        "--now",
+        NOW,
+        "--count-usage",
+        "projects_per_month=aply_patch",
+    ])
+    .code(1)
+    .stderr_has(
+        "--count-usage projects_per_month=aply_patch: the policy has no action `aply_patch`; did you mean `apply_patch`?",
+    );
 }
 
 #[test]

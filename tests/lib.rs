@@ -21,6 +21,7 @@ mod fail_closed;
 mod fmt_roundtrip;
 mod fmt_snapshots;
 mod glob_semantics;
+mod license_claims;
 mod limits;
 mod properties;
 mod trust;

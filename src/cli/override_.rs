@@ -42,7 +42,7 @@ pub fn run(args: &OverrideArgs) -> u8 {
     // A request the policy refuses as malformed (a `..` path, an undeclared environment)
     // is blocked before any override is consulted: overriding it would record a promise
     // that can never be kept.
-    let probe = policy.decide(&request, &crate::eval::Context::at(jiff::Timestamp::now()));
+    let probe = policy.decide(&request, &probe_context(&policy, &request));
     if let Some(e) = probe.input_error {
         let at = e.field.map(|f| format!("`{f}`: ")).unwrap_or_default();
         return fail(format!(
@@ -91,4 +91,24 @@ fn read_request(path: &PathBuf) -> Result<Request, String> {
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
     Request::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))
+}
+
+/// The context for checking the request's own shape: what only `gavel eval` supplies (a
+/// verified license, usage counted from the log) is taken as given, so the probe refuses
+/// what is wrong with the request itself, not what a later eval will bring.
+fn probe_context(policy: &crate::Policy, request: &Request) -> crate::eval::Context {
+    let mut context = crate::eval::Context::at(jiff::Timestamp::now());
+    for fact in &policy.checked().required_facts {
+        if let crate::checked::Fact::Usage(name) = fact {
+            context.usage.insert(name.clone(), 0);
+        }
+    }
+    if let Some(claim) = &request.license {
+        context.license = Some(crate::eval::LicenseVerdict::Valid {
+            tier: claim.tier.clone(),
+            org: claim.org.clone().unwrap_or_default(),
+            expires_at: jiff::Timestamp::MAX,
+        });
+    }
+    context
 }

@@ -82,7 +82,9 @@ pub(crate) fn license_check(
         return LicenseReport {
             tier: None,
             allowed: false,
-            denial: Some("this policy is licensed by tier and the request has no license".into()),
+            denial: Some(
+                "this policy is licensed by tier and no verified license was given".into(),
+            ),
             required_tier: policy
                 .licenses
                 .iter()

@@ -35,7 +35,7 @@ pub(crate) struct Facts<'a> {
     pub files: &'a [FileFacts<'a>],
     /// Attribute values by attribute index.
     pub attributes: &'a [Value],
-    /// The license tier in force: verified by the caller, or as the request states it.
+    /// The license tier in force, as the caller verified it (never the request's own claim).
     pub license_tier: Option<&'a str>,
 }
 
@@ -120,11 +120,7 @@ pub(crate) fn validate<'a>(
             }
         }
     }
-    let license_tier = match &context.license {
-        Some(LicenseVerdict::Valid { tier, .. }) => Some(tier.as_str()),
-        Some(LicenseVerdict::Invalid { .. }) => None,
-        None => request.license.as_ref().map(|l| l.tier.as_str()),
-    };
+    let license_tier = license_tier(policy, request, context)?;
     if let Some(tier) = license_tier {
         if !policy.licenses.iter().any(|t| t.name == tier) {
             return Err(err(
@@ -144,7 +140,14 @@ pub(crate) fn validate<'a>(
     } else if policy.required_facts.contains(&Fact::LicenseTier) {
         return Err(err(
             "license",
-            "the policy reads `license.tier`, so the request needs a license",
+            match &context.license {
+                Some(LicenseVerdict::Invalid { reason }) => {
+                    format!("the license failed verification: {reason}")
+                }
+                _ => "the policy reads `license.tier`, so a verified license is needed \
+                      (`--license FILE`)"
+                    .to_string(),
+            },
         ));
     }
     for (i, feature) in request.features.iter().enumerate() {
@@ -161,6 +164,45 @@ pub(crate) fn validate<'a>(
         attributes,
         license_tier,
     })
+}
+
+/// The license tier in force, taken only from a license the caller verified
+/// ([`Context::license`]): the tier a request states about itself is a claim, and a claim is
+/// what a signed license exists to replace. A request that states a tier must agree with the
+/// verified license. A license that failed verification gives no tier (the license check
+/// then blocks, naming why).
+fn license_tier<'a>(
+    policy: &CheckedPolicy,
+    request: &'a Request,
+    context: &'a Context,
+) -> Result<Option<&'a str>, RequestError> {
+    let claimed = request.license.as_ref().map(|l| l.tier.as_str());
+    match &context.license {
+        Some(LicenseVerdict::Valid { tier, .. }) => match claimed {
+            Some(claim) if claim != tier => Err(err(
+                "license.tier",
+                format!(
+                    "the request states tier {}, but its verified license is tier `{tier}`",
+                    crate::quote::quote(claim)
+                ),
+            )),
+            _ => Ok(Some(tier.as_str())),
+        },
+        // The license check blocks naming the reason (`license.denial`).
+        Some(LicenseVerdict::Invalid { .. }) => Ok(None),
+        None => match claimed {
+            Some(claim) if !policy.licenses.is_empty() => Err(err(
+                "license",
+                format!(
+                    "the request states license tier {}, but a tier is taken only from a \
+                     verified license: pass the signed license with `--license FILE` \
+                     (embedding: set `Context::license`)",
+                    crate::quote::quote(claim)
+                ),
+            )),
+            _ => Ok(None),
+        },
+    }
 }
 
 /// [`check_string`] for a field whose name is built only for an error.

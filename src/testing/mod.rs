@@ -4,4 +4,6 @@ mod case;
 mod run;
 
 pub use case::{Expectation, GateExpectation, RiskExpectation, TestCase, TestContext, TestFile};
-pub use run::{CaseResult, DEFAULT_NOW, FileResult, compare, run_case, run_file, test_files};
+pub use run::{
+    CaseResult, DEFAULT_NOW, FileResult, compare, run_case, run_file, stand_in_license, test_files,
+};

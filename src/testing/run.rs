@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::case::{Expectation, TestCase, TestContext, TestFile};
 use crate::compile::Policy;
-use crate::eval::{Context, Decision, input_error_decision};
+use crate::eval::{Context, Decision, LicenseVerdict, input_error_decision};
 use crate::request::{Request, RequestError};
 
 /// The default decision time of test cases, so results never depend on the clock.
@@ -97,6 +97,22 @@ fn context(ctx: Option<TestContext>) -> Result<Context, String> {
     })
 }
 
+/// In a test case the request's own `license` stands for a license that verified, unless
+/// the case's context gives a license verdict: the test file plays the trusted caller that
+/// `gavel eval --license` plays for real requests, which never trusts a request's claim.
+pub fn stand_in_license(mut context: Context, request: &Request) -> Context {
+    if context.license.is_none()
+        && let Some(claim) = &request.license
+    {
+        context.license = Some(LicenseVerdict::Valid {
+            tier: claim.tier.clone(),
+            org: claim.org.clone().unwrap_or_else(|| "test".into()),
+            expires_at: jiff::Timestamp::MAX,
+        });
+    }
+    context
+}
+
 /// Decides one case and compares.
 pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
     let context = match context(case.context) {
@@ -110,7 +126,7 @@ pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
         }
     };
     let decision = match serde_path_to_error::deserialize::<_, Request>(&case.request) {
-        Ok(request) => policy.decide(&request, &context),
+        Ok(request) => policy.decide(&request, &stand_in_license(context, &request)),
         Err(e) => {
             let raw = serde_json::to_vec(&case.request).unwrap_or_default();
             let error = RequestError::field(e.path().to_string(), e.inner().to_string());

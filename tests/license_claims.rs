@@ -1,0 +1,147 @@
+//! A license tier is taken only from a verified license: what a request states about its own
+//! tier is a claim, never a tier in force (found by QA: a request naming itself `enterprise`
+//! used to be decided as enterprise without any signed license).
+
+use gavel::eval::LicenseVerdict;
+use gavel::{Context, DecisionOutcome, Policy, Request};
+
+use crate::support::{Cli, Workspace};
+
+const NOW: &str = "2026-04-01T09:00:00Z";
+
+/// A policy with a license authority and two tiers, and a `pro` and a forged license.
+fn setup(extra_rules: &str) -> Workspace {
+    let (out, ws) = Cli::new()
+        .args(["keys", "new", "vendor", "--dir", "keys"])
+        .run();
+    out.code(0);
+    ws.run(["keys", "new", "mallory", "--dir", "keys"]).code(0);
+    let vendor = ws.read("keys/vendor.pub").trim().to_string();
+    ws.write(
+        "policies/main.gavel",
+        format!(
+            "policy \"p\"\nenvironments dev -> prod\nlicense authority key \"{vendor}\"\n\
+             license starter {{\n  environments dev\n}}\nlicense pro {{\n  environments dev, prod\n}}\n\
+             default auto_approve\n{extra_rules}"
+        ),
+    );
+    for (key, out) in [("vendor", "pro.license"), ("mallory", "forged.license")] {
+        ws.run([
+            "license",
+            "issue",
+            "--tier",
+            "pro",
+            "--org",
+            "acme",
+            "--expires",
+            "2027-01-31",
+            "--key",
+            &format!("keys/{key}.key"),
+            "--out",
+            out,
+            "--now",
+            NOW,
+        ])
+        .code(0);
+    }
+    ws.write(
+        "claims-pro.json",
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"dev","kind":"human"},"license":{"tier":"pro"}}"#,
+    );
+    ws.write(
+        "claims-starter.json",
+        r#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"},"license":{"tier":"starter"}}"#,
+    );
+    ws
+}
+
+fn eval(ws: &Workspace, request: &str, license: Option<&str>) -> crate::support::Output {
+    let mut args = vec![
+        "eval",
+        "--request",
+        request,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ];
+    if let Some(l) = license {
+        args.extend(["--license", l]);
+    }
+    ws.run(args)
+}
+
+#[test]
+fn a_request_cannot_license_itself() {
+    let ws = setup("");
+    let out = eval(&ws, "claims-pro.json", None);
+    out.code(1).stderr_has(
+        "`license`: the request states license tier `pro`, but a tier is taken only from a verified license",
+    );
+    assert_eq!(out.json()["outcome"], "block");
+    // With the license it claims, it proceeds.
+    eval(&ws, "claims-pro.json", Some("pro.license")).code(0);
+}
+
+#[test]
+fn a_claim_must_agree_with_the_verified_license() {
+    let ws = setup("");
+    let out = eval(&ws, "claims-starter.json", Some("pro.license"));
+    out.code(1).stderr_has(
+        "`license.tier`: the request states tier `starter`, but its verified license is tier `pro`",
+    );
+    assert_eq!(out.json()["outcome"], "block");
+}
+
+#[test]
+fn a_failed_license_says_why_even_when_rules_read_the_tier() {
+    let ws =
+        setup("rule top \"Top tier\" {\n  when license.tier == pro\n  then notify \"pro\"\n}\n");
+    ws.write(
+        "plain.json",
+        r#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"}}"#,
+    );
+    let out = eval(&ws, "plain.json", Some("forged.license"));
+    out.code(1)
+        .stderr_has("`license`: the license failed verification: unknown key");
+    assert_eq!(out.json()["outcome"], "block");
+    let out = eval(&ws, "plain.json", Some("missing.license"));
+    out.code(1)
+        .stderr_has("`license`: the license failed verification: cannot read `missing.license`");
+    eval(&ws, "plain.json", Some("pro.license"))
+        .code(0)
+        .stdout_has("pro");
+}
+
+#[test]
+fn the_library_takes_the_tier_from_the_context_only() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nenvironments dev -> prod\nlicense starter {\n  environments dev\n}\n\
+         license pro {\n  environments dev, prod\n}\ndefault auto_approve\n",
+    )
+    .unwrap();
+    let request = Request::from_json(
+        br#"{"action":"deploy","environment":"prod","actor":{"id":"dev","kind":"human"},"license":{"tier":"pro"}}"#,
+    )
+    .unwrap();
+    let now = NOW.parse().unwrap();
+    let claimed = policy.decide(&request, &Context::at(now));
+    assert_eq!(claimed.outcome, DecisionOutcome::Block);
+    assert_eq!(
+        claimed
+            .input_error
+            .as_ref()
+            .and_then(|e| e.field.as_deref()),
+        Some("license")
+    );
+    let mut verified = Context::at(now);
+    verified.license = Some(LicenseVerdict::Valid {
+        tier: "pro".into(),
+        org: "acme".into(),
+        expires_at: "2027-01-31T00:00:00Z".parse().unwrap(),
+    });
+    assert_eq!(
+        policy.decide(&request, &verified).outcome,
+        DecisionOutcome::AutoApprove
+    );
+}
