@@ -265,3 +265,25 @@ fn git_range_builds_the_request() {
     let evidence = &json["fired"][0]["evidence"][0]["files"][0];
     assert_eq!(evidence["file"], ".env");
 }
+
+#[test]
+fn a_command_line_that_does_not_parse_exits_1_never_the_approval_code() {
+    for args in [
+        &["eval", "--aproval", "x.json"][..],
+        &["eval", "--actor-kind", "robot"],
+        &["eval", "--format", "xml"],
+        &["eval", "--now", "yesterday"],
+        &["eval", "--require-audit", "--no-audit"],
+        &["no-such-command"],
+    ] {
+        let out = Cli::new().args(args.iter().copied()).output();
+        out.code(1);
+        assert!(
+            out.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    Cli::new().args(["eval", "--help"]).output().code(0);
+    Cli::new().args(["--version"]).output().code(0);
+}

@@ -81,8 +81,9 @@ pub struct EvalArgs {
     /// An audit HMAC key file (repeatable; besides `GAVEL_AUDIT_KEY` and `.gavel/audit.key`).
     #[arg(long = "audit-key")]
     pub audit_keys: Vec<PathBuf>,
-    /// Do not record the decision (and read no halt, override or usage from the log).
-    #[arg(long, conflicts_with_all = ["audit_log", "audit_keys", "require_audit", "count_usage"])]
+    /// Do not record the decision. A halt or override in an existing log is still read:
+    /// skipping the record must not skip the emergency stop.
+    #[arg(long, conflicts_with_all = ["require_audit", "count_usage"])]
     pub no_audit: bool,
     /// Fail (block) when auditing is not set up, instead of deciding unrecorded.
     #[arg(long)]
@@ -125,7 +126,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     };
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let mut context = Context::at(now);
-    let counters = match usage_counters(&args.count_usage) {
+    let counters = match usage_counters(&args.count_usage, &policy.checked().actions) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
@@ -152,6 +153,11 @@ pub fn run(args: &EvalArgs) -> u8 {
             let d = match &audit {
                 Audit::Off => decide(&context),
                 Audit::Unavailable(error) => audit_failed(&signing, decide(&context), error),
+                Audit::ReadOnly(log) => {
+                    let mut context = context.clone();
+                    log.fill_cached(&mut context, &request, &counters);
+                    decide(&context)
+                }
                 Audit::On(log) => {
                     let gated = log.decide_and_record(&request, context.clone(), &counters, decide);
                     match &gated.error {
@@ -217,6 +223,8 @@ enum Audit {
     Unavailable(String),
     /// Recording.
     On(Box<crate::audit::AuditLog>),
+    /// `--no-audit` with a log present: its halt and overrides are read, nothing is recorded.
+    ReadOnly(Box<crate::audit::AuditLog>),
 }
 
 /// The signing key's result, loaded once per run: `Ok(None)` when no key is configured.
@@ -224,13 +232,13 @@ type Signing = Result<Option<crate::sign::Signer>, String>;
 
 fn audit_log(args: &EvalArgs, signing: &Signing) -> Audit {
     use crate::audit::{AuditLog, DEFAULT_KEY_FILE, DEFAULT_LOG, KeyRing, KeySources};
-    if args.no_audit {
-        return Audit::Off;
-    }
     let path = args
         .audit_log
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_LOG));
+    if args.no_audit && !path.exists() {
+        return Audit::Off;
+    }
     let set_up = args.audit_log.is_some()
         || args.require_audit
         || !args.audit_keys.is_empty()
@@ -249,6 +257,7 @@ fn audit_log(args: &EvalArgs, signing: &Signing) -> Audit {
         Err(e) => return Audit::Unavailable(e.to_string()),
     };
     match AuditLog::open(&path, ring) {
+        Ok(log) if args.no_audit => Audit::ReadOnly(Box::new(log)),
         Ok(log) => match signing {
             Ok(Some(s)) => Audit::On(Box::new(log.with_signer(s.clone()))),
             Ok(None) => Audit::On(Box::new(log)),
@@ -264,7 +273,7 @@ fn audit_log(args: &EvalArgs, signing: &Signing) -> Audit {
 fn record(audit: &Audit, signing: &Signing, mut decision: Decision) -> Decision {
     sign(signing, &mut decision);
     match audit {
-        Audit::Off => decision,
+        Audit::Off | Audit::ReadOnly(_) => decision,
         Audit::Unavailable(error) => audit_failed(signing, decision, error),
         Audit::On(log) => match log.append_decision(&decision) {
             Ok(_) => decision,
@@ -286,8 +295,12 @@ fn resign(signing: &Signing, mut decision: Decision) -> Decision {
     decision
 }
 
-/// `--count-usage NAME=ACTION` counters.
-fn usage_counters(specs: &[String]) -> Result<Vec<crate::audit::UsageCounter>, String> {
+/// `--count-usage NAME=ACTION` counters. The action must be one the policy knows: a
+/// misspelled action would count nothing, and a limit that counts nothing is no limit.
+fn usage_counters(
+    specs: &[String],
+    actions: &[String],
+) -> Result<Vec<crate::audit::UsageCounter>, String> {
     use crate::audit::{Period, UsageCounter};
     specs
         .iter()
@@ -295,6 +308,15 @@ fn usage_counters(specs: &[String]) -> Result<Vec<crate::audit::UsageCounter>, S
             let (name, action) = spec
                 .split_once('=')
                 .ok_or_else(|| format!("--count-usage takes NAME=ACTION, got `{spec}`"))?;
+            if !actions.iter().any(|a| a == action) {
+                let hint =
+                    crate::diagnostic::did_you_mean(action, actions.iter().map(String::as_str))
+                        .map(|a| format!("; did you mean `{a}`?"))
+                        .unwrap_or_else(|| format!("; it has {}", actions.join(", ")));
+                return Err(format!(
+                    "--count-usage {spec}: the policy has no action `{action}`{hint}"
+                ));
+            }
             let period = if name.ends_with("_per_month") {
                 Period::Month
             } else if name.ends_with("_per_day") {

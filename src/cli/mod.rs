@@ -84,8 +84,19 @@ pub enum Format {
 }
 
 /// Parses the command line and runs the command.
+///
+/// A command line that does not parse exits 1 like every other usage error: clap's own
+/// code is 2, which `gavel eval` uses for "approval required", and a script must never read a
+/// mistyped flag as a request waiting for approval.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Printing can only fail when stderr or stdout is gone; the exit code still says it.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Eval(args) => eval::run(&args),
