@@ -39,7 +39,7 @@ pub struct Request {
     /// Licensed features this request uses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<String>,
-    /// The license it runs under.
+    /// The license tier it claims (see [`LicenseClaim`]: a claim, not a tier in force).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<LicenseClaim>,
     /// When the change was proposed; approval windows count from here.
@@ -173,9 +173,9 @@ impl Mode {
     }
 }
 
-/// The license a request runs under: a signed license credential (verified before the
-/// decision; see `docs/trust.md`) or, for embedding services that verified it themselves,
-/// just the tier.
+/// The license tier a request says it runs under. Only a claim: the tier in force comes from
+/// a license the caller verified (`Context::license`, `gavel eval --license`); without one a
+/// stated tier is an input error, and with one it must match (see `docs/trust.md`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LicenseClaim {
