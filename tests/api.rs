@@ -236,3 +236,83 @@ fn helpers_may_quantify_with_their_own_where() {
     let d = policy.decide(&r, &Context::at(at("2026-05-01T10:00:00Z")));
     assert_eq!(d.outcome, DecisionOutcome::Notify);
 }
+
+/// The fields serde expects for `T`, from its `deny_unknown_fields` error (complete by
+/// construction: a field added to the struct appears here).
+fn fields_of<T: serde::de::DeserializeOwned>() -> Vec<String> {
+    let error = serde_json::from_str::<T>(r#"{"no such field": 0}"#)
+        .err()
+        .unwrap()
+        .to_string();
+    let expected = error
+        .split("expected")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{error}"));
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn decision_format_documents_every_field() {
+    use gavel::eval::*;
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/decision-format.md"),
+    )
+    .unwrap();
+    // The top-level table: every field has its own row (`requested_at` had none).
+    let top = doc
+        .split("## Top level")
+        .nth(1)
+        .and_then(|s| s.split("\n### ").next())
+        .unwrap();
+    let rows: Vec<&str> = top.lines().filter(|l| l.starts_with("| `")).collect();
+    let fields = fields_of::<Decision>();
+    assert!(fields.len() > 20, "{fields:?}");
+    for field in &fields {
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with(&format!("| `{field}` |"))),
+            "decision field `{field}` has no row in the top-level table of docs/decision-format.md"
+        );
+    }
+    // The table is one table: no blank line cuts it (the `signature` row used to stand alone).
+    let first = top.find("| field |").unwrap();
+    let last = top.rfind("| `").unwrap();
+    assert!(
+        !top[first..last].contains("\n\n"),
+        "blank line inside the top-level table"
+    );
+    // Nested objects: every field is named somewhere in the document.
+    let nested = [
+        ("Gate", fields_of::<Gate>()),
+        ("FiredRule", fields_of::<FiredRule>()),
+        ("Evidence", fields_of::<Evidence>()),
+        ("FileMatch", fields_of::<FileMatch>()),
+        ("RiskReport", fields_of::<RiskReport>()),
+        ("RiskContribution", fields_of::<RiskContribution>()),
+        ("EvaluationError", fields_of::<EvaluationError>()),
+        ("InputError", fields_of::<InputError>()),
+        ("Promotion", fields_of::<Promotion>()),
+        ("LicenseReport", fields_of::<LicenseReport>()),
+        ("CountedApproval", fields_of::<CountedApproval>()),
+        ("IgnoredApproval", fields_of::<IgnoredApproval>()),
+        ("HaltState", fields_of::<HaltState>()),
+        ("Override", fields_of::<Override>()),
+        ("PolicyRef", fields_of::<PolicyRef>()),
+        ("RequestSummary", fields_of::<RequestSummary>()),
+        ("NotFired", fields_of::<NotFired>()),
+    ];
+    for (name, fields) in nested {
+        assert!(!fields.is_empty(), "{name}");
+        for field in fields {
+            assert!(
+                doc.contains(&format!("`{field}`")) || doc.contains(&format!("\"{field}\"")),
+                "{name}.{field} is not documented in docs/decision-format.md"
+            );
+        }
+    }
+}
