@@ -106,7 +106,21 @@ fn specific_requests_name_the_field_at_fault() {
         ("float_count.json", "`files[0].added`"),
         ("duplicate_keys.json", "duplicate field `action`"),
         ("duplicate_attribute_keys.json", "duplicate key `x`"),
-        ("duplicate_keys.yaml", "duplicate"),
+        // The key and where it is, without the parser library's advice to its caller
+        // ("set DuplicateKeyPolicy in Options if acceptable").
+        (
+            "duplicate_keys.yaml",
+            "error: malformed YAML: duplicate key `action` at line 2, column 1",
+        ),
+        // Not "invalid length 0, expected struct Request with 14 elements".
+        (
+            "empty_list.json",
+            "error: the request must be a JSON object or YAML mapping (`{\"action\": ..., \"actor\": ...}`), not a list",
+        ),
+        (
+            "not_an_object.json",
+            "must be a JSON object or YAML mapping",
+        ),
         ("truncated.json", "EOF while parsing"),
         ("empty.json", "the request is empty"),
     ] {
@@ -121,7 +135,41 @@ fn specific_requests_name_the_field_at_fault() {
             "{name}: {}",
             out.stderr
         );
+        assert!(
+            !out.stderr.contains("Options") && !out.stderr.contains("struct Request"),
+            "{name}: the message speaks to the library's caller: {}",
+            out.stderr
+        );
     }
+}
+
+#[test]
+fn a_request_that_is_not_an_object_says_so_whatever_its_syntax() {
+    let ws = workspace();
+    for (text, kind) in [
+        ("[]", "a list"),
+        ("- a\n- b\n", "a list"),
+        ("\"x\"", "a string"),
+        ("42", "a number"),
+        ("true", "a boolean"),
+        ("null", "null or empty"),
+        ("# nothing but a comment\n", "null or empty"),
+    ] {
+        let out = ws.run_stdin(
+            ["eval", "--request", "-", "--now", "2026-01-01T00:00:00Z"],
+            text.as_bytes(),
+        );
+        out.code(1);
+        let first = out.stderr.lines().next().unwrap();
+        assert!(
+            first.starts_with("error: the request must be a JSON object or YAML mapping")
+                && first.ends_with(&format!("not {kind}")),
+            "{text:?}: {first}"
+        );
+    }
+    // The library says the same through `Request::from_json`.
+    let error = gavel::Request::from_json(b" [1]").unwrap_err();
+    assert!(error.to_string().ends_with("not a list"), "{error}");
 }
 
 #[test]

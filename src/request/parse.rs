@@ -1,5 +1,7 @@
 //! Reading requests from JSON or YAML, with errors that name the field.
 
+use std::borrow::Cow;
+
 use super::request::Request;
 use crate::limits::MAX_REQUEST_BYTES;
 
@@ -70,6 +72,10 @@ impl Request {
                 bytes.len()
             )));
         }
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if let Some(kind) = first.and_then(|b| json_kind(*b)) {
+            return Err(not_an_object(kind));
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
         let request: Request = serde_path_to_error::deserialize(&mut deserializer)
             .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))?;
@@ -94,8 +100,46 @@ impl Request {
             ))
         })?;
         let value: serde_json::Value = yaml_value(text)?;
+        if let Some(kind) = value_kind(&value) {
+            return Err(not_an_object(kind));
+        }
         serde_path_to_error::deserialize(value)
             .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))
+    }
+}
+
+/// A request is one object; a list, a string or a number is refused as such, before serde
+/// would describe it in terms of the `Request` struct ("invalid length 0, expected struct
+/// Request with 14 elements").
+fn not_an_object(kind: &str) -> RequestError {
+    RequestError::document(format!(
+        "the request must be a JSON object or YAML mapping (`{{\"action\": ..., \"actor\": ...}}`), \
+         not {kind}"
+    ))
+}
+
+/// What a JSON document that is not an object is, from its first byte; `None` for `{` (and
+/// for anything malformed, which the parser then describes).
+fn json_kind(first: u8) -> Option<&'static str> {
+    match first {
+        b'[' => Some("a list"),
+        b'"' => Some("a string"),
+        b'-' | b'0'..=b'9' => Some("a number"),
+        b't' | b'f' => Some("a boolean"),
+        b'n' => Some("null"),
+        _ => None,
+    }
+}
+
+/// What a parsed document that is not an object is; `None` for an object.
+fn value_kind(value: &serde_json::Value) -> Option<&'static str> {
+    match value {
+        serde_json::Value::Object(_) => None,
+        serde_json::Value::Array(_) => Some("a list"),
+        serde_json::Value::String(_) => Some("a string"),
+        serde_json::Value::Number(_) => Some("a number"),
+        serde_json::Value::Bool(_) => Some("a boolean"),
+        serde_json::Value::Null => Some("null or empty"),
     }
 }
 
@@ -104,8 +148,30 @@ pub fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
     let mut options = serde_saphyr::Options::default();
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let message = e.to_string();
+        let message = e.render_with_options(serde_saphyr::render_options! {
+            formatter: &YamlMessages,
+            snippets: serde_saphyr::SnippetMode::Off,
+        });
         let first_line = message.lines().next().unwrap_or("malformed YAML").trim();
         RequestError::document(format!("malformed YAML: {first_line}"))
     })
+}
+
+/// The YAML parser's messages, except where they address the programmer calling the
+/// library rather than the person who wrote the request: a duplicate key says which key
+/// (the location is added by the renderer), not which parser option would allow it.
+struct YamlMessages;
+
+impl serde_saphyr::MessageFormatter for YamlMessages {
+    fn format_message<'a>(&self, err: &'a serde_saphyr::Error) -> Cow<'a, str> {
+        match err {
+            serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => {
+                Cow::Owned(format!("duplicate key {}", crate::quote::quote(key)))
+            }
+            serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
+                Cow::Borrowed("duplicate key")
+            }
+            other => serde_saphyr::DefaultMessageFormatter.format_message(other),
+        }
+    }
 }
