@@ -47,7 +47,7 @@ fn auto_approve_exits_zero_and_explains() {
         .args(["eval", "--request", "req.json", "--now", NOW])
         .output();
     out.code(0)
-        .stdout_has("AUTO-APPROVED: auto-approved by rule `docs`")
+        .stdout_has("AUTO-APPROVED by rule `docs`\n")
         .stdout_has("docs/a.md matched \"docs/**\" in `docs`")
         .stdout_has("lines.changed <= 100  [30 vs 100]");
 }
@@ -286,4 +286,59 @@ fn a_command_line_that_does_not_parse_exits_1_never_the_approval_code() {
     }
     Cli::new().args(["eval", "--help"]).output().code(0);
     Cli::new().args(["--version"]).output().code(0);
+}
+
+#[test]
+fn the_headline_says_the_outcome_once() {
+    // The summary starts with its own outcome word (`blocked: ...`) so it stands alone in
+    // JSON; the human headline used to repeat it: `BLOCKED: blocked: ...`.
+    let block = r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+                    "files":[{"path":".env","added":1}]}"#;
+    let out = cli()
+        .file("req.json", block)
+        .args(["eval", "--request", "req.json", "--now", NOW, "--no-audit"])
+        .output();
+    out.code(3)
+        .stdout_has("BLOCKED: agents may not touch secrets (1 files) (rule `secrets`)\n");
+    assert!(
+        !out.stdout.to_lowercase().contains("blocked: blocked"),
+        "{}",
+        out.stdout
+    );
+    // The JSON summary is unchanged.
+    let json = cli()
+        .file("req.json", block)
+        .args([
+            "eval",
+            "--request",
+            "req.json",
+            "--now",
+            NOW,
+            "--no-audit",
+            "--format",
+            "json",
+        ])
+        .output()
+        .json();
+    assert_eq!(
+        json["summary"],
+        "blocked: agents may not touch secrets (1 files) (rule `secrets`)"
+    );
+    // An input error, and a dry run.
+    let out = cli()
+        .args([
+            "eval",
+            "--env",
+            "qa",
+            "--now",
+            NOW,
+            "--no-audit",
+            "--dry-run",
+        ])
+        .output();
+    out.code(1).stdout_has(
+        "BLOCKED (dry run: authorizes nothing): invalid request: `environment`: environment `qa` is not declared",
+    );
+    assert!(!out.stdout.contains("blocked: "), "{}", out.stdout);
+    assert!(!out.stdout.contains("dry run: invalid"), "{}", out.stdout);
 }

@@ -132,7 +132,7 @@ fn full_flow_pending_then_approved_signed_and_verifiable() {
     ws.run(["verify", "decision.json"])
         .code(0)
         .stdout_has("valid decision dec_")
-        .stdout_has("require_approval: needs 2 more approvals from admin or lead");
+        .stdout_has("\nAPPROVAL REQUIRED: needs 2 more approvals from admin or lead");
 
     approve(
         &ws,
@@ -178,7 +178,7 @@ fn full_flow_pending_then_approved_signed_and_verifiable() {
     assert_eq!(json["license"]["tier"], "pro");
     ws.run(["verify", "approved.json"])
         .code(0)
-        .stdout_has("approved: approved by alice@example.com, bob@example.com")
+        .stdout_has("\nAPPROVED by alice@example.com, bob@example.com\n")
         .stdout_has("authorizes: true");
 
     // Any change to the signed content fails verification, saying which check failed.
@@ -761,5 +761,5 @@ fn approvers_can_use_their_openssh_key_with_a_passphrase() {
         "sam.json",
     ])
     .code(0)
-    .stdout_has("APPROVED: approved by sam@example.com");
+    .stdout_has("APPROVED by sam@example.com\n");
 }

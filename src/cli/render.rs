@@ -2,9 +2,12 @@
 
 use crate::eval::{Decision, DecisionOutcome, Evidence};
 
-/// The decision as a person reads it in a terminal or CI log.
-pub fn decision_text(decision: &Decision) -> String {
-    let mut out = String::new();
+/// The first line: the outcome in capitals, then the summary. The summary is written to
+/// stand alone (in JSON, in the audit log), so it usually starts with the outcome's own word
+/// (`blocked: ...`, `approved by ...`) and, for a dry run, with `dry run: `; the label says
+/// both already, so they are not repeated: `BLOCKED: invalid request: ...`, not
+/// `BLOCKED: blocked: invalid request: ...`.
+pub fn headline(decision: &Decision) -> String {
     let label = match decision.outcome {
         DecisionOutcome::AutoApprove => "AUTO-APPROVED",
         DecisionOutcome::Notify => "NOTIFY",
@@ -14,12 +17,27 @@ pub fn decision_text(decision: &Decision) -> String {
         DecisionOutcome::Expired => "EXPIRED",
         DecisionOutcome::Block => "BLOCKED",
     };
+    let mut summary = decision.summary.as_str();
     let dry = if decision.dry_run {
+        summary = summary.strip_prefix("dry run: ").unwrap_or(summary);
         " (dry run: authorizes nothing)"
     } else {
         ""
     };
-    out.push_str(&format!("{label}{dry}: {}\n", decision.summary));
+    let word = label.to_lowercase();
+    match summary.strip_prefix(word.as_str()) {
+        // `blocked: X` → `BLOCKED: X`; `approved by X` → `APPROVED by X`.
+        Some(rest) if rest.starts_with(": ") || rest.starts_with(' ') => {
+            format!("{label}{dry}{rest}")
+        }
+        _ => format!("{label}{dry}: {summary}"),
+    }
+}
+
+/// The decision as a person reads it in a terminal or CI log.
+pub fn decision_text(decision: &Decision) -> String {
+    let mut out = headline(decision);
+    out.push('\n');
     if let Some(error) = &decision.input_error {
         out.push_str(&format!("\ninput error: {}\n", error.message));
     }

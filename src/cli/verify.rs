@@ -133,11 +133,7 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
                 decision.id,
                 key.key_id()
             ));
-            lines.push(format!(
-                "{}: {}",
-                decision.outcome.as_str(),
-                decision.summary
-            ));
+            lines.push(super::render::headline(&decision));
             lines.push(format!(
                 "policy {} (spec {}), request {}, evaluated {}{}",
                 decision.policy.name,
