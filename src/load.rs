@@ -42,6 +42,71 @@ pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(subdirs)
 }
 
+/// Why `dir` cannot be loaded as one policy, when the reason is its layout rather than its
+/// files' contents: it does not exist, is not a directory, holds nothing, or is a collection
+/// of policies (the layout `check` and `test` accept) where one policy is needed. One line
+/// that says what is wrong and what to do; `choose` words the remedy for a collection
+/// (`choose one with --policies`), followed by the first policy's path. `None` when `dir`
+/// holds `.gavel` files: what is wrong with them is for the diagnostics.
+pub fn policy_dir_problem(dir: &Path, choose: &str) -> Option<(Code, String)> {
+    let shown = dir.display();
+    if !dir.exists() {
+        return Some((
+            Code::Unreadable,
+            format!(
+                "policy directory `{shown}` does not exist; it should be the directory that holds \
+                 the policy's `.gavel` files (`gavel init` creates `policies/`)"
+            ),
+        ));
+    }
+    if !dir.is_dir() {
+        return Some((
+            Code::Unreadable,
+            format!(
+                "`{shown}` is not a directory; a policy is the directory that holds its `.gavel` \
+                 files"
+            ),
+        ));
+    }
+    match gavel_files(dir) {
+        Ok(files) if !files.is_empty() => return None,
+        Ok(_) => {}
+        Err(message) => return Some((Code::Unreadable, message)),
+    }
+    match discover_policies(dir) {
+        Ok(policies) => {
+            const LISTED: usize = 5;
+            let mut names: Vec<String> = policies
+                .iter()
+                .take(LISTED)
+                .map(|p| {
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                })
+                .collect();
+            if policies.len() > LISTED {
+                names.push(format!("… ({} in all)", policies.len()));
+            }
+            let first = policies.first().map(|p| p.display().to_string());
+            Some((
+                Code::NoFiles,
+                format!(
+                    "`{shown}` has no .gavel files; it holds the {} {} — {choose} {}",
+                    if policies.len() == 1 {
+                        "policy"
+                    } else {
+                        "policies"
+                    },
+                    names.join(", "),
+                    first.unwrap_or_default()
+                ),
+            ))
+        }
+        Err(message) => Some((Code::NoFiles, message)),
+    }
+}
+
 /// The `.gavel` files directly in `dir`, sorted by name.
 pub fn gavel_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries =

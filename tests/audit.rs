@@ -1,6 +1,7 @@
 //! The audit log: tamper suite, crashes, concurrency, key rotation, halt/resume/override,
 //! bad input, reading commands and the embedding API.
 
+mod approval_cli;
 mod bad_input;
 mod concurrency;
 mod crash;

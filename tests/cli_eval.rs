@@ -342,3 +342,87 @@ fn the_headline_says_the_outcome_once() {
     assert!(!out.stdout.contains("blocked: "), "{}", out.stdout);
     assert!(!out.stdout.contains("dry run: invalid"), "{}", out.stdout);
 }
+
+#[test]
+fn a_directory_of_policies_or_none_is_one_line_and_a_block() {
+    // `policies/` holding policy directories (the layout `check` and `test` accept) used to
+    // print a multi-line `error[E0012]: no policy files` and a footer `policy  (spec )`.
+    let (out, ws) = Cli::new()
+        .file(
+            "policies/autopack/main.gavel",
+            "policy \"a\"\ndefault auto_approve\n",
+        )
+        .file(
+            "policies/code-governance/main.gavel",
+            "policy \"c\"\ndefault auto_approve\n",
+        )
+        .args([
+            "eval",
+            "--policies",
+            "policies",
+            "--now",
+            NOW,
+            "--actor",
+            "a",
+            "--no-audit",
+        ])
+        .run();
+    out.code(1);
+    assert_eq!(
+        out.stderr,
+        "error: `policies` has no .gavel files; it holds the policies autopack, code-governance \
+         — choose one with --policies policies/autopack\n"
+    );
+    assert!(out.stdout.starts_with("BLOCKED: "), "{}", out.stdout);
+    out.stdout_has("\npolicy not loaded · request ");
+    assert!(!out.stdout.contains("(spec )"), "{}", out.stdout);
+    let json = ws.run([
+        "eval",
+        "--policies",
+        "policies",
+        "--now",
+        NOW,
+        "--actor",
+        "a",
+        "--no-audit",
+        "--format",
+        "json",
+    ]);
+    json.code(1);
+    let json = json.json();
+    assert_eq!(json["outcome"], "block");
+    assert_eq!(json["authorizes"], false);
+    assert!(
+        json["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("choose one with --policies policies/autopack")
+    );
+    // The suggestion works.
+    ws.run([
+        "eval",
+        "--policies",
+        "policies/autopack",
+        "--now",
+        NOW,
+        "--actor",
+        "a",
+        "--no-audit",
+    ])
+    .code(0);
+    // A missing directory: one line too.
+    let out = ws.run(["eval", "--policies", "nope", "--now", NOW, "--no-audit"]);
+    out.code(1);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    out.stderr_has("error: policy directory `nope` does not exist;");
+    out.stdout_has("policy not loaded");
+    // The library says the same in one diagnostic.
+    let error = gavel::Policy::load(ws.path().join("policies")).unwrap_err();
+    assert_eq!(error.diagnostics.len(), 1);
+    assert!(
+        error.diagnostics[0]
+            .message
+            .contains("it holds the policies autopack, code-governance"),
+        "{error}"
+    );
+}

@@ -78,7 +78,7 @@ fn policy_load_failure_blocks() {
         ])
         .output();
     out.code(1);
-    assert_blocks(&out, "does not compile");
+    assert_blocks(&out, "policy directory `policies` does not exist");
 }
 
 #[test]

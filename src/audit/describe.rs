@@ -79,12 +79,20 @@ fn summary(record: &Record) -> Option<String> {
             )
         }
         RecordKind::Approval => {
-            let approver = body.get("approver").and_then(|v| v.as_str())?.to_string();
-            let verdict = body
-                .get("verdict")
-                .and_then(|v| v.as_str())
-                .unwrap_or("approve");
-            format!("{verdict} by {approver}")
+            // The body is a credential as `gavel approve`/`reject` wrote it; only `approver`
+            // is required, so that a hand-appended approval still reads as one.
+            let text = |name: &str| body.get(name).and_then(|v| v.as_str());
+            let approver = text("approver")?;
+            let verdict = text("verdict").unwrap_or("approve");
+            let role = text("role").map(|r| format!(" ({r})")).unwrap_or_default();
+            let request = text("request_digest")
+                .map(|d| format!(" of request {}", short(d)))
+                .unwrap_or_default();
+            let env = text("environment")
+                .map(|e| format!(" in {e}"))
+                .unwrap_or_default();
+            let note = text("note").map(|n| format!(": {n}")).unwrap_or_default();
+            format!("{verdict} by {approver}{role}{request}{env}{note}")
         }
         RecordKind::Halt => {
             let h: HaltBody = serde_json::from_value(body).ok()?;

@@ -1,10 +1,13 @@
 //! `gavel approve` and `gavel reject`: write a signed credential for a pending decision.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 
+use super::recording::{Audit, AuditFlags};
 use crate::approve::Approval;
+use crate::audit::{Entry, RecordKind};
 use crate::compile::Policy;
 use crate::eval::{Decision, Verdict};
 use crate::keys::{PrivateKey, PublicKey};
@@ -46,6 +49,10 @@ pub struct ApproveArgs {
     /// Issue time (RFC 3339) instead of now.
     #[arg(long)]
     now: Option<jiff::Timestamp>,
+    /// Where the credential is recorded (an `approval` record), by the same rule as
+    /// `gavel eval`'s decisions.
+    #[command(flatten)]
+    audit: AuditFlags,
 }
 
 /// Exit 0 when the credential was written, 1 otherwise.
@@ -82,7 +89,7 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     let expires = issued
         .checked_add(jiff::SignedDuration::from_secs(seconds))
         .map_err(|e| format!("expiry out of range: {e}"))?;
-    let approval = Approval::for_decision(
+    let unsigned = Approval::for_decision(
         &decision,
         verdict,
         &args.approver,
@@ -92,24 +99,79 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
         issued,
         expires,
     )
-    .map_err(|e| e.to_string())?
-    .sign(&Signer::new(key))
     .map_err(|e| e.to_string())?;
+    let what = match verdict {
+        Verdict::Approve => "approval",
+        Verdict::Reject => "rejection",
+    };
+    // The log is opened before anything is signed: a log that is set up but unusable
+    // refuses the credential (fail closed), as it turns `eval`'s decision into a block.
+    let log = if args.audit.no_audit {
+        None
+    } else {
+        match args.audit.open() {
+            Audit::On(log) => Some(log),
+            Audit::Off | Audit::ReadOnly(_) => None,
+            Audit::Unavailable(e) => {
+                return Err(format!(
+                    "cannot record the {what} in the audit log: {e}; no credential was written"
+                ));
+            }
+        }
+    };
+    let approval = unsigned
+        .sign(&Signer::new(key))
+        .map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(&approval).map_err(|e| e.to_string())?;
-    match &args.out {
-        Some(path) => {
-            super::files::write_new(path, &format!("{json}\n"))?;
+    // The file is written in full before the record, and put in place only after the
+    // record is durable: a credential that was not recorded never exists as a file.
+    let staged = match &args.out {
+        Some(path) => Some(super::files::stage_new(path, &format!("{json}\n"))?),
+        None => None,
+    };
+    let recorded = match &log {
+        Some(log) => {
+            let entry = Entry::new(RecordKind::Approval, &approval).map_err(|e| {
+                format!("cannot record the {what} in the audit log: {e}; no credential was written")
+            })?;
+            let receipt = log.append(entry).map_err(|e| {
+                format!("cannot record the {what} in the audit log: {e}; no credential was written")
+            })?;
+            Some(receipt.seq)
+        }
+        None => None,
+    };
+    let at_seq = recorded
+        .map(|seq| format!(" (recorded in the audit log at seq {seq})"))
+        .unwrap_or_default();
+    match (&args.out, staged) {
+        (Some(path), Some(staged)) => {
+            staged.commit().map_err(|e| match recorded {
+                Some(seq) => format!(
+                    "{e}; the {what} was recorded in the audit log at seq {seq} (`gavel audit show {seq}` prints it), but no credential file was written"
+                ),
+                None => e,
+            })?;
             eprintln!(
-                "wrote {} credential {} to {}",
-                match verdict {
-                    Verdict::Approve => "approval",
-                    Verdict::Reject => "rejection",
-                },
+                "wrote {what} credential {} to {}{at_seq}",
                 approval.id(),
                 path.display()
             );
         }
-        None => println!("{json}"),
+        _ => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{json}")
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot print the credential: {e}"))?;
+            if recorded.is_some() {
+                eprintln!("{what} credential {}{at_seq}", approval.id());
+            }
+        }
+    }
+    if log.is_none() && !args.audit.no_audit {
+        eprintln!(
+            "note: this {what} is not recorded: no audit log is set up (`gavel init` or `gavel audit init-key` creates one; --no-audit silences this)"
+        );
     }
     Ok(())
 }

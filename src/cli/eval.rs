@@ -103,14 +103,27 @@ pub fn run(args: &EvalArgs) -> u8 {
         Ok(p) => p,
         Err(e) => {
             // Fail closed: without a policy there is still a decision, and it is a block.
-            eprintln!("{e}");
-            let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
-            let reason = format!(
-                "the policy in `{}` does not compile ({errors} error{})",
-                args.policies.display(),
-                if errors == 1 { "" } else { "s" }
-            );
-            eprintln!("error: {reason}; every request is blocked");
+            // A directory that is missing or holds policy directories is one line naming
+            // what to pass instead; a policy that does not compile shows its diagnostics.
+            let layout =
+                crate::load::policy_dir_problem(&args.policies, "choose one with --policies");
+            let reason = match layout {
+                Some((_, problem)) => {
+                    eprintln!("error: {problem}");
+                    problem
+                }
+                None => {
+                    eprintln!("{e}");
+                    let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
+                    let reason = format!(
+                        "the policy in `{}` does not compile ({errors} error{})",
+                        args.policies.display(),
+                        if errors == 1 { "" } else { "s" }
+                    );
+                    eprintln!("error: {reason}; every request is blocked");
+                    reason
+                }
+            };
             let raw = args
                 .request
                 .as_deref()

@@ -13,6 +13,7 @@ mod init;
 mod keys;
 mod license;
 mod override_;
+mod recording;
 mod render;
 mod resume;
 mod test;
@@ -51,12 +52,18 @@ enum Command {
     /// The decision is checked against the policy (`--policies`) first: when the policy
     /// declares decision signers (`signer "ci" key "..."`), a decision whose signature does
     /// not verify, or that has no signature at all, is refused and nothing is written.
+    ///
+    /// When an audit log is set up (as for `eval`), the credential is recorded there first,
+    /// as an `approval` record; if that fails, no credential is written.
     Approve(approve::ApproveArgs),
     /// Reject a pending decision: write a signed rejection credential.
     ///
     /// The decision is checked against the policy (`--policies`) first: when the policy
     /// declares decision signers (`signer "ci" key "..."`), a decision whose signature does
     /// not verify, or that has no signature at all, is refused and nothing is written.
+    ///
+    /// When an audit log is set up (as for `eval`), the credential is recorded there first,
+    /// as an `approval` record; if that fails, no credential is written.
     Reject(approve::ApproveArgs),
     /// Verify a signed decision, approval or license and print what it says.
     Verify(verify::VerifyArgs),

@@ -158,10 +158,18 @@ pub fn decision_text(decision: &Decision) -> String {
     if decision.outcome == DecisionOutcome::RequireApproval {
         out.push_str(&format!("\nto proceed: {}\n", decision.summary));
     }
+    // A decision made without a policy (it did not load) has no name or spec hash to show.
+    let policy = if decision.policy.spec_hash.is_empty() {
+        "policy not loaded".to_string()
+    } else {
+        format!(
+            "policy {} (spec {})",
+            decision.policy.name,
+            decision.policy.spec_hash.get(..16).unwrap_or("")
+        )
+    };
     out.push_str(&format!(
-        "\npolicy {} (spec {}) · request {} · {} · {}\n",
-        decision.policy.name,
-        decision.policy.spec_hash.get(..16).unwrap_or(""),
+        "\n{policy} · request {} · {} · {}\n",
         decision.request.digest.get(..16).unwrap_or(""),
         decision.id,
         decision.evaluated_at

@@ -54,8 +54,21 @@ impl std::fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 impl Policy {
-    /// Loads the `.gavel` files of a directory.
+    /// Loads the `.gavel` files of a directory. A directory that does not exist, or holds
+    /// policy directories rather than `.gavel` files, is one diagnostic saying so.
     pub fn load(dir: impl AsRef<Path>) -> Result<Policy, PolicyError> {
+        if let Some((code, message)) =
+            crate::load::policy_dir_problem(dir.as_ref(), "load one of them, e.g.")
+        {
+            return Err(PolicyError {
+                diagnostics: vec![Diagnostic::for_file(
+                    code,
+                    dir.as_ref().display().to_string(),
+                    message,
+                )],
+                sources: SourceSet::new(),
+            });
+        }
         let (sources, diagnostics) = load_policy_dir(dir.as_ref());
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(PolicyError {
