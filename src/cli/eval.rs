@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Format;
+use super::recording::{Audit, AuditFlags};
 use super::render::decision_text;
 use crate::compile::Policy;
 use crate::eval::{Context, Decision};
@@ -74,23 +75,17 @@ pub struct EvalArgs {
     /// A license credential to verify and apply.
     #[arg(long)]
     pub license: Option<PathBuf>,
-    /// Record the decision in this audit log (default `.gavel/audit.jsonl`). Auditing is on
-    /// when this is given, or when the default log or an audit key exists.
-    #[arg(long)]
-    pub audit_log: Option<PathBuf>,
-    /// An audit HMAC key file (repeatable; besides `GAVEL_AUDIT_KEY` and `.gavel/audit.key`).
-    #[arg(long = "audit-key")]
-    pub audit_keys: Vec<PathBuf>,
-    /// Do not record the decision. A halt or override in an existing log is still read:
-    /// skipping the record must not skip the emergency stop.
-    #[arg(long, conflicts_with_all = ["require_audit", "count_usage"])]
-    pub no_audit: bool,
-    /// Fail (block) when auditing is not set up, instead of deciding unrecorded.
-    #[arg(long)]
-    pub require_audit: bool,
+    /// Where and whether the decision is recorded (`--audit-log`, `--audit-key`,
+    /// `--no-audit`, `--require-audit`), shared with `approve` and `reject`.
+    #[command(flatten)]
+    pub audit: AuditFlags,
     /// Count a usage counter from the log: `NAME=ACTION` (authorizing decisions for that
     /// action; the period is the month for `*_per_month`, the day for `*_per_day`, else ever).
-    #[arg(long = "count-usage", value_name = "NAME=ACTION")]
+    #[arg(
+        long = "count-usage",
+        value_name = "NAME=ACTION",
+        conflicts_with = "no_audit"
+    )]
     pub count_usage: Vec<String>,
 }
 
@@ -215,7 +210,7 @@ pub fn run(args: &EvalArgs) -> u8 {
         return 1;
     }
     emit(&decision, args.format);
-    if matches!(audit, Audit::Off) && !args.no_audit {
+    if matches!(audit, Audit::Off) && !args.audit.no_audit {
         eprintln!(
             "note: this decision is not recorded: no audit log is set up (`gavel init` or `gavel audit init-key` creates one; --no-audit silences this)"
         );
@@ -228,55 +223,16 @@ pub fn run(args: &EvalArgs) -> u8 {
     decision.outcome.exit_code()
 }
 
-/// Whether and where decisions are recorded.
-enum Audit {
-    /// Not set up (or `--no-audit`).
-    Off,
-    /// Set up but unusable (a bad key, a tampered or unreadable log): decisions block.
-    Unavailable(String),
-    /// Recording.
-    On(Box<crate::audit::AuditLog>),
-    /// `--no-audit` with a log present: its halt and overrides are read, nothing is recorded.
-    ReadOnly(Box<crate::audit::AuditLog>),
-}
-
 /// The signing key's result, loaded once per run: `Ok(None)` when no key is configured.
 type Signing = Result<Option<crate::sign::Signer>, String>;
 
+/// The audit log as `AuditFlags::open` finds it, recording signed with the decision
+/// signer; a signing key that cannot be used makes the log unusable (fail closed).
 fn audit_log(args: &EvalArgs, signing: &Signing) -> Audit {
-    use crate::audit::{AuditLog, DEFAULT_KEY_FILE, DEFAULT_LOG, KeyRing, KeySources};
-    let path = args
-        .audit_log
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_LOG));
-    if args.no_audit && !path.exists() {
-        return Audit::Off;
-    }
-    let set_up = args.audit_log.is_some()
-        || args.require_audit
-        || !args.audit_keys.is_empty()
-        || path.exists()
-        || std::path::Path::new(DEFAULT_KEY_FILE).exists()
-        || std::env::var_os("GAVEL_AUDIT_KEY").is_some();
-    if !set_up {
-        return Audit::Off;
-    }
-    let sources = KeySources {
-        files: args.audit_keys.clone(),
-        ..KeySources::default()
-    };
-    let ring = match KeyRing::load(&sources) {
-        Ok(r) => r,
-        Err(e) => return Audit::Unavailable(e.to_string()),
-    };
-    match AuditLog::open(&path, ring) {
-        Ok(log) if args.no_audit => Audit::ReadOnly(Box::new(log)),
-        Ok(log) => match signing {
-            Ok(Some(s)) => Audit::On(Box::new(log.with_signer(s.clone()))),
-            Ok(None) => Audit::On(Box::new(log)),
-            Err(e) => Audit::Unavailable(e.clone()),
-        },
-        Err(e) => Audit::Unavailable(e.to_string()),
+    match (args.audit.open(), signing) {
+        (Audit::On(log), Ok(Some(s))) => Audit::On(Box::new(log.with_signer(s.clone()))),
+        (Audit::On(_), Err(e)) => Audit::Unavailable(e.clone()),
+        (audit, _) => audit,
     }
 }
 
