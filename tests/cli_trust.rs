@@ -302,6 +302,26 @@ fn an_unsigned_decision_is_refused_when_the_policy_declares_signers() {
     ])
     .code(1)
     .stderr_has("refusing to approve: the decision's signature does not verify");
+    // Without the policy nothing says who may sign decisions: approving blind is refused.
+    let out = ws.run([
+        "approve",
+        "unsigned.json",
+        "--key",
+        "keys/alice.key",
+        "--as",
+        "alice@example.com",
+        "--role",
+        "admin",
+        "--policies",
+        "elsewhere",
+        "--out",
+        "cred.json",
+    ]);
+    out.code(1).stderr_has(
+        "error: the policy at `elsewhere` does not load: policy directory `elsewhere` does not exist",
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(!ws.path().join("cred.json").exists());
 }
 
 #[test]

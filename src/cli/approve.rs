@@ -71,15 +71,22 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     let decision: Decision = serde_json::from_slice(&raw)
         .map_err(|e| format!("`{}` is not a gavel decision: {e}", args.decision))?;
     let key = PrivateKey::load(&args.key).map_err(|e| e.to_string())?;
-    let policy = Policy::load(&args.policies).ok();
-    if let Some(policy) = &policy {
-        check_against_policy(policy, &decision, &key, &args.approver, verdict)?;
-    } else {
-        eprintln!(
-            "warning: no policy at `{}`; the decision's signature and your key were not checked",
+    // Without the policy nothing says which keys may sign decisions, so a forged decision
+    // could not be told from a real one: signing blind is refused, not warned about.
+    let policy = Policy::load(&args.policies).map_err(|e| {
+        let first = e
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| format!(": {}", d.message))
+            .unwrap_or_default();
+        format!(
+            "the policy at `{}` does not load{first}; it is needed to check the decision and \
+             your key before you sign (pass --policies DIR)",
             args.policies.display()
-        );
-    }
+        )
+    })?;
+    check_against_policy(&policy, &decision, &key, &args.approver, verdict)?;
     let note = match verdict {
         Verdict::Approve => args.note.clone(),
         Verdict::Reject => args.reason.clone(),
