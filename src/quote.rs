@@ -18,6 +18,11 @@ pub const FIELD_CHARS: usize = 128;
 /// The most bytes one error message may have; longer ones lose their middle.
 pub const MAX_MESSAGE_BYTES: usize = 1024;
 
+/// A quoted stretch of a message longer than this many characters is cut by [`message`]:
+/// longer than any [`excerpt`] can be (64 characters, each escaped to at most 6, and `…`),
+/// so what a site already quoted is never cut twice.
+const LONG_QUOTED_CHARS: usize = 6 * EXCERPT_CHARS + 1;
+
 /// At most [`EXCERPT_CHARS`] characters of `value`, control characters escaped (`\n`,
 /// `\u{1b}`) so the message stays one line, and `…` when it was cut.
 ///
@@ -56,7 +61,7 @@ pub fn field(path: &str) -> Cow<'_, str> {
 }
 
 /// A whole message made safe to print and record: control characters escaped, every
-/// backtick- or double-quoted stretch longer than [`EXCERPT_CHARS`] cut to an excerpt (with
+/// backtick- or double-quoted stretch longer than an excerpt can be cut to an excerpt (with
 /// its size), and the result cut in the middle if it is still over [`MAX_MESSAGE_BYTES`].
 /// This is the net for messages gavel does not word itself — a JSON or YAML parser's error
 /// that quotes a value — and for any site that forgot to quote.
@@ -99,10 +104,10 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-/// Whether some quoted stretch of `text` is longer than [`EXCERPT_CHARS`] (cheap screen).
+/// Whether some quoted stretch of `text` is longer than [`LONG_QUOTED_CHARS`].
 fn has_long_quoted(text: &str) -> bool {
-    text.len() > EXCERPT_CHARS + 2
-        && quoted_spans(text).any(|(_, inner, _)| is_cut(inner, EXCERPT_CHARS))
+    text.len() > LONG_QUOTED_CHARS + 2
+        && quoted_spans(text).any(|(_, inner, _)| is_cut(inner, LONG_QUOTED_CHARS))
 }
 
 /// The quoted stretches of `text`: (start of the opening quote, the text inside, the end
@@ -147,7 +152,7 @@ fn shorten_quoted(text: &str) -> String {
         }
     };
     for (open, inner, end) in quoted_spans(text) {
-        if !is_cut(inner, EXCERPT_CHARS) {
+        if !is_cut(inner, LONG_QUOTED_CHARS) {
             continue;
         }
         push_plain(&mut out, text.get(copied..open).unwrap_or(""));
@@ -233,6 +238,17 @@ mod tests {
         // A quote that never closes still bounds the message.
         let text = format!("unknown field `{value}");
         assert!(message(&text).len() < 200);
+    }
+
+    #[test]
+    fn what_a_site_quoted_is_not_cut_again() {
+        let quoted = format!(
+            "`{}`: the path is 5000000 bytes",
+            excerpt(&"a".repeat(5000))
+        );
+        assert!(matches!(message(&quoted), Cow::Borrowed(_)), "{quoted}");
+        let controls = format!("{} is bad", quote(&"\u{1b}".repeat(100)));
+        assert_eq!(message(&controls), controls);
     }
 
     #[test]

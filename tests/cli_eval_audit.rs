@@ -366,3 +366,77 @@ fn a_policy_that_does_not_compile_is_recorded_as_a_block() {
     assert!(last.stdout.contains("does not compile"), "{}", last.stdout);
     ws.run(["audit", "verify"]).code(0);
 }
+
+#[test]
+fn a_huge_value_in_a_request_is_quoted_short_and_the_refusal_is_recorded() {
+    // A 5 MB path used to be echoed whole in the error, the summary, the reasons and
+    // `input_error` (15 MB), and the decision could not be recorded: "the record is
+    // 15001683 bytes, over the limit of 4194304". Input errors must be recorded.
+    let ws = setup();
+    let path = "a".repeat(5_000_000);
+    ws.write(
+        "huge.json",
+        format!(
+            r#"{{"action":"apply_patch","environment":"dev","actor":{{"id":"bot","kind":"agent"}},"files":[{{"path":"{path}"}}]}}"#
+        ),
+    );
+    let out = eval(&ws, "huge.json", NOW);
+    out.code(1);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: `files[0].path`: `{}…`: the path is 5000000 bytes, more than the limit of 4096\n",
+            "a".repeat(64)
+        )
+    );
+    assert!(
+        out.stdout.len() < 4_000,
+        "{} bytes of decision",
+        out.stdout.len()
+    );
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert!(
+        !json["reasons"]
+            .to_string()
+            .contains("could not be recorded"),
+        "{}",
+        json["reasons"]
+    );
+    // Oversized strings that validation refuses are cut in the decision's request summary too.
+    let big = "x".repeat(5_000_000);
+    ws.write(
+        "big.json",
+        format!(
+            r#"{{"action":"{big}","environment":"dev","actor":{{"id":"{big}","kind":"agent"}},"reason":"{big}"}}"#
+        ),
+    );
+    let out = eval(&ws, "big.json", NOW);
+    out.code(1);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.len() < 400, "{}", out.stderr);
+    out.stderr_has(&format!(
+        "error: `action`: unknown action `{}…` (5000000 bytes); this policy knows",
+        "x".repeat(64)
+    ));
+    let json = out.json();
+    assert_eq!(
+        json["request"]["actor"],
+        format!("{}… (5000000 bytes)", "x".repeat(64))
+    );
+    assert!(
+        out.stdout.len() < 4_000,
+        "{} bytes of decision",
+        out.stdout.len()
+    );
+    // Both refusals are in the log, and the log verifies.
+    let tail = ws.run(["audit", "tail", "-n", "2"]);
+    tail.code(0);
+    assert_eq!(
+        tail.stdout.matches("decision  block").count(),
+        2,
+        "{}",
+        tail.stdout
+    );
+    ws.run(["audit", "verify"]).code(0);
+}

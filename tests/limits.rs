@@ -190,6 +190,23 @@ fn path_length() {
         input_error(&decide_json(&with_path(MAX_PATH_BYTES + 1)))
             .contains(&format!("more than the limit of {MAX_PATH_BYTES}"))
     );
+    // The error quotes the start of the path, not all of it (it used to echo 5 KB for a
+    // 5,000-byte path).
+    let d = decide_json(&with_path(5_000));
+    let error = d.input_error.as_ref().unwrap();
+    assert_eq!(error.field.as_deref(), Some("files[0].path"));
+    assert_eq!(
+        error.message,
+        format!(
+            "`{}…`: the path is 5000 bytes, more than the limit of {MAX_PATH_BYTES}",
+            "p".repeat(64)
+        )
+    );
+    assert!(
+        d.summary.len() < 200 && d.reasons.concat().len() < 200,
+        "{}",
+        d.summary
+    );
 }
 
 #[test]

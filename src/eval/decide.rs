@@ -31,6 +31,7 @@ pub(crate) enum Engine<'c> {
 }
 use super::value::{EvalError, as_bool, as_num};
 use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
+use crate::limits::MAX_STRING_BYTES;
 use crate::request::{Mode, Request, RequestError};
 
 pub use crate::request::request_digest;
@@ -161,12 +162,35 @@ pub fn policy_error_decision(
 }
 
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
+    bound_summary(&mut decision.request);
     decision.input_error = Some(InputError {
         field: error.field.clone(),
         message: error.message.clone(),
     });
     decision.summary = format!("blocked: {error}");
     decision.reasons = vec![error.to_string()];
+}
+
+/// Cuts the strings of a refused request's summary to an excerpt when they are over
+/// [`MAX_STRING_BYTES`]. Validation is what refuses an oversized actor, reason or action, so
+/// until it passes they may be as large as the request itself (32 MiB); the decision echoes
+/// them, and an input-error decision must still fit in an audit record (4 MiB) — a refusal
+/// that cannot be recorded would go unaudited.
+fn bound_summary(summary: &mut RequestSummary) {
+    let optional = [
+        &mut summary.environment,
+        &mut summary.from_environment,
+        &mut summary.reference,
+        &mut summary.reason,
+    ];
+    let strings = [&mut summary.action, &mut summary.actor]
+        .into_iter()
+        .chain(optional.into_iter().flatten());
+    for value in strings {
+        if value.len() > MAX_STRING_BYTES {
+            *value = format!("{} ({} bytes)", crate::quote::excerpt(value), value.len());
+        }
+    }
 }
 
 /// Decides `request` with the chosen evaluator.

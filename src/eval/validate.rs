@@ -10,6 +10,7 @@ use super::context::{Context, LicenseVerdict};
 use crate::checked::{CheckedPolicy, Fact, ScalarType, Type, VERSIONS, Value};
 use crate::limits::{MAX_LINE_COUNT, MAX_LIST_ITEMS, MAX_REQUEST_FILES, MAX_STRING_BYTES};
 use crate::number::Decimal;
+use crate::quote::{excerpt, quote};
 use crate::request::{FileStatus, Request, RequestError, normalize_path};
 
 /// One file as rules see it.
@@ -71,8 +72,8 @@ pub(crate) fn validate<'a>(
         return Err(err(
             "action",
             format!(
-                "unknown action `{}`; this policy knows {}",
-                request.action,
+                "unknown action {}; this policy knows {}",
+                quote(&request.action),
                 one_of(&policy.actions)
             ),
         ));
@@ -183,7 +184,7 @@ fn license_tier<'a>(
                 "license.tier",
                 format!(
                     "the request states tier {}, but its verified license is tier `{tier}`",
-                    crate::quote::quote(claim)
+                    quote(claim)
                 ),
             )),
             _ => Ok(Some(tier.as_str())),
@@ -197,7 +198,7 @@ fn license_tier<'a>(
                     "the request states license tier {}, but a tier is taken only from a \
                      verified license: pass the signed license with `--license FILE` \
                      (embedding: set `Context::license`)",
-                    crate::quote::quote(claim)
+                    quote(claim)
                 ),
             )),
             _ => Ok(None),
@@ -251,12 +252,16 @@ fn environment(
         Some(env) if policy.environments.iter().any(|e| e == env) => Ok(()),
         Some(env) if policy.environments.is_empty() => Err(err(
             field,
-            format!("environment `{env}` is not declared (this policy declares no environments)"),
+            format!(
+                "environment {} is not declared (this policy declares no environments)",
+                quote(env)
+            ),
         )),
         Some(env) => Err(err(
             field,
             format!(
-                "environment `{env}` is not declared; this policy declares {}",
+                "environment {} is not declared; this policy declares {}",
+                quote(env),
                 one_of(&policy.environments)
             ),
         )),
@@ -271,7 +276,8 @@ fn change(policy: &CheckedPolicy, request: &Request) -> Result<(), RequestError>
             return Err(err(
                 "change.kind",
                 format!(
-                    "unknown change kind `{k}`; this policy knows {}",
+                    "unknown change kind {}; this policy knows {}",
+                    quote(k),
                     one_of(&policy.kinds)
                 ),
             ));
@@ -287,7 +293,10 @@ fn change(policy: &CheckedPolicy, request: &Request) -> Result<(), RequestError>
     match version {
         Some(v) if !VERSIONS.contains(&v) => Err(err(
             "change.version",
-            format!("unknown version bump `{v}`; expected `patch`, `minor` or `major`"),
+            format!(
+                "unknown version bump {}; expected `patch`, `minor` or `major`",
+                quote(v)
+            ),
         )),
         None if policy.required_facts.contains(&Fact::ChangeVersion) => Err(err(
             "change.version",
@@ -316,7 +325,7 @@ fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
         let path = normalize_path(&file.path).map_err(|m| {
             err(
                 format!("files[{i}].path"),
-                format!("`{}`: {m}", file.path.escape_debug()),
+                format!("`{}`: {m}", excerpt(&file.path)),
             )
         })?;
         for (name, count) in [("added", file.added), ("removed", file.removed)] {
@@ -330,14 +339,14 @@ fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
         if seen.listed(&out, &path) {
             return Err(err(
                 format!("files[{i}].path"),
-                format!("`{path}` appears twice"),
+                format!("{} appears twice", quote(&path)),
             ));
         }
         let old = match (&file.from, file.status) {
             (Some(from), FileStatus::Renamed) => Some(normalize_path(from).map_err(|m| {
                 err(
                     format!("files[{i}].from"),
-                    format!("`{}`: {m}", from.escape_debug()),
+                    format!("`{}`: {m}", excerpt(from)),
                 )
             })?),
             (None, FileStatus::Renamed) => {
@@ -366,7 +375,7 @@ fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
             if seen.listed(&out, &old) {
                 return Err(err(
                     format!("files[{i}].from"),
-                    format!("`{old}` appears twice"),
+                    format!("{} appears twice", quote(&old)),
                 ));
             }
             out.push(FileFacts {
@@ -415,10 +424,14 @@ fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, R
             return Err(err(
                 format!("attributes.{name}"),
                 if declared.is_empty() {
-                    format!("unknown attribute `{name}` (this policy declares none)")
+                    format!(
+                        "unknown attribute {} (this policy declares none)",
+                        quote(name)
+                    )
                 } else {
                     format!(
-                        "unknown attribute `{name}`; this policy declares {}",
+                        "unknown attribute {}; this policy declares {}",
+                        quote(name),
                         one_of(&declared)
                     )
                 },
@@ -526,19 +539,8 @@ fn describe_json(json: &serde_json::Value) -> String {
         serde_json::Value::Null => "null".into(),
         serde_json::Value::Bool(b) => format!("the boolean {b}"),
         serde_json::Value::Number(n) => format!("the number {n}"),
-        serde_json::Value::String(s) => format!("the string {:?}", truncate(s)),
+        serde_json::Value::String(s) => format!("the string {}", quote(s)),
         serde_json::Value::Array(_) => "a list".into(),
         serde_json::Value::Object(_) => "an object".into(),
     }
-}
-
-fn truncate(s: &str) -> String {
-    if s.len() <= 40 {
-        return s.to_string();
-    }
-    let mut end = 40;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", s.get(..end).unwrap_or(""))
 }

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use super::request::Request;
 use crate::limits::MAX_REQUEST_BYTES;
+use crate::quote;
 
 /// A request that could not be read or does not fit the policy. The decision for it is
 /// `block`, with this error as the reason.
@@ -18,19 +19,24 @@ pub struct RequestError {
 
 impl RequestError {
     /// An error about `field` (`.` — the whole document — counts as no field).
+    ///
+    /// Both parts may quote the request (a field path names its map keys; a parser's message
+    /// quotes the value it refuses), so both pass through [`crate::quote`]: one line, long
+    /// values cut to an excerpt. An input error is recorded in the audit log, and a refusal
+    /// that echoed a 5 MB path would be too large to record.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
         RequestError {
-            field: (!field.is_empty() && field != ".").then_some(field),
-            message: message.into(),
+            field: (!field.is_empty() && field != ".").then(|| bounded(field, quote::field)),
+            message: bounded(message.into(), quote::message),
         }
     }
 
-    /// An error about the whole document.
+    /// An error about the whole document (bounded like [`RequestError::field`]).
     pub fn document(message: impl Into<String>) -> Self {
         RequestError {
             field: None,
-            message: message.into(),
+            message: bounded(message.into(), quote::message),
         }
     }
 
@@ -41,6 +47,14 @@ impl RequestError {
             }
             _ => format!("invalid request: {}", self.message),
         }
+    }
+}
+
+/// `text` through `shorten`, without a copy when it is already short and clean.
+fn bounded(text: String, shorten: fn(&str) -> Cow<'_, str>) -> String {
+    match shorten(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(short) => short,
     }
 }
 
@@ -166,7 +180,7 @@ impl serde_saphyr::MessageFormatter for YamlMessages {
     fn format_message<'a>(&self, err: &'a serde_saphyr::Error) -> Cow<'a, str> {
         match err {
             serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => {
-                Cow::Owned(format!("duplicate key {}", crate::quote::quote(key)))
+                Cow::Owned(format!("duplicate key {}", quote::quote(key)))
             }
             serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
                 Cow::Borrowed("duplicate key")

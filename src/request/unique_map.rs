@@ -70,7 +70,10 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueVisitor<V> {
         let mut map = BTreeMap::new();
         while let Some(key) = access.next_key::<String>()? {
             if map.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key {}",
+                    crate::quote::quote(&key)
+                )));
             }
             if map.len() >= MAX_ATTRIBUTES {
                 return Err(serde::de::Error::custom(format!(
