@@ -28,11 +28,12 @@ pub(crate) struct ActorArgs {
 impl ActorArgs {
     /// Loads the policy and the key and checks the policy grants `power`.
     pub(crate) fn authorize(&self, power: Power) -> Result<(Policy, Authorized), String> {
-        let policy = Policy::load(&self.policies).map_err(|e| {
-            format!(
+        let policy = Policy::load(&self.policies).map_err(|e| match e.layout_problem() {
+            Some(problem) => problem.to_string(),
+            None => format!(
                 "{e}\nerror: the policy in `{}` does not compile",
                 self.policies.display()
-            )
+            ),
         })?;
         let key = PrivateKey::load(&self.key).map_err(|e| e.to_string())?;
         let who = authorize(&policy, power, &self.id, self.role.as_deref(), &key)

@@ -53,6 +53,18 @@ impl std::fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
+impl PolicyError {
+    /// The one-line reason when the directory itself could not be used (missing, not a
+    /// directory, empty, a collection of policies): there is no source to point a caret
+    /// into, so a command says it in one line. `None` for problems inside the files.
+    pub fn layout_problem(&self) -> Option<&str> {
+        match self.diagnostics.as_slice() {
+            [only] if self.sources.is_empty() => Some(only.message.as_str()),
+            _ => None,
+        }
+    }
+}
+
 impl Policy {
     /// Loads the `.gavel` files of a directory. A directory that does not exist, or holds
     /// policy directories rather than `.gavel` files, is one diagnostic saying so.

@@ -434,3 +434,62 @@ fn a_malformed_request_cannot_be_overridden() {
             .all(|r| r.unwrap().kind != RecordKind::Override)
     );
 }
+
+#[test]
+fn a_directory_of_policies_is_one_line_for_every_policy_command() {
+    let dir = workspace();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("collection/ops")).unwrap();
+    std::fs::copy(
+        d.join("policies/main.gavel"),
+        d.join("collection/ops/main.gavel"),
+    )
+    .unwrap();
+    for args in [
+        &[
+            "halt",
+            "--reason",
+            "r",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ][..],
+        &[
+            "resume",
+            "--reason",
+            "r",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--policies", "collection"]);
+        let (code, _, err) = run(d, &args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: `collection` has no .gavel files; it holds the policy ops"),
+            "{args:?}: {err}"
+        );
+    }
+    let (code, _, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "r",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(d, &["audit", "verify", "--policies", "collection"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`collection` has no .gavel files"), "{err}");
+    assert!(!err.contains("-->"), "{err}");
+}

@@ -46,7 +46,10 @@ fn trusted_keys(args: &VerifyArgs) -> Result<Vec<PublicKey>, String> {
         keys.push(key);
     }
     if let Some(dir) = &args.policies {
-        let policy = Policy::load(dir).map_err(|e| e.to_string())?;
+        let policy = Policy::load(dir).map_err(|e| {
+            e.layout_problem()
+                .map_or_else(|| e.to_string(), str::to_string)
+        })?;
         let checked = policy.checked();
         let declared = checked
             .approvers
