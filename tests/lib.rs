@@ -16,6 +16,7 @@ mod cli_init;
 mod cli_trust;
 mod diagnostics;
 mod differential;
+mod embedder_context;
 mod examples;
 mod fail_closed;
 mod fmt_roundtrip;

@@ -11,9 +11,10 @@ use crate::eval::{Context, Decision};
 use crate::request::Request;
 use crate::sign::Signer;
 
-/// Decides requests with a policy, records each decision in the audit log signed by the
-/// service's key, and fails closed: a decision that could not be recorded is returned as
-/// `block`, naming the failure.
+/// Decides requests with a policy, signs each decision with the service's key (so a deploy
+/// step can check it with [`Decision::verify`]), records it in the audit log (the record
+/// signed too), and fails closed: a decision that could not be recorded is returned as
+/// `block`, naming the failure, and signed as such.
 ///
 /// The halt in force, a break-glass override for the request and the usage counters come
 /// from the log. Many threads may call [`Gatekeeper::decide`] at once; their records share
@@ -42,11 +43,13 @@ use crate::sign::Signer;
 /// }"#).unwrap();
 /// let gated = gatekeeper.decide(&request);
 /// assert!(gated.decision.authorizes);
+/// assert!(gated.decision.signature.is_some()); // verifiable offline
 /// assert_eq!(gated.receipt.unwrap().seq, 1); // recorded (seq 0 is the genesis record)
 /// ```
 #[derive(Debug)]
 pub struct Gatekeeper {
     policy: Policy,
+    signer: Signer,
     log: AuditLog,
     counters: Vec<UsageCounter>,
 }
@@ -68,7 +71,8 @@ impl Gatekeeper {
     pub fn new(policy: Policy, signer: Signer, log: AuditLog) -> Gatekeeper {
         Gatekeeper {
             policy,
-            log: log.with_signer(signer),
+            log: log.with_signer(signer.clone()),
+            signer,
             counters: Vec::new(),
         }
     }
@@ -97,10 +101,25 @@ impl Gatekeeper {
     /// Decides `request` with `context` (its time, verified approvals, license...); the
     /// halt, the override and the usage counters are filled in from the log.
     pub fn decide_with(&self, request: &Request, context: Context) -> Gated {
-        self.log
+        let mut gated = self
+            .log
             .decide_and_record(request, context, &self.counters, |ctx| {
-                self.policy.decide(request, ctx)
-            })
+                self.signed(self.policy.decide(request, ctx))
+            });
+        if gated.error.is_some() {
+            // Turned into a block after it was signed: sign what is returned.
+            gated.decision.signature = None;
+            gated.decision = self.signed(gated.decision);
+        }
+        gated
+    }
+
+    /// `decision` signed; one that cannot be signed becomes a block naming why.
+    fn signed(&self, mut decision: Decision) -> Decision {
+        if let Err(e) = decision.sign(&self.signer) {
+            decision.force_block("signing", &e.to_string());
+        }
+        decision
     }
 }
 

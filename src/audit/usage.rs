@@ -70,7 +70,9 @@ impl UsageCounter {
 
 impl AuditLog {
     /// Fills what the log knows into `context` for deciding `request` at `context.now`:
-    /// the halt in force, an unused override for this request, and each usage counter.
+    /// the halt in force (a halt already in `context` is kept when the log has none), an
+    /// unused override for this request (the log's only: an override is what the log says),
+    /// and each usage counter.
     /// Catches up with other processes first; fails when the log does not verify.
     pub fn fill_context(
         &self,
@@ -93,7 +95,10 @@ impl AuditLog {
         counters: &[UsageCounter],
     ) {
         self.with_state(|state| {
-            context.halt = state.halt.as_ref().map(|h| h.state.clone());
+            // The log's halt wins; a halt the caller already put in the context stays.
+            if let Some(halt) = &state.halt {
+                context.halt = Some(halt.state.clone());
+            }
             let digest = (!state.overrides.is_empty() || !counters.is_empty())
                 .then(|| request_digest(request));
             context.override_ = match &digest {

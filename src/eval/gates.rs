@@ -16,8 +16,9 @@ use crate::approve::RejectionKind;
 use crate::checked::{Approver, CheckedPolicy, GateSpec};
 use crate::request::Request;
 
-/// How far in the future an approval's issue time may be (clock skew between machines).
-const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_secs(300);
+/// How far in the future an approval's issue time, or a request's `requested_at`, may be
+/// (clock skew between machines).
+pub(crate) const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_secs(300);
 
 /// Gates with their approvals, and the approvals that did not count.
 pub(crate) struct GateResult {

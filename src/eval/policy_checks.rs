@@ -70,11 +70,20 @@ pub(crate) fn license_check(
     facts: &Facts<'_>,
     context: &Context,
 ) -> LicenseReport {
-    if let Some(LicenseVerdict::Invalid { reason }) = &context.license {
+    let failure = match &context.license {
+        Some(LicenseVerdict::Invalid { reason }) => {
+            Some(format!("the license failed verification: {reason}"))
+        }
+        Some(LicenseVerdict::Valid { expires_at, .. }) if *expires_at <= context.now => {
+            Some(format!("the license expired at {expires_at}"))
+        }
+        _ => None,
+    };
+    if let Some(denial) = failure {
         return LicenseReport {
             tier: None,
             allowed: false,
-            denial: Some(format!("the license failed verification: {reason}")),
+            denial: Some(denial),
             required_tier: None,
         };
     }

@@ -121,6 +121,24 @@ pub(crate) fn validate<'a>(
             }
         }
     }
+    // A window that starts in the future never closes in time: a requester could stretch a
+    // `within 1h` gate to years by dating the request ahead.
+    if let Some(at) = request.requested_at {
+        let latest = context
+            .now
+            .checked_add(super::gates::FUTURE_TOLERANCE)
+            .unwrap_or(context.now);
+        if at > latest {
+            return Err(err(
+                "requested_at",
+                format!(
+                    "{at} is later than the decision time {}; approval windows cannot start in \
+                     the future",
+                    context.now
+                ),
+            ));
+        }
+    }
     let license_tier = license_tier(policy, request, context)?;
     if let Some(tier) = license_tier {
         if !policy.licenses.iter().any(|t| t.name == tier) {
@@ -144,6 +162,9 @@ pub(crate) fn validate<'a>(
             match &context.license {
                 Some(LicenseVerdict::Invalid { reason }) => {
                     format!("the license failed verification: {reason}")
+                }
+                Some(LicenseVerdict::Valid { expires_at, .. }) => {
+                    format!("the license expired at {expires_at}")
                 }
                 _ => "the policy reads `license.tier`, so a verified license is needed \
                       (`--license FILE`)"
@@ -179,6 +200,9 @@ fn license_tier<'a>(
 ) -> Result<Option<&'a str>, RequestError> {
     let claimed = request.license.as_ref().map(|l| l.tier.as_str());
     match &context.license {
+        // A verdict outlives the license it was made from when a service verifies once and
+        // decides for months: an expired license grants nothing (the license check says so).
+        Some(LicenseVerdict::Valid { expires_at, .. }) if *expires_at <= context.now => Ok(None),
         Some(LicenseVerdict::Valid { tier, .. }) => match claimed {
             Some(claim) if claim != tier => Err(err(
                 "license.tier",

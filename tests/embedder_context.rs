@@ -1,0 +1,189 @@
+//! What `decide` and `Gatekeeper` check in a `Context` an embedding service fills itself
+//! (found by QA of the library API): an override names a real approver in a role that may
+//! override; an expired license grants nothing; a request cannot date its approval window
+//! into the future; the gatekeeper keeps the caller's halt and signs what it returns.
+
+use gavel::audit::{AuditKey, AuditLog, Gatekeeper, KeyRing};
+use gavel::eval::{HaltState, LicenseVerdict, Override};
+use gavel::keys::PrivateKey;
+use gavel::sign::{Signer, Verifier};
+use gavel::{Context, DecisionOutcome, Policy, Request};
+
+const POLICY: &str = r#"policy "p"
+environments dev -> prod
+roles admin, lead
+approver "alice" roles admin, lead key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+approver "bob" roles lead key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+override by admin
+license starter {
+  environments dev
+}
+license pro {
+  environments dev, prod
+}
+default require 1 approval from lead within 1h
+rule agents "Agents never deploy to prod" {
+  when actor.kind == agent and environment == prod
+  then block "agents do not deploy to prod"
+}
+"#;
+
+fn now() -> jiff::Timestamp {
+    "2026-06-01T12:00:00Z".parse().unwrap()
+}
+
+fn agent_deploy() -> Request {
+    Request::from_json(
+        br#"{"action":"deploy","environment":"prod","actor":{"id":"agent-7","kind":"agent"}}"#,
+    )
+    .unwrap()
+}
+
+fn pro(expires_at: &str) -> Option<LicenseVerdict> {
+    Some(LicenseVerdict::Valid {
+        tier: "pro".into(),
+        org: "acme".into(),
+        expires_at: expires_at.parse().unwrap(),
+    })
+}
+
+fn override_by(by: &str, role: &str) -> Option<Override> {
+    Some(Override {
+        by: by.into(),
+        role: role.into(),
+        reason: "outage".into(),
+        at: now(),
+    })
+}
+
+#[test]
+fn an_override_counts_only_from_a_declared_approver_in_an_overriding_role() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    for (by, role, why) in [
+        ("mallory", "admin", "`mallory` is not a declared approver"),
+        ("bob", "admin", "`bob` does not hold role `admin`"),
+        ("alice", "lead", "role `lead` may not override"),
+    ] {
+        let mut context = Context::at(now());
+        context.license = pro("2027-01-01T00:00:00Z");
+        context.override_ = override_by(by, role);
+        let decision = policy.decide(&agent_deploy(), &context);
+        assert_eq!(decision.outcome, DecisionOutcome::Block, "{by} as {role}");
+        assert!(!decision.authorizes);
+        assert!(
+            decision
+                .reasons
+                .iter()
+                .any(|r| r.contains(&format!("override by {by} ignored: {why}"))),
+            "{by} as {role}: {:?}",
+            decision.reasons
+        );
+    }
+    let mut context = Context::at(now());
+    context.license = pro("2027-01-01T00:00:00Z");
+    context.override_ = override_by("alice", "admin");
+    let decision = policy.decide(&agent_deploy(), &context);
+    assert_eq!(decision.outcome, DecisionOutcome::Approved);
+    assert!(decision.authorizes);
+}
+
+#[test]
+fn an_expired_license_verdict_grants_nothing() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let request = Request::from_json(
+        br#"{"action":"deploy","environment":"prod","actor":{"id":"dev","kind":"human"}}"#,
+    )
+    .unwrap();
+    let mut context = Context::at(now());
+    context.license = pro("2026-01-01T00:00:00Z");
+    let decision = policy.decide(&request, &context);
+    assert_eq!(decision.outcome, DecisionOutcome::Block);
+    let license = decision.license.expect("license report");
+    assert!(!license.allowed);
+    assert_eq!(
+        license.denial.as_deref(),
+        Some("the license expired at 2026-01-01T00:00:00Z")
+    );
+    // Still valid: the same request is only gated by the default.
+    context.license = pro("2027-01-01T00:00:00Z");
+    assert_eq!(
+        policy.decide(&request, &context).outcome,
+        DecisionOutcome::RequireApproval
+    );
+}
+
+#[test]
+fn a_request_cannot_start_its_approval_window_in_the_future() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let mut context = Context::at(now());
+    context.license = pro("2027-01-01T00:00:00Z");
+    let dated = |at: &str| {
+        Request::from_json(
+            format!(
+                r#"{{"action":"deploy","environment":"dev","actor":{{"id":"dev","kind":"human"}},"requested_at":"{at}"}}"#
+            )
+            .as_bytes(),
+        )
+        .unwrap()
+    };
+    let decision = policy.decide(&dated("2099-01-01T00:00:00Z"), &context);
+    assert_eq!(decision.outcome, DecisionOutcome::Block);
+    let error = decision.input_error.expect("input error");
+    assert_eq!(error.field.as_deref(), Some("requested_at"));
+    assert!(
+        error.message.contains("cannot start in the future"),
+        "{}",
+        error.message
+    );
+    // Clock skew of a few minutes is tolerated; the past is fine.
+    for at in ["2026-06-01T12:04:00Z", "2026-06-01T11:00:00Z"] {
+        assert_eq!(
+            policy.decide(&dated(at), &context).outcome,
+            DecisionOutcome::RequireApproval,
+            "{at}"
+        );
+    }
+}
+
+fn gatekeeper(dir: &std::path::Path, signing: &PrivateKey) -> Gatekeeper {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let log = AuditLog::open(
+        dir.join("audit.jsonl"),
+        KeyRing::new(AuditKey::generate().unwrap()),
+    )
+    .unwrap();
+    Gatekeeper::new(policy, Signer::new(signing.clone()), log)
+}
+
+#[test]
+fn the_gatekeeper_signs_its_decisions_and_keeps_the_callers_halt() {
+    let dir = tempfile::tempdir().unwrap();
+    let signing = PrivateKey::from_seed(&[7; 32]);
+    let gk = gatekeeper(dir.path(), &signing);
+    let request = Request::from_json(
+        br#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"}}"#,
+    )
+    .unwrap();
+    let mut context = Context::at(now());
+    context.license = pro("2027-01-01T00:00:00Z");
+    let gated = gk.decide_with(&request, context.clone());
+    assert!(gated.error.is_none());
+    let verifier = Verifier::new([signing.public_key()]);
+    gated
+        .decision
+        .verify(&verifier)
+        .expect("the returned decision verifies");
+
+    context.halt = Some(HaltState {
+        by: "ops".into(),
+        at: now(),
+        reason: "incident".into(),
+    });
+    let halted = gk.decide_with(&request, context);
+    assert_eq!(halted.decision.outcome, DecisionOutcome::Block);
+    assert_eq!(
+        halted.decision.halt.as_ref().map(|h| h.by.as_str()),
+        Some("ops")
+    );
+    halted.decision.verify(&verifier).expect("signed");
+}
