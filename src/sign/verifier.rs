@@ -38,14 +38,17 @@ pub enum VerifyError {
 #[derive(Clone, Debug, Default)]
 pub struct Verifier {
     keys: Vec<PublicKey>,
+    /// `keys[i].key_id()`, computed once: a signature names its key by id, and hashing
+    /// every trusted key on every verification is work repeated for nothing.
+    ids: Vec<String>,
 }
 
 impl Verifier {
     /// A verifier trusting `keys`.
     pub fn new(keys: impl IntoIterator<Item = PublicKey>) -> Self {
-        Verifier {
-            keys: keys.into_iter().collect(),
-        }
+        let keys: Vec<PublicKey> = keys.into_iter().collect();
+        let ids = keys.iter().map(PublicKey::key_id).collect();
+        Verifier { keys, ids }
     }
 
     /// The trusted keys.
@@ -63,9 +66,10 @@ impl Verifier {
             return Err(VerifyError::UnsupportedAlgorithm(signature.alg.clone()));
         }
         let key = self
-            .keys
+            .ids
             .iter()
-            .find(|k| k.key_id() == signature.key_id)
+            .position(|id| *id == signature.key_id)
+            .and_then(|i| self.keys.get(i))
             .copied()
             .ok_or_else(|| VerifyError::UnknownKey(signature.key_id.clone()))?;
         let raw = STANDARD
