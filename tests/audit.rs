@@ -5,6 +5,7 @@ mod approval_cli;
 mod bad_input;
 mod concurrency;
 mod crash;
+mod forged_state;
 mod halt_cli;
 mod library;
 mod reading;

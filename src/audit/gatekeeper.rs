@@ -69,9 +69,10 @@ impl Gatekeeper {
     /// A gatekeeper deciding with `policy`, signing records with `signer`, recording in
     /// `log`.
     pub fn new(policy: Policy, signer: Signer, log: AuditLog) -> Gatekeeper {
+        let log = log.with_signer(signer.clone()).with_policy(&policy);
         Gatekeeper {
             policy,
-            log: log.with_signer(signer.clone()),
+            log,
             signer,
             counters: Vec::new(),
         }

@@ -49,6 +49,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct AuditLog {
     path: PathBuf,
     signer: Option<Signer>,
+    /// The policy's approver keys: resumes and overrides count only when signed by them.
+    pub(crate) state_signers: Option<super::proof::StateSigners>,
     writer: Mutex<Writer>,
     state: Mutex<LogState>,
     queue: Mutex<Queue>,
@@ -120,10 +122,22 @@ impl AuditLog {
         Ok(AuditLog {
             path,
             signer: None,
+            state_signers: None,
             writer: Mutex::new(writer),
             state,
             queue: Mutex::new(Queue::default()),
         })
+    }
+
+    /// Checks resumes and overrides against `policy` before they count in a decision: a
+    /// resume or override record counts only when it is signed by the key the policy
+    /// declares for the approver it names. Its MAC only shows that someone with the audit
+    /// key wrote it — and the deciding service holds that key. Without this, such records
+    /// are trusted on their MAC (see `docs/audit-format.md`); [`super::Gatekeeper`] and
+    /// `gavel eval` always set it.
+    pub fn with_policy(mut self, policy: &crate::Policy) -> AuditLog {
+        self.state_signers = Some(super::proof::StateSigners::of(policy));
+        self
     }
 
     /// Signs every record with `signer` (unless an entry names its own signer).

@@ -27,6 +27,7 @@ mod key;
 mod lines;
 mod log;
 mod pending;
+mod proof;
 mod reader;
 mod record;
 mod report;

@@ -8,6 +8,7 @@
 //! as authorizing after it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use serde::de::IgnoredAny;
 use sha2::{Digest as _, Sha256};
 
 use super::bodies::{HaltBody, OverrideBody, ResumeBody};
+use super::proof::RecordProof;
 use super::record::RecordKind;
 use crate::eval::{Decision, HaltState, Override};
 
@@ -31,6 +33,10 @@ pub(crate) enum Effect {
     Resume {
         /// The halt it lifts.
         halt_seq: u64,
+        /// Who resumed (approver id).
+        by: String,
+        /// The record's signature, when read from the log (see [`RecordProof`]).
+        proof: Option<Arc<RecordProof>>,
     },
     /// A break-glass override is recorded.
     Override {
@@ -40,6 +46,8 @@ pub(crate) enum Effect {
         override_: Override,
         /// Expiry.
         expires_at: Option<Timestamp>,
+        /// The record's signature, when read from the log (see [`RecordProof`]).
+        proof: Option<Arc<RecordProof>>,
     },
 }
 
@@ -112,6 +120,8 @@ impl Effect {
             RecordKind::Resume => match serde_json::from_str::<ResumeBody>(body) {
                 Ok(r) => Effect::Resume {
                     halt_seq: r.halt_seq,
+                    by: r.by,
+                    proof: None,
                 },
                 Err(_) => Effect::None,
             },
@@ -120,6 +130,7 @@ impl Effect {
                     digest: o.request_digest.clone(),
                     override_: o.to_override(at),
                     expires_at: o.expires_at,
+                    proof: None,
                 },
                 Err(_) => Effect::None,
             },
@@ -129,6 +140,16 @@ impl Effect {
 }
 
 impl Effect {
+    /// The effect with its record's signature attached, for the records that loosen what
+    /// decisions allow (resumes, overrides); `proof` is only built for those.
+    pub(crate) fn with_proof(mut self, proof: impl FnOnce() -> RecordProof) -> Effect {
+        if let Effect::Resume { proof: slot, .. } | Effect::Override { proof: slot, .. } = &mut self
+        {
+            *slot = Some(Arc::new(proof()));
+        }
+        self
+    }
+
     /// The effect of a record written at `at` (halts and overrides carry the record time).
     pub(crate) fn stamped(&self, at: Timestamp) -> std::borrow::Cow<'_, Effect> {
         use std::borrow::Cow;
@@ -141,6 +162,7 @@ impl Effect {
                 digest,
                 override_,
                 expires_at,
+                proof,
             } => Effect::Override {
                 digest: digest.clone(),
                 override_: Override {
@@ -148,6 +170,7 @@ impl Effect {
                     ..override_.clone()
                 },
                 expires_at: *expires_at,
+                proof: proof.clone(),
             },
             other => return Cow::Borrowed(other),
         })
@@ -169,12 +192,30 @@ pub(crate) struct OverrideSlot {
     pub override_: Override,
     pub expires_at: Option<Timestamp>,
     pub used_by: Option<u64>,
+    /// Its record's signature, checked against the policy before it counts.
+    pub proof: Option<Arc<RecordProof>>,
+}
+
+/// The last halt lifted, and the resume that lifted it: a resume whose signature does not
+/// check out against the policy leaves that halt in force.
+#[derive(Clone, Debug)]
+pub(crate) struct Resumed {
+    pub halt: Halt,
+    /// The resume record's seq.
+    pub seq: u64,
+    pub by: String,
+    pub proof: Option<Arc<RecordProof>>,
+    /// The signature check's result, made once: every later decision asks, and a log's
+    /// policy keys do not change.
+    pub refusal: std::sync::OnceLock<Option<String>>,
 }
 
 /// The fold of every record so far.
 #[derive(Debug, Default)]
 pub(crate) struct LogState {
     pub halt: Option<Halt>,
+    /// Set when the last halt was lifted; cleared by the next halt.
+    pub resumed: Option<Resumed>,
     pub overrides: HashMap<String, OverrideSlot>,
     pub usage: UsageIndex,
 }
@@ -266,7 +307,7 @@ impl LogState {
                 )),
                 None => Ok(()),
             },
-            Effect::Resume { halt_seq } => match self.halt_now(overlay) {
+            Effect::Resume { halt_seq, .. } => match self.halt_now(overlay) {
                 None => Err("not halted: there is nothing to resume".into()),
                 Some(h) if h.seq != *halt_seq => Err(format!(
                     "the resume lifts the halt at seq {halt_seq}, but the halt in force is seq {}",
@@ -296,6 +337,7 @@ impl LogState {
                 digest,
                 override_,
                 expires_at,
+                proof,
             } => {
                 overlay.used.remove(digest);
                 overlay.added.insert(
@@ -305,6 +347,7 @@ impl LogState {
                         override_: override_.clone(),
                         expires_at: *expires_at,
                         used_by: None,
+                        proof: proof.clone(),
                     },
                 );
             }
@@ -333,16 +376,28 @@ impl LogState {
                     mac: mac.to_string(),
                     state: state.clone(),
                 });
+                self.resumed = None;
             }
-            Effect::Resume { halt_seq } => {
+            Effect::Resume {
+                halt_seq,
+                by,
+                proof,
+            } => {
                 if self.halt.as_ref().is_some_and(|h| h.seq == *halt_seq) {
-                    self.halt = None;
+                    self.resumed = self.halt.take().map(|halt| Resumed {
+                        halt,
+                        seq,
+                        by: by.clone(),
+                        proof: proof.clone(),
+                        refusal: std::sync::OnceLock::new(),
+                    });
                 }
             }
             Effect::Override {
                 digest,
                 override_,
                 expires_at,
+                proof,
             } => {
                 self.overrides.insert(
                     digest.clone(),
@@ -351,6 +406,7 @@ impl LogState {
                         override_: override_.clone(),
                         expires_at: *expires_at,
                         used_by: None,
+                        proof: proof.clone(),
                     },
                 );
             }
@@ -468,6 +524,7 @@ mod tests {
                 at: now,
             },
             expires_at: None,
+            proof: None,
         };
         state.apply(1, "m", now, &ov);
         let mut overlay = Overlay::default();
@@ -505,10 +562,27 @@ mod tests {
         );
         assert!(
             state
-                .check(&Overlay::default(), &Effect::Resume { halt_seq: 2 }, now)
+                .check(
+                    &Overlay::default(),
+                    &Effect::Resume {
+                        halt_seq: 2,
+                        by: "ops".into(),
+                        proof: None,
+                    },
+                    now
+                )
                 .is_err()
         );
-        state.apply(4, "m", now, &Effect::Resume { halt_seq: 3 });
+        state.apply(
+            4,
+            "m",
+            now,
+            &Effect::Resume {
+                halt_seq: 3,
+                by: "ops".into(),
+                proof: None,
+            },
+        );
         assert!(state.halt.is_none());
     }
 

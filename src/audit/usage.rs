@@ -5,7 +5,7 @@ use jiff::tz::TimeZone;
 
 use super::error::AuditError;
 use super::log::AuditLog;
-use crate::eval::{Context, Decision, DecisionOutcome};
+use crate::eval::{Context, Decision, DecisionOutcome, IgnoredApproval};
 use crate::request::{Request, request_digest};
 
 /// The period a usage counter counts over (UTC calendar).
@@ -95,18 +95,45 @@ impl AuditLog {
         counters: &[UsageCounter],
     ) {
         self.with_state(|state| {
-            // The log's halt wins; a halt the caller already put in the context stays.
+            let signers = self.state_signers.as_ref();
+            // The log's halt wins; a halt the caller already put in the context stays; a
+            // halt lifted by a resume the policy's keys do not vouch for is still in force.
             if let Some(halt) = &state.halt {
                 context.halt = Some(halt.state.clone());
+            } else if let (Some(signers), Some(resumed)) = (signers, &state.resumed)
+                && let Some(why) = resumed
+                    .refusal
+                    .get_or_init(|| signers.refusal(&resumed.by, resumed.proof.as_deref()))
+            {
+                let mut halt = resumed.halt.state.clone();
+                halt.reason = format!(
+                    "{} (still in force: the resume at seq {} does not count: {why})",
+                    halt.reason, resumed.seq
+                );
+                context.halt = Some(halt);
             }
             let digest = (!state.overrides.is_empty() || !counters.is_empty())
                 .then(|| request_digest(request));
-            context.override_ = match &digest {
-                Some(digest) if !state.overrides.is_empty() => state
-                    .usable_override(digest, context.now)
-                    .map(|s| s.override_.clone()),
+            let slot = match &digest {
+                Some(digest) if !state.overrides.is_empty() => {
+                    state.usable_override(digest, context.now)
+                }
                 _ => None,
             };
+            context.override_ = None;
+            if let Some(slot) = slot {
+                let refusal = signers
+                    .and_then(|signers| signers.refusal(&slot.override_.by, slot.proof.as_deref()));
+                match refusal {
+                    None => context.override_ = Some(slot.override_.clone()),
+                    Some(why) => context.rejected_credentials.push(IgnoredApproval {
+                        approver: slot.override_.by.clone(),
+                        credential: Some(format!("override record #{}", slot.seq)),
+                        kind: "override_not_signed".into(),
+                        reason: format!("the override does not count: {why}"),
+                    }),
+                }
+            }
             for counter in counters {
                 let since = counter.period.start(context.now);
                 // A retry of a request already counted is not new usage.

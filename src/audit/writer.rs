@@ -20,6 +20,7 @@ use super::entry::{Entry, Signing};
 use super::error::AuditError;
 use super::key::{AuditKey, KeyRing};
 use super::lines::LineReader;
+use super::proof::RecordProof;
 use super::record::{
     Draft, FORMAT, GENESIS_PREV, Line, RecordKind, format_at, write_line, write_mac_bytes,
 };
@@ -244,7 +245,14 @@ impl Writer {
                 }
             }
             let at = line.at().unwrap_or(Timestamp::UNIX_EPOCH);
-            let effect = Effect::of_record(line.kind, line.body, at);
+            let effect = Effect::of_record(line.kind, line.body, at).with_proof(|| {
+                let mut bytes = Vec::new();
+                line.mac_bytes(&mut bytes);
+                RecordProof {
+                    bytes,
+                    signature: line.signature.as_ref().map(|s| s.to_signature()),
+                }
+            });
             state.apply(line.seq, line.mac_text, at, &effect);
             new_len = raw.offset + raw.len;
         }
@@ -431,8 +439,21 @@ impl Writer {
             self.chain.head_mac = mac;
         }
         let mut state = state_lock(state);
-        for record in sealed {
-            state.apply(record.seq, &record.mac, now, &record.effect);
+        for (record, signature) in sealed.into_iter().zip(signatures) {
+            // Resumes and overrides keep their signature, checked against the policy
+            // before they count (as when they are read back from the file).
+            let proven;
+            let effect: &Effect = match &*record.effect {
+                Effect::Resume { .. } | Effect::Override { .. } => {
+                    proven = record.effect.as_ref().clone().with_proof(|| RecordProof {
+                        bytes: record.bytes.clone(),
+                        signature,
+                    });
+                    &proven
+                }
+                _ => &record.effect,
+            };
+            state.apply(record.seq, &record.mac, now, effect);
             if let Some(slot) = results.get_mut(record.index) {
                 *slot = Some(Ok(Receipt {
                     seq: record.seq,

@@ -127,7 +127,7 @@ pub fn run(args: &EvalArgs) -> u8 {
             let now = args.now.unwrap_or_else(jiff::Timestamp::now);
             let signing = signer(args);
             let decision = crate::eval::policy_error_decision("", &reason, &raw, now);
-            let decision = record(&audit_log(args, &signing), &signing, decision);
+            let decision = record(&audit_log(args, &signing, None), &signing, decision);
             emit(&decision, args.format);
             return 1;
         }
@@ -140,7 +140,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     };
     // The signing key is loaded once: an encrypted key asks for its passphrase once.
     let signing = signer(args);
-    let audit = match audit_log(args, &signing) {
+    let audit = match audit_log(args, &signing, Some(&policy)) {
         Audit::Off if !counters.is_empty() => Audit::Unavailable(
             "--count-usage counts decisions in the audit log, and no audit log is set up".into(),
         ),
@@ -228,10 +228,17 @@ type Signing = Result<Option<crate::sign::Signer>, String>;
 
 /// The audit log as `AuditFlags::open` finds it, recording signed with the decision
 /// signer; a signing key that cannot be used makes the log unusable (fail closed).
-fn audit_log(args: &EvalArgs, signing: &Signing) -> Audit {
+fn audit_log(args: &EvalArgs, signing: &Signing, policy: Option<&Policy>) -> Audit {
+    // Resumes and overrides in the log count only when the policy's keys signed them.
+    let checked = |log: Box<crate::audit::AuditLog>| match policy {
+        Some(p) => Box::new(log.with_policy(p)),
+        None => log,
+    };
     match (args.audit.open(), signing) {
-        (Audit::On(log), Ok(Some(s))) => Audit::On(Box::new(log.with_signer(s.clone()))),
+        (Audit::On(log), Ok(Some(s))) => Audit::On(checked(Box::new(log.with_signer(s.clone())))),
         (Audit::On(_), Err(e)) => Audit::Unavailable(e.clone()),
+        (Audit::On(log), _) => Audit::On(checked(log)),
+        (Audit::ReadOnly(log), _) => Audit::ReadOnly(checked(log)),
         (audit, _) => audit,
     }
 }

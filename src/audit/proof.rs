@@ -1,0 +1,65 @@
+//! Who really wrote a state record that loosens what decisions allow.
+//!
+//! A resume lifts a halt and an override lets a blocked request through. Their MACs only say
+//! the record was written by someone holding the audit key — which the deciding service
+//! holds. So each such record keeps the bytes its Ed25519 signature covers, and before it
+//! counts in a decision its signature is checked against the key the *policy* declares for
+//! the approver the record names ([`StateSigners`]). A record that fails is ignored: the
+//! halt stays in force, the override does not apply (fail closed).
+
+use std::collections::HashMap;
+
+use crate::compile::Policy;
+use crate::keys::PublicKey;
+use crate::sign::{Signature, Verifier};
+
+/// The signature of one record and the bytes it covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RecordProof {
+    /// The record's MAC bytes (what its signature covers).
+    pub bytes: Vec<u8>,
+    /// The record's signature, if it has one.
+    pub signature: Option<Signature>,
+}
+
+/// The approvers' keys as the policy declares them: who may sign resumes and overrides.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StateSigners {
+    keys: HashMap<String, PublicKey>,
+}
+
+impl StateSigners {
+    /// The declared keys of `policy`'s approvers (approvers without a key sign nothing).
+    pub(crate) fn of(policy: &Policy) -> StateSigners {
+        let keys = policy
+            .checked()
+            .approvers
+            .iter()
+            .filter_map(|a| {
+                let key = PublicKey::parse(a.key.as_deref()?).ok()?;
+                Some((a.id.clone(), key))
+            })
+            .collect();
+        StateSigners { keys }
+    }
+
+    /// Why the record naming `by` does not count, or `None` when its signature verifies with
+    /// the key the policy declares for `by`.
+    pub(crate) fn refusal(&self, by: &str, proof: Option<&RecordProof>) -> Option<String> {
+        let Some(key) = self.keys.get(by) else {
+            return Some(format!(
+                "`{by}` is not an approver with a key in the policy"
+            ));
+        };
+        let Some(signature) = proof.and_then(|p| p.signature.as_ref()) else {
+            return Some("the record is not signed".into());
+        };
+        let bytes = proof.map(|p| p.bytes.as_slice()).unwrap_or_default();
+        match Verifier::new([*key]).verify_bytes(bytes, signature) {
+            Ok(_) => None,
+            Err(e) => Some(format!(
+                "the record is not signed by the key the policy declares for `{by}` ({e})"
+            )),
+        }
+    }
+}

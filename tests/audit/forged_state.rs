@@ -1,0 +1,127 @@
+//! Resumes and overrides count only when signed by the key the policy declares for the
+//! approver they name. Their MAC only shows that someone with the audit key wrote them — and
+//! the deciding service holds that key (found by QA: an override record written with any key
+//! in an admin's name let a blocked request through).
+
+use gavel::audit::{AuditKey, AuditLog, Authorized, Gatekeeper, KeyRing, Power, authorize};
+use gavel::keys::PrivateKey;
+use gavel::sign::Signer;
+use gavel::{Context, DecisionOutcome, Policy, Request};
+
+fn key(seed: u8) -> PrivateKey {
+    PrivateKey::from_seed(&[seed; 32])
+}
+
+fn policy() -> Policy {
+    Policy::from_str(&format!(
+        "policy \"ops\"\nenvironments dev -> prod\nroles admin\n\
+         approver \"alice\" roles admin key \"{}\"\n\
+         halt {{\n  by admin\n  resume by admin\n}}\noverride by admin\n\
+         default auto_approve\n\
+         rule agents \"Agents never deploy to prod\" {{\n  when actor.kind == agent and environment == prod\n  then block \"no\"\n}}\n",
+        key(1).public_key().to_gavel_string()
+    ))
+    .unwrap()
+}
+
+fn request() -> Request {
+    Request::from_json(
+        br#"{"action":"deploy","environment":"prod","actor":{"id":"agent-7","kind":"agent"}}"#,
+    )
+    .unwrap()
+}
+
+fn gatekeeper(dir: &std::path::Path) -> Gatekeeper {
+    let log = AuditLog::open(
+        dir.join("audit.jsonl"),
+        KeyRing::new(AuditKey::generate().unwrap()),
+    )
+    .unwrap();
+    Gatekeeper::new(policy(), Signer::new(key(9)), log)
+}
+
+/// Alice's authority as someone without her key would claim it.
+fn forged(genuine: &Authorized, power: Power) -> Authorized {
+    let mallory = key(66);
+    Authorized {
+        key: mallory.public_key(),
+        signer: Signer::new(mallory),
+        power,
+        ..genuine.clone()
+    }
+}
+
+fn now() -> jiff::Timestamp {
+    jiff::Timestamp::now()
+}
+
+#[test]
+fn an_override_in_an_approvers_name_but_not_her_key_does_not_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path());
+    let alice = authorize(&policy(), Power::Override, "alice", None, &key(1)).unwrap();
+    gk.log()
+        .record_override(
+            &forged(&alice, Power::Override),
+            &request(),
+            "trust me",
+            None,
+        )
+        .unwrap();
+    let gated = gk.decide_with(&request(), Context::at(now()));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    assert!(gated.decision.override_.is_none());
+    let ignored = &gated.decision.ignored_approvals;
+    assert!(
+        ignored.iter().any(|i| i.kind == "override_not_signed"
+            && i.reason
+                .contains("not signed by the key the policy declares for `alice`")),
+        "{ignored:?}"
+    );
+    // Alice's own override, with her key, counts.
+    gk.log()
+        .record_override(&alice, &request(), "outage 7", None)
+        .unwrap();
+    let gated = gk.decide_with(&request(), Context::at(now()));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Approved);
+    assert!(gated.decision.authorizes);
+}
+
+#[test]
+fn a_resume_in_an_approvers_name_but_not_her_key_leaves_the_halt_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path());
+    let policy = policy();
+    let docs = Request::from_json(
+        br#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"}}"#,
+    )
+    .unwrap();
+    let halter = authorize(&policy, Power::Halt, "alice", None, &key(1)).unwrap();
+    gk.log().halt(&halter, "incident 9").unwrap();
+    let resumer = authorize(&policy, Power::Resume, "alice", None, &key(1)).unwrap();
+    gk.log()
+        .resume(
+            &policy,
+            &forged(&resumer, Power::Resume),
+            "fixed?",
+            &[],
+            now(),
+        )
+        .unwrap();
+    let gated = gk.decide_with(&docs, Context::at(now()));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    let halt = gated.decision.halt.as_ref().expect("still halted");
+    assert!(
+        halt.reason
+            .starts_with("incident 9 (still in force: the resume at seq"),
+        "{}",
+        halt.reason
+    );
+    // The way out: halt and resume again, with the real key.
+    gk.log().halt(&halter, "incident 9, again").unwrap();
+    gk.log()
+        .resume(&policy, &resumer, "fixed", &[], now())
+        .unwrap();
+    let gated = gk.decide_with(&docs, Context::at(now()));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::AutoApprove);
+}
