@@ -18,23 +18,7 @@ fn setup() -> Workspace {
              license authority key \"{ops}\"\nlicense starter {{\n  limit projects_per_month 2\n}}\n"
         );
     ws.write("policies/main.gavel", policy);
-    ws.run([
-        "license",
-        "issue",
-        "--tier",
-        "starter",
-        "--org",
-        "acme",
-        "--expires",
-        "2027-01-31",
-        "--key",
-        "keys/ops.key",
-        "--out",
-        "starter.license",
-        "--now",
-        NOW,
-    ])
-    .code(0);
+    ws.issue_license("starter", "keys/ops.key", "starter.license", NOW);
     ws.write(
         "docs.json",
         r#"{"action":"apply_patch","environment":"dev","actor":{"id":"bot","kind":"agent"},"license":{"tier":"starter"},"files":[{"path":"docs/a.md","added":3}]}"#,

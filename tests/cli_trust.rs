@@ -49,23 +49,7 @@ rule bots "Bots never deploy" {{
     );
     ws.write("policies/main.gavel", policy);
     ws.run(["check"]).code(0);
-    ws.run([
-        "license",
-        "issue",
-        "--tier",
-        "pro",
-        "--org",
-        "acme",
-        "--expires",
-        "2027-01-31",
-        "--key",
-        "keys/vendor.key",
-        "--out",
-        "pro.license",
-        "--now",
-        NOW,
-    ])
-    .code(0);
+    ws.issue_license("pro", "keys/vendor.key", "pro.license", NOW);
     ws
 }
 
@@ -578,23 +562,7 @@ fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
         "req.json",
         r#"{"action":"deploy","environment":"prod","actor":{"id":"carol@example.com","kind":"human"}}"#,
     );
-    ws.run([
-        "license",
-        "issue",
-        "--tier",
-        "starter",
-        "--org",
-        "acme",
-        "--expires",
-        "2027-01-31",
-        "--key",
-        "keys/vendor.key",
-        "--out",
-        "starter.license",
-        "--now",
-        NOW,
-    ])
-    .code(0);
+    ws.issue_license("starter", "keys/vendor.key", "starter.license", NOW);
     let run = |license: &str, now: &str| {
         ws.run([
             "eval",
@@ -619,23 +587,7 @@ fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
         .stdout_has("tier starter for acme");
 
     // Unknown key: issued by someone who is not the authority.
-    ws.run([
-        "license",
-        "issue",
-        "--tier",
-        "pro",
-        "--org",
-        "acme",
-        "--expires",
-        "2027-01-31",
-        "--key",
-        "keys/carol.key",
-        "--out",
-        "forged.license",
-        "--now",
-        NOW,
-    ])
-    .code(0);
+    ws.issue_license("pro", "keys/carol.key", "forged.license", NOW);
     let denial = |out: crate::support::Output| {
         out.json()["license"]["denial"]
             .as_str()
@@ -652,23 +604,7 @@ fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
     // Expired.
     assert!(denial(run("pro.license", "2027-02-01T00:00:00Z")).contains("expired"));
     // Unknown tier.
-    ws.run([
-        "license",
-        "issue",
-        "--tier",
-        "gold",
-        "--org",
-        "acme",
-        "--expires",
-        "2027-01-31",
-        "--key",
-        "keys/vendor.key",
-        "--out",
-        "gold.license",
-        "--now",
-        NOW,
-    ])
-    .code(0);
+    ws.issue_license("gold", "keys/vendor.key", "gold.license", NOW);
     assert!(denial(run("gold.license", NOW)).contains("unknown tier: `gold`"));
 }
 

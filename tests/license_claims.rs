@@ -25,25 +25,8 @@ fn setup(extra_rules: &str) -> Workspace {
              default auto_approve\n{extra_rules}"
         ),
     );
-    for (key, out) in [("vendor", "pro.license"), ("mallory", "forged.license")] {
-        ws.run([
-            "license",
-            "issue",
-            "--tier",
-            "pro",
-            "--org",
-            "acme",
-            "--expires",
-            "2027-01-31",
-            "--key",
-            &format!("keys/{key}.key"),
-            "--out",
-            out,
-            "--now",
-            NOW,
-        ])
-        .code(0);
-    }
+    ws.issue_license("pro", "keys/vendor.key", "pro.license", NOW);
+    ws.issue_license("pro", "keys/mallory.key", "forged.license", NOW);
     ws.write(
         "claims-pro.json",
         r#"{"action":"deploy","environment":"prod","actor":{"id":"dev","kind":"human"},"license":{"tier":"pro"}}"#,

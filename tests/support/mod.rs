@@ -141,6 +141,28 @@ impl Workspace {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
+
+    /// `gavel license issue` for org `acme`, expiring 2027-01-31, issued at `now`; must
+    /// succeed.
+    pub fn issue_license(&self, tier: &str, key: &str, out: &str, now: &str) {
+        self.run([
+            "license",
+            "issue",
+            "--tier",
+            tier,
+            "--org",
+            "acme",
+            "--expires",
+            "2027-01-31",
+            "--key",
+            key,
+            "--out",
+            out,
+            "--now",
+            now,
+        ])
+        .code(0);
+    }
 }
 
 fn run_in(dir: &Path, args: &[String], stdin: Option<&[u8]>, envs: &[(String, String)]) -> Output {
