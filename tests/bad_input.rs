@@ -451,3 +451,24 @@ fn every_hostile_file_is_refused_by_the_audit_commands() {
     );
     ws.run(["audit", "verify"]).code(0);
 }
+
+#[test]
+fn a_count_out_of_range_is_named_in_the_requests_terms() {
+    let json = br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"},"files":[{"path":"a.md","added":18446744073709551616}]}"#;
+    let yaml = b"action: apply_patch\nactor: {id: a, kind: agent}\nfiles:\n  - {path: a.md, removed: -1}\n";
+    for (error, value) in [
+        (
+            gavel::Request::from_json(json).unwrap_err(),
+            "1.8446744073709552e+19",
+        ),
+        (gavel::Request::from_yaml(yaml).unwrap_err(), "-1"),
+    ] {
+        let message = error.to_string();
+        assert!(message.contains(value), "{message}");
+        assert!(
+            message.contains("expected a whole number from 0 to 18446744073709551615"),
+            "{message}"
+        );
+        assert!(!message.contains("u64"), "{message}");
+    }
+}
