@@ -40,6 +40,13 @@ macro_rules! codes {
                 match self { $(Code::$variant => $summary,)* }
             }
         }
+
+        /// The stable code (`E0020`), as diagnostics print it.
+        impl std::fmt::Display for Code {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
     };
 }
 
@@ -87,4 +94,17 @@ codes! {
     UnsatisfiableGate = "W0010", Warning, "too few declared approvers hold a gate's roles";
     StaleGlob = "W0011", Warning, "a glob matches no file tracked in the repository";
     ApproverWithoutKey = "W0012", Warning, "an approver has no key, so their approvals never verify";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_displays_as_its_stable_code() {
+        for code in Code::ALL {
+            assert_eq!(code.to_string(), code.as_str());
+        }
+        assert_eq!(Code::UnknownSet.to_string(), "E0020");
+    }
 }
