@@ -126,9 +126,8 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
             }
         }
     };
-    let approval = unsigned
-        .sign(&Signer::new(key))
-        .map_err(|e| e.to_string())?;
+    let signer = Signer::new(key);
+    let approval = unsigned.sign(&signer).map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(&approval).map_err(|e| e.to_string())?;
     // The file is written in full before the record, and put in place only after the
     // record is durable: a credential that was not recorded never exists as a file.
@@ -138,9 +137,15 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     };
     let recorded = match &log {
         Some(log) => {
-            let entry = Entry::new(RecordKind::Approval, &approval).map_err(|e| {
-                format!("cannot record the {what} in the audit log: {e}; no credential was written")
-            })?;
+            // The record is signed by the approver too, so `audit verify --policies` can
+            // attribute it like halts and overrides.
+            let entry = Entry::new(RecordKind::Approval, &approval)
+                .map_err(|e| {
+                    format!(
+                        "cannot record the {what} in the audit log: {e}; no credential was written"
+                    )
+                })?
+                .signed_by(signer);
             let receipt = log.append(entry).map_err(|e| {
                 format!("cannot record the {what} in the audit log: {e}; no credential was written")
             })?;

@@ -136,6 +136,12 @@ fn approve_and_reject_append_the_credential_as_an_approval_record() {
     assert_eq!(log[2]["body"], alice);
     assert_eq!(log[3]["body"], bob.json());
     assert_eq!(log[3]["body"]["verdict"], "reject");
+    // Each record is signed by its approver, so verifying against the policy's keys
+    // attributes it.
+    assert_eq!(log[2]["signed_by"], log[2]["body"]["signature"]["key_id"]);
+    assert_eq!(log[3]["signed_by"], log[3]["body"]["signature"]["key_id"]);
+    ws.run(["audit", "verify", "--policies", "policies"])
+        .code(0);
 
     ws.run(["audit", "verify"]).code(0);
     ws.run(["audit", "tail", "-n", "2"])
