@@ -2,10 +2,17 @@
 //!
 //! Added and removed line counts come from `git diff --numstat`, statuses from
 //! `--name-status`, both with rename detection (`-M`). A rename becomes one entry with
-//! `status: renamed` and `from: OLD`, so both paths are judged. Binary files have no line
-//! counts: they appear with 0 added and 0 removed (policies should guard binary paths with
-//! globs, e.g. `any file matches "**/*.bin"`). `BASE...HEAD` (three dots) diffs against the
-//! merge base, as git does.
+//! `status: renamed` and `from: OLD`, so both paths are judged. A file git calls binary is
+//! counted from its patch as text (`--text`, no external diff or textconv): the commit being
+//! judged carries its own `.gitattributes`, and `* -diff` there (or one NUL byte in a file)
+//! would otherwise turn any change into one of 0 lines. A truly binary file is then counted
+//! by its newline bytes, which says little: guard binary paths with globs (`any file matches
+//! "**/*.bin"`). A submodule bump counts as one line removed and one added. `BASE...HEAD` (three dots) diffs against the merge base, as
+//! git does.
+//!
+//! The request's `reference` names the two commits (`git BASE_SHA..HEAD_SHA`), so its digest
+//! — and every approval bound to it — is bound to the content, not just to paths and counts:
+//! amend the commit and the approvals no longer count.
 
 use std::path::Path;
 use std::process::Command;
@@ -42,16 +49,73 @@ pub fn files_from_git(repo: &Path, range: &str) -> Result<Vec<FileChange>, Strin
     let mut files = parse_name_status(&statuses)?;
     let counts = parse_numstat(&numstat)?;
     for file in &mut files {
-        if let Some((added, removed)) = counts
-            .iter()
-            .find(|(p, _, _)| *p == file.path)
-            .map(|(_, a, r)| (*a, *r))
-        {
-            file.added = added;
-            file.removed = removed;
-        }
+        let (added, removed) = match counts.iter().find(|(p, _)| *p == file.path) {
+            Some((_, Some(counts))) => *counts,
+            Some((_, None)) => text_counts(repo, range, file)?,
+            None => (0, 0),
+        };
+        file.added = added;
+        file.removed = removed;
     }
     Ok(files)
+}
+
+/// Lines added and removed in `file`'s patch, read as text whatever git or the judged
+/// commit's attributes think of it: a file git calls binary must not count as 0 lines.
+fn text_counts(repo: &Path, range: &str, file: &FileChange) -> Result<(u64, u64), String> {
+    let mut args = vec![
+        "diff",
+        "-M",
+        "--text",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-color",
+        range,
+        "--",
+    ];
+    if let Some(from) = &file.from {
+        args.push(from);
+    }
+    args.push(&file.path);
+    Ok(count_patch_lines(&git(repo, &args)?))
+}
+
+/// `+` and `-` lines inside the hunks of a unified diff (headers are not counted).
+fn count_patch_lines(patch: &[u8]) -> (u64, u64) {
+    let (mut added, mut removed, mut in_hunk) = (0u64, 0u64, false);
+    for line in patch.split(|b| *b == b'\n') {
+        if line.starts_with(b"diff --git ") {
+            in_hunk = false;
+        } else if line.starts_with(b"@@") {
+            in_hunk = true;
+        } else if in_hunk {
+            match line.first() {
+                Some(b'+') => added += 1,
+                Some(b'-') => removed += 1,
+                _ => {}
+            }
+        }
+    }
+    (added, removed)
+}
+
+/// `git BASE_SHA..HEAD_SHA` (or `...`) for `range`: the commits, not their names, so a
+/// reference built from it changes whenever either side's content does.
+pub fn range_reference(repo: &Path, range: &str) -> Result<String, String> {
+    let (base, dots, head) = match range.split_once("...") {
+        Some((b, h)) => (b, "...", h),
+        None => match range.split_once("..") {
+            Some((b, h)) => (b, "..", h),
+            None => return Err(format!("`{range}` is not a range; write BASE..HEAD")),
+        },
+    };
+    let commit = |name: &str| -> Result<String, String> {
+        let name = if name.is_empty() { "HEAD" } else { name };
+        let spec = format!("{name}^{{commit}}");
+        let out = git(repo, &["rev-parse", "--verify", "--end-of-options", &spec])?;
+        Ok(text(&out)?.trim().to_string())
+    };
+    Ok(format!("git {}{dots}{}", commit(base)?, commit(head)?))
 }
 
 fn text(bytes: &[u8]) -> Result<String, String> {
@@ -96,7 +160,11 @@ fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
 }
 
 /// Parses `--numstat -z`: `ADDED\tREMOVED\tPATH\0`, or for renames `ADDED\tREMOVED\t\0OLD\0NEW\0`.
-fn parse_numstat(out: &[u8]) -> Result<Vec<(String, u64, u64)>, String> {
+/// Lines added and removed, or `None` for a file git reports as binary (`-`).
+type LineCounts = Option<(u64, u64)>;
+
+/// Counts per path.
+fn parse_numstat(out: &[u8]) -> Result<Vec<(String, LineCounts)>, String> {
     let mut fields = out.split(|b| *b == 0);
     let mut counts = Vec::new();
     while let Some(record) = fields.next() {
@@ -115,8 +183,8 @@ fn parse_numstat(out: &[u8]) -> Result<Vec<(String, u64, u64)>, String> {
             path.to_string()
         };
         // Binary files report `-`.
-        let number = |s: &str| s.parse::<u64>().unwrap_or(0);
-        counts.push((path, number(added), number(removed)));
+        let lines = added.parse::<u64>().ok().zip(removed.parse::<u64>().ok());
+        counts.push((path, lines));
     }
     Ok(counts)
 }
@@ -141,7 +209,13 @@ mod tests {
         assert_eq!(files[1].from.as_deref(), Some("old/b.rs"));
         assert_eq!(files[1].status, FileStatus::Renamed);
         assert_eq!(files[3].status, FileStatus::Deleted);
-        assert_eq!(counts[1], ("new/b.rs".to_string(), 2, 2));
-        assert_eq!(counts[2], ("img.png".to_string(), 0, 0));
+        assert_eq!(counts[1], ("new/b.rs".to_string(), Some((2, 2))));
+        assert_eq!(counts[2], ("img.png".to_string(), None));
+    }
+
+    #[test]
+    fn patch_lines_are_counted_inside_hunks_only() {
+        let patch = b"diff --git a/x b/x\nnew file mode 100644\n--- /dev/null\n+++ b/x\n@@ -0,0 +1,3 @@\n+\0one\n+++two\n+-three\ndiff --git a/y b/y\n--- a/y\n+++ b/y\n@@ -1 +1 @@\n-old\n+new\n";
+        assert_eq!(count_patch_lines(patch), (4, 1));
     }
 }

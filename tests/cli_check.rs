@@ -101,12 +101,20 @@ fn repo_flag_warns_about_globs_matching_no_tracked_file() {
     };
     git(&["init", "-q"]);
     git(&["add", "."]);
-    let out = cli
+    let (out, ws) = cli
         .args(["check", "--policies", "repo/policies", "--repo", "repo"])
-        .output();
+        .run();
     out.code(0)
         .stderr_has("warning[W0011]")
         .stderr_has("`doc/**` in `docs` matches no file tracked in the repository");
+    // `.git/**` guards what git never tracks: no warning for it (`gavel init` writes one).
+    ws.write(
+        "repo/policies/main.gavel",
+        GOOD.replace("\"docs/**\"", "\".git/**\", \"docs/**\""),
+    );
+    let out = ws.run(["check", "--policies", "repo/policies", "--repo", "repo"]);
+    out.code(0);
+    assert!(!out.stderr.contains("W0011"), "{}", out.stderr);
 }
 
 #[test]

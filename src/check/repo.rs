@@ -2,7 +2,8 @@
 //!
 //! A NEVER_AUTO_APPROVE entry that matches nothing protects nothing: the file was renamed or
 //! the pattern has a typo. Only named sets are checked; inline patterns usually describe
-//! files that do not exist yet (`**/*.sql`).
+//! files that do not exist yet (`**/*.sql`). Patterns inside `.git/` are not checked: git
+//! never tracks its own metadata, and guarding it is the point.
 
 use std::path::Path;
 use std::process::Command;
@@ -39,6 +40,11 @@ pub fn stale_glob_warnings(policy: &CheckedPolicy, files: &[String]) -> Vec<Diag
     let mut warnings = Vec::new();
     for set in policy.sets.iter().filter(|s| !s.inline) {
         for pattern in &set.patterns {
+            // `.git/**` guards the repository's own metadata, which git never tracks: it
+            // protects something even though it matches no tracked file.
+            if pattern.glob == ".git" || pattern.glob.starts_with(".git/") {
+                continue;
+            }
             let Ok(glob) = crate::glob::build(&pattern.glob) else {
                 continue;
             };

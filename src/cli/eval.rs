@@ -164,6 +164,9 @@ pub fn run(args: &EvalArgs) -> u8 {
                 Audit::ReadOnly(log) => {
                     let mut context = context.clone();
                     log.fill_cached(&mut context, &request, &counters);
+                    // An override is single-use, and its use is the recorded decision:
+                    // one that is not recorded cannot use it (or it could be used forever).
+                    context.override_ = None;
                     decide(&context)
                 }
                 Audit::On(log) => {
@@ -401,6 +404,13 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
     if let Some(range) = &args.git {
         request.files = crate::gitdiff::files_from_git(&args.repo, range)
             .map_err(|e| (Vec::new(), RequestError::field("files", e)))?;
+        // Bind the request (and so its approvals) to the commits' content.
+        let commits = crate::gitdiff::range_reference(&args.repo, range)
+            .map_err(|e| (Vec::new(), RequestError::field("reference", e)))?;
+        request.reference = Some(match request.reference.take() {
+            Some(own) => format!("{own} ({commits})"),
+            None => commits,
+        });
     }
     if let Some(a) = &args.action {
         request.action = a.clone();

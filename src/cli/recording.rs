@@ -19,8 +19,9 @@ pub struct AuditFlags {
     /// An audit HMAC key file (repeatable; besides `GAVEL_AUDIT_KEY` and `.gavel/audit.key`).
     #[arg(long = "audit-key")]
     pub audit_keys: Vec<PathBuf>,
-    /// Do not record anything. (`eval` still reads a halt or override in an existing log:
-    /// skipping the record must not skip the emergency stop.)
+    /// Do not record anything. (`eval` still reads a halt in an existing log: skipping the
+    /// record must not skip the emergency stop; an override is not used, since its single
+    /// use is the recorded decision.)
     #[arg(long, conflicts_with = "require_audit")]
     pub no_audit: bool,
     /// Fail when auditing is not set up instead of going on unrecorded (`eval`: the decision

@@ -139,7 +139,12 @@ pub(crate) fn evaluate(
             );
             continue;
         };
-        if approval.approver == request.actor.id {
+        // Ids are compared without ASCII case here (and only here): `Alice@Example.com`
+        // asking and `alice@example.com` approving is the same person approving themself.
+        if approval
+            .approver
+            .eq_ignore_ascii_case(request.actor.id.trim())
+        {
             ignore(
                 RejectionKind::SelfApproval.as_str(),
                 format!(

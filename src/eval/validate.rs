@@ -203,16 +203,28 @@ fn license_tier<'a>(
         // A verdict outlives the license it was made from when a service verifies once and
         // decides for months: an expired license grants nothing (the license check says so).
         Some(LicenseVerdict::Valid { expires_at, .. }) if *expires_at <= context.now => Ok(None),
-        Some(LicenseVerdict::Valid { tier, .. }) => match claimed {
-            Some(claim) if claim != tier => Err(err(
-                "license.tier",
-                format!(
-                    "the request states tier {}, but its verified license is tier `{tier}`",
-                    quote(claim)
-                ),
-            )),
-            _ => Ok(Some(tier.as_str())),
-        },
+        Some(LicenseVerdict::Valid { tier, org, .. }) => {
+            let claimed_org = request.license.as_ref().and_then(|l| l.org.as_deref());
+            if let Some(claim) = claimed_org.filter(|claim| claim != org) {
+                return Err(err(
+                    "license.org",
+                    format!(
+                        "the request states org {}, but its verified license is for `{org}`",
+                        quote(claim)
+                    ),
+                ));
+            }
+            match claimed {
+                Some(claim) if claim != tier => Err(err(
+                    "license.tier",
+                    format!(
+                        "the request states tier {}, but its verified license is tier `{tier}`",
+                        quote(claim)
+                    ),
+                )),
+                _ => Ok(Some(tier.as_str())),
+            }
+        }
         // The license check blocks naming the reason (`license.denial`).
         Some(LicenseVerdict::Invalid { .. }) => Ok(None),
         None => match claimed {
