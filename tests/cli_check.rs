@@ -86,19 +86,7 @@ fn repo_flag_warns_about_globs_matching_no_tracked_file() {
         )
         .file("repo/docs/a.md", "hello");
     let repo = cli.path().join("repo");
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .current_dir(&repo)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@e")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@e")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
-    };
+    let git = |args: &[&str]| crate::support::git(&repo, args);
     git(&["init", "-q"]);
     git(&["add", "."]);
     let (out, ws) = cli

@@ -216,19 +216,7 @@ fn git_range_builds_the_request() {
     let text: String = (1..=40).map(|i| format!("line {i}\n")).collect();
     let cli = cli().file("repo/docs/a.md", &text);
     let repo = cli.path().join("repo");
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .current_dir(&repo)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@e")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@e")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    };
+    let git = |args: &[&str]| crate::support::git(&repo, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "."]);
     git(&["commit", "-qm", "base"]);
@@ -434,19 +422,7 @@ fn a_directory_of_policies_or_none_is_one_line_and_a_block() {
 fn git_requests_are_bound_to_the_commits_and_count_every_file_as_text() {
     let cli = cli().file("repo/docs/a.md", "one\n");
     let repo = cli.path().join("repo");
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .current_dir(&repo)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@e")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@e")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let git = |args: &[&str]| crate::support::git(&repo, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "."]);
     git(&["commit", "-qm", "base"]);
