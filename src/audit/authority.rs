@@ -98,25 +98,15 @@ pub fn authorize(
         .find(|a| a.id == id)
         .ok_or_else(|| {
             no(format!(
-                "`{id}` is not an approver in the policy `{}`",
+                "`{id}` is not a declared approver in the policy `{}`",
                 checked.name
             ))
         })?;
     let role = match role {
         Some(role) => {
-            if !approver.roles.iter().any(|r| r == role) {
-                return Err(no(format!(
-                    "`{id}` does not hold the role `{role}` (they hold {})",
-                    approver.roles.join(", ")
-                )));
-            }
-            if !allowed.iter().any(|r| r == role) {
-                return Err(no(format!(
-                    "the role `{role}` may not {} (the policy allows {})",
-                    power.verb(),
-                    allowed.join(", ")
-                )));
-            }
+            checked
+                .approver_in_role(id, role, &allowed, power.verb())
+                .map_err(no)?;
             role.to_string()
         }
         None => approver

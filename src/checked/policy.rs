@@ -53,6 +53,44 @@ pub struct CheckedPolicy {
     pub spec_hash: [u8; 32],
 }
 
+impl CheckedPolicy {
+    /// The declared approver `id`, when they hold `role` and `role` is one of `allowed`
+    /// (`verb` names the power in the refusal). The one rule for who may halt, resume or
+    /// break glass: checked when such a record is written (`gavel::audit::authorize`) and
+    /// again when a decision counts an override, whoever supplied it.
+    pub fn approver_in_role(
+        &self,
+        id: &str,
+        role: &str,
+        allowed: &[String],
+        verb: &str,
+    ) -> Result<&Approver, String> {
+        let approver = self.approvers.iter().find(|a| a.id == id).ok_or_else(|| {
+            format!(
+                "`{id}` is not a declared approver in the policy `{}`",
+                self.name
+            )
+        })?;
+        if !approver.roles.iter().any(|r| r == role) {
+            return Err(format!(
+                "`{id}` does not hold role `{role}` (holds {})",
+                approver.roles.join(", ")
+            ));
+        }
+        if !allowed.iter().any(|r| r == role) {
+            return Err(format!(
+                "role `{role}` may not {verb} (the policy allows {})",
+                if allowed.is_empty() {
+                    "no one".to_string()
+                } else {
+                    allowed.join(", ")
+                }
+            ));
+        }
+        Ok(approver)
+    }
+}
+
 /// A declared approver.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Approver {

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::decision_id::IdPrefix;
 
-use super::context::{Context, Override};
+use super::context::Context;
 use super::decision::{
     Decision, DecisionOutcome, EvaluationError, FiredRule, InputError, NotFired, PolicyRef,
     RequestSummary, RiskContribution, RiskReport,
@@ -481,7 +481,9 @@ fn run<'a, E: Evaluator<'a>>(
     // except through a halt (resume first) and never for a dry run.
     if let Some(ov) = &context.override_ {
         decision.override_ = Some(ov.clone());
-        if let Some(why) = override_refusal(policy, ov) {
+        // Checked against the policy here, whoever filled the context, like approvals.
+        if let Err(why) = policy.approver_in_role(&ov.by, &ov.role, &policy.override_by, "override")
+        {
             reasons.push(format!("override by {} ignored: {why}", ov.by));
         } else if context.halt.is_none() && !outcome.may_proceed() {
             outcome = DecisionOutcome::Approved;
@@ -496,27 +498,6 @@ fn run<'a, E: Evaluator<'a>>(
     decision.summary = summary;
     decision.reasons = reasons;
     finish(decision, &context.approvals, id_prefix)
-}
-
-/// Why an override in the context cannot count, if it cannot: like approvals, overrides are
-/// checked against the policy here, whoever filled the context — the one who broke the glass
-/// must be a declared approver holding a role the policy lets override.
-fn override_refusal(policy: &CheckedPolicy, ov: &Override) -> Option<String> {
-    if !policy.override_by.contains(&ov.role) {
-        return Some(format!("role `{}` may not override", ov.role));
-    }
-    let Some(approver) = policy.approvers.iter().find(|a| a.id == ov.by) else {
-        return Some(format!("`{}` is not a declared approver", ov.by));
-    };
-    if !approver.roles.contains(&ov.role) {
-        return Some(format!(
-            "`{}` does not hold role `{}` (holds {})",
-            ov.by,
-            ov.role,
-            approver.roles.join(", ")
-        ));
-    }
-    None
 }
 
 /// Rules that decided an auto-approval, for the summary.

@@ -104,11 +104,7 @@ pub fn stand_in_license(mut context: Context, request: &Request) -> Context {
     if context.license.is_none()
         && let Some(claim) = &request.license
     {
-        context.license = Some(LicenseVerdict::Valid {
-            tier: claim.tier.clone(),
-            org: claim.org.clone().unwrap_or_else(|| "test".into()),
-            expires_at: jiff::Timestamp::MAX,
-        });
+        context.license = Some(LicenseVerdict::assumed(claim));
     }
     context
 }

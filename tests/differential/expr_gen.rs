@@ -115,19 +115,8 @@ pub struct Names {
 }
 
 pub const ENVIRONMENTS: &[&str] = &["dev", "staging", "prod"];
-pub const BUILTIN_ACTIONS: &[&str] = &["apply_patch", "deploy", "promote", "replay", "rollback"];
-pub const BUILTIN_KINDS: &[&str] = &[
-    "code",
-    "security",
-    "infrastructure",
-    "config",
-    "database",
-    "dependency",
-    "docs",
-    "test",
-    "compliance",
-];
-pub const VERSIONS: &[&str] = &["patch", "minor", "major"];
+/// The language's own symbol lists, so generated policies track the language.
+pub use gavel::checked::{BUILTIN_ACTIONS, BUILTIN_KINDS, VERSIONS};
 pub const STATUSES: &[&str] = &["added", "modified", "deleted", "renamed"];
 
 /// Strings written in policies: path-like, case variants, and the empty string.
