@@ -1,13 +1,19 @@
 //! `cargo bench --bench decide`: deciding requests of 1, 5, 40 and 1,000 files against the
 //! `autopack` example policy, evidence included. The request is parsed once outside the
-//! measured loop, as a service would; its digest (SHA-256 of its canonical JSON) is part of
-//! every decision and is measured separately as `request_digest/*`.
+//! measured loop, as a service would.
+//!
+//! - `decide/autopack/N`: `Policy::decide` on a plain `Request` — prepares it (its digest,
+//!   SHA-256 of its canonical JSON, and its normalized files) and decides.
+//! - `prepare/N`: `PreparedRequest::new` alone (the request is cloned outside the timing).
+//! - `decide_prepared/autopack/N`: `Policy::decide_prepared`, the decision on a request
+//!   prepared once.
+//! - `request_digest/N`: the digest alone, the largest part of preparing.
 
 #![allow(missing_docs, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gavel::eval::request_digest;
-use gavel::{Context, Policy, Request};
+use gavel::{Context, Policy, PreparedRequest, Request};
 
 /// A request of `n` files spread over allowed, protected and other paths.
 fn request(n: usize) -> Request {
@@ -57,6 +63,27 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &r, |b, r| {
             b.iter(|| policy.decide(r, &context))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("decide_prepared/autopack");
+    for n in [1usize, 5, 40, 1000] {
+        let r = PreparedRequest::new(request(n));
+        assert_eq!(
+            policy.decide_prepared(&r, &context),
+            policy.decide(r.request(), &context)
+        );
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &r, |b, r| {
+            b.iter(|| policy.decide_prepared(r, &context))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("prepare");
+    for n in [5usize, 1000] {
+        let r = request(n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &r, |b, r| {
+            b.iter_batched(|| r.clone(), PreparedRequest::new, BatchSize::SmallInput)
         });
     }
     group.finish();

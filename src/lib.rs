@@ -38,4 +38,4 @@ pub mod testing;
 
 pub use compile::{Policy, PolicyError};
 pub use eval::{Context, Decision, DecisionOutcome};
-pub use request::Request;
+pub use request::{PreparedRequest, Request};

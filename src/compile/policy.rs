@@ -9,7 +9,7 @@ use crate::checked::CheckedPolicy;
 use crate::diagnostic::{Diagnostic, render_human};
 use crate::eval::{Context, Decision};
 use crate::load::load_policy_dir;
-use crate::request::Request;
+use crate::request::{PreparedRequest, Request, RequestFacts};
 use crate::source::SourceSet;
 
 /// A compiled policy: immutable, cheap to clone, safe to share between threads.
@@ -159,12 +159,35 @@ impl Policy {
     }
 
     /// Decides a request. Pure: no I/O, no clock; errors become `block` decisions.
+    ///
+    /// This prepares the request on the way (its digest, its normalized files); to decide
+    /// one request more than once, prepare it once and use [`Policy::decide_prepared`].
     pub fn decide(&self, request: &Request, context: &Context) -> Decision {
-        crate::eval::decide_compiled(&self.inner, request, context, false)
+        let prepared = RequestFacts::of(request);
+        crate::eval::decide_compiled(&self.inner, request, &prepared, context, false)
     }
 
     /// Decides a request and explains every rule that did not fire.
     pub fn decide_explained(&self, request: &Request, context: &Context) -> Decision {
-        crate::eval::decide_compiled(&self.inner, request, context, true)
+        let prepared = RequestFacts::of(request);
+        crate::eval::decide_compiled(&self.inner, request, &prepared, context, true)
+    }
+
+    /// Decides a prepared request: the same decision, byte for byte, as [`Policy::decide`]
+    /// on its request, without computing the request's digest and normalizing its files
+    /// again.
+    pub fn decide_prepared(&self, request: &PreparedRequest, context: &Context) -> Decision {
+        let (plain, prepared) = (request.request(), request.facts());
+        crate::eval::decide_compiled(&self.inner, plain, prepared, context, false)
+    }
+
+    /// [`Policy::decide_explained`] for a prepared request.
+    pub fn decide_prepared_explained(
+        &self,
+        request: &PreparedRequest,
+        context: &Context,
+    ) -> Decision {
+        let (plain, prepared) = (request.request(), request.facts());
+        crate::eval::decide_compiled(&self.inner, plain, prepared, context, true)
     }
 }

@@ -32,7 +32,7 @@ pub(crate) enum Engine<'c> {
 use super::value::{EvalError, as_bool, as_num};
 use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
 use crate::limits::MAX_STRING_BYTES;
-use crate::request::{Mode, Request, RequestError};
+use crate::request::{Mode, Request, RequestError, RequestFacts};
 
 pub use crate::request::request_digest;
 
@@ -199,6 +199,7 @@ pub(crate) fn assemble(
     spec_hash: &str,
     id_prefix: &IdPrefix,
     request: &Request,
+    prepared: &RequestFacts,
     context: &Context,
     explain: bool,
     engine: Engine<'_>,
@@ -207,11 +208,11 @@ pub(crate) fn assemble(
     let mut decision = skeleton(
         policy,
         spec_hash,
-        summary_of(request, request_digest(request)),
+        summary_of(request, prepared.digest.clone()),
         context.now,
         dry_run,
     );
-    let validated = match validate(policy, request, context) {
+    let validated = match validate(policy, request, prepared, context) {
         Ok(v) => v,
         Err(error) => {
             block_on_input_error(&mut decision, &error);
@@ -222,6 +223,7 @@ pub(crate) fn assemble(
         request,
         context,
         files: &validated.files,
+        directories: validated.directories,
         attributes: &validated.attributes,
         license_tier: validated.license_tier,
     };

@@ -26,8 +26,7 @@ struct Totals {
     removed: Decimal,
     changed: Decimal,
     net: Decimal,
-    /// Computed the first time a condition reads it.
-    directories: Option<Decimal>,
+    directories: Decimal,
 }
 
 pub(crate) struct FastEvaluator<'a> {
@@ -88,7 +87,7 @@ impl<'a> FastEvaluator<'a> {
             removed: count(removed)?,
             changed: count(added.saturating_add(removed))?,
             net: count(added)?.checked_sub(count(removed)?)?,
-            directories: None,
+            directories: count(facts.directories)?,
         };
         Ok(FastEvaluator {
             compiled,
@@ -99,30 +98,6 @@ impl<'a> FastEvaluator<'a> {
             risk: None,
             depth: 0,
         })
-    }
-
-    /// The number of distinct directories holding the request's files (files at the root
-    /// have none).
-    fn directories(&mut self) -> Result<Decimal, EvalError> {
-        if let Some(n) = self.totals.directories {
-            return Ok(n);
-        }
-        // One allocation the size of the request, not of the policy. Consecutive files
-        // often share a directory (requests list files in path order): those are skipped
-        // before sorting.
-        let mut dirs: Vec<&str> = Vec::with_capacity(self.facts.files.len());
-        for file in self.facts.files {
-            if let Some((dir, _)) = file.path.rsplit_once('/')
-                && dirs.last() != Some(&dir)
-            {
-                dirs.push(dir);
-            }
-        }
-        dirs.sort_unstable();
-        dirs.dedup();
-        let n = count(dirs.len() as u64)?;
-        self.totals.directories = Some(n);
-        Ok(n)
     }
 
     /// The position in `set` of the first glob of `set` that file `file` matches, if any.
@@ -203,10 +178,7 @@ impl<'a> FastEvaluator<'a> {
             Fact::LinesRemoved => Val::Num(self.totals.removed),
             Fact::LinesChanged => Val::Num(self.totals.changed),
             Fact::LinesNet => Val::Num(self.totals.net),
-            Fact::DirectoriesCount => {
-                let n = self.totals.directories;
-                Val::Num(n.ok_or_else(|| EvalError::internal("directories not counted"))?)
-            }
+            Fact::DirectoriesCount => Val::Num(self.totals.directories),
             Fact::ChangeKind => Val::Str(Cow::Borrowed(
                 r.change
                     .as_ref()
@@ -412,7 +384,6 @@ impl<'a> FastEvaluator<'a> {
     fn eval_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
         Ok(match &expr.kind {
             CExprKind::Lit(v) => Val::from_value(v),
-            CExprKind::Fact(Fact::DirectoriesCount) => Val::Num(self.directories()?),
             CExprKind::Fact(f) => self.fact(f)?,
             CExprKind::FileFact(f) => self.file_fact(*f, file)?,
             CExprKind::Attr(id) => Val::from_value(

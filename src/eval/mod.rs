@@ -34,12 +34,14 @@ pub(crate) use decision_id::IdPrefix;
 pub(crate) use evidence::condition_texts;
 
 use crate::compile::Compiled;
-use crate::request::Request;
+use crate::request::{Request, RequestFacts};
 
-/// Decides with the compiled evaluator.
+/// Decides with the compiled evaluator; `prepared` is what [`RequestFacts::of`] gives for
+/// `request`.
 pub(crate) fn decide_compiled(
     compiled: &Compiled,
     request: &Request,
+    prepared: &RequestFacts,
     context: &Context,
     explain: bool,
 ) -> Decision {
@@ -48,6 +50,7 @@ pub(crate) fn decide_compiled(
         &compiled.spec_hash_hex,
         &compiled.id_prefix,
         request,
+        prepared,
         context,
         explain,
         decide::Engine::Compiled(compiled),

@@ -32,6 +32,7 @@ pub fn decide(
         &spec_hash,
         &super::decision_id::IdPrefix::new(&spec_hash),
         request,
+        &crate::request::RequestFacts::of(request),
         context,
         explain,
         super::decide::Engine::Reference,

@@ -3,28 +3,19 @@
 //! Every problem is an input error, and an input error is a block: an undeclared
 //! environment, a missing attribute or a `..` path must never slip through as a pass.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
-
 use super::context::{Context, LicenseVerdict};
 use crate::checked::{CheckedPolicy, Fact, ScalarType, Type, VERSIONS, Value};
-use crate::limits::{MAX_LINE_COUNT, MAX_LIST_ITEMS, MAX_REQUEST_FILES, MAX_STRING_BYTES};
+use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
 use crate::number::Decimal;
-use crate::quote::{excerpt, quote};
-use crate::request::{FileStatus, Request, RequestError, normalize_path};
-
-/// One file as rules see it.
-#[derive(Clone, Debug)]
-pub(crate) struct FileFacts<'a> {
-    pub path: Cow<'a, str>,
-    pub added: u64,
-    pub removed: u64,
-    pub status: FileStatus,
-}
+use crate::quote::quote;
+pub(crate) use crate::request::FileFacts;
+use crate::request::{Request, RequestError, RequestFacts};
 
 /// What validation produces: normalized files, typed attributes, the license tier.
 pub(crate) struct Validated<'a> {
     pub files: Vec<FileFacts<'a>>,
+    /// How many distinct directories hold the files.
+    pub directories: u64,
     pub attributes: Vec<Value>,
     pub license_tier: Option<&'a str>,
 }
@@ -34,6 +25,8 @@ pub(crate) struct Facts<'a> {
     pub request: &'a Request,
     pub context: &'a Context,
     pub files: &'a [FileFacts<'a>],
+    /// How many distinct directories hold the files, counted when the request was prepared.
+    pub directories: u64,
     /// Attribute values by attribute index.
     pub attributes: &'a [Value],
     /// The license tier in force, as the caller verified it (never the request's own claim).
@@ -66,6 +59,7 @@ fn one_of(list: &[String]) -> String {
 pub(crate) fn validate<'a>(
     policy: &'a CheckedPolicy,
     request: &'a Request,
+    prepared: &'a RequestFacts,
     context: &'a Context,
 ) -> Result<Validated<'a>, RequestError> {
     if !policy.actions.contains(&request.action) {
@@ -106,7 +100,7 @@ pub(crate) fn validate<'a>(
         ));
     }
     change(policy, request)?;
-    let files = files(request)?;
+    let files = prepared.files().map_err(Clone::clone)?;
     let attributes = attributes(policy, request)?;
     for fact in &policy.required_facts {
         if let Fact::Usage(name) = fact {
@@ -182,7 +176,8 @@ pub(crate) fn validate<'a>(
         check_string("reason", r)?;
     }
     Ok(Validated {
-        files,
+        files: files.facts(),
+        directories: files.directories(),
         attributes,
         license_tier,
     })
@@ -339,117 +334,6 @@ fn change(policy: &CheckedPolicy, request: &Request) -> Result<(), RequestError>
             "the policy reads `change.version`, so the request must supply it",
         )),
         _ => Ok(()),
-    }
-}
-
-fn files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
-    if request.files.len() > MAX_REQUEST_FILES {
-        return Err(err(
-            "files",
-            format!(
-                "{} files, more than the limit of {MAX_REQUEST_FILES}",
-                request.files.len()
-            ),
-        ));
-    }
-    let mut out = Vec::with_capacity(request.files.len());
-    let mut seen = Seen {
-        set: HashSet::new(),
-        expected: request.files.len(),
-    };
-    for (i, file) in request.files.iter().enumerate() {
-        let path = normalize_path(&file.path).map_err(|m| {
-            err(
-                format!("files[{i}].path"),
-                format!("`{}`: {m}", excerpt(&file.path)),
-            )
-        })?;
-        for (name, count) in [("added", file.added), ("removed", file.removed)] {
-            if count > MAX_LINE_COUNT {
-                return Err(err(
-                    format!("files[{i}].{name}"),
-                    format!("{count} lines, more than the limit of {MAX_LINE_COUNT}"),
-                ));
-            }
-        }
-        if seen.listed(&out, &path) {
-            return Err(err(
-                format!("files[{i}].path"),
-                format!("{} appears twice", quote(&path)),
-            ));
-        }
-        let old = match (&file.from, file.status) {
-            (Some(from), FileStatus::Renamed) => Some(normalize_path(from).map_err(|m| {
-                err(
-                    format!("files[{i}].from"),
-                    format!("`{}`: {m}", excerpt(from)),
-                )
-            })?),
-            (None, FileStatus::Renamed) => {
-                return Err(err(
-                    format!("files[{i}].from"),
-                    "a renamed file needs `from`, its old path",
-                ));
-            }
-            (Some(_), _) => {
-                return Err(err(
-                    format!("files[{i}].from"),
-                    "`from` is only for files with status `renamed`",
-                ));
-            }
-            (None, _) => None,
-        };
-        out.push(FileFacts {
-            path,
-            added: file.added,
-            removed: file.removed,
-            status: file.status,
-        });
-        if let Some(old) = old {
-            // The old path of a rename is judged too, as a deletion: moving a protected
-            // file out of its directory must not escape the rule that protects it.
-            if seen.listed(&out, &old) {
-                return Err(err(
-                    format!("files[{i}].from"),
-                    format!("{} appears twice", quote(&old)),
-                ));
-            }
-            out.push(FileFacts {
-                path: old,
-                added: 0,
-                removed: 0,
-                status: FileStatus::Deleted,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// The paths already listed, to refuse a path listed twice.
-struct Seen<'a> {
-    /// Filled only once there are more than [`Seen::SCAN_UP_TO`] paths.
-    set: HashSet<Cow<'a, str>>,
-    /// How many paths to make room for then.
-    expected: usize,
-}
-
-impl<'a> Seen<'a> {
-    /// Up to this many paths, comparing with each listed one costs less than hashing.
-    const SCAN_UP_TO: usize = 16;
-
-    /// Whether `path` is already among `listed` (every path listed so far, in order).
-    // A `Cow` rather than a `&str`: the set keeps a clone of it, which is only a borrow when
-    // normalizing did not rewrite the path.
-    #[allow(clippy::ptr_arg)]
-    fn listed(&mut self, listed: &[FileFacts<'a>], path: &Cow<'a, str>) -> bool {
-        if listed.len() <= Self::SCAN_UP_TO {
-            return listed.iter().any(|f| f.path == *path);
-        }
-        if self.set.is_empty() {
-            self.set.reserve(self.expected.max(listed.len() + 1));
-            self.set.extend(listed.iter().map(|f| f.path.clone()));
-        }
-        !self.set.insert(path.clone())
     }
 }
 

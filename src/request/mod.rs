@@ -3,6 +3,7 @@
 mod digest;
 mod normalize;
 mod parse;
+mod prepared;
 #[allow(clippy::module_inception)]
 mod request;
 mod unique_map;
@@ -11,5 +12,7 @@ pub use digest::{canonical_json, request_digest};
 pub use normalize::normalize_path;
 pub use parse::RequestError;
 pub use parse::yaml_value;
+pub use prepared::PreparedRequest;
+pub(crate) use prepared::{FileFacts, RequestFacts};
 pub use request::{Actor, ActorKind, Change, FileChange, FileStatus, LicenseClaim, Mode, Request};
 pub use unique_map::UniqueMap;
