@@ -196,7 +196,6 @@ fn bound_summary(summary: &mut RequestSummary) {
 /// Decides `request` with the chosen evaluator.
 pub(crate) fn assemble(
     policy: &CheckedPolicy,
-    spec_hash: &str,
     id_prefix: &IdPrefix,
     request: &Request,
     prepared: &RequestFacts,
@@ -207,7 +206,7 @@ pub(crate) fn assemble(
     let dry_run = request.mode == Mode::DryRun;
     let mut decision = skeleton(
         policy,
-        spec_hash,
+        id_prefix.spec_hash(),
         summary_of(request, prepared.digest.clone()),
         context.now,
         dry_run,

@@ -11,9 +11,13 @@ use sha2::{Digest, Sha256};
 use super::context::VerifiedApproval;
 use super::decision::Decision;
 
-/// SHA-256 state after the constant prefix of one policy's decision ids.
+/// SHA-256 state after the constant prefix of one policy's decision ids, with the spec hash
+/// it was made from (every decision names it too).
 #[derive(Clone, Debug)]
-pub(crate) struct IdPrefix(Sha256);
+pub(crate) struct IdPrefix {
+    state: Sha256,
+    spec_hash: String,
+}
 
 impl IdPrefix {
     /// The state after `gavel-decision-v1\n`, `spec_hash` (hex) and a newline.
@@ -22,13 +26,21 @@ impl IdPrefix {
         hasher.update(b"gavel-decision-v1\n");
         hasher.update(spec_hash.as_bytes());
         hasher.update(b"\n");
-        IdPrefix(hasher)
+        IdPrefix {
+            state: hasher,
+            spec_hash: spec_hash.to_string(),
+        }
+    }
+
+    /// The spec hash (hex) this prefix was made from.
+    pub(crate) fn spec_hash(&self) -> &str {
+        &self.spec_hash
     }
 
     /// The id of `decision` (whose spec hash must be the one this prefix was made from),
     /// given the approvals considered, in any order.
     pub(crate) fn id(&self, decision: &Decision, approvals: &[VerifiedApproval]) -> String {
-        let mut hasher = self.0.clone();
+        let mut hasher = self.state.clone();
         hasher.update(decision.request.digest.as_bytes());
         hasher.update(b"\n");
         hasher.update(decision.evaluated_at.as_second().to_be_bytes());

@@ -47,7 +47,6 @@ pub(crate) fn decide_compiled(
 ) -> Decision {
     decide::assemble(
         &compiled.checked,
-        &compiled.spec_hash_hex,
         &compiled.id_prefix,
         request,
         prepared,

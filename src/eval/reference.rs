@@ -29,7 +29,6 @@ pub fn decide(
     let spec_hash = hex::encode(policy.spec_hash);
     super::decide::assemble(
         policy,
-        &spec_hash,
         &super::decision_id::IdPrefix::new(&spec_hash),
         request,
         &crate::request::RequestFacts::of(request),
