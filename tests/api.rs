@@ -1,7 +1,7 @@
 //! The embedding API, used exactly as a service embedding gavel would: public items only.
 
 use gavel::eval::{Verdict, VerifiedApproval};
-use gavel::{Context, DecisionOutcome, Policy, Request};
+use gavel::{Context, DecisionOutcome, Policy, PreparedRequest, Request};
 
 const POLICY: &str = r#"
 policy "agent-gate"
@@ -124,6 +124,58 @@ fn gate_counts_distinct_humans_within_the_window() {
     let d = policy.decide(&r, &ctx);
     assert_eq!(d.outcome, DecisionOutcome::Approved);
     assert!(d.authorizes);
+}
+
+/// A service prepares a request once and decides it again as approvals arrive: each
+/// decision is the one `decide` gives for the plain request.
+#[test]
+fn a_prepared_request_is_decided_again_as_approvals_arrive() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r = request(CORE);
+    let prepared = PreparedRequest::new(r.clone());
+    assert_eq!(prepared.request(), &r);
+    assert_eq!(prepared.digest(), gavel::eval::request_digest(&r));
+    let mut ctx = Context::at(at("2026-05-01T10:30:00Z"));
+    let pending = policy.decide_prepared(&prepared, &ctx);
+    assert_eq!(pending.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(pending.request.digest, prepared.digest());
+    assert_eq!(pending, policy.decide(&r, &ctx));
+    for (who, role, issued) in [
+        ("alice@example.com", "admin", "2026-05-01T10:05:00Z"),
+        ("bob@example.com", "reviewer", "2026-05-01T10:20:00Z"),
+    ] {
+        ctx.approvals
+            .push(approval(who, role, issued, Verdict::Approve));
+        let d = policy.decide_prepared(&prepared, &ctx);
+        assert_eq!(d, policy.decide(&r, &ctx));
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            serde_json::to_string(&policy.decide(&r, &ctx)).unwrap()
+        );
+    }
+    let d = policy.decide_prepared_explained(&prepared, &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::Approved);
+    assert!(d.explanation.is_some());
+    assert_eq!(d, policy.decide_explained(&r, &ctx));
+}
+
+/// A request whose files are refused still prepares; every decision on it blocks naming the
+/// file, as for the plain request.
+#[test]
+fn a_prepared_request_with_a_bad_path_blocks_naming_it() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let r = request(
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"agent-7","kind":"agent"},
+            "files":[{"path":"docs/a.md"},{"path":"src/../../etc/passwd"}]}"#,
+    );
+    let prepared = PreparedRequest::from(r.clone());
+    let ctx = Context::at(at("2026-05-01T10:30:00Z"));
+    let d = policy.decide_prepared(&prepared, &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::Block);
+    let error = d.input_error.as_ref().unwrap();
+    assert_eq!(error.field.as_deref(), Some("files[1].path"));
+    assert_eq!(d, policy.decide(&r, &ctx));
+    assert_eq!(prepared.into_request(), r);
 }
 
 #[test]

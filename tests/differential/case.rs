@@ -3,7 +3,7 @@
 //! `tests/differential.rs` and the `differential` cargo-fuzz target.
 
 use gavel::eval::reference;
-use gavel::{Context, Decision, DecisionOutcome, Policy, Request};
+use gavel::{Context, Decision, DecisionOutcome, Policy, PreparedRequest, Request};
 
 use super::choices::Choices;
 use super::{policy_gen, request_gen};
@@ -47,12 +47,26 @@ impl Case {
             .map_err(|e| format!("generator bug: the policy does not compile:\n{e}"))?;
         let request = Request::from_json(self.request.as_bytes())
             .map_err(|e| format!("generator bug: the request does not parse: {e}"))?;
+        // Prepared once, decided twice (with and without explanations), as services do.
+        let prepared = PreparedRequest::new(request.clone());
         let decide = |explain: bool| {
-            let compiled = if explain {
-                policy.decide_explained(&request, &self.context)
+            let (compiled, from_prepared) = if explain {
+                (
+                    policy.decide_explained(&request, &self.context),
+                    policy.decide_prepared_explained(&prepared, &self.context),
+                )
             } else {
-                policy.decide(&request, &self.context)
+                (
+                    policy.decide(&request, &self.context),
+                    policy.decide_prepared(&prepared, &self.context),
+                )
             };
+            if from_prepared != compiled {
+                return Err(format!(
+                    "explain = {explain}: the prepared request decides differently:\n{}",
+                    compare(&compiled, &from_prepared).err().unwrap_or_default()
+                ));
+            }
             let reference = reference::decide(policy.checked(), &request, &self.context, explain);
             compare(&compiled, &reference)
                 .and_then(|()| invariants(&compiled))
