@@ -8,7 +8,7 @@ use super::usage::{UsageCounter, fail_closed};
 use super::writer::Receipt;
 use crate::compile::Policy;
 use crate::eval::{Context, Decision};
-use crate::request::Request;
+use crate::request::{PreparedRequest, Request};
 use crate::sign::Signer;
 
 /// Decides requests with a policy, signs each decision with the service's key (so a deploy
@@ -102,10 +102,16 @@ impl Gatekeeper {
     /// Decides `request` with `context` (its time, verified approvals, license...); the
     /// halt, the override and the usage counters are filled in from the log.
     pub fn decide_with(&self, request: &Request, context: Context) -> Gated {
+        self.decide_prepared_with(&PreparedRequest::new(request.clone()), context)
+    }
+
+    /// [`Gatekeeper::decide_with`] for a request prepared once ([`PreparedRequest`]): its
+    /// digest, which both the log's state and the decision need, is not computed again.
+    pub fn decide_prepared_with(&self, request: &PreparedRequest, context: Context) -> Gated {
         let mut gated = self
             .log
             .decide_and_record(request, context, &self.counters, |ctx| {
-                self.signed(self.policy.decide(request, ctx))
+                self.signed(self.policy.decide_prepared(request, ctx))
             });
         if gated.error.is_some() {
             // Turned into a block after it was signed: sign what is returned.
@@ -135,7 +141,7 @@ impl AuditLog {
     /// `Policy::decide_explained`) pass it as `decide`.
     pub fn decide_and_record(
         &self,
-        request: &Request,
+        request: &PreparedRequest,
         context: Context,
         counters: &[UsageCounter],
         decide: impl Fn(&Context) -> Decision,
@@ -143,7 +149,7 @@ impl AuditLog {
         let mut refused = None;
         for _ in 0..2 {
             let mut context = context.clone();
-            self.fill_cached(&mut context, request, counters);
+            self.fill_cached(&mut context, request.digest(), counters);
             let decision = decide(&context);
             match self.append_decision(&decision) {
                 Ok(receipt) => {

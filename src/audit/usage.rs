@@ -81,17 +81,18 @@ impl AuditLog {
         counters: &[UsageCounter],
     ) -> Result<(), AuditError> {
         self.refresh()?;
-        self.fill_cached(context, request, counters);
+        self.fill_cached(context, &request_digest(request), counters);
         Ok(())
     }
 
     /// Like [`AuditLog::fill_context`] from the state as of the last catch-up, without
-    /// touching the file. Safe for deciding: an append that the state changed under (a
-    /// halt, a used override) is refused at append time.
+    /// touching the file, for the request with digest `request_digest` (which a prepared
+    /// request already carries). Safe for deciding: an append that the state changed under
+    /// (a halt, a used override) is refused at append time.
     pub(crate) fn fill_cached(
         &self,
         context: &mut Context,
-        request: &Request,
+        request_digest: &str,
         counters: &[UsageCounter],
     ) {
         self.with_state(|state| {
@@ -112,13 +113,9 @@ impl AuditLog {
                 );
                 context.halt = Some(halt);
             }
-            let digest = (!state.overrides.is_empty() || !counters.is_empty())
-                .then(|| request_digest(request));
-            let slot = match &digest {
-                Some(digest) if !state.overrides.is_empty() => {
-                    state.usable_override(digest, context.now)
-                }
-                _ => None,
+            let slot = match state.overrides.is_empty() {
+                false => state.usable_override(request_digest, context.now),
+                true => None,
             };
             context.override_ = None;
             if let Some(slot) = slot {
@@ -140,7 +137,7 @@ impl AuditLog {
                 let count = state.usage.count_excluding(
                     counter.action.as_deref(),
                     since,
-                    digest.as_deref(),
+                    Some(request_digest),
                 );
                 context.usage.insert(counter.name.clone(), count);
             }

@@ -10,7 +10,7 @@ use super::recording::{Audit, AuditFlags};
 use super::render::decision_text;
 use crate::compile::Policy;
 use crate::eval::{Context, Decision};
-use crate::request::{ActorKind, Mode, Request, RequestError};
+use crate::request::{ActorKind, Mode, PreparedRequest, Request, RequestError};
 
 /// Arguments of `gavel eval`.
 #[derive(Debug, Args)]
@@ -149,11 +149,13 @@ pub fn run(args: &EvalArgs) -> u8 {
     let (decision, input_failed) = match build_request(args) {
         Ok(request) => {
             credentials(args, &policy, &request, &mut context);
+            // Prepared once: the log's state and the decision both need its digest.
+            let request = PreparedRequest::new(request);
             let decide = |ctx: &Context| {
                 let mut d = if args.explain {
-                    policy.decide_explained(&request, ctx)
+                    policy.decide_prepared_explained(&request, ctx)
                 } else {
-                    policy.decide(&request, ctx)
+                    policy.decide_prepared(&request, ctx)
                 };
                 sign(&signing, &mut d);
                 d
@@ -163,7 +165,7 @@ pub fn run(args: &EvalArgs) -> u8 {
                 Audit::Unavailable(error) => audit_failed(&signing, decide(&context), error),
                 Audit::ReadOnly(log) => {
                     let mut context = context.clone();
-                    log.fill_cached(&mut context, &request, &counters);
+                    log.fill_cached(&mut context, request.digest(), &counters);
                     // An override is single-use, and its use is the recorded decision:
                     // one that is not recorded cannot use it (or it could be used forever).
                     context.override_ = None;
