@@ -198,7 +198,7 @@ pub(crate) fn assemble(
     policy: &CheckedPolicy,
     id_prefix: &IdPrefix,
     request: &Request,
-    prepared: &RequestFacts,
+    prepared: &RequestFacts<'_>,
     context: &Context,
     explain: bool,
     engine: Engine<'_>,
@@ -221,7 +221,7 @@ pub(crate) fn assemble(
     let facts = Facts {
         request,
         context,
-        files: &validated.files,
+        files: validated.files,
         directories: validated.directories,
         attributes: &validated.attributes,
         license_tier: validated.license_tier,

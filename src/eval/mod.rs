@@ -41,7 +41,7 @@ use crate::request::{Request, RequestFacts};
 pub(crate) fn decide_compiled(
     compiled: &Compiled,
     request: &Request,
-    prepared: &RequestFacts,
+    prepared: &RequestFacts<'_>,
     context: &Context,
     explain: bool,
 ) -> Decision {

@@ -13,7 +13,7 @@ use crate::request::{Request, RequestError, RequestFacts};
 
 /// What validation produces: normalized files, typed attributes, the license tier.
 pub(crate) struct Validated<'a> {
-    pub files: Vec<FileFacts<'a>>,
+    pub files: &'a [FileFacts<'a>],
     /// How many distinct directories hold the files.
     pub directories: u64,
     pub attributes: Vec<Value>,
@@ -59,7 +59,7 @@ fn one_of(list: &[String]) -> String {
 pub(crate) fn validate<'a>(
     policy: &'a CheckedPolicy,
     request: &'a Request,
-    prepared: &'a RequestFacts,
+    prepared: &'a RequestFacts<'a>,
     context: &'a Context,
 ) -> Result<Validated<'a>, RequestError> {
     if !policy.actions.contains(&request.action) {

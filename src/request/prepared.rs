@@ -48,13 +48,13 @@ use crate::quote::{excerpt, quote};
 #[derive(Clone, Debug)]
 pub struct PreparedRequest {
     request: Request,
-    facts: RequestFacts,
+    facts: RequestFacts<'static>,
 }
 
 impl PreparedRequest {
     /// Prepares `request`: computes its digest, normalizes and checks its files.
     pub fn new(request: Request) -> PreparedRequest {
-        let facts = RequestFacts::of(&request);
+        let facts = RequestFacts::of(&request).into_owned();
         PreparedRequest { request, facts }
     }
 
@@ -73,7 +73,7 @@ impl PreparedRequest {
         self.request
     }
 
-    pub(crate) fn facts(&self) -> &RequestFacts {
+    pub(crate) fn facts(&self) -> &RequestFacts<'_> {
         &self.facts
     }
 }
@@ -84,25 +84,50 @@ impl From<Request> for PreparedRequest {
     }
 }
 
-/// What deciding needs from a request alone (see the module documentation).
+/// What deciding needs from a request alone (see the module documentation). Its paths
+/// borrow from the request (`'r`) when normalizing left them as they were; a
+/// [`PreparedRequest`] keeps an owned copy (`'static`).
 #[derive(Clone, Debug)]
-pub(crate) struct RequestFacts {
+pub(crate) struct RequestFacts<'r> {
     /// [`request_digest`] of the request.
     pub digest: String,
-    files: Result<NormalFiles, RequestError>,
+    files: Result<CheckedFiles<'r>, RequestError>,
 }
 
-impl RequestFacts {
-    pub(crate) fn of(request: &Request) -> RequestFacts {
+impl<'r> RequestFacts<'r> {
+    pub(crate) fn of(request: &'r Request) -> RequestFacts<'r> {
         RequestFacts {
             digest: request_digest(request),
-            files: check_files(request).map(|files| NormalFiles::new(&files)),
+            files: check_files(request).map(|files| CheckedFiles {
+                directories: directories(&files),
+                files,
+            }),
         }
     }
 
     /// The normalized files, or why the request's files are refused.
-    pub(crate) fn files(&self) -> Result<&NormalFiles, &RequestError> {
+    pub(crate) fn files(&self) -> Result<&CheckedFiles<'r>, &RequestError> {
         self.files.as_ref()
+    }
+
+    /// A copy that owns its paths, so that it can live next to its request.
+    fn into_owned(self) -> RequestFacts<'static> {
+        RequestFacts {
+            digest: self.digest,
+            files: self.files.map(|checked| CheckedFiles {
+                files: checked
+                    .files
+                    .into_iter()
+                    .map(|f| FileFacts {
+                        path: Cow::Owned(f.path.into_owned()),
+                        added: f.added,
+                        removed: f.removed,
+                        status: f.status,
+                    })
+                    .collect(),
+                directories: checked.directories,
+            }),
+        }
     }
 }
 
@@ -115,62 +140,18 @@ pub(crate) struct FileFacts<'a> {
     pub status: FileStatus,
 }
 
-/// A request's files after normalizing, in one string (one allocation however many files):
-/// the old path of a rename follows its new path as a deleted file of its own.
+/// A request's files after normalizing and checking: the old path of a rename follows its
+/// new path as a deleted file of its own.
 #[derive(Clone, Debug)]
-pub(crate) struct NormalFiles {
-    paths: String,
-    files: Vec<NormalFile>,
+pub(crate) struct CheckedFiles<'r> {
+    files: Vec<FileFacts<'r>>,
     directories: u64,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct NormalFile {
-    /// Where the path ends in [`NormalFiles::paths`]; it starts where the previous one ends.
-    end: usize,
-    added: u64,
-    removed: u64,
-    status: FileStatus,
-}
-
-impl NormalFiles {
-    fn new(files: &[FileFacts<'_>]) -> NormalFiles {
-        let mut paths = String::with_capacity(files.iter().map(|f| f.path.len()).sum());
-        let files_out = files
-            .iter()
-            .map(|f| {
-                paths.push_str(&f.path);
-                NormalFile {
-                    end: paths.len(),
-                    added: f.added,
-                    removed: f.removed,
-                    status: f.status,
-                }
-            })
-            .collect();
-        NormalFiles {
-            directories: directories(files),
-            paths,
-            files: files_out,
-        }
-    }
-
-    /// The files, borrowing their paths.
-    pub(crate) fn facts(&self) -> Vec<FileFacts<'_>> {
-        let mut start = 0;
-        self.files
-            .iter()
-            .map(|f| {
-                let path = self.paths.get(start..f.end).unwrap_or_default();
-                start = f.end;
-                FileFacts {
-                    path: Cow::Borrowed(path),
-                    added: f.added,
-                    removed: f.removed,
-                    status: f.status,
-                }
-            })
-            .collect()
+impl<'r> CheckedFiles<'r> {
+    /// The files.
+    pub(crate) fn facts(&self) -> &[FileFacts<'r>] {
+        &self.files
     }
 
     /// How many distinct directories hold the files (a file at the root has none).
@@ -336,7 +317,7 @@ mod tests {
     }
 
     #[test]
-    fn files_are_normalized_into_one_string_and_renames_list_their_old_path() {
+    fn files_are_normalized_and_renames_list_their_old_path() {
         let mut renamed = file("src/new.rs");
         renamed.status = FileStatus::Renamed;
         renamed.from = Some("./src\\old.rs".into());
@@ -345,8 +326,8 @@ mod tests {
         let files = facts.files().unwrap();
         let listed: Vec<(String, u64, u64, FileStatus)> = files
             .facts()
-            .into_iter()
-            .map(|f| (f.path.into_owned(), f.added, f.removed, f.status))
+            .iter()
+            .map(|f| (f.path.to_string(), f.added, f.removed, f.status))
             .collect();
         assert_eq!(
             listed,
@@ -372,7 +353,8 @@ mod tests {
             (twice, "files[40].path", "appears twice"),
             (vec![file("a"), file("a")], "files[1].path", "appears twice"),
         ] {
-            let facts = RequestFacts::of(&request(files));
+            let r = request(files);
+            let facts = RequestFacts::of(&r);
             let error = facts.files().unwrap_err();
             assert_eq!(error.field.as_deref(), Some(field));
             assert!(error.message.contains(message), "{}", error.message);
