@@ -8,6 +8,8 @@
 //! - `decide_prepared/autopack/N`: `Policy::decide_prepared`, the decision on a request
 //!   prepared once.
 //! - `request_digest/N`: the digest alone, the largest part of preparing.
+//! - `decide_prepared/floor/*`: the 5-file request against a policy of one default, and of
+//!   one gate rule: what any decision costs before the policy's own work.
 
 #![allow(missing_docs, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,8 +17,30 @@ use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, 
 use gavel::eval::request_digest;
 use gavel::{Context, Policy, PreparedRequest, Request};
 
-/// A request of `n` files spread over allowed, protected and other paths.
+/// A request of `n` files spread over allowed, protected and other paths, with the
+/// attributes `autopack` declares.
 fn request(n: usize) -> Request {
+    with_files(
+        n,
+        serde_json::json!({
+            "environment": "dev",
+            "attributes": {
+                "run_id": "bench",
+                "parallelism_isolation.allowed": true,
+                "requested_workers": 1,
+                "max_concurrent_runs": 4
+            }
+        }),
+    )
+}
+
+/// The same files without environment and attributes, for policies that declare none.
+fn plain_request(n: usize) -> Request {
+    with_files(n, serde_json::json!({}))
+}
+
+/// A request of `n` files, with the members of `extra` added.
+fn with_files(n: usize, extra: serde_json::Value) -> Request {
     let paths = [
         "docs/guide.md",
         "tests/test_engine.py",
@@ -36,18 +60,14 @@ fn request(n: usize) -> Request {
             serde_json::json!({"path": path, "added": 3 + i % 7, "removed": i % 3})
         })
         .collect();
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "action": "apply_patch",
-        "environment": "dev",
         "actor": {"id": "autopack-agent", "kind": "agent"},
         "files": files,
-        "attributes": {
-            "run_id": "bench",
-            "parallelism_isolation.allowed": true,
-            "requested_workers": 1,
-            "max_concurrent_runs": 4
-        }
     });
+    if let (Some(json), Some(extra)) = (json.as_object_mut(), extra.as_object()) {
+        json.extend(extra.clone());
+    }
     Request::from_json(json.to_string().as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -77,6 +97,25 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(n), &r, |b, r| {
             b.iter(|| policy.decide_prepared(r, &context))
         });
+    }
+    group.finish();
+    let floor = [
+        ("default_only", "policy \"p\"\ndefault auto_approve\n"),
+        (
+            "one_gate",
+            "policy \"p\"\nroles admin\n\
+             approver \"x@y\" roles admin key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\n\
+             paths docs [\"docs/**\"]\ndefault auto_approve\n\
+             rule r \"docs\" {\n  when any file in docs\n  then require 1 approval from admin within 1h\n}\n",
+        ),
+    ];
+    let mut group = c.benchmark_group("decide_prepared/floor");
+    let five = PreparedRequest::new(plain_request(5));
+    for (name, source) in floor {
+        let policy = Policy::from_str(source).unwrap_or_else(|e| panic!("{e}"));
+        let decision = policy.decide_prepared(&five, &context);
+        assert!(decision.input_error.is_none(), "{:?}", decision.input_error);
+        group.bench_function(name, |b| b.iter(|| policy.decide_prepared(&five, &context)));
     }
     group.finish();
     let mut group = c.benchmark_group("prepare");
