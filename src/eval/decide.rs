@@ -221,8 +221,8 @@ pub(crate) fn assemble(
     let facts = Facts {
         request,
         context,
-        files: validated.files,
-        directories: validated.directories,
+        files: validated.files.facts(),
+        checked_files: validated.files,
         attributes: &validated.attributes,
         license_tier: validated.license_tier,
     };

@@ -26,7 +26,6 @@ struct Totals {
     removed: Decimal,
     changed: Decimal,
     net: Decimal,
-    directories: Decimal,
 }
 
 pub(crate) struct FastEvaluator<'a> {
@@ -87,7 +86,6 @@ impl<'a> FastEvaluator<'a> {
             removed: count(removed)?,
             changed: count(added.saturating_add(removed))?,
             net: count(added)?.checked_sub(count(removed)?)?,
-            directories: count(facts.directories)?,
         };
         Ok(FastEvaluator {
             compiled,
@@ -178,7 +176,7 @@ impl<'a> FastEvaluator<'a> {
             Fact::LinesRemoved => Val::Num(self.totals.removed),
             Fact::LinesChanged => Val::Num(self.totals.changed),
             Fact::LinesNet => Val::Num(self.totals.net),
-            Fact::DirectoriesCount => Val::Num(self.totals.directories),
+            Fact::DirectoriesCount => Val::Num(count(self.facts.checked_files.directories())?),
             Fact::ChangeKind => Val::Str(Cow::Borrowed(
                 r.change
                     .as_ref()

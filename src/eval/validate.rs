@@ -9,13 +9,11 @@ use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
 use crate::number::Decimal;
 use crate::quote::quote;
 pub(crate) use crate::request::FileFacts;
-use crate::request::{Request, RequestError, RequestFacts};
+use crate::request::{CheckedFiles, Request, RequestError, RequestFacts};
 
 /// What validation produces: normalized files, typed attributes, the license tier.
 pub(crate) struct Validated<'a> {
-    pub files: &'a [FileFacts<'a>],
-    /// How many distinct directories hold the files.
-    pub directories: u64,
+    pub files: &'a CheckedFiles<'a>,
     pub attributes: Vec<Value>,
     pub license_tier: Option<&'a str>,
 }
@@ -25,8 +23,9 @@ pub(crate) struct Facts<'a> {
     pub request: &'a Request,
     pub context: &'a Context,
     pub files: &'a [FileFacts<'a>],
-    /// How many distinct directories hold the files, counted when the request was prepared.
-    pub directories: u64,
+    /// The same files, with how many distinct directories hold them (counted once per
+    /// request, when first read).
+    pub checked_files: &'a CheckedFiles<'a>,
     /// Attribute values by attribute index.
     pub attributes: &'a [Value],
     /// The license tier in force, as the caller verified it (never the request's own claim).
@@ -176,8 +175,7 @@ pub(crate) fn validate<'a>(
         check_string("reason", r)?;
     }
     Ok(Validated {
-        files: files.facts(),
-        directories: files.directories(),
+        files,
         attributes,
         license_tier,
     })

@@ -13,6 +13,6 @@ pub use normalize::normalize_path;
 pub use parse::RequestError;
 pub use parse::yaml_value;
 pub use prepared::PreparedRequest;
-pub(crate) use prepared::{FileFacts, RequestFacts};
+pub(crate) use prepared::{CheckedFiles, FileFacts, RequestFacts};
 pub use request::{Actor, ActorKind, Change, FileChange, FileStatus, LicenseClaim, Mode, Request};
 pub use unique_map::UniqueMap;

@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use super::parse::RequestError;
 use super::request::{FileStatus, Request};
@@ -99,8 +100,8 @@ impl<'r> RequestFacts<'r> {
         RequestFacts {
             digest: request_digest(request),
             files: check_files(request).map(|files| CheckedFiles {
-                directories: directories(&files),
                 files,
+                directories: OnceLock::new(),
             }),
         }
     }
@@ -145,7 +146,8 @@ pub(crate) struct FileFacts<'a> {
 #[derive(Clone, Debug)]
 pub(crate) struct CheckedFiles<'r> {
     files: Vec<FileFacts<'r>>,
-    directories: u64,
+    /// Counted the first time a policy reads `directories.count` (a sort of the paths).
+    directories: OnceLock<u64>,
 }
 
 impl<'r> CheckedFiles<'r> {
@@ -156,7 +158,7 @@ impl<'r> CheckedFiles<'r> {
 
     /// How many distinct directories hold the files (a file at the root has none).
     pub(crate) fn directories(&self) -> u64 {
-        self.directories
+        *self.directories.get_or_init(|| directories(&self.files))
     }
 }
 
