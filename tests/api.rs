@@ -52,6 +52,8 @@ const CORE: &str = r#"{"action":"apply_patch","environment":"dev","actor":{"id":
 fn policy_is_send_sync_and_cheap_to_clone() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<Policy>();
+    // Prepared once, decided from any thread.
+    assert_send_sync::<PreparedRequest>();
     let policy = Policy::from_str(POLICY).unwrap();
     let clone = policy.clone();
     assert_eq!(policy.spec_hash(), clone.spec_hash());
