@@ -3,7 +3,8 @@
 //!
 //! That is the request's digest (SHA-256 of its canonical JSON, named in every decision),
 //! its files normalized and checked (no `..`, no duplicates, counts in range) and the number
-//! of directories they span. None of it depends on the policy, and together it is about a
+//! of directories they span (counted when a policy first reads it). None of it depends on
+//! the policy, and together it is about a
 //! third of the cost of a decision — the digest alone hashes the whole request. A service
 //! that decides one request more than once (again as approvals arrive, against the audit
 //! log's state, against more than one policy) prepares it once; [`crate::Policy::decide`] on
