@@ -7,20 +7,23 @@
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
-use super::decision_id::IdPrefix;
-
 use super::context::Context;
 use super::decision::{
     Decision, DecisionOutcome, EvaluationError, FiredRule, InputError, NotFired, PolicyRef,
     RequestSummary, RiskContribution, RiskReport,
 };
+use super::decision_id::IdPrefix;
 use super::engine::{Evaluator, RiskValue};
 use super::evidence;
 use super::gates;
 use super::pending_summary::pending_summary;
 use super::policy_checks::{license_check, promotion_check};
 use super::validate::{Facts, validate};
+use super::value::{EvalError, as_bool, as_num};
+use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
 use crate::compile::Compiled;
+use crate::limits::MAX_STRING_BYTES;
+use crate::request::{Mode, Request, RequestError, RequestFacts};
 
 /// Which evaluator decides.
 pub(crate) enum Engine<'c> {
@@ -29,10 +32,6 @@ pub(crate) enum Engine<'c> {
     /// The reference interpreter.
     Reference,
 }
-use super::value::{EvalError, as_bool, as_num};
-use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
-use crate::limits::MAX_STRING_BYTES;
-use crate::request::{Mode, Request, RequestError, RequestFacts};
 
 pub use crate::request::request_digest;
 
@@ -221,8 +220,7 @@ pub(crate) fn assemble(
     let facts = Facts {
         request,
         context,
-        files: validated.files.facts(),
-        checked_files: validated.files,
+        files: validated.files,
         attributes: &validated.attributes,
         license_tier: validated.license_tier,
     };

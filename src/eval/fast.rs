@@ -55,7 +55,7 @@ impl<'a> FastEvaluator<'a> {
         let mut added: u64 = 0;
         let mut removed: u64 = 0;
         let mut hits = std::mem::take(&mut scratch.hits);
-        for file in facts.files {
+        for file in facts.files.iter() {
             added = added.saturating_add(file.added);
             removed = removed.saturating_add(file.removed);
             compiled.index.matches_into(file.path.as_ref(), &mut hits);
@@ -176,7 +176,7 @@ impl<'a> FastEvaluator<'a> {
             Fact::LinesRemoved => Val::Num(self.totals.removed),
             Fact::LinesChanged => Val::Num(self.totals.changed),
             Fact::LinesNet => Val::Num(self.totals.net),
-            Fact::DirectoriesCount => Val::Num(count(self.facts.checked_files.directories())?),
+            Fact::DirectoriesCount => Val::Num(count(self.facts.files.directories())?),
             Fact::ChangeKind => Val::Str(Cow::Borrowed(
                 r.change
                     .as_ref()

@@ -62,7 +62,7 @@ impl<'a> Reference<'a> {
 
     fn total(
         &self,
-        f: impl Fn(&super::validate::FileFacts<'_>) -> u64,
+        f: impl Fn(&crate::request::FileFacts<'_>) -> u64,
     ) -> Result<Decimal, EvalError> {
         count(self.facts.files.iter().map(f).fold(0, u64::saturating_add))
     }
@@ -196,7 +196,7 @@ impl<'a> Reference<'a> {
                 ),
                 Fact::DirectoriesCount => {
                     let mut dirs: Vec<&str> = Vec::new();
-                    for f in self.facts.files {
+                    for f in self.facts.files.iter() {
                         if let Some((dir, _)) = f.path.rsplit_once('/')
                             && !dirs.contains(&dir)
                         {

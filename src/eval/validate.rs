@@ -8,7 +8,6 @@ use crate::checked::{CheckedPolicy, Fact, ScalarType, Type, VERSIONS, Value};
 use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
 use crate::number::Decimal;
 use crate::quote::quote;
-pub(crate) use crate::request::FileFacts;
 use crate::request::{CheckedFiles, Request, RequestError, RequestFacts};
 
 /// What validation produces: normalized files, typed attributes, the license tier.
@@ -22,10 +21,9 @@ pub(crate) struct Validated<'a> {
 pub(crate) struct Facts<'a> {
     pub request: &'a Request,
     pub context: &'a Context,
-    pub files: &'a [FileFacts<'a>],
-    /// The same files, with how many distinct directories hold them (counted once per
-    /// request, when first read).
-    pub checked_files: &'a CheckedFiles<'a>,
+    /// The files (a slice), with how many distinct directories hold them (counted once
+    /// per request, when first read).
+    pub files: &'a CheckedFiles<'a>,
     /// Attribute values by attribute index.
     pub attributes: &'a [Value],
     /// The license tier in force, as the caller verified it (never the request's own claim).

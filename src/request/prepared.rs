@@ -151,12 +151,16 @@ pub(crate) struct CheckedFiles<'r> {
     directories: OnceLock<u64>,
 }
 
-impl<'r> CheckedFiles<'r> {
-    /// The files.
-    pub(crate) fn facts(&self) -> &[FileFacts<'r>] {
+/// The files, as a slice.
+impl<'r> std::ops::Deref for CheckedFiles<'r> {
+    type Target = [FileFacts<'r>];
+
+    fn deref(&self) -> &[FileFacts<'r>] {
         &self.files
     }
+}
 
+impl CheckedFiles<'_> {
     /// How many distinct directories hold the files (a file at the root has none).
     pub(crate) fn directories(&self) -> u64 {
         *self.directories.get_or_init(|| directories(&self.files))
@@ -328,7 +332,6 @@ mod tests {
         let facts = RequestFacts::of(&r);
         let files = facts.files().unwrap();
         let listed: Vec<(String, u64, u64, FileStatus)> = files
-            .facts()
             .iter()
             .map(|f| (f.path.to_string(), f.added, f.removed, f.status))
             .collect();
