@@ -8,7 +8,7 @@ use super::usage::{UsageCounter, fail_closed};
 use super::writer::Receipt;
 use crate::compile::Policy;
 use crate::eval::{Context, Decision};
-use crate::request::{PreparedRequest, Request};
+use crate::request::{PreparedRequest, Request, RequestFacts};
 use crate::sign::Signer;
 
 /// Decides requests with a policy, signs each decision with the service's key (so a deploy
@@ -102,16 +102,34 @@ impl Gatekeeper {
     /// Decides `request` with `context` (its time, verified approvals, license...); the
     /// halt, the override and the usage counters are filled in from the log.
     pub fn decide_with(&self, request: &Request, context: Context) -> Gated {
-        self.decide_prepared_with(&PreparedRequest::new(request.clone()), context)
+        // Prepared here, borrowing the request: the log's state and the decision share one
+        // digest, and the request is not copied.
+        let facts = RequestFacts::of(request);
+        self.gate(&facts.digest, context, |ctx| {
+            self.policy.decide_with_facts(request, &facts, ctx, false)
+        })
     }
 
     /// [`Gatekeeper::decide_with`] for a request prepared once ([`PreparedRequest`]): its
     /// digest, which both the log's state and the decision need, is not computed again.
     pub fn decide_prepared_with(&self, request: &PreparedRequest, context: Context) -> Gated {
+        self.gate(request.digest(), context, |ctx| {
+            self.policy.decide_prepared(request, ctx)
+        })
+    }
+
+    /// Decides with `decide`, signs and records, for the request with digest
+    /// `request_digest`.
+    fn gate(
+        &self,
+        request_digest: &str,
+        context: Context,
+        decide: impl Fn(&Context) -> Decision,
+    ) -> Gated {
         let mut gated = self
             .log
-            .decide_and_record(request, context, &self.counters, |ctx| {
-                self.signed(self.policy.decide_prepared(request, ctx))
+            .record_decided(request_digest, context, &self.counters, |ctx| {
+                self.signed(decide(ctx))
             });
         if gated.error.is_some() {
             // Turned into a block after it was signed: sign what is returned.
@@ -146,10 +164,21 @@ impl AuditLog {
         counters: &[UsageCounter],
         decide: impl Fn(&Context) -> Decision,
     ) -> Gated {
+        self.record_decided(request.digest(), context, counters, decide)
+    }
+
+    /// [`AuditLog::decide_and_record`] for the request with digest `request_digest`.
+    fn record_decided(
+        &self,
+        request_digest: &str,
+        context: Context,
+        counters: &[UsageCounter],
+        decide: impl Fn(&Context) -> Decision,
+    ) -> Gated {
         let mut refused = None;
         for _ in 0..2 {
             let mut context = context.clone();
-            self.fill_cached(&mut context, request.digest(), counters);
+            self.fill_cached(&mut context, request_digest, counters);
             let decision = decide(&context);
             match self.append_decision(&decision) {
                 Ok(receipt) => {

@@ -163,22 +163,31 @@ impl Policy {
     /// This prepares the request on the way (its digest, its normalized files); to decide
     /// one request more than once, prepare it once and use [`Policy::decide_prepared`].
     pub fn decide(&self, request: &Request, context: &Context) -> Decision {
-        let prepared = RequestFacts::of(request);
-        crate::eval::decide_compiled(&self.inner, request, &prepared, context, false)
+        self.decide_with_facts(request, &RequestFacts::of(request), context, false)
     }
 
     /// Decides a request and explains every rule that did not fire.
     pub fn decide_explained(&self, request: &Request, context: &Context) -> Decision {
-        let prepared = RequestFacts::of(request);
-        crate::eval::decide_compiled(&self.inner, request, &prepared, context, true)
+        self.decide_with_facts(request, &RequestFacts::of(request), context, true)
+    }
+
+    /// Decides `request`, whose request-only facts (`RequestFacts::of(request)`) the caller
+    /// already has.
+    pub(crate) fn decide_with_facts(
+        &self,
+        request: &Request,
+        facts: &RequestFacts<'_>,
+        context: &Context,
+        explain: bool,
+    ) -> Decision {
+        crate::eval::decide_compiled(&self.inner, request, facts, context, explain)
     }
 
     /// Decides a prepared request: the same decision, byte for byte, as [`Policy::decide`]
     /// on its request, without computing the request's digest and normalizing its files
     /// again.
     pub fn decide_prepared(&self, request: &PreparedRequest, context: &Context) -> Decision {
-        let (plain, prepared) = (request.request(), request.facts());
-        crate::eval::decide_compiled(&self.inner, plain, prepared, context, false)
+        self.decide_with_facts(request.request(), request.facts(), context, false)
     }
 
     /// [`Policy::decide_explained`] for a prepared request.
@@ -187,7 +196,6 @@ impl Policy {
         request: &PreparedRequest,
         context: &Context,
     ) -> Decision {
-        let (plain, prepared) = (request.request(), request.facts());
-        crate::eval::decide_compiled(&self.inner, plain, prepared, context, true)
+        self.decide_with_facts(request.request(), request.facts(), context, true)
     }
 }

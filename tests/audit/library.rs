@@ -7,7 +7,7 @@ use gavel::audit::{
 };
 use gavel::keys::PrivateKey;
 use gavel::sign::Signer;
-use gavel::{Context, DecisionOutcome, Policy, Request};
+use gavel::{Context, DecisionOutcome, Policy, PreparedRequest, Request};
 
 use super::{ring, verify};
 
@@ -163,6 +163,27 @@ fn usage_counts_authorized_projects_per_month() {
         .fill_context(&mut context, &request(CODE), &[counter])
         .unwrap();
     assert_eq!(context.usage.get("projects_per_month"), Some(&2));
+}
+
+/// A prepared request goes through the gatekeeper like the plain one: the same signed
+/// decision, recorded, counted as one request.
+#[test]
+fn a_prepared_request_is_gated_like_the_plain_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let counter = UsageCounter::new("projects_per_month", Some("create_project"), Period::Month);
+    let gk = gatekeeper(dir.path()).with_usage(counter);
+    let plain = request(
+        r#"{"action":"create_project","actor":{"id":"bot","kind":"agent"},"reference":"p"}"#,
+    );
+    let prepared = PreparedRequest::new(plain.clone());
+    let at = jiff::Timestamp::now();
+    let first = gk.decide_with(&plain, Context::at(at));
+    let again = gk.decide_prepared_with(&prepared, Context::at(at));
+    assert!(first.receipt.is_some() && again.receipt.is_some());
+    assert!(again.decision.signature.is_some());
+    assert_eq!(again.decision, first.decision);
+    let since = Period::Month.start(at);
+    assert_eq!(gk.log().count(Some("create_project"), since).unwrap(), 1);
 }
 
 #[test]
