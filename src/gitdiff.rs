@@ -7,8 +7,8 @@
 //! judged carries its own `.gitattributes`, and `* -diff` there (or one NUL byte in a file)
 //! would otherwise turn any change into one of 0 lines. A truly binary file is then counted
 //! by its newline bytes, which says little: guard binary paths with globs (`any file matches
-//! "**/*.bin"`). A submodule bump counts as one line removed and one added. `BASE...HEAD` (three dots) diffs against the merge base, as
-//! git does.
+//! "**/*.bin"`). A submodule bump counts as one line removed and one added. `BASE...HEAD`
+//! (three dots) diffs against the merge base, as git does.
 //!
 //! The request's `reference` names the two commits (`git BASE_SHA..HEAD_SHA`), so its digest
 //! — and every approval bound to it — is bound to the content, not just to paths and counts:
@@ -47,11 +47,16 @@ pub fn files_from_git(repo: &Path, range: &str) -> Result<Vec<FileChange>, Strin
     let statuses = git(repo, &["diff", "-z", "-M", "--name-status", range, "--"])?;
     let numstat = git(repo, &["diff", "-z", "-M", "--numstat", range, "--"])?;
     let mut files = parse_name_status(&statuses)?;
-    let counts = parse_numstat(&numstat)?;
+    // By path (the first entry of a path): a diff of tens of thousands of files must not
+    // compare every pair.
+    let mut counts = std::collections::HashMap::new();
+    for (path, lines) in parse_numstat(&numstat)? {
+        counts.entry(path).or_insert(lines);
+    }
     for file in &mut files {
-        let (added, removed) = match counts.iter().find(|(p, _)| *p == file.path) {
-            Some((_, Some(counts))) => *counts,
-            Some((_, None)) => text_counts(repo, range, file)?,
+        let (added, removed) = match counts.get(&file.path) {
+            Some(Some(counts)) => *counts,
+            Some(None) => text_counts(repo, range, file)?,
             None => (0, 0),
         };
         file.added = added;
