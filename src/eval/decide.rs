@@ -19,7 +19,7 @@ use super::gates;
 use super::pending_summary::pending_summary;
 use super::policy_checks::{license_check, promotion_check};
 use super::validate::{Facts, validate};
-use super::value::{EvalError, as_bool, as_num};
+use super::value::EvalError;
 use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
 use crate::compile::Compiled;
 use crate::limits::MAX_STRING_BYTES;
@@ -268,7 +268,7 @@ fn run<'a, E: Evaluator<'a>>(
     let mut notes = Vec::new();
     let mut not_fired = Vec::new();
     for rule in &policy.rules {
-        let fired = match ev.eval(&rule.condition, None).and_then(as_bool) {
+        let fired = match ev.eval_bool(&rule.condition, None) {
             Ok(fired) => fired,
             Err(error) => {
                 decision.errors.push(EvaluationError {
@@ -572,16 +572,13 @@ fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &
     let mut score = RISK_MIN;
     let mut factors = Vec::new();
     for factor in &risk.factors {
-        let result = ev
-            .eval(&factor.condition, None)
-            .and_then(as_bool)
-            .and_then(|holds| {
-                if holds {
-                    ev.eval(&factor.weight, None).and_then(as_num).map(Some)
-                } else {
-                    Ok(None)
-                }
-            });
+        let result = ev.eval_bool(&factor.condition, None).and_then(|holds| {
+            if holds {
+                ev.eval_num(&factor.weight, None).map(Some)
+            } else {
+                Ok(None)
+            }
+        });
         match result {
             Ok(Some(weight)) => match score.checked_add(weight) {
                 Ok(s) => {

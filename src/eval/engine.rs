@@ -7,7 +7,7 @@
 
 use super::decision::FileMatch;
 use super::validate::Facts;
-use super::value::{EvalError, Val};
+use super::value::{EvalError, Val, as_bool, as_num};
 use crate::checked::{CExpr, CheckedPolicy, FileFilter};
 use crate::number::Decimal;
 
@@ -31,6 +31,18 @@ pub(crate) struct FileSelection {
 pub(crate) trait Evaluator<'a> {
     /// Evaluates `expr`; `file` is the current file inside a per-file `where`.
     fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError>;
+
+    /// Evaluates a boolean `expr`. The same as [`Evaluator::eval`] followed by
+    /// [`as_bool`]; the compiled evaluator walks it without building values.
+    fn eval_bool(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {
+        self.eval(expr, file).and_then(as_bool)
+    }
+
+    /// Evaluates a numeric `expr`. The same as [`Evaluator::eval`] followed by
+    /// [`as_num`]; the compiled evaluator walks it without building values.
+    fn eval_num(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
+        self.eval(expr, file).and_then(as_num)
+    }
 
     /// The files `filter` selects (`selected`) or does not select, at most `limit` listed,
     /// with the pattern and set that matched for set filters.

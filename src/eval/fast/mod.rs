@@ -19,6 +19,8 @@ use crate::compile::Compiled;
 use crate::number::Decimal;
 use crate::request::{FileFacts, normalize_path};
 
+mod typed;
+
 /// Per-request facts computed once.
 struct Totals {
     files: Decimal,
@@ -237,7 +239,7 @@ impl<'a> FastEvaluator<'a> {
                     .ok_or_else(|| EvalError::internal("regex id"))?;
                 Ok(self.files.get(i).is_some_and(|f| regex.is_match(&f.path)))
             }
-            FileFilter::Where(cond) => as_bool(self.eval(cond, Some(i))?),
+            FileFilter::Where(cond) => self.eval_bool_expr(cond, Some(i)),
         }
     }
 
@@ -289,14 +291,7 @@ impl<'a> FastEvaluator<'a> {
             },
             _ => return Err(EvalError::internal("comparison of different types")),
         };
-        Ok(match op {
-            CompareOp::Eq => ordering.is_eq(),
-            CompareOp::Ne => ordering.is_ne(),
-            CompareOp::Lt => ordering.is_lt(),
-            CompareOp::Le => ordering.is_le(),
-            CompareOp::Gt => ordering.is_gt(),
-            CompareOp::Ge => ordering.is_ge(),
-        })
+        Ok(typed::holds(op, ordering))
     }
 
     fn symbol_rank(&self, domain: Domain, name: &str) -> Option<usize> {
@@ -311,6 +306,14 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
         let result = crate::stack::guarded_at(depth, || self.eval_node(expr, file));
         self.depth = depth;
         result
+    }
+
+    fn eval_bool(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {
+        self.eval_bool_expr(expr, file)
+    }
+
+    fn eval_num(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
+        self.eval_num_expr(expr, file)
     }
 
     fn filter_files(

@@ -1,0 +1,200 @@
+//! Typed walks of the compiled evaluator: conditions as booleans, weights and operands as
+//! numbers.
+//!
+//! Most of what a policy evaluates is boolean logic over numeric comparisons: `risk < 50`,
+//! `lines.changed > 100 and lines.removed <= 50`, `any file in protected`. The generic walk
+//! ([`crate::eval::engine::Evaluator::eval`]) returns every intermediate result as a [`Val`], a tagged value that
+//! may own a string, so each node pays for building, moving, matching and dropping one. The
+//! checker has already typed every expression, so a node of type `bool` can be walked by a
+//! function that returns a plain `bool`, and a `number` by one that returns a [`Decimal`].
+//! Anything else (strings, lists, per-file conditions over strings) goes through the generic
+//! walk, which these call for the nodes they do not handle themselves.
+//!
+//! Both walks evaluate exactly what the generic walk evaluates, in the same order and with
+//! the same short-circuits, and fail with the same errors: the reference interpreter, which
+//! has no typed walk, is held equal to them by the differential tests.
+
+use super::FastEvaluator;
+use crate::ast::{ArithOp, CompareOp};
+use crate::checked::{CExpr, CExprKind, Scope, Type, Value};
+use crate::eval::scratch::Memo;
+use crate::eval::value::{EvalError, as_bool, as_num, count};
+use crate::number::Decimal;
+
+impl<'a> FastEvaluator<'a> {
+    /// Evaluates a boolean expression (guarding the stack as [`crate::eval::engine::Evaluator::eval`] does).
+    pub(crate) fn eval_bool_expr(
+        &mut self,
+        expr: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<bool, EvalError> {
+        let depth = self.depth;
+        self.depth += 1;
+        let result = crate::stack::guarded_at(depth, || self.bool_node(expr, file));
+        self.depth = depth;
+        result
+    }
+
+    /// Evaluates a numeric expression (guarding the stack as [`crate::eval::engine::Evaluator::eval`] does).
+    pub(crate) fn eval_num_expr(
+        &mut self,
+        expr: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<Decimal, EvalError> {
+        let depth = self.depth;
+        self.depth += 1;
+        let result = crate::stack::guarded_at(depth, || self.num_node(expr, file));
+        self.depth = depth;
+        result
+    }
+
+    fn bool_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {
+        match &expr.kind {
+            CExprKind::Lit(Value::Bool(b)) => Ok(*b),
+            CExprKind::Attr(id) => match self.facts.attributes.get(*id) {
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => Err(EvalError::internal("attribute id")),
+            },
+            CExprKind::Helper(id) => {
+                let helper = self
+                    .compiled
+                    .checked
+                    .helpers
+                    .get(*id)
+                    .ok_or_else(|| EvalError::internal("helper id"))?;
+                if helper.scope == Scope::File {
+                    return self.eval_bool_expr(&helper.value, file);
+                }
+                match self.scratch.memo(*id) {
+                    Some(Memo::Bool(b)) => Ok(b),
+                    Some(_) => Err(EvalError::internal("helper memo")),
+                    None => {
+                        let b = self.eval_bool_expr(&helper.value, None)?;
+                        self.scratch.set_memo(*id, Memo::Bool(b));
+                        Ok(b)
+                    }
+                }
+            }
+            CExprKind::Not(e) => Ok(!self.eval_bool_expr(e, file)?),
+            CExprKind::And(items) => {
+                for item in items {
+                    if !self.eval_bool_expr(item, file)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            CExprKind::Or(items) => {
+                for item in items {
+                    if self.eval_bool_expr(item, file)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            CExprKind::If(c, t, o) => {
+                if self.eval_bool_expr(c, file)? {
+                    self.eval_bool_expr(t, file)
+                } else {
+                    self.eval_bool_expr(o, file)
+                }
+            }
+            CExprKind::Compare(op, a, b) if a.ty == Type::Number && b.ty == Type::Number => {
+                let x = self.eval_num_expr(a, file)?;
+                let y = self.eval_num_expr(b, file)?;
+                Ok(holds(*op, x.cmp(&y)))
+            }
+            CExprKind::Compare(op, a, b) if a.ty == Type::Bool && b.ty == Type::Bool => {
+                let x = self.eval_bool_expr(a, file)?;
+                let y = self.eval_bool_expr(b, file)?;
+                Ok(holds(*op, x.cmp(&y)))
+            }
+            CExprKind::Compare(op, a, b) => self.compare(*op, a, b, file),
+            CExprKind::Quantifier(q, filter) => self.quantify(*q, filter),
+            CExprKind::GlobMatch { value, set } | CExprKind::InSet { value, set } => {
+                self.set_membership(value, *set, file)
+            }
+            CExprKind::ActorIs(kind) => Ok(self.facts.request.actor.kind.as_str() == kind),
+            CExprKind::ActorHasRole(role) => {
+                Ok(self.facts.request.actor.roles.iter().any(|r| r == role))
+            }
+            _ => as_bool(self.eval_node(expr, file)?),
+        }
+    }
+
+    fn num_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
+        match &expr.kind {
+            CExprKind::Lit(Value::Number(n)) => Ok(*n),
+            CExprKind::Fact(f) => as_num(self.fact(f)?),
+            CExprKind::FileFact(f) => as_num(self.file_fact(*f, file)?),
+            CExprKind::Attr(id) => match self.facts.attributes.get(*id) {
+                Some(Value::Number(n)) => Ok(*n),
+                _ => Err(EvalError::internal("attribute id")),
+            },
+            CExprKind::Helper(id) => {
+                let helper = self
+                    .compiled
+                    .checked
+                    .helpers
+                    .get(*id)
+                    .ok_or_else(|| EvalError::internal("helper id"))?;
+                if helper.scope == Scope::File {
+                    return self.eval_num_expr(&helper.value, file);
+                }
+                match self.scratch.memo(*id) {
+                    Some(Memo::Num(n)) => Ok(n),
+                    Some(_) => Err(EvalError::internal("helper memo")),
+                    None => {
+                        let n = self.eval_num_expr(&helper.value, None)?;
+                        self.scratch.set_memo(*id, Memo::Num(n));
+                        Ok(n)
+                    }
+                }
+            }
+            CExprKind::Neg(e) => Ok(self.eval_num_expr(e, file)?.checked_neg()?),
+            CExprKind::Arith(op, a, b) => {
+                let x = self.eval_num_expr(a, file)?;
+                let y = self.eval_num_expr(b, file)?;
+                Ok(match op {
+                    ArithOp::Add => x.checked_add(y)?,
+                    ArithOp::Sub => x.checked_sub(y)?,
+                    ArithOp::Mul => x.checked_mul(y)?,
+                })
+            }
+            CExprKind::Min(items) | CExprKind::Max(items) => {
+                let is_min = matches!(expr.kind, CExprKind::Min(_));
+                let mut best: Option<Decimal> = None;
+                for item in items {
+                    let v = self.eval_num_expr(item, file)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) if is_min => b.min(v),
+                        Some(b) => b.max(v),
+                    });
+                }
+                best.ok_or_else(|| EvalError::internal("min/max of nothing"))
+            }
+            CExprKind::If(c, t, o) => {
+                if self.eval_bool_expr(c, file)? {
+                    self.eval_num_expr(t, file)
+                } else {
+                    self.eval_num_expr(o, file)
+                }
+            }
+            CExprKind::Count(filter) => count(self.passing_count(filter)?),
+            _ => as_num(self.eval_node(expr, file)?),
+        }
+    }
+}
+
+/// Whether `ordering` satisfies `op`.
+pub(super) fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+    match op {
+        CompareOp::Eq => ordering.is_eq(),
+        CompareOp::Ne => ordering.is_ne(),
+        CompareOp::Lt => ordering.is_lt(),
+        CompareOp::Le => ordering.is_le(),
+        CompareOp::Gt => ordering.is_gt(),
+        CompareOp::Ge => ordering.is_ge(),
+    }
+}
