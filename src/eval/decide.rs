@@ -226,7 +226,10 @@ pub(crate) fn assemble(
     };
     match engine {
         Engine::Compiled(compiled) => match super::fast::FastEvaluator::new(compiled, facts) {
-            Ok(ev) => run(ev, policy, request, context, explain, decision, id_prefix),
+            // One stack check for the whole evaluation (see `FastEvaluator::depth`).
+            Ok(ev) => crate::stack::guarded(|| {
+                run(ev, policy, request, context, explain, decision, id_prefix)
+            }),
             Err(error) => {
                 decision.errors.push(EvaluationError {
                     location: "request facts".into(),

@@ -334,45 +334,69 @@ fn change(policy: &CheckedPolicy, request: &Request) -> Result<(), RequestError>
 }
 
 fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, RequestError> {
-    for name in request.attribute_map().keys() {
-        if !policy.attributes.iter().any(|a| a.name == *name) {
-            let declared: Vec<String> = policy.attributes.iter().map(|a| a.name.clone()).collect();
-            return Err(err(
-                format!("attributes.{name}"),
-                if declared.is_empty() {
+    let supplied = request.attribute_map();
+    // Declared attributes are looked up one by one; the request holds an undeclared one
+    // exactly when fewer of its attributes were found than it has. Only then is it searched
+    // for, so a request that fits pays one lookup per declared attribute and no more.
+    let mut found = 0;
+    let mut first_error = None;
+    let mut values = Vec::with_capacity(policy.attributes.len());
+    for attr in &policy.attributes {
+        let field = || format!("attributes.{}", attr.name);
+        let value = match supplied.get(&attr.name) {
+            Some(json) => {
+                found += 1;
+                convert(&field, json, attr.ty)
+            }
+            None => attr.default.clone().ok_or_else(|| {
+                err(
+                    field(),
                     format!(
-                        "unknown attribute {} (this policy declares none)",
-                        quote(name)
-                    )
-                } else {
-                    format!(
-                        "unknown attribute {}; this policy declares {}",
-                        quote(name),
-                        one_of(&declared)
-                    )
-                },
-            ));
+                        "missing attribute `{}` (declared as {})",
+                        attr.name, attr.ty
+                    ),
+                )
+            }),
+        };
+        match value {
+            Ok(value) => values.push(value),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
         }
     }
-    policy
-        .attributes
-        .iter()
-        .map(|attr| {
-            let field = || format!("attributes.{}", attr.name);
-            match request.attribute_map().get(&attr.name) {
-                Some(json) => convert(&field, json, attr.ty),
-                None => attr.default.clone().ok_or_else(|| {
-                    err(
-                        field(),
-                        format!(
-                            "missing attribute `{}` (declared as {})",
-                            attr.name, attr.ty
-                        ),
-                    )
-                }),
-            }
-        })
-        .collect()
+    if found < supplied.len() {
+        return Err(unknown_attribute(policy, request));
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(values),
+    }
+}
+
+/// The error for the first attribute of `request` (in name order) that `policy` does not
+/// declare. An undeclared attribute is reported before any missing or mistyped one.
+fn unknown_attribute(policy: &CheckedPolicy, request: &Request) -> RequestError {
+    let declared = |name: &str| policy.attributes.iter().any(|a| a.name == name);
+    let Some(name) = request.attribute_map().keys().find(|n| !declared(n)) else {
+        return RequestError::field("attributes", "internal error: no undeclared attribute");
+    };
+    let declared: Vec<String> = policy.attributes.iter().map(|a| a.name.clone()).collect();
+    err(
+        format!("attributes.{name}"),
+        if declared.is_empty() {
+            format!(
+                "unknown attribute {} (this policy declares none)",
+                quote(name)
+            )
+        } else {
+            format!(
+                "unknown attribute {}; this policy declares {}",
+                quote(name),
+                one_of(&declared)
+            )
+        },
+    )
 }
 
 /// Converts an attribute's JSON value to `ty`. `field` names it in errors; it is built only

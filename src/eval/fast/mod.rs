@@ -43,7 +43,10 @@ pub(crate) struct FastEvaluator<'a> {
     /// the scratch memo holds their index here.
     borrowed_memo: Vec<Val<'a>>,
     risk: Option<RiskValue<'a>>,
-    /// How deep [`Evaluator::eval`] is nested, for the stack checks.
+    /// How deep [`Evaluator::eval`] is nested, for the stack checks. It starts at 1: level 0
+    /// is the one stack check around the whole decision ([`super::decide`] runs the
+    /// evaluator inside it), so the top-level condition of every rule and risk factor does
+    /// not check again.
     depth: u32,
 }
 
@@ -100,7 +103,7 @@ impl<'a> FastEvaluator<'a> {
             scratch,
             borrowed_memo: Vec::new(),
             risk: None,
-            depth: 0,
+            depth: 1,
         })
     }
 
