@@ -484,3 +484,68 @@ fn describe_json(json: &serde_json::Value) -> String {
         serde_json::Value::Object(_) => "an object".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Policy, Request};
+
+    /// The field named by the input error of deciding `attributes` (a JSON object) against
+    /// a policy declaring `a: number`, `b: string = "x"` and `c: bool`, in that order.
+    fn refused_field(attributes: &str) -> Option<String> {
+        let policy = Policy::from_str(
+            "policy \"p\"\nattribute a: number\nattribute b: string = \"x\"\n\
+             attribute c: bool\ndefault auto_approve\n",
+        )
+        .unwrap();
+        let request = Request::from_json(
+            format!(
+                r#"{{"action": "apply_patch", "actor": {{"id": "a", "kind": "agent"}},
+                    "attributes": {attributes}}}"#
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        let decision = policy.decide(&request, &Context::at(jiff::Timestamp::UNIX_EPOCH));
+        decision.input_error.and_then(|e| e.field)
+    }
+
+    #[test]
+    fn declared_attributes_pass_and_defaults_fill_in() {
+        assert_eq!(refused_field(r#"{"a": 1, "c": true}"#), None);
+        assert_eq!(refused_field(r#"{"a": 1, "b": "y", "c": false}"#), None);
+    }
+
+    #[test]
+    fn an_undeclared_attribute_is_named_before_missing_or_mistyped_ones() {
+        // `c` is missing and `a` mistyped, but the undeclared `zz` is what is reported.
+        assert_eq!(
+            refused_field(r#"{"a": "one", "zz": 1}"#).as_deref(),
+            Some("attributes.zz")
+        );
+        // The first undeclared attribute in name order.
+        assert_eq!(
+            refused_field(r#"{"a": 1, "c": true, "y": 1, "x": 2}"#).as_deref(),
+            Some("attributes.x")
+        );
+    }
+
+    #[test]
+    fn the_first_missing_or_mistyped_attribute_in_declaration_order_is_named() {
+        assert_eq!(
+            refused_field(r#"{"c": true}"#).as_deref(),
+            Some("attributes.a")
+        );
+        assert_eq!(
+            refused_field(r#"{"a": 1, "b": 2}"#).as_deref(),
+            Some("attributes.b")
+        );
+        assert_eq!(
+            refused_field(r#"{"a": 1}"#).as_deref(),
+            Some("attributes.c")
+        );
+        assert_eq!(
+            refused_field(r#"{"a": true, "c": 1}"#).as_deref(),
+            Some("attributes.a")
+        );
+    }
+}
