@@ -159,6 +159,11 @@ fn a_prepared_request_is_decided_again_as_approvals_arrive() {
     assert_eq!(d.outcome, DecisionOutcome::Approved);
     assert!(d.explanation.is_some());
     assert_eq!(d, policy.decide_explained(&r, &ctx));
+    // Decisions on one prepared request by one policy share what they say about both,
+    // rather than each copying it.
+    assert!(std::sync::Arc::ptr_eq(&d.request, &pending.request));
+    assert!(std::sync::Arc::ptr_eq(&d.policy, &pending.policy));
+    assert_eq!(d.policy.name, "agent-gate");
 }
 
 /// A request whose files are refused still prepares; every decision on it blocks naming the

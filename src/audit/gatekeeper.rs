@@ -105,7 +105,7 @@ impl Gatekeeper {
         // Prepared here, borrowing the request: the log's state and the decision share one
         // digest, and the request is not copied.
         let facts = RequestFacts::of(request);
-        self.gate(&facts.digest, context, |ctx| {
+        self.gate(&facts.summary.digest, context, |ctx| {
             self.policy.decide_with_facts(request, &facts, ctx, false)
         })
     }

@@ -75,7 +75,7 @@ impl Compiled {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let spec_hash_hex = hex::encode(checked.spec_hash);
-        let id_prefix = IdPrefix::new(&spec_hash_hex);
+        let id_prefix = IdPrefix::new(&checked.name, &spec_hash_hex);
         let condition_texts = crate::eval::condition_texts(&checked);
         Ok(Compiled {
             checked,

@@ -4,6 +4,8 @@
 //! error: a rule whose evaluation fails blocks the decision, because an engine that skips
 //! an erroring restriction fails open.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
@@ -35,53 +37,10 @@ pub(crate) enum Engine<'c> {
 
 pub use crate::request::request_digest;
 
-fn summary_of(request: &Request, digest: String) -> RequestSummary {
-    RequestSummary {
-        digest,
-        action: request.action.clone(),
-        environment: request.environment.clone(),
-        from_environment: request.from_environment.clone(),
-        actor: request.actor.id.clone(),
-        actor_kind: request.actor.kind.as_str().to_string(),
-        files: request.files.len() as u64,
-        lines_added: request
-            .files
-            .iter()
-            .map(|f| f.added)
-            .fold(0, u64::saturating_add),
-        lines_removed: request
-            .files
-            .iter()
-            .map(|f| f.removed)
-            .fold(0, u64::saturating_add),
-        reference: request.reference.clone(),
-        reason: request.reason.clone(),
-    }
-}
-
-/// A block decision skeleton, filled in by the steps below.
-fn skeleton(
-    policy: &CheckedPolicy,
-    spec_hash: &str,
-    request: RequestSummary,
-    now: Timestamp,
-    dry_run: bool,
-) -> Decision {
-    empty_decision(
-        PolicyRef {
-            name: policy.name.clone(),
-            spec_hash: spec_hash.to_string(),
-        },
-        request,
-        now,
-        dry_run,
-    )
-}
-
 /// A `block` with nothing decided yet: the starting point every decision fills in.
 fn empty_decision(
-    policy: PolicyRef,
-    request: RequestSummary,
+    policy: Arc<PolicyRef>,
+    request: Arc<RequestSummary>,
     now: Timestamp,
     dry_run: bool,
 ) -> Decision {
@@ -114,8 +73,8 @@ fn empty_decision(
 }
 
 /// The summary of a request that could not be read: only its bytes identify it.
-fn unread_request(raw: &[u8]) -> RequestSummary {
-    RequestSummary {
+fn unread_request(raw: &[u8]) -> Arc<RequestSummary> {
+    Arc::new(RequestSummary {
         digest: hex::encode(Sha256::digest(raw)),
         action: String::new(),
         environment: None,
@@ -127,7 +86,7 @@ fn unread_request(raw: &[u8]) -> RequestSummary {
         lines_removed: 0,
         reference: None,
         reason: None,
-    }
+    })
 }
 
 /// A decision for a request that could not even be read: block, naming the error.
@@ -138,9 +97,10 @@ pub fn input_error_decision(
     error: &RequestError,
     now: Timestamp,
 ) -> Decision {
-    let mut decision = skeleton(policy, spec_hash, unread_request(raw), now, false);
+    let id_prefix = IdPrefix::new(&policy.name, spec_hash);
+    let mut decision = empty_decision(id_prefix.policy().clone(), unread_request(raw), now, false);
     block_on_input_error(&mut decision, error);
-    finish(decision, &[], &IdPrefix::new(spec_hash))
+    finish(decision, &[], &id_prefix)
 }
 
 /// A decision when there is no usable policy at all (it does not load or compile): block,
@@ -151,13 +111,15 @@ pub fn policy_error_decision(
     request_bytes: &[u8],
     now: Timestamp,
 ) -> Decision {
-    let policy = PolicyRef {
-        name: policy_name.to_string(),
-        spec_hash: String::new(),
-    };
-    let mut decision = empty_decision(policy, unread_request(request_bytes), now, false);
+    let id_prefix = IdPrefix::new(policy_name, "");
+    let mut decision = empty_decision(
+        id_prefix.policy().clone(),
+        unread_request(request_bytes),
+        now,
+        false,
+    );
     decision.force_block("policy", error);
-    finish(decision, &[], &IdPrefix::new(""))
+    finish(decision, &[], &id_prefix)
 }
 
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
@@ -175,7 +137,18 @@ fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
 /// until it passes they may be as large as the request itself (32 MiB); the decision echoes
 /// them, and an input-error decision must still fit in an audit record (4 MiB) — a refusal
 /// that cannot be recorded would go unaudited.
-fn bound_summary(summary: &mut RequestSummary) {
+fn bound_summary(shared: &mut Arc<RequestSummary>) {
+    let over = |s: &String| s.len() > MAX_STRING_BYTES;
+    let optional = [
+        &shared.environment,
+        &shared.from_environment,
+        &shared.reference,
+        &shared.reason,
+    ];
+    if !over(&shared.action) && !over(&shared.actor) && !optional.into_iter().flatten().any(over) {
+        return;
+    }
+    let summary = Arc::make_mut(shared);
     let optional = [
         &mut summary.environment,
         &mut summary.from_environment,
@@ -203,10 +176,9 @@ pub(crate) fn assemble(
     engine: Engine<'_>,
 ) -> Decision {
     let dry_run = request.mode == Mode::DryRun;
-    let mut decision = skeleton(
-        policy,
-        id_prefix.spec_hash(),
-        summary_of(request, prepared.digest.clone()),
+    let mut decision = empty_decision(
+        id_prefix.policy().clone(),
+        prepared.summary.clone(),
         context.now,
         dry_run,
     );

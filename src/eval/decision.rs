@@ -1,6 +1,8 @@
 //! The decision: what gavel decided and why. Documented field by field in
 //! `docs/decision-format.md`; the format is stable.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -63,10 +65,10 @@ pub struct Decision {
     /// Rules that did not fire and what made them false (only with `--explain`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<NotFired>>,
-    /// The policy that decided.
-    pub policy: PolicyRef,
-    /// What was asked.
-    pub request: RequestSummary,
+    /// The policy that decided. Shared by every decision of one compiled policy.
+    pub policy: Arc<PolicyRef>,
+    /// What was asked. Shared by every decision on one [`crate::PreparedRequest`].
+    pub request: Arc<RequestSummary>,
     /// When.
     pub evaluated_at: Timestamp,
     /// When the approval windows of `gates` started (present when there are gates).
@@ -432,6 +434,33 @@ pub struct RequestSummary {
     /// The stated reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl RequestSummary {
+    /// The summary of `request`, whose digest is `digest`.
+    pub(crate) fn of(request: &crate::request::Request, digest: String) -> RequestSummary {
+        RequestSummary {
+            digest,
+            action: request.action.clone(),
+            environment: request.environment.clone(),
+            from_environment: request.from_environment.clone(),
+            actor: request.actor.id.clone(),
+            actor_kind: request.actor.kind.as_str().to_string(),
+            files: request.files.len() as u64,
+            lines_added: request
+                .files
+                .iter()
+                .map(|f| f.added)
+                .fold(0, u64::saturating_add),
+            lines_removed: request
+                .files
+                .iter()
+                .map(|f| f.removed)
+                .fold(0, u64::saturating_add),
+            reference: request.reference.clone(),
+            reason: request.reason.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

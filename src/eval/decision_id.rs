@@ -6,35 +6,41 @@
 //! ([`IdPrefix::new`]) and every decision continues from a copy of that state, so the first
 //! 64-byte block is compressed once per policy instead of once per decision.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 
 use super::context::VerifiedApproval;
-use super::decision::Decision;
+use super::decision::{Decision, PolicyRef};
 
-/// SHA-256 state after the constant prefix of one policy's decision ids, with the spec hash
-/// it was made from (every decision names it too).
+/// SHA-256 state after the constant prefix of one policy's decision ids, with the policy's
+/// name and the spec hash it was made from, which every decision names too (and shares).
 #[derive(Clone, Debug)]
 pub(crate) struct IdPrefix {
     state: Sha256,
-    spec_hash: String,
+    policy: Arc<PolicyRef>,
 }
 
 impl IdPrefix {
-    /// The state after `gavel-decision-v1\n`, `spec_hash` (hex) and a newline.
-    pub(crate) fn new(spec_hash: &str) -> IdPrefix {
+    /// The state after `gavel-decision-v1\n`, `spec_hash` (hex) and a newline, for the
+    /// policy `name`.
+    pub(crate) fn new(name: &str, spec_hash: &str) -> IdPrefix {
         let mut hasher = Sha256::new();
         hasher.update(b"gavel-decision-v1\n");
         hasher.update(spec_hash.as_bytes());
         hasher.update(b"\n");
         IdPrefix {
             state: hasher,
-            spec_hash: spec_hash.to_string(),
+            policy: Arc::new(PolicyRef {
+                name: name.to_string(),
+                spec_hash: spec_hash.to_string(),
+            }),
         }
     }
 
-    /// The spec hash (hex) this prefix was made from.
-    pub(crate) fn spec_hash(&self) -> &str {
-        &self.spec_hash
+    /// The policy (name and spec hash) this prefix was made for, as decisions name it.
+    pub(crate) fn policy(&self) -> &Arc<PolicyRef> {
+        &self.policy
     }
 
     /// The id of `decision` (whose spec hash must be the one this prefix was made from),
@@ -103,7 +109,7 @@ mod tests {
             id_from_scratch(policy.spec_hash(), &decision.request.digest, at)
         );
         for spec_hash in ["", "ab", &"f".repeat(64), &"0".repeat(200)] {
-            let prefix = IdPrefix::new(spec_hash);
+            let prefix = IdPrefix::new("p", spec_hash);
             assert_eq!(
                 prefix.id(&decision, &[]),
                 id_from_scratch(spec_hash, &decision.request.digest, at)

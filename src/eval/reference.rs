@@ -29,7 +29,7 @@ pub fn decide(
     let spec_hash = hex::encode(policy.spec_hash);
     super::decide::assemble(
         policy,
-        &super::decision_id::IdPrefix::new(&spec_hash),
+        &super::decision_id::IdPrefix::new(&policy.name, &spec_hash),
         request,
         &crate::request::RequestFacts::of(request),
         context,

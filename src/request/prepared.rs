@@ -15,11 +15,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::parse::RequestError;
 use super::request::{FileStatus, Request};
 use super::{normalize_path, request_digest};
+use crate::eval::RequestSummary;
 use crate::limits::{MAX_LINE_COUNT, MAX_REQUEST_FILES};
 use crate::quote::{excerpt, quote};
 
@@ -67,7 +68,7 @@ impl PreparedRequest {
 
     /// The request's digest: SHA-256 of its canonical JSON, lowercase hex.
     pub fn digest(&self) -> &str {
-        &self.facts.digest
+        &self.facts.summary.digest
     }
 
     /// The request back.
@@ -91,15 +92,16 @@ impl From<Request> for PreparedRequest {
 /// [`PreparedRequest`] keeps an owned copy (`'static`).
 #[derive(Clone, Debug)]
 pub(crate) struct RequestFacts<'r> {
-    /// [`request_digest`] of the request.
-    pub digest: String,
+    /// What every decision on the request says about it, with its digest
+    /// ([`request_digest`]); decisions share it.
+    pub summary: Arc<RequestSummary>,
     files: Result<CheckedFiles<'r>, RequestError>,
 }
 
 impl<'r> RequestFacts<'r> {
     pub(crate) fn of(request: &'r Request) -> RequestFacts<'r> {
         RequestFacts {
-            digest: request_digest(request),
+            summary: Arc::new(RequestSummary::of(request, request_digest(request))),
             files: check_files(request).map(|files| CheckedFiles {
                 files,
                 directories: OnceLock::new(),
@@ -115,7 +117,7 @@ impl<'r> RequestFacts<'r> {
     /// A copy that owns its paths, so that it can live next to its request.
     fn into_owned(self) -> RequestFacts<'static> {
         RequestFacts {
-            digest: self.digest,
+            summary: self.summary,
             files: self.files.map(|checked| CheckedFiles {
                 files: checked
                     .files
@@ -346,7 +348,7 @@ mod tests {
         );
         // `docs` and `src`; README.md is at the root.
         assert_eq!(files.directories(), 2);
-        assert_eq!(facts.digest, request_digest(&r));
+        assert_eq!(facts.summary.digest, request_digest(&r));
     }
 
     #[test]
