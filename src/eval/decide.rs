@@ -238,7 +238,7 @@ fn run<'a, E: Evaluator<'a>>(
 
     // Rules fire independently; order never matters.
     let mut strictest: Option<u8> = None;
-    let mut gate_specs: Vec<(String, &GateSpec)> = Vec::new();
+    let mut gate_specs: Vec<(&str, &GateSpec)> = Vec::new();
     let mut block_reasons = Vec::new();
     let mut notes = Vec::new();
     let mut not_fired = Vec::new();
@@ -497,18 +497,18 @@ fn outcome_word(outcome: &Outcome) -> &'static str {
 }
 
 fn record_outcome<'p>(
-    name: &str,
+    name: &'p str,
     outcome: &'p Outcome,
     message: Option<&str>,
     strictest: &mut Option<u8>,
-    gates: &mut Vec<(String, &'p GateSpec)>,
+    gates: &mut Vec<(&'p str, &'p GateSpec)>,
     blocks: &mut Vec<String>,
     notes: &mut Vec<String>,
 ) {
     let rank = outcome.rank();
     *strictest = Some(strictest.map_or(rank, |s| s.max(rank)));
     match outcome {
-        Outcome::Require(spec) => gates.push((name.to_string(), spec)),
+        Outcome::Require(spec) => gates.push((name, spec)),
         Outcome::Block(_) => blocks.push(format!("{} (rule `{name}`)", message.unwrap_or(""))),
         Outcome::Notify(_) => notes.push(message.unwrap_or("").to_string()),
         Outcome::AutoApprove => {}

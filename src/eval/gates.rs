@@ -97,16 +97,28 @@ pub(crate) fn deadline(start: Timestamp, gate: &GateSpec) -> Option<Timestamp> {
 
 pub(crate) fn evaluate(
     policy: &CheckedPolicy,
-    specs: &[(String, &GateSpec)],
+    specs: &[(&str, &GateSpec)],
     request: &Request,
     context: &Context,
     window_start: Timestamp,
 ) -> GateResult {
-    let deadlines: Vec<Option<Timestamp>> = specs
+    // Approvals are added to each gate below; whether it is met is settled at the end.
+    let mut gates: Vec<Gate> = specs
         .iter()
-        .map(|(_, g)| deadline(window_start, g))
+        .map(|(rule, spec)| Gate {
+            rule: rule.to_string(),
+            count: spec.count,
+            roles: spec.roles.clone(),
+            window: spec.within,
+            deadline: deadline(window_start, spec),
+            humans_only: spec.humans_only,
+            scope: spec.scope.clone(),
+            approved_by: Vec::new(),
+            missing: spec.count,
+            met: false,
+            expired: false,
+        })
         .collect();
-    let mut approved_by: Vec<Vec<String>> = vec![Vec::new(); specs.len()];
     let mut counted = Vec::new();
     let mut ignored = context.rejected_credentials.clone();
     let mut rejection = None;
@@ -198,8 +210,8 @@ pub(crate) fn evaluate(
         }
         let mut eligible = Vec::new();
         let mut refusals = Vec::new();
-        for (i, ((_, gate), deadline)) in specs.iter().zip(&deadlines).enumerate() {
-            match gate_refusal(approval, approver, gate, *deadline) {
+        for (i, ((_, spec), gate)) in specs.iter().zip(&gates).enumerate() {
+            match gate_refusal(approval, approver, spec, gate.deadline) {
                 None => eligible.push(i),
                 Some(refusal) => refusals.push(refusal),
             }
@@ -229,13 +241,13 @@ pub(crate) fn evaluate(
         }
         let gate_names: Vec<String> = eligible
             .iter()
-            .filter_map(|i| specs.get(*i).map(|(name, _)| name.clone()))
+            .filter_map(|i| specs.get(*i).map(|(name, _)| name.to_string()))
             .collect();
         match approval.verdict {
             Verdict::Approve => {
                 for i in &eligible {
-                    if let Some(list) = approved_by.get_mut(*i) {
-                        list.push(approval.approver.clone());
+                    if let Some(gate) = gates.get_mut(*i) {
+                        gate.approved_by.push(approval.approver.clone());
                     }
                 }
             }
@@ -260,28 +272,12 @@ pub(crate) fn evaluate(
         });
     }
 
-    let gates = specs
-        .iter()
-        .zip(deadlines)
-        .zip(approved_by)
-        .map(|(((rule, spec), deadline), approved_by)| {
-            let have = u32::try_from(approved_by.len()).unwrap_or(u32::MAX);
-            let met = have >= spec.count;
-            Gate {
-                rule: rule.clone(),
-                count: spec.count,
-                roles: spec.roles.clone(),
-                window: spec.within,
-                deadline,
-                humans_only: spec.humans_only,
-                scope: spec.scope.clone(),
-                approved_by,
-                missing: spec.count.saturating_sub(have),
-                met,
-                expired: !met && deadline.is_some_and(|d| context.now > d),
-            }
-        })
-        .collect();
+    for gate in &mut gates {
+        let have = u32::try_from(gate.approved_by.len()).unwrap_or(u32::MAX);
+        gate.met = have >= gate.count;
+        gate.missing = gate.count.saturating_sub(have);
+        gate.expired = !gate.met && gate.deadline.is_some_and(|d| context.now > d);
+    }
     GateResult {
         gates,
         counted,
