@@ -12,9 +12,9 @@ use super::decision::FileMatch;
 use super::engine::{Evaluator, FileSelection, RiskValue};
 use super::scratch::{Memo, Scratch};
 use super::validate::Facts;
-use super::value::{EvalError, ListRef, Val, as_bool, as_num, count};
-use crate::ast::{ArithOp, CompareOp, Quantifier};
-use crate::checked::{CExpr, CExprKind, Domain, Fact, FileFact, FileFilter, Scope, Type};
+use super::value::{EvalError, ListRef, Val, as_bool, count};
+use crate::ast::{CompareOp, Quantifier};
+use crate::checked::{CExpr, CExprKind, Domain, Fact, FileFact, FileFilter, Helper, Scope, Type};
 use crate::compile::Compiled;
 use crate::number::Decimal;
 use crate::request::{FileFacts, normalize_path};
@@ -115,6 +115,15 @@ impl<'a> FastEvaluator<'a> {
         sets.iter()
             .find(|(s, _)| *s as usize == set)
             .map(|&(_, first)| first as usize)
+    }
+
+    /// Helper `id` of the policy.
+    fn helper(&self, id: usize) -> Result<&'a Helper, EvalError> {
+        self.compiled
+            .checked
+            .helpers
+            .get(id)
+            .ok_or_else(|| EvalError::internal("helper id"))
     }
 
     fn in_set(&self, file: usize, set: usize) -> bool {
@@ -396,12 +405,7 @@ impl<'a> FastEvaluator<'a> {
                     .ok_or_else(|| EvalError::internal("attribute id"))?,
             ),
             CExprKind::Helper(id) => {
-                let helper = self
-                    .compiled
-                    .checked
-                    .helpers
-                    .get(*id)
-                    .ok_or_else(|| EvalError::internal("helper id"))?;
+                let helper = self.helper(*id)?;
                 if helper.scope == Scope::File {
                     return self.eval(&helper.value, file);
                 }
@@ -428,31 +432,23 @@ impl<'a> FastEvaluator<'a> {
                 self.scratch.set_memo(*id, memo);
                 v
             }
-            CExprKind::Neg(e) => Val::Num(as_num(self.eval(e, file)?)?.checked_neg()?),
-            CExprKind::Arith(op, a, b) => {
-                let x = as_num(self.eval(a, file)?)?;
-                let y = as_num(self.eval(b, file)?)?;
-                Val::Num(match op {
-                    ArithOp::Add => x.checked_add(y)?,
-                    ArithOp::Sub => x.checked_sub(y)?,
-                    ArithOp::Mul => x.checked_mul(y)?,
-                })
-            }
-            CExprKind::Min(items) | CExprKind::Max(items) => {
-                let is_min = matches!(expr.kind, CExprKind::Min(_));
-                let mut best: Option<Decimal> = None;
-                for item in items {
-                    let v = as_num(self.eval(item, file)?)?;
-                    best = Some(match best {
-                        None => v,
-                        Some(b) if is_min => b.min(v),
-                        Some(b) => b.max(v),
-                    });
-                }
-                Val::Num(best.ok_or_else(|| EvalError::internal("min/max of nothing"))?)
-            }
+            // Numbers and booleans have their own walks (`typed.rs`); these kinds are only
+            // ever numeric or boolean, so the generic walk hands them over.
+            CExprKind::Neg(_)
+            | CExprKind::Arith(..)
+            | CExprKind::Min(_)
+            | CExprKind::Max(_)
+            | CExprKind::Count(_) => Val::Num(self.num_node(expr, file)?),
+            CExprKind::Not(_)
+            | CExprKind::And(_)
+            | CExprKind::Or(_)
+            | CExprKind::Compare(..)
+            | CExprKind::Quantifier(..)
+            | CExprKind::GlobMatch { .. }
+            | CExprKind::InSet { .. }
+            | CExprKind::ActorIs(_)
+            | CExprKind::ActorHasRole(_) => Val::Bool(self.bool_node(expr, file)?),
             CExprKind::Lower(e) => Val::Str(Cow::Owned(self.string(e, file)?.to_lowercase())),
-            CExprKind::Compare(op, a, b) => Val::Bool(self.compare(*op, a, b, file)?),
             CExprKind::StrTest {
                 op,
                 any,
@@ -471,9 +467,6 @@ impl<'a> FastEvaluator<'a> {
                 };
                 Val::Bool(result)
             }
-            CExprKind::GlobMatch { value, set } | CExprKind::InSet { value, set } => {
-                Val::Bool(self.set_membership(value, *set, file)?)
-            }
             CExprKind::RegexMatch { value, regexes } => {
                 let s = self.string(value, file)?;
                 let compiled = &self.compiled.regexes;
@@ -490,35 +483,12 @@ impl<'a> FastEvaluator<'a> {
                     _ => return Err(EvalError::internal("expected a list")),
                 }
             }
-            CExprKind::Not(e) => Val::Bool(!as_bool(self.eval(e, file)?)?),
-            CExprKind::And(items) => {
-                for item in items {
-                    if !as_bool(self.eval(item, file)?)? {
-                        return Ok(Val::Bool(false));
-                    }
-                }
-                Val::Bool(true)
-            }
-            CExprKind::Or(items) => {
-                for item in items {
-                    if as_bool(self.eval(item, file)?)? {
-                        return Ok(Val::Bool(true));
-                    }
-                }
-                Val::Bool(false)
-            }
             CExprKind::If(c, t, o) => {
                 if as_bool(self.eval(c, file)?)? {
                     self.eval(t, file)?
                 } else {
                     self.eval(o, file)?
                 }
-            }
-            CExprKind::Quantifier(q, filter) => Val::Bool(self.quantify(*q, filter)?),
-            CExprKind::Count(filter) => Val::Num(count(self.passing_count(filter)?)?),
-            CExprKind::ActorIs(kind) => Val::Bool(self.facts.request.actor.kind.as_str() == kind),
-            CExprKind::ActorHasRole(role) => {
-                Val::Bool(self.facts.request.actor.roles.iter().any(|r| r == role))
             }
         })
     }

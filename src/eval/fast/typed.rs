@@ -8,7 +8,9 @@
 //! checker has already typed every expression, so a node of type `bool` can be walked by a
 //! function that returns a plain `bool`, and a `number` by one that returns a [`Decimal`].
 //! Anything else (strings, lists, per-file conditions over strings) goes through the generic
-//! walk, which these call for the nodes they do not handle themselves.
+//! walk, which these call for the nodes they do not handle themselves; the generic walk in
+//! turn hands them the kinds of node that are always numeric or boolean, so each of those
+//! is evaluated by one piece of code.
 //!
 //! Both walks evaluate exactly what the generic walk evaluates, in the same order and with
 //! the same short-circuits, and fail with the same errors: the reference interpreter, which
@@ -48,33 +50,52 @@ impl<'a> FastEvaluator<'a> {
         result
     }
 
-    fn bool_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {
+    /// Helper `id` of a scalar type (boolean or number) as `walk` evaluates it: a per-file
+    /// helper on every use, a request-level one once per decision (memoized as `wrap` makes
+    /// it, read back with `unwrap`).
+    fn scalar_helper<T: Copy>(
+        &mut self,
+        id: usize,
+        file: Option<usize>,
+        walk: fn(&mut Self, &'a CExpr, Option<usize>) -> Result<T, EvalError>,
+        wrap: fn(T) -> Memo,
+        unwrap: fn(Memo) -> Option<T>,
+    ) -> Result<T, EvalError> {
+        let helper = self.helper(id)?;
+        if helper.scope == Scope::File {
+            return walk(self, &helper.value, file);
+        }
+        match self.scratch.memo(id) {
+            Some(memo) => unwrap(memo).ok_or_else(|| EvalError::internal("helper memo")),
+            None => {
+                let value = walk(self, &helper.value, None)?;
+                self.scratch.set_memo(id, wrap(value));
+                Ok(value)
+            }
+        }
+    }
+
+    pub(super) fn bool_node(
+        &mut self,
+        expr: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<bool, EvalError> {
         match &expr.kind {
             CExprKind::Lit(Value::Bool(b)) => Ok(*b),
             CExprKind::Attr(id) => match self.facts.attributes.get(*id) {
                 Some(Value::Bool(b)) => Ok(*b),
                 _ => Err(EvalError::internal("attribute id")),
             },
-            CExprKind::Helper(id) => {
-                let helper = self
-                    .compiled
-                    .checked
-                    .helpers
-                    .get(*id)
-                    .ok_or_else(|| EvalError::internal("helper id"))?;
-                if helper.scope == Scope::File {
-                    return self.eval_bool_expr(&helper.value, file);
-                }
-                match self.scratch.memo(*id) {
-                    Some(Memo::Bool(b)) => Ok(b),
-                    Some(_) => Err(EvalError::internal("helper memo")),
-                    None => {
-                        let b = self.eval_bool_expr(&helper.value, None)?;
-                        self.scratch.set_memo(*id, Memo::Bool(b));
-                        Ok(b)
-                    }
-                }
-            }
+            CExprKind::Helper(id) => self.scalar_helper(
+                *id,
+                file,
+                Self::eval_bool_expr,
+                Memo::Bool,
+                |memo| match memo {
+                    Memo::Bool(b) => Some(b),
+                    _ => None,
+                },
+            ),
             CExprKind::Not(e) => Ok(!self.eval_bool_expr(e, file)?),
             CExprKind::And(items) => {
                 for item in items {
@@ -122,7 +143,11 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
-    fn num_node(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
+    pub(super) fn num_node(
+        &mut self,
+        expr: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<Decimal, EvalError> {
         match &expr.kind {
             CExprKind::Lit(Value::Number(n)) => Ok(*n),
             CExprKind::Fact(f) => as_num(self.fact(f)?),
@@ -131,26 +156,16 @@ impl<'a> FastEvaluator<'a> {
                 Some(Value::Number(n)) => Ok(*n),
                 _ => Err(EvalError::internal("attribute id")),
             },
-            CExprKind::Helper(id) => {
-                let helper = self
-                    .compiled
-                    .checked
-                    .helpers
-                    .get(*id)
-                    .ok_or_else(|| EvalError::internal("helper id"))?;
-                if helper.scope == Scope::File {
-                    return self.eval_num_expr(&helper.value, file);
-                }
-                match self.scratch.memo(*id) {
-                    Some(Memo::Num(n)) => Ok(n),
-                    Some(_) => Err(EvalError::internal("helper memo")),
-                    None => {
-                        let n = self.eval_num_expr(&helper.value, None)?;
-                        self.scratch.set_memo(*id, Memo::Num(n));
-                        Ok(n)
-                    }
-                }
-            }
+            CExprKind::Helper(id) => self.scalar_helper(
+                *id,
+                file,
+                Self::eval_num_expr,
+                Memo::Num,
+                |memo| match memo {
+                    Memo::Num(n) => Some(n),
+                    _ => None,
+                },
+            ),
             CExprKind::Neg(e) => Ok(self.eval_num_expr(e, file)?.checked_neg()?),
             CExprKind::Arith(op, a, b) => {
                 let x = self.eval_num_expr(a, file)?;
