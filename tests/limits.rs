@@ -294,3 +294,37 @@ fn credential_size() {
         "{over}"
     );
 }
+
+/// The deepest expressions the checker accepts are decided, with the right result, on a
+/// thread with a small stack (a service may decide on threads of its own sizing): a sum 63
+/// additions deep, and 61 nested `not`s.
+#[test]
+fn deepest_expressions_decide_on_a_small_stack() {
+    let depth = MAX_NESTING_DEPTH - 1;
+    let sum = format!(
+        "policy \"p\"\nlet x = 1{}\ndefault auto_approve\n\
+         rule r {{ when x > {depth} then block \"sum {{x}}\" }}\n",
+        " + 1".repeat(depth)
+    );
+    let nots = format!(
+        "policy \"p\"\ndefault auto_approve\n\
+         rule r {{ when {}true then block \"not\" }}\n",
+        "not ".repeat(MAX_NESTING_DEPTH - 3)
+    );
+    let request =
+        Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"}}"#)
+            .unwrap();
+    for (source, fires) in [(sum, true), (nots, (MAX_NESTING_DEPTH - 3) % 2 == 0)] {
+        let policy = Policy::from_str(&source).unwrap_or_else(|e| panic!("{e}"));
+        let request = request.clone();
+        let decision = std::thread::Builder::new()
+            .stack_size(128 * 1024)
+            .spawn(move || policy.decide(&request, &now()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(decision.errors.is_empty(), "{:?}", decision.errors);
+        let expected = if fires { "block" } else { "auto_approve" };
+        assert_eq!(decision.outcome.as_str(), expected, "{}", decision.summary);
+    }
+}
