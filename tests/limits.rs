@@ -314,7 +314,10 @@ fn deepest_expressions_decide_on_a_small_stack() {
     let request =
         Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"}}"#)
             .unwrap();
-    for (source, fires) in [(sum, true), (nots, (MAX_NESTING_DEPTH - 3) % 2 == 0)] {
+    for (source, fires) in [
+        (sum, true),
+        (nots, (MAX_NESTING_DEPTH - 3).is_multiple_of(2)),
+    ] {
         let policy = Policy::from_str(&source).unwrap_or_else(|e| panic!("{e}"));
         let request = request.clone();
         let decision = std::thread::Builder::new()

@@ -35,9 +35,8 @@ pub(crate) struct Compiled {
     pub glob_owner: Vec<(usize, usize)>,
     /// Compiled regexes, by regex id.
     pub regexes: Vec<regex::Regex>,
-    /// Hex spec hash.
-    pub spec_hash_hex: String,
-    /// The decision-id hash state after this policy's constant prefix.
+    /// The decision-id hash state after this policy's constant prefix, with the policy's
+    /// name and hex spec hash as decisions name them.
     pub id_prefix: IdPrefix,
     /// The text evidence shows for each condition of the rules, by span.
     pub condition_texts: HashMap<Span, String>,
@@ -74,8 +73,7 @@ impl Compiled {
                     .map_err(|e| CompileError(format!("regex {}: {e}", r.display())))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let spec_hash_hex = hex::encode(checked.spec_hash);
-        let id_prefix = IdPrefix::new(&checked.name, &spec_hash_hex);
+        let id_prefix = IdPrefix::new(&checked.name, &hex::encode(checked.spec_hash));
         let condition_texts = crate::eval::condition_texts(&checked);
         Ok(Compiled {
             checked,
@@ -83,7 +81,6 @@ impl Compiled {
             strings,
             glob_owner,
             regexes,
-            spec_hash_hex,
             id_prefix,
             condition_texts,
         })

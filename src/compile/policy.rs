@@ -150,7 +150,7 @@ impl Policy {
 
     /// The spec hash as lowercase hex.
     pub fn spec_hash(&self) -> &str {
-        &self.inner.spec_hash_hex
+        &self.inner.id_prefix.policy().spec_hash
     }
 
     /// The checked policy (rules, sets, gates...).
