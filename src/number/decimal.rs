@@ -94,6 +94,11 @@ impl Decimal {
 
     /// `self * rhs`, truncated toward zero to six fractional digits, or an error on overflow.
     pub fn checked_mul(self, rhs: Decimal) -> Result<Decimal, ArithmeticError> {
+        // Most products fit in 64 bits, where dividing by the constant scale is a multiply;
+        // both divisions truncate toward zero.
+        if let Some(product) = self.raw.checked_mul(rhs.raw) {
+            return Ok(Decimal::from_raw(product / SCALE));
+        }
         let wide = i128::from(self.raw) * i128::from(rhs.raw) / i128::from(SCALE);
         i64::try_from(wide)
             .map(Decimal::from_raw)
@@ -316,6 +321,24 @@ mod tests {
             err.to_string(),
             "arithmetic overflow in `9223372036854.775807 + 1`"
         );
+    }
+
+    proptest::proptest! {
+        /// The 64-bit shortcut of `checked_mul` gives what the 128-bit product gives, on
+        /// both sides of where the raw product stops fitting in 64 bits.
+        #[test]
+        fn products_equal_the_wide_computation(
+            a in proptest::num::i64::ANY,
+            b in proptest::num::i64::ANY,
+            shift in 0u32..64,
+        ) {
+            // Shifted, the operands range from one bit to 64, so the raw product fits in
+            // 64 bits in some cases and not in others.
+            let (a, b) = (a >> shift, b >> (63 - shift / 2));
+            let wide = i128::from(a) * i128::from(b) / i128::from(SCALE);
+            let got = Decimal::from_raw(a).checked_mul(Decimal::from_raw(b)).ok().map(|d| d.raw);
+            proptest::prop_assert_eq!(got, i64::try_from(wide).ok());
+        }
     }
 
     #[test]

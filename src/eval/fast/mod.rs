@@ -174,6 +174,21 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
+    /// A numeric fact summed once per request, if `fact` is one.
+    #[inline(always)]
+    fn total(&self, fact: &Fact) -> Option<Decimal> {
+        match fact {
+            Fact::FilesCount => Some(self.totals.files),
+            Fact::LinesAdded => Some(self.totals.added),
+            Fact::LinesRemoved => Some(self.totals.removed),
+            Fact::LinesChanged => Some(self.totals.changed),
+            Fact::LinesNet => Some(self.totals.net),
+            Fact::DirectoriesCount => count(self.facts.files.directories()).ok(),
+            Fact::Risk => self.risk.as_ref().map(|r| r.score),
+            _ => None,
+        }
+    }
+
     fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
         let r = self.facts.request;
         let missing = || EvalError::missing_fact(fact);

@@ -75,6 +75,50 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
+    /// An operand of a numeric node: literals and request totals are read here, without
+    /// the call and dispatch of a walk step.
+    #[inline(always)]
+    fn num_operand(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
+        match &expr.kind {
+            CExprKind::Lit(Value::Number(n)) => Ok(*n),
+            CExprKind::Fact(f) => match self.total(f) {
+                Some(n) => Ok(n),
+                None => self.eval_num_expr(expr, file),
+            },
+            CExprKind::Attr(id) => match self.facts.attributes.get(*id) {
+                Some(Value::Number(n)) => Ok(*n),
+                _ => Err(EvalError::internal("attribute id")),
+            },
+            _ => self.eval_num_expr(expr, file),
+        }
+    }
+
+    /// An operand of a boolean node: a numeric comparison is evaluated here, without the
+    /// call and dispatch of a walk step (most conditions are `and`s and `or`s of them).
+    #[inline(always)]
+    fn bool_operand(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {
+        match &expr.kind {
+            CExprKind::Compare(op, a, b) if a.ty == Type::Number && b.ty == Type::Number => {
+                self.num_compare(*op, a, b, file)
+            }
+            _ => self.eval_bool_expr(expr, file),
+        }
+    }
+
+    /// A comparison of two numbers.
+    #[inline(always)]
+    fn num_compare(
+        &mut self,
+        op: CompareOp,
+        a: &'a CExpr,
+        b: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<bool, EvalError> {
+        let x = self.num_operand(a, file)?;
+        let y = self.num_operand(b, file)?;
+        Ok(holds(op, x.cmp(&y)))
+    }
+
     pub(super) fn bool_node(
         &mut self,
         expr: &'a CExpr,
@@ -96,10 +140,10 @@ impl<'a> FastEvaluator<'a> {
                     _ => None,
                 },
             ),
-            CExprKind::Not(e) => Ok(!self.eval_bool_expr(e, file)?),
+            CExprKind::Not(e) => Ok(!self.bool_operand(e, file)?),
             CExprKind::And(items) => {
                 for item in items {
-                    if !self.eval_bool_expr(item, file)? {
+                    if !self.bool_operand(item, file)? {
                         return Ok(false);
                     }
                 }
@@ -107,7 +151,7 @@ impl<'a> FastEvaluator<'a> {
             }
             CExprKind::Or(items) => {
                 for item in items {
-                    if self.eval_bool_expr(item, file)? {
+                    if self.bool_operand(item, file)? {
                         return Ok(true);
                     }
                 }
@@ -121,9 +165,7 @@ impl<'a> FastEvaluator<'a> {
                 }
             }
             CExprKind::Compare(op, a, b) if a.ty == Type::Number && b.ty == Type::Number => {
-                let x = self.eval_num_expr(a, file)?;
-                let y = self.eval_num_expr(b, file)?;
-                Ok(holds(*op, x.cmp(&y)))
+                self.num_compare(*op, a, b, file)
             }
             CExprKind::Compare(op, a, b) if a.ty == Type::Bool && b.ty == Type::Bool => {
                 let x = self.eval_bool_expr(a, file)?;
@@ -168,8 +210,8 @@ impl<'a> FastEvaluator<'a> {
             ),
             CExprKind::Neg(e) => Ok(self.eval_num_expr(e, file)?.checked_neg()?),
             CExprKind::Arith(op, a, b) => {
-                let x = self.eval_num_expr(a, file)?;
-                let y = self.eval_num_expr(b, file)?;
+                let x = self.num_operand(a, file)?;
+                let y = self.num_operand(b, file)?;
                 Ok(match op {
                     ArithOp::Add => x.checked_add(y)?,
                     ArithOp::Sub => x.checked_sub(y)?,
@@ -180,7 +222,7 @@ impl<'a> FastEvaluator<'a> {
                 let is_min = matches!(expr.kind, CExprKind::Min(_));
                 let mut best: Option<Decimal> = None;
                 for item in items {
-                    let v = self.eval_num_expr(item, file)?;
+                    let v = self.num_operand(item, file)?;
                     best = Some(match best {
                         None => v,
                         Some(b) if is_min => b.min(v),
@@ -190,10 +232,10 @@ impl<'a> FastEvaluator<'a> {
                 best.ok_or_else(|| EvalError::internal("min/max of nothing"))
             }
             CExprKind::If(c, t, o) => {
-                if self.eval_bool_expr(c, file)? {
-                    self.eval_num_expr(t, file)
+                if self.bool_operand(c, file)? {
+                    self.num_operand(t, file)
                 } else {
-                    self.eval_num_expr(o, file)
+                    self.num_operand(o, file)
                 }
             }
             CExprKind::Count(filter) => count(self.passing_count(filter)?),
