@@ -166,6 +166,40 @@ fn a_prepared_request_is_decided_again_as_approvals_arrive() {
     assert_eq!(d.policy.name, "agent-gate");
 }
 
+/// Text a decision quotes from the policy is the policy's own, shared, not a copy per
+/// decision; it still reads, compares and serializes like a string.
+#[test]
+fn decisions_share_the_policy_text() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let prepared = PreparedRequest::new(request(CORE));
+    let ctx = Context::at(at("2026-05-01T10:30:00Z"));
+    let (a, b) = (
+        policy.decide_prepared(&prepared, &ctx),
+        policy.decide_prepared(&prepared, &ctx),
+    );
+    let same = |x: &gavel::SharedStr, y: &gavel::SharedStr| std::ptr::eq(x.as_str(), y.as_str());
+    let (fa, fb) = (&a.fired[0], &b.fired[0]);
+    assert_eq!(fa.rule, "core");
+    assert_eq!(fa.outcome, gavel::eval::RuleOutcome::RequireApproval);
+    assert!(same(&fa.rule, &fb.rule));
+    assert!(same(fa.title.as_ref().unwrap(), fb.title.as_ref().unwrap()));
+    let (ea, eb) = (&fa.evidence[0], &fb.evidence[0]);
+    assert_eq!(ea.condition, "any file in core");
+    assert!(same(&ea.condition, &eb.condition));
+    let (ma, mb) = (&ea.files[0], &eb.files[0]);
+    assert_eq!(ma.set.as_deref(), Some("core"));
+    assert!(same(ma.set.as_ref().unwrap(), mb.set.as_ref().unwrap()));
+    assert!(same(
+        ma.pattern.as_ref().unwrap(),
+        mb.pattern.as_ref().unwrap()
+    ));
+    assert!(std::sync::Arc::ptr_eq(&a.gates[0].roles, &b.gates[0].roles));
+    assert_eq!(a.gates[0].roles.join(", "), "admin, reviewer");
+    let json = serde_json::to_value(fa).unwrap();
+    assert_eq!(json["rule"], "core");
+    assert_eq!(json["outcome"], "require_approval");
+}
+
 /// A request whose files are refused still prepares; every decision on it blocks naming the
 /// file, as for the plain request.
 #[test]

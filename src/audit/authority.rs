@@ -43,7 +43,7 @@ impl Power {
                 .halt
                 .resume_require
                 .as_ref()
-                .map(|g| g.roles.clone())
+                .map(|g| g.roles.iter().map(|r| r.to_string()).collect())
                 .unwrap_or_default(),
         }
     }

@@ -142,7 +142,7 @@ impl ResumeApproval {
                 self.role
             ));
         }
-        if !gate.roles.contains(&self.role) {
+        if !gate.roles.iter().any(|r| *r == self.role) {
             return Some(format!(
                 "the role `{}` cannot approve a resume (the policy requires {})",
                 self.role,

@@ -712,7 +712,7 @@ impl ExprChecker<'_> {
         for glob in globs {
             if let Some(engine) = super::patterns::validate_glob(glob, self.diagnostics) {
                 patterns.push(Pattern {
-                    glob: glob.value.clone(),
+                    glob: glob.value.as_str().into(),
                     engine,
                     span: glob.span,
                 });
@@ -729,7 +729,7 @@ impl ExprChecker<'_> {
             .collect::<Vec<_>>()
             .join(", ");
         self.sets.push(PathSet {
-            name,
+            name: name.into(),
             inline: true,
             patterns,
         });

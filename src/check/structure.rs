@@ -12,6 +12,7 @@ use crate::checked::{
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{MAX_PATTERNS, MAX_RULES};
+use crate::shared_str::SharedStr;
 use crate::source::SourceSet;
 
 use super::declarations::Declarations;
@@ -146,7 +147,7 @@ pub(crate) fn build(
         }
         if let Some(slot) = helpers.get_mut(index) {
             *slot = Some(Helper {
-                name: decl.name.value.clone(),
+                name: decl.name.value.as_str().into(),
                 value,
                 scope: if file_scope {
                     Scope::File
@@ -204,8 +205,8 @@ pub(crate) fn build(
                 checker.diagnostics.push(d);
             }
             rules.push(Rule {
-                name: rule.name.value.clone(),
-                title: rule.title.as_ref().map(|t| t.value.clone()),
+                name: rule.name.value.as_str().into(),
+                title: rule.title.as_ref().map(|t| t.value.as_str().into()),
                 condition,
                 outcome,
                 span: *span,
@@ -378,7 +379,7 @@ fn named_sets(
         for glob in &decl.patterns {
             if let Some(engine) = super::patterns::validate_glob(glob, diagnostics) {
                 patterns.push(Pattern {
-                    glob: glob.value.clone(),
+                    glob: glob.value.as_str().into(),
                     engine,
                     span: glob.span,
                 });
@@ -388,7 +389,7 @@ fn named_sets(
             .sets
             .insert(decl.name.value.clone(), (sets.len(), Declared::new()));
         sets.push(PathSet {
-            name: decl.name.value.clone(),
+            name: decl.name.value.as_str().into(),
             inline: false,
             patterns,
         });
@@ -492,7 +493,7 @@ fn risk(
                     None => sources.snippet(factor.condition.span).to_string(),
                 };
                 factors.push(RiskFactor {
-                    label,
+                    label: label.into(),
                     weight,
                     condition,
                 });
@@ -567,7 +568,7 @@ fn risk(
             (None, true) => {}
         }
         levels.push(RiskLevel {
-            name: level.name.value.clone(),
+            name: level.name.value.as_str().into(),
             threshold: level.threshold.as_ref().map(|t| t.value),
         });
     }
@@ -634,7 +635,7 @@ fn licenses(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<Lice
             }
         }
         tiers.push(LicenseTier {
-            name: decl.name.value.clone(),
+            name: decl.name.value.as_str().into(),
             environments,
             features,
             limits,
@@ -682,7 +683,7 @@ fn gate(checker: &mut ExprChecker<'_>, r: &Requirement) -> Option<GateSpec> {
     }
     ok.then(|| GateSpec {
         count: r.count.value,
-        roles,
+        roles: roles.into_iter().map(SharedStr::from).collect(),
         within: r.within.as_ref().map(|w| w.value),
         humans_only: r.humans_only.is_some(),
         scope: r.scope.iter().map(|c| c.value.clone()).collect(),

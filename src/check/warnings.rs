@@ -130,7 +130,7 @@ fn used_set_names(policy: &CheckedPolicy) -> Vec<&str> {
 fn used_role_names(policy: &CheckedPolicy) -> Vec<&str> {
     let mut used: Vec<&str> = Vec::new();
     for gate in gates(policy) {
-        used.extend(gate.roles.iter().map(String::as_str));
+        used.extend(gate.roles.iter().map(|r| r.as_str()));
     }
     used.extend(policy.halt.by.iter().map(String::as_str));
     used.extend(policy.halt.resume_by.iter().map(String::as_str));

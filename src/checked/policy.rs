@@ -3,7 +3,10 @@
 use super::expr::CExpr;
 use super::types::{Type, Value};
 use crate::ast::Span;
+use std::sync::Arc;
+
 use crate::number::{Decimal, Duration};
+use crate::shared_str::SharedStr;
 use crate::source::SourceSet;
 
 /// A policy that passed checking. Compiling it (`crate::compile`) only adds speed.
@@ -58,11 +61,11 @@ impl CheckedPolicy {
     /// (`verb` names the power in the refusal). The one rule for who may halt, resume or
     /// break glass: checked when such a record is written (`gavel::audit::authorize`) and
     /// again when a decision counts an override, whoever supplied it.
-    pub fn approver_in_role(
+    pub fn approver_in_role<S: std::borrow::Borrow<str>>(
         &self,
         id: &str,
         role: &str,
-        allowed: &[String],
+        allowed: &[S],
         verb: &str,
     ) -> Result<&Approver, String> {
         let approver = self.approvers.iter().find(|a| a.id == id).ok_or_else(|| {
@@ -77,7 +80,7 @@ impl CheckedPolicy {
                 approver.roles.join(", ")
             ));
         }
-        if !allowed.iter().any(|r| r == role) {
+        if !allowed.iter().any(|r| r.borrow() == role) {
             return Err(format!(
                 "role `{role}` may not {verb} (the policy allows {})",
                 if allowed.is_empty() {
@@ -117,7 +120,7 @@ pub struct NamedKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathSet {
     /// The set's name; inline sets are named after their pattern(s), e.g. `"**/*.sql"`.
-    pub name: String,
+    pub name: SharedStr,
     /// Whether the set was written inline (`matches "..."`) rather than declared.
     pub inline: bool,
     /// The globs.
@@ -128,7 +131,7 @@ pub struct PathSet {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
     /// The glob text, as written.
-    pub glob: String,
+    pub glob: SharedStr,
     /// The equivalent text handed to the glob engine (validated once, at check time).
     pub engine: String,
     /// Where it was written.
@@ -206,7 +209,7 @@ pub struct Risk {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RiskFactor {
     /// How decisions name it.
-    pub label: String,
+    pub label: SharedStr,
     /// Contribution when the condition holds.
     pub weight: CExpr,
     /// When it contributes.
@@ -217,7 +220,7 @@ pub struct RiskFactor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RiskLevel {
     /// Name.
-    pub name: String,
+    pub name: SharedStr,
     /// Lowest score of the level; `None` for the final catch-all.
     pub threshold: Option<Decimal>,
 }
@@ -287,7 +290,7 @@ pub struct GateSpec {
     /// Distinct approvers needed.
     pub count: u32,
     /// Roles an approver must hold one of.
-    pub roles: Vec<String>,
+    pub roles: Arc<[SharedStr]>,
     /// Window from the request, if any.
     pub within: Option<Duration>,
     /// Whether agent approvers are ignored.
@@ -300,9 +303,9 @@ pub struct GateSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
     /// Name.
-    pub name: String,
+    pub name: SharedStr,
     /// Title, if given.
-    pub title: Option<String>,
+    pub title: Option<SharedStr>,
     /// When it fires.
     pub condition: CExpr,
     /// What it decides.

@@ -39,7 +39,7 @@ pub(crate) struct Compiled {
     /// name and hex spec hash as decisions name them.
     pub id_prefix: IdPrefix,
     /// The text evidence shows for each condition of the rules, by span.
-    pub condition_texts: HashMap<Span, String>,
+    pub condition_texts: HashMap<Span, crate::shared_str::SharedStr>,
 }
 
 /// Why a checked policy failed to compile (globs or regexes the checker accepted but the

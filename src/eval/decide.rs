@@ -4,7 +4,7 @@
 //! error: a rule whose evaluation fails blocks the decision, because an engine that skips
 //! an erroring restriction fails open.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use super::context::Context;
 use super::decision::{
     Decision, DecisionOutcome, EvaluationError, FiredRule, InputError, NotFired, PolicyRef,
-    RequestSummary, RiskContribution, RiskReport,
+    RequestSummary, RiskContribution, RiskReport, RuleOutcome,
 };
 use super::decision_id::IdPrefix;
 use super::engine::{Evaluator, RiskValue};
@@ -26,6 +26,7 @@ use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RIS
 use crate::compile::Compiled;
 use crate::limits::MAX_STRING_BYTES;
 use crate::request::{Mode, Request, RequestError, RequestFacts};
+use crate::shared_str::SharedStr;
 
 /// Which evaluator decides.
 pub(crate) enum Engine<'c> {
@@ -238,7 +239,7 @@ fn run<'a, E: Evaluator<'a>>(
 
     // Rules fire independently; order never matters.
     let mut strictest: Option<u8> = None;
-    let mut gate_specs: Vec<(&str, &GateSpec)> = Vec::new();
+    let mut gate_specs: Vec<(&SharedStr, &GateSpec)> = Vec::new();
     let mut block_reasons = Vec::new();
     let mut notes = Vec::new();
     let mut not_fired = Vec::new();
@@ -299,7 +300,7 @@ fn run<'a, E: Evaluator<'a>>(
         decision.fired.push(FiredRule {
             rule: rule.name.clone(),
             title: rule.title.clone(),
-            outcome: outcome_word(&rule.outcome).to_string(),
+            outcome: rule_outcome(&rule.outcome),
             message,
             evidence,
         });
@@ -320,7 +321,7 @@ fn run<'a, E: Evaluator<'a>>(
                     None
                 });
                 record_outcome(
-                    "default",
+                    default_rule_name(),
                     default,
                     message.as_deref(),
                     &mut strictest,
@@ -487,21 +488,27 @@ fn deciders(decision: &Decision) -> String {
     format!("rule {}", names.join(", "))
 }
 
-fn outcome_word(outcome: &Outcome) -> &'static str {
+fn rule_outcome(outcome: &Outcome) -> RuleOutcome {
     match outcome {
-        Outcome::AutoApprove => "auto_approve",
-        Outcome::Notify(_) => "notify",
-        Outcome::Require(_) => "require_approval",
-        Outcome::Block(_) => "block",
+        Outcome::AutoApprove => RuleOutcome::AutoApprove,
+        Outcome::Notify(_) => RuleOutcome::Notify,
+        Outcome::Require(_) => RuleOutcome::RequireApproval,
+        Outcome::Block(_) => RuleOutcome::Block,
     }
 }
 
+/// The name gates and block reasons give the policy default, shared like rule names.
+fn default_rule_name() -> &'static SharedStr {
+    static NAME: LazyLock<SharedStr> = LazyLock::new(|| SharedStr::from("default"));
+    &NAME
+}
+
 fn record_outcome<'p>(
-    name: &'p str,
+    name: &'p SharedStr,
     outcome: &'p Outcome,
     message: Option<&str>,
     strictest: &mut Option<u8>,
-    gates: &mut Vec<(&'p str, &'p GateSpec)>,
+    gates: &mut Vec<(&'p SharedStr, &'p GateSpec)>,
     blocks: &mut Vec<String>,
     notes: &mut Vec<String>,
 ) {
@@ -580,11 +587,14 @@ fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &
         .levels
         .iter()
         .find(|l| l.threshold.is_none_or(|t| score >= t))
-        .map(|l| l.name.as_str());
-    ev.set_risk(RiskValue { score, level });
+        .map(|l| &l.name);
+    ev.set_risk(RiskValue {
+        score,
+        level: level.map(|l| l.as_str()),
+    });
     decision.risk = Some(RiskReport {
         score,
-        level: level.map(str::to_string),
+        level: level.cloned(),
         factors,
     });
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::context::{HaltState, IgnoredApproval, Override, Verdict};
 use crate::checked::Value;
 use crate::number::{Decimal, Duration};
+use crate::shared_str::SharedStr;
 
 /// A decision about one request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,16 +201,54 @@ impl DecisionOutcome {
     }
 }
 
+/// What one rule decided (the outcome it names, before gates and forced blocks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleOutcome {
+    /// `auto_approve`
+    AutoApprove,
+    /// `notify`
+    Notify,
+    /// `require_approval`
+    RequireApproval,
+    /// `block`
+    Block,
+}
+
+impl RuleOutcome {
+    /// The outcome as written in decisions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleOutcome::AutoApprove => "auto_approve",
+            RuleOutcome::Notify => "notify",
+            RuleOutcome::RequireApproval => "require_approval",
+            RuleOutcome::Block => "block",
+        }
+    }
+}
+
+impl std::fmt::Display for RuleOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for RuleOutcome {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// An approval gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
     /// The rule that requires it (`default` for the policy default).
-    pub rule: String,
+    pub rule: SharedStr,
     /// Distinct approvers needed.
     pub count: u32,
-    /// Roles an approver must hold one of.
-    pub roles: Vec<String>,
+    /// Roles an approver must hold one of (shared with the policy).
+    pub roles: Arc<[SharedStr]>,
     /// The approval window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<Duration>,
@@ -237,12 +276,12 @@ pub struct Gate {
 #[serde(deny_unknown_fields)]
 pub struct FiredRule {
     /// Rule name.
-    pub rule: String,
+    pub rule: SharedStr,
     /// Its title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What it decided: `auto_approve`, `notify`, `require_approval` or `block`.
-    pub outcome: String,
+    pub title: Option<SharedStr>,
+    /// What it decided.
+    pub outcome: RuleOutcome,
     /// Its message, interpolated (`notify`/`block`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -255,7 +294,7 @@ pub struct FiredRule {
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     /// The condition as written in the policy.
-    pub condition: String,
+    pub condition: SharedStr,
     /// Whether it held.
     pub holds: bool,
     /// Left operand's value (comparisons).
@@ -280,10 +319,10 @@ pub struct FileMatch {
     pub file: String,
     /// The glob (or regex) it matched, if the condition was a pattern test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+    pub pattern: Option<SharedStr>,
     /// The path set the pattern belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set: Option<String>,
+    pub set: Option<SharedStr>,
 }
 
 /// A rule that did not fire, for `--explain`.
@@ -291,7 +330,7 @@ pub struct FileMatch {
 #[serde(deny_unknown_fields)]
 pub struct NotFired {
     /// Rule name.
-    pub rule: String,
+    pub rule: SharedStr,
     /// The parts of its condition that were false, with their values.
     pub evidence: Vec<Evidence>,
 }
@@ -304,7 +343,7 @@ pub struct RiskReport {
     pub score: Decimal,
     /// Level, when levels are defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub level: Option<SharedStr>,
     /// Each factor that applied and its contribution.
     pub factors: Vec<RiskContribution>,
 }
@@ -314,7 +353,7 @@ pub struct RiskReport {
 #[serde(deny_unknown_fields)]
 pub struct RiskContribution {
     /// Factor label.
-    pub factor: String,
+    pub factor: SharedStr,
     /// What it added.
     pub weight: Decimal,
 }

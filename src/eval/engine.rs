@@ -10,6 +10,7 @@ use super::validate::Facts;
 use super::value::{EvalError, Val, as_bool, as_num};
 use crate::checked::{CExpr, CheckedPolicy, FileFilter};
 use crate::number::Decimal;
+use crate::shared_str::SharedStr;
 
 /// The risk score as computed for one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +61,7 @@ pub(crate) trait Evaluator<'a> {
     fn facts(&self) -> &Facts<'a>;
 
     /// The text evidence shows for `expr`, a condition of `policy`.
-    fn condition_text(&self, policy: &CheckedPolicy, expr: &CExpr) -> String {
-        super::evidence::condition_text(policy, expr)
+    fn condition_text(&self, policy: &CheckedPolicy, expr: &CExpr) -> SharedStr {
+        super::evidence::condition_text(policy, expr).into()
     }
 }

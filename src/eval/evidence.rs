@@ -12,6 +12,7 @@ use super::value::{EvalError, Val, as_bool};
 use crate::ast::Quantifier;
 use crate::ast::Span;
 use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope};
+use crate::shared_str::SharedStr;
 
 /// At most this many files are listed per condition; `file_count` tells the total.
 pub(crate) const MAX_LISTED_FILES: usize = 10;
@@ -133,7 +134,7 @@ fn atom<'a, E: Evaluator<'a>>(
 /// The text of every condition evidence can show for the policy's rules (the atoms
 /// [`collect`] reaches), by span: evidence is built on every decision a rule fires, and its
 /// text depends only on the policy.
-pub(crate) fn condition_texts(policy: &CheckedPolicy) -> HashMap<Span, String> {
+pub(crate) fn condition_texts(policy: &CheckedPolicy) -> HashMap<Span, SharedStr> {
     let mut texts = HashMap::new();
     for rule in &policy.rules {
         add_texts(policy, &rule.condition, &mut texts);
@@ -141,7 +142,7 @@ pub(crate) fn condition_texts(policy: &CheckedPolicy) -> HashMap<Span, String> {
     texts
 }
 
-fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut HashMap<Span, String>) {
+fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut HashMap<Span, SharedStr>) {
     crate::stack::guarded(|| match &expr.kind {
         CExprKind::And(items) | CExprKind::Or(items) => {
             items.iter().for_each(|item| add_texts(policy, item, texts));
@@ -155,11 +156,11 @@ fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut HashMap<Span, Str
         CExprKind::Helper(id) => match policy.helpers.get(*id) {
             Some(h) if h.scope == Scope::Request => add_texts(policy, &h.value, texts),
             _ => {
-                texts.insert(expr.span, condition_text(policy, expr));
+                texts.insert(expr.span, condition_text(policy, expr).into());
             }
         },
         _ => {
-            texts.insert(expr.span, condition_text(policy, expr));
+            texts.insert(expr.span, condition_text(policy, expr).into());
         }
     });
 }

@@ -15,6 +15,7 @@ use super::decision::{CountedApproval, Gate};
 use crate::approve::RejectionKind;
 use crate::checked::{Approver, CheckedPolicy, GateSpec};
 use crate::request::Request;
+use crate::shared_str::SharedStr;
 
 /// How far in the future an approval's issue time, or a request's `requested_at`, may be
 /// (clock skew between machines).
@@ -38,7 +39,11 @@ fn gate_refusal(
 ) -> Option<(&'static str, String)> {
     // LANGUAGE.md: one approval may count toward several gates when its approver holds a
     // role of each. The role named in the credential only has to be held (checked earlier).
-    if !gate.roles.iter().any(|r| approver.roles.contains(r)) {
+    if !gate
+        .roles
+        .iter()
+        .any(|r| approver.roles.iter().any(|a| a == r))
+    {
         return Some((
             RejectionKind::RoleNotInGate.as_str(),
             format!(
@@ -97,7 +102,7 @@ pub(crate) fn deadline(start: Timestamp, gate: &GateSpec) -> Option<Timestamp> {
 
 pub(crate) fn evaluate(
     policy: &CheckedPolicy,
-    specs: &[(&str, &GateSpec)],
+    specs: &[(&SharedStr, &GateSpec)],
     request: &Request,
     context: &Context,
     window_start: Timestamp,
@@ -106,7 +111,7 @@ pub(crate) fn evaluate(
     let mut gates: Vec<Gate> = specs
         .iter()
         .map(|(rule, spec)| Gate {
-            rule: rule.to_string(),
+            rule: (*rule).clone(),
             count: spec.count,
             roles: spec.roles.clone(),
             window: spec.within,

@@ -27,7 +27,7 @@ pub use decide::{input_error_decision, policy_error_decision, request_digest};
 pub use decision::{
     CountedApproval, Decision, DecisionOutcome, EvaluationError, Evidence, FileMatch, FiredRule,
     Gate, InputError, LicenseReport, NotFired, PolicyRef, Promotion, RequestSummary,
-    RiskContribution, RiskReport,
+    RiskContribution, RiskReport, RuleOutcome,
 };
 
 pub(crate) use decision_id::IdPrefix;

@@ -78,6 +78,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::shared_str::SharedStr;
 
     fn with_strftime(at: Timestamp) -> String {
         at.strftime("%Y-%m-%d %H:%M UTC").to_string()
@@ -131,7 +132,7 @@ mod tests {
         let gate = |rule: &str, missing: u32, roles: &[&str], humans_only, met, deadline| Gate {
             rule: rule.into(),
             count: missing + 1,
-            roles: roles.iter().map(|r| r.to_string()).collect(),
+            roles: roles.iter().map(|r| SharedStr::from(*r)).collect(),
             window: None,
             deadline,
             humans_only,

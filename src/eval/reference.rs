@@ -18,6 +18,7 @@ use crate::checked::{CExpr, CExprKind, CheckedPolicy, Fact, FileFact, FileFilter
 use crate::compile::symbol_rank;
 use crate::number::Decimal;
 use crate::request::Request;
+use crate::shared_str::SharedStr;
 
 /// Decides with the reference interpreter.
 pub fn decide(
@@ -133,13 +134,14 @@ impl<'a> Evaluator<'a> for Reference<'a> {
                     FileFilter::Set(s) if selected => {
                         let set = self.policy.sets.get(*s);
                         (
-                            self.matching_pattern(*s, &path).map(str::to_string),
+                            self.matching_pattern(*s, &path).map(SharedStr::from),
                             set.filter(|x| !x.inline).map(|x| x.name.clone()),
                         )
                     }
-                    FileFilter::Regex(r) if selected => {
-                        (self.policy.regexes.get(*r).map(|x| x.display()), None)
-                    }
+                    FileFilter::Regex(r) if selected => (
+                        self.policy.regexes.get(*r).map(|x| x.display().into()),
+                        None,
+                    ),
                     _ => (None, None),
                 };
                 files.push(FileMatch {

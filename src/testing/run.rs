@@ -245,7 +245,7 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
                     ));
                 }
                 if let Some(roles) = &want.roles
-                    && *roles != got.roles
+                    && !roles.iter().eq(got.roles.iter())
                 {
                     failures.push(format!(
                         "gate `{}`: expected roles [{}], got [{}]",

@@ -18,6 +18,7 @@ use crate::checked::{CExpr, CExprKind, Domain, Fact, FileFact, FileFilter, Helpe
 use crate::compile::Compiled;
 use crate::number::Decimal;
 use crate::request::{FileFacts, normalize_path};
+use crate::shared_str::SharedStr;
 
 mod typed;
 
@@ -376,7 +377,11 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
                     )
                 }
                 FileFilter::Regex(r) if selected => (
-                    self.compiled.checked.regexes.get(*r).map(|x| x.display()),
+                    self.compiled
+                        .checked
+                        .regexes
+                        .get(*r)
+                        .map(|x| x.display().into()),
                     None,
                 ),
                 _ => (None, None),
@@ -398,10 +403,10 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
         &self.facts
     }
 
-    fn condition_text(&self, policy: &crate::checked::CheckedPolicy, expr: &CExpr) -> String {
+    fn condition_text(&self, policy: &crate::checked::CheckedPolicy, expr: &CExpr) -> SharedStr {
         match self.compiled.condition_texts.get(&expr.span) {
             Some(text) => text.clone(),
-            None => super::evidence::condition_text(policy, expr),
+            None => super::evidence::condition_text(policy, expr).into(),
         }
     }
 }
