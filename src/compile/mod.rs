@@ -13,13 +13,12 @@ mod str_hash;
 mod string_sets;
 
 pub use policy::{Policy, PolicyError};
+pub(crate) use str_hash::SpanMap;
 
-use std::collections::HashMap;
 
 use glob_index::{GlobIndex, GlobIndexBuilder};
 use string_sets::StringSets;
 
-use crate::ast::Span;
 use crate::checked::{CheckedPolicy, Domain};
 use crate::eval::IdPrefix;
 
@@ -39,7 +38,7 @@ pub(crate) struct Compiled {
     /// name and hex spec hash as decisions name them.
     pub id_prefix: IdPrefix,
     /// The text evidence shows for each condition of the rules, by span.
-    pub condition_texts: HashMap<Span, crate::shared_str::SharedStr>,
+    pub condition_texts: str_hash::SpanMap<crate::shared_str::SharedStr>,
 }
 
 /// Why a checked policy failed to compile (globs or regexes the checker accepted but the

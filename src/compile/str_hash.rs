@@ -13,6 +13,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// A table keyed by strings from the policy, looked up with strings from requests.
 pub(crate) type StrMap<V> = HashMap<Box<str>, V, BuildHasherDefault<StrHasher>>;
 
+/// A table keyed by spans of the policy (the conditions evidence quotes), looked up for every
+/// fired rule: the same reasoning, all keys come from the policy.
+pub(crate) type SpanMap<V> = HashMap<crate::ast::Span, V, BuildHasherDefault<StrHasher>>;
+
 /// FxHash: for each word, rotate, xor in the word, multiply.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct StrHasher(u64);
@@ -45,6 +49,10 @@ impl Hasher for StrHasher {
 
     fn write_u8(&mut self, byte: u8) {
         self.add(u64::from(byte));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
     }
 
     fn finish(&self) -> u64 {

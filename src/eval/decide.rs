@@ -8,6 +8,7 @@ use std::sync::{Arc, LazyLock};
 
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 
 use super::context::Context;
 use super::decision::{
@@ -239,7 +240,8 @@ fn run<'a, E: Evaluator<'a>>(
 
     // Rules fire independently; order never matters.
     let mut strictest: Option<u8> = None;
-    let mut gate_specs: Vec<(&SharedStr, &GateSpec)> = Vec::new();
+    // Few rules that require approval fire at once: their specs stay on the stack.
+    let mut gate_specs: GateSpecs<'a> = SmallVec::new();
     let mut block_reasons = Vec::new();
     let mut notes = Vec::new();
     let mut not_fired = Vec::new();
@@ -497,6 +499,9 @@ fn rule_outcome(outcome: &Outcome) -> RuleOutcome {
     }
 }
 
+/// The gates required by the rules that fired (and the default): each rule's name and spec.
+type GateSpecs<'p> = SmallVec<[(&'p SharedStr, &'p GateSpec); 4]>;
+
 /// The name gates and block reasons give the policy default, shared like rule names.
 fn default_rule_name() -> &'static SharedStr {
     static NAME: LazyLock<SharedStr> = LazyLock::new(|| SharedStr::from("default"));
@@ -508,7 +513,7 @@ fn record_outcome<'p>(
     outcome: &'p Outcome,
     message: Option<&str>,
     strictest: &mut Option<u8>,
-    gates: &mut Vec<(&'p SharedStr, &'p GateSpec)>,
+    gates: &mut GateSpecs<'p>,
     blocks: &mut Vec<String>,
     notes: &mut Vec<String>,
 ) {

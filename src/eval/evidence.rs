@@ -4,14 +4,13 @@
 //! The walk follows the logic: a true `and` is explained by all its operands, a true `or`
 //! by the first that holds, a false `and` by the first that fails, a false `or` by all.
 
-use std::collections::HashMap;
 
 use super::decision::Evidence;
 use super::engine::Evaluator;
 use super::value::{EvalError, Val, as_bool};
 use crate::ast::Quantifier;
-use crate::ast::Span;
 use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope};
+use crate::compile::SpanMap;
 use crate::shared_str::SharedStr;
 
 /// At most this many files are listed per condition; `file_count` tells the total.
@@ -134,15 +133,15 @@ fn atom<'a, E: Evaluator<'a>>(
 /// The text of every condition evidence can show for the policy's rules (the atoms
 /// [`collect`] reaches), by span: evidence is built on every decision a rule fires, and its
 /// text depends only on the policy.
-pub(crate) fn condition_texts(policy: &CheckedPolicy) -> HashMap<Span, SharedStr> {
-    let mut texts = HashMap::new();
+pub(crate) fn condition_texts(policy: &CheckedPolicy) -> SpanMap<SharedStr> {
+    let mut texts = SpanMap::default();
     for rule in &policy.rules {
         add_texts(policy, &rule.condition, &mut texts);
     }
     texts
 }
 
-fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut HashMap<Span, SharedStr>) {
+fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut SpanMap<SharedStr>) {
     crate::stack::guarded(|| match &expr.kind {
         CExprKind::And(items) | CExprKind::Or(items) => {
             items.iter().for_each(|item| add_texts(policy, item, texts));
