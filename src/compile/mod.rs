@@ -15,7 +15,6 @@ mod string_sets;
 pub use policy::{Policy, PolicyError};
 pub(crate) use str_hash::SpanMap;
 
-
 use glob_index::{GlobIndex, GlobIndexBuilder};
 use string_sets::StringSets;
 

@@ -1,10 +1,18 @@
 //! The decision id: `dec_` and the first 12 bytes, in hex, of SHA-256 over the spec hash,
 //! the request digest, `evaluated_at` and the approvals considered.
 //!
-//! The hashed text starts with `gavel-decision-v1\n`, the spec hash and a newline: 83 bytes
-//! that are the same for every decision of a policy. A compiled policy hashes them once
-//! ([`IdPrefix::new`]) and every decision continues from a copy of that state, so the first
-//! 64-byte block is compressed once per policy instead of once per decision.
+//! The hashed bytes are laid out so that a decision costs one SHA-256 block:
+//!
+//! - a prefix that is the same for every decision of a policy: `gavel-decision-v2\n`, the
+//!   length of the spec hash (4 bytes, big-endian) and the spec hash, padded with zero bytes
+//!   to a whole number of 64-byte blocks. A compiled policy hashes it once
+//!   ([`IdPrefix::new`]); every decision continues from a copy of that state;
+//! - the request digest as its 32 raw bytes (after a `0` byte; a digest that is not 64 hex
+//!   digits, which gavel never makes, is hashed as text after a `1` byte and its length),
+//!   then `evaluated_at` as seconds (8 bytes) and nanoseconds (4 bytes), big-endian: 45
+//!   bytes, which with SHA-256's padding fill one block;
+//! - for each approval considered, in a fixed order: a newline, the approver, `0x1f`, its
+//!   `issued_at` as above and, if it has one, `0x1f` and its credential id.
 
 use std::sync::Arc;
 
@@ -12,6 +20,9 @@ use sha2::{Digest, Sha256};
 
 use super::context::VerifiedApproval;
 use super::decision::{Decision, PolicyRef};
+
+/// The SHA-256 block size: the prefix is padded to a multiple of it.
+const BLOCK: usize = 64;
 
 /// SHA-256 state after the constant prefix of one policy's decision ids, with the policy's
 /// name and the spec hash it was made from, which every decision names too (and shares).
@@ -22,15 +33,10 @@ pub(crate) struct IdPrefix {
 }
 
 impl IdPrefix {
-    /// The state after `gavel-decision-v1\n`, `spec_hash` (hex) and a newline, for the
-    /// policy `name`.
+    /// The state after the prefix for `spec_hash`, for the policy `name`.
     pub(crate) fn new(name: &str, spec_hash: &str) -> IdPrefix {
-        let mut hasher = Sha256::new();
-        hasher.update(b"gavel-decision-v1\n");
-        hasher.update(spec_hash.as_bytes());
-        hasher.update(b"\n");
         IdPrefix {
-            state: hasher,
+            state: Sha256::new_with_prefix(prefix(spec_hash)),
             policy: Arc::new(PolicyRef {
                 name: name.to_string(),
                 spec_hash: spec_hash.to_string(),
@@ -47,8 +53,16 @@ impl IdPrefix {
     /// given the approvals considered, in any order.
     pub(crate) fn id(&self, decision: &Decision, approvals: &[VerifiedApproval]) -> String {
         let mut hasher = self.state.clone();
-        hasher.update(decision.request.digest.as_bytes());
-        hasher.update(b"\n");
+        let digest = &decision.request.digest;
+        let mut raw = [0u8; 32];
+        if hex::decode_to_slice(digest, &mut raw).is_ok() {
+            hasher.update([0u8]);
+            hasher.update(raw);
+        } else {
+            hasher.update([1u8]);
+            hasher.update((digest.len() as u64).to_be_bytes());
+            hasher.update(digest.as_bytes());
+        }
         hasher.update(decision.evaluated_at.as_second().to_be_bytes());
         hasher.update(decision.evaluated_at.subsec_nanosecond().to_be_bytes());
         let mut approvals: Vec<_> = approvals.iter().collect();
@@ -78,21 +92,33 @@ impl IdPrefix {
     }
 }
 
+/// The bytes every decision id of a policy with `spec_hash` starts with, a whole number of
+/// blocks long.
+fn prefix(spec_hash: &str) -> Vec<u8> {
+    let mut bytes = b"gavel-decision-v2\n".to_vec();
+    bytes.extend_from_slice(&(spec_hash.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(spec_hash.as_bytes());
+    bytes.resize(bytes.len().next_multiple_of(BLOCK), 0);
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The id as it was computed before the prefix was shared: one hasher from the start.
+    /// The id as the module documentation lays out its bytes, hashed in one go.
     fn id_from_scratch(spec_hash: &str, digest: &str, at: jiff::Timestamp) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(b"gavel-decision-v1\n");
-        hasher.update(spec_hash.as_bytes());
-        hasher.update(b"\n");
-        hasher.update(digest.as_bytes());
-        hasher.update(b"\n");
-        hasher.update(at.as_second().to_be_bytes());
-        hasher.update(at.subsec_nanosecond().to_be_bytes());
-        format!("dec_{}", hex::encode(&hasher.finalize()[..12]))
+        let mut bytes = b"gavel-decision-v2\n".to_vec();
+        bytes.extend_from_slice(&(spec_hash.len() as u32).to_be_bytes());
+        bytes.extend_from_slice(spec_hash.as_bytes());
+        while !bytes.len().is_multiple_of(64) {
+            bytes.push(0);
+        }
+        bytes.push(0);
+        bytes.extend_from_slice(&hex::decode(digest).unwrap());
+        bytes.extend_from_slice(&at.as_second().to_be_bytes());
+        bytes.extend_from_slice(&at.subsec_nanosecond().to_be_bytes());
+        format!("dec_{}", hex::encode(&Sha256::digest(&bytes)[..12]))
     }
 
     #[test]

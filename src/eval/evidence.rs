@@ -4,10 +4,9 @@
 //! The walk follows the logic: a true `and` is explained by all its operands, a true `or`
 //! by the first that holds, a false `and` by the first that fails, a false `or` by all.
 
-
 use super::decision::Evidence;
 use super::engine::Evaluator;
-use super::value::{EvalError, Val, as_bool};
+use super::value::{EvalError, Val};
 use crate::ast::Quantifier;
 use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope};
 use crate::compile::SpanMap;
@@ -46,7 +45,7 @@ fn collect_node<'a, E: Evaluator<'a>>(
             }
             // `and` false / `or` true: the first operand with that value explains it.
             for item in items {
-                if as_bool(ev.eval(item, None)?)? == holds {
+                if ev.eval_bool(item, None)? == holds {
                     return collect(ev, policy, item, holds, out);
                 }
             }
@@ -54,7 +53,7 @@ fn collect_node<'a, E: Evaluator<'a>>(
         }
         CExprKind::Not(inner) => collect(ev, policy, inner, !holds, out),
         CExprKind::If(c, t, o) => {
-            let c_holds = as_bool(ev.eval(c, None)?)?;
+            let c_holds = ev.eval_bool(c, None)?;
             collect(ev, policy, c, c_holds, out)?;
             collect(ev, policy, if c_holds { t } else { o }, holds, out)
         }
