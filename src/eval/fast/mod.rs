@@ -337,11 +337,11 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     }
 
     fn eval_bool(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {
-        self.eval_bool_expr(expr, file)
+        self.bool_operand(expr, file)
     }
 
     fn eval_num(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
-        self.eval_num_expr(expr, file)
+        self.num_operand(expr, file)
     }
 
     fn filter_files(

@@ -18,7 +18,7 @@
 
 use super::FastEvaluator;
 use crate::ast::{ArithOp, CompareOp};
-use crate::checked::{CExpr, CExprKind, Scope, Type, Value};
+use crate::checked::{CExpr, CExprKind, FileFilter, Scope, Type, Value};
 use crate::eval::scratch::Memo;
 use crate::eval::value::{EvalError, as_bool, as_num, count};
 use crate::number::Decimal;
@@ -75,10 +75,14 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
-    /// An operand of a numeric node: literals and request totals are read here, without
-    /// the call and dispatch of a walk step.
+    /// An operand of a numeric node: literals, request totals, attributes and request-level
+    /// helpers already evaluated are read here, without the call and dispatch of a walk step.
     #[inline(always)]
-    fn num_operand(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
+    pub(super) fn num_operand(
+        &mut self,
+        expr: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<Decimal, EvalError> {
         match &expr.kind {
             CExprKind::Lit(Value::Number(n)) => Ok(*n),
             CExprKind::Fact(f) => match self.total(f) {
@@ -89,18 +93,33 @@ impl<'a> FastEvaluator<'a> {
                 Some(Value::Number(n)) => Ok(*n),
                 _ => Err(EvalError::internal("attribute id")),
             },
+            CExprKind::Helper(id) => match self.scratch.memo(*id) {
+                Some(Memo::Num(n)) => Ok(n),
+                _ => self.eval_num_expr(expr, file),
+            },
             _ => self.eval_num_expr(expr, file),
         }
     }
 
-    /// An operand of a boolean node: a numeric comparison is evaluated here, without the
-    /// call and dispatch of a walk step (most conditions are `and`s and `or`s of them).
+    /// An operand of a boolean node: the commonest conditions — a numeric comparison, a
+    /// quantifier over a path set, a request-level helper already evaluated — are evaluated
+    /// here, without the call and dispatch of a walk step (most conditions are `and`s and
+    /// `or`s of them).
     #[inline(always)]
-    fn bool_operand(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {
+    pub(super) fn bool_operand(
+        &mut self,
+        expr: &'a CExpr,
+        file: Option<usize>,
+    ) -> Result<bool, EvalError> {
         match &expr.kind {
             CExprKind::Compare(op, a, b) if a.ty == Type::Number && b.ty == Type::Number => {
                 self.num_compare(*op, a, b, file)
             }
+            CExprKind::Quantifier(q, filter @ FileFilter::Set(_)) => self.quantify(*q, filter),
+            CExprKind::Helper(id) => match self.scratch.memo(*id) {
+                Some(Memo::Bool(b)) => Ok(b),
+                _ => self.eval_bool_expr(expr, file),
+            },
             _ => self.eval_bool_expr(expr, file),
         }
     }
