@@ -74,10 +74,11 @@ fn empty_decision(
     }
 }
 
-/// The summary of a request that could not be read: only its bytes identify it.
-fn unread_request(raw: &[u8]) -> Arc<RequestSummary> {
+/// The summary of a request that could not be read: only its bytes identify it, by their
+/// SHA-256 (`digest`).
+fn unread_request(digest: &[u8; 32]) -> Arc<RequestSummary> {
     Arc::new(RequestSummary {
-        digest: hex::encode(Sha256::digest(raw)),
+        digest: hex::encode(digest),
         action: String::new(),
         environment: None,
         from_environment: None,
@@ -100,9 +101,15 @@ pub fn input_error_decision(
     now: Timestamp,
 ) -> Decision {
     let id_prefix = IdPrefix::new(&policy.name, spec_hash);
-    let mut decision = empty_decision(id_prefix.policy().clone(), unread_request(raw), now, false);
+    let digest = Sha256::digest(raw).into();
+    let mut decision = empty_decision(
+        id_prefix.policy().clone(),
+        unread_request(&digest),
+        now,
+        false,
+    );
     block_on_input_error(&mut decision, error);
-    finish(decision, &[], &id_prefix)
+    finish(decision, &digest, &[], &id_prefix)
 }
 
 /// A decision when there is no usable policy at all (it does not load or compile): block,
@@ -114,14 +121,15 @@ pub fn policy_error_decision(
     now: Timestamp,
 ) -> Decision {
     let id_prefix = IdPrefix::new(policy_name, "");
+    let digest = Sha256::digest(request_bytes).into();
     let mut decision = empty_decision(
         id_prefix.policy().clone(),
-        unread_request(request_bytes),
+        unread_request(&digest),
         now,
         false,
     );
     decision.force_block("policy", error);
-    finish(decision, &[], &id_prefix)
+    finish(decision, &digest, &[], &id_prefix)
 }
 
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
@@ -188,7 +196,12 @@ pub(crate) fn assemble(
         Ok(v) => v,
         Err(error) => {
             block_on_input_error(&mut decision, &error);
-            return finish(decision, &context.approvals, id_prefix);
+            return finish(
+                decision,
+                &prepared.digest_bytes,
+                &context.approvals,
+                id_prefix,
+            );
         }
     };
     let facts = Facts {
@@ -198,12 +211,12 @@ pub(crate) fn assemble(
         attributes: &validated.attributes,
         license_tier: validated.license_tier,
     };
-    match engine {
+    let decision = match engine {
         Engine::Compiled(compiled) => match super::fast::FastEvaluator::new(compiled, facts) {
             // One stack check for the whole evaluation (see `FastEvaluator::depth`).
-            Ok(ev) => crate::stack::guarded(|| {
-                run(ev, policy, request, context, explain, decision, id_prefix)
-            }),
+            Ok(ev) => {
+                crate::stack::guarded(|| run(ev, policy, request, context, explain, decision))
+            }
             Err(error) => {
                 decision.errors.push(EvaluationError {
                     location: "request facts".into(),
@@ -211,7 +224,7 @@ pub(crate) fn assemble(
                 });
                 decision.summary = format!("blocked: evaluation failed: {error}");
                 decision.reasons = vec![decision.summary.clone()];
-                finish(decision, &context.approvals, id_prefix)
+                decision
             }
         },
         Engine::Reference => run(
@@ -221,9 +234,14 @@ pub(crate) fn assemble(
             context,
             explain,
             decision,
-            id_prefix,
         ),
-    }
+    };
+    finish(
+        decision,
+        &prepared.digest_bytes,
+        &context.approvals,
+        id_prefix,
+    )
 }
 
 /// Evaluates risk and rules and combines outcomes, gates and forced blocks.
@@ -234,7 +252,6 @@ fn run<'a, E: Evaluator<'a>>(
     context: &'a Context,
     explain: bool,
     mut decision: Decision,
-    id_prefix: &IdPrefix,
 ) -> Decision {
     risk(&mut ev, policy, &mut decision);
 
@@ -474,7 +491,7 @@ fn run<'a, E: Evaluator<'a>>(
     decision.outcome = outcome;
     decision.summary = summary;
     decision.reasons = reasons;
-    finish(decision, &context.approvals, id_prefix)
+    decision
 }
 
 /// Rules that decided an auto-approval, for the summary.
@@ -604,9 +621,10 @@ fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &
     });
 }
 
-/// Fills in the id and dry-run rules.
+/// Fills in the id and dry-run rules. `digest` is the bytes of `decision.request.digest`.
 fn finish(
     mut decision: Decision,
+    digest: &[u8; 32],
     approvals: &[super::context::VerifiedApproval],
     id_prefix: &IdPrefix,
 ) -> Decision {
@@ -616,6 +634,6 @@ fn finish(
     } else {
         decision.authorizes = decision.outcome.may_proceed();
     }
-    decision.id = id_prefix.id(&decision, approvals);
+    decision.id = id_prefix.id(digest, decision.evaluated_at, approvals);
     decision
 }

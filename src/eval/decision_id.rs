@@ -7,10 +7,9 @@
 //!   length of the spec hash (4 bytes, big-endian) and the spec hash, padded with zero bytes
 //!   to a whole number of 64-byte blocks. A compiled policy hashes it once
 //!   ([`IdPrefix::new`]); every decision continues from a copy of that state;
-//! - the request digest as its 32 raw bytes (after a `0` byte; a digest that is not 64 hex
-//!   digits, which gavel never makes, is hashed as text after a `1` byte and its length),
-//!   then `evaluated_at` as seconds (8 bytes) and nanoseconds (4 bytes), big-endian: 45
-//!   bytes, which with SHA-256's padding fill one block;
+//! - a `0` byte, the request digest as its 32 raw bytes, then `evaluated_at` as seconds (8
+//!   bytes) and nanoseconds (4 bytes), big-endian: 45 bytes, which with SHA-256's padding
+//!   fill one block;
 //! - for each approval considered, in a fixed order: a newline, the approver, `0x1f`, its
 //!   `issued_at` as above and, if it has one, `0x1f` and its credential id.
 
@@ -19,7 +18,9 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use super::context::VerifiedApproval;
-use super::decision::{Decision, PolicyRef};
+use jiff::Timestamp;
+
+use super::decision::PolicyRef;
 
 /// The SHA-256 block size: the prefix is padded to a multiple of it.
 const BLOCK: usize = 64;
@@ -49,22 +50,19 @@ impl IdPrefix {
         &self.policy
     }
 
-    /// The id of `decision` (whose spec hash must be the one this prefix was made from),
-    /// given the approvals considered, in any order.
-    pub(crate) fn id(&self, decision: &Decision, approvals: &[VerifiedApproval]) -> String {
+    /// The id of a decision of this policy on the request with digest `digest` (its 32
+    /// bytes), made at `at`, given the approvals considered, in any order.
+    pub(crate) fn id(
+        &self,
+        digest: &[u8; 32],
+        at: Timestamp,
+        approvals: &[VerifiedApproval],
+    ) -> String {
         let mut hasher = self.state.clone();
-        let digest = &decision.request.digest;
-        let mut raw = [0u8; 32];
-        if hex::decode_to_slice(digest, &mut raw).is_ok() {
-            hasher.update([0u8]);
-            hasher.update(raw);
-        } else {
-            hasher.update([1u8]);
-            hasher.update((digest.len() as u64).to_be_bytes());
-            hasher.update(digest.as_bytes());
-        }
-        hasher.update(decision.evaluated_at.as_second().to_be_bytes());
-        hasher.update(decision.evaluated_at.subsec_nanosecond().to_be_bytes());
+        hasher.update([0u8]);
+        hasher.update(digest);
+        hasher.update(at.as_second().to_be_bytes());
+        hasher.update(at.subsec_nanosecond().to_be_bytes());
         let mut approvals: Vec<_> = approvals.iter().collect();
         approvals.sort_by(|a, b| {
             (&a.approver, a.issued_at, &a.credential).cmp(&(
@@ -134,10 +132,12 @@ mod tests {
             decision.id,
             id_from_scratch(policy.spec_hash(), &decision.request.digest, at)
         );
+        let mut digest = [0u8; 32];
+        hex::decode_to_slice(&decision.request.digest, &mut digest).unwrap();
         for spec_hash in ["", "ab", &"f".repeat(64), &"0".repeat(200)] {
             let prefix = IdPrefix::new("p", spec_hash);
             assert_eq!(
-                prefix.id(&decision, &[]),
+                prefix.id(&digest, at, &[]),
                 id_from_scratch(spec_hash, &decision.request.digest, at)
             );
         }

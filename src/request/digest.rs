@@ -120,7 +120,12 @@ pub fn canonical_json(request: &Request) -> String {
 
 /// SHA-256 of [`canonical_json`], lowercase hex.
 pub fn request_digest(request: &Request) -> String {
-    crate::canonical::hex_lower(&Sha256::digest(canonical_json(request).as_bytes()))
+    crate::canonical::hex_lower(&request_digest_bytes(request))
+}
+
+/// [`request_digest`] as its 32 bytes (decision ids hash these).
+pub(crate) fn request_digest_bytes(request: &Request) -> [u8; 32] {
+    Sha256::digest(canonical_json(request).as_bytes()).into()
 }
 
 fn write_file(out: &mut String, file: &FileChange) {

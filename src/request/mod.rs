@@ -8,6 +8,7 @@ mod prepared;
 mod request;
 mod unique_map;
 
+pub(crate) use digest::request_digest_bytes;
 pub use digest::{canonical_json, request_digest};
 pub use normalize::normalize_path;
 pub use parse::RequestError;

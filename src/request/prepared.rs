@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::parse::RequestError;
 use super::request::{FileStatus, Request};
-use super::{normalize_path, request_digest};
+use super::{normalize_path, request_digest_bytes};
 use crate::eval::RequestSummary;
 use crate::limits::{MAX_LINE_COUNT, MAX_REQUEST_FILES};
 use crate::quote::{excerpt, quote};
@@ -95,13 +95,18 @@ pub(crate) struct RequestFacts<'r> {
     /// What every decision on the request says about it, with its digest
     /// ([`request_digest`]); decisions share it.
     pub summary: Arc<RequestSummary>,
+    /// The digest's 32 bytes, which decision ids hash.
+    pub digest_bytes: [u8; 32],
     files: Result<CheckedFiles<'r>, RequestError>,
 }
 
 impl<'r> RequestFacts<'r> {
     pub(crate) fn of(request: &'r Request) -> RequestFacts<'r> {
+        let digest_bytes = request_digest_bytes(request);
+        let digest = crate::canonical::hex_lower(&digest_bytes);
         RequestFacts {
-            summary: Arc::new(RequestSummary::of(request, request_digest(request))),
+            summary: Arc::new(RequestSummary::of(request, digest)),
+            digest_bytes,
             files: check_files(request).map(|files| CheckedFiles {
                 files,
                 directories: OnceLock::new(),
@@ -118,6 +123,7 @@ impl<'r> RequestFacts<'r> {
     fn into_owned(self) -> RequestFacts<'static> {
         RequestFacts {
             summary: self.summary,
+            digest_bytes: self.digest_bytes,
             files: self.files.map(|checked| CheckedFiles {
                 files: checked
                     .files
@@ -307,7 +313,7 @@ impl<'a> Seen<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{ActorKind, FileChange};
+    use crate::request::{ActorKind, FileChange, request_digest};
 
     fn file(path: &str) -> FileChange {
         FileChange {
@@ -349,6 +355,7 @@ mod tests {
         // `docs` and `src`; README.md is at the root.
         assert_eq!(files.directories(), 2);
         assert_eq!(facts.summary.digest, request_digest(&r));
+        assert_eq!(hex::encode(facts.digest_bytes), facts.summary.digest);
     }
 
     #[test]
