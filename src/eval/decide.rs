@@ -109,7 +109,8 @@ pub fn input_error_decision(
         false,
     );
     block_on_input_error(&mut decision, error);
-    finish(decision, &digest, &[], &id_prefix)
+    finish(&mut decision, &digest, &[], &id_prefix);
+    decision
 }
 
 /// A decision when there is no usable policy at all (it does not load or compile): block,
@@ -129,7 +130,8 @@ pub fn policy_error_decision(
         false,
     );
     decision.force_block("policy", error);
-    finish(decision, &digest, &[], &id_prefix)
+    finish(&mut decision, &digest, &[], &id_prefix);
+    decision
 }
 
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
@@ -196,12 +198,13 @@ pub(crate) fn assemble(
         Ok(v) => v,
         Err(error) => {
             block_on_input_error(&mut decision, &error);
-            return finish(
-                decision,
+            finish(
+                &mut decision,
                 &prepared.digest_bytes,
                 &context.approvals,
                 id_prefix,
             );
+            return decision;
         }
     };
     let facts = Facts {
@@ -211,12 +214,12 @@ pub(crate) fn assemble(
         attributes: &validated.attributes,
         license_tier: validated.license_tier,
     };
-    let decision = match engine {
+    match engine {
         Engine::Compiled(compiled) => match super::fast::FastEvaluator::new(compiled, facts) {
             // One stack check for the whole evaluation (see `FastEvaluator::depth`).
-            Ok(ev) => {
-                crate::stack::guarded(|| run(ev, policy, request, context, explain, decision))
-            }
+            Ok(ev) => crate::stack::guarded(|| {
+                run(ev, policy, request, context, explain, &mut decision);
+            }),
             Err(error) => {
                 decision.errors.push(EvaluationError {
                     location: "request facts".into(),
@@ -224,7 +227,6 @@ pub(crate) fn assemble(
                 });
                 decision.summary = format!("blocked: evaluation failed: {error}");
                 decision.reasons = vec![decision.summary.clone()];
-                decision
             }
         },
         Engine::Reference => run(
@@ -233,15 +235,16 @@ pub(crate) fn assemble(
             request,
             context,
             explain,
-            decision,
+            &mut decision,
         ),
-    };
+    }
     finish(
-        decision,
+        &mut decision,
         &prepared.digest_bytes,
         &context.approvals,
         id_prefix,
-    )
+    );
+    decision
 }
 
 /// Evaluates risk and rules and combines outcomes, gates and forced blocks.
@@ -251,9 +254,9 @@ fn run<'a, E: Evaluator<'a>>(
     request: &'a Request,
     context: &'a Context,
     explain: bool,
-    mut decision: Decision,
-) -> Decision {
-    risk(&mut ev, policy, &mut decision);
+    decision: &mut Decision,
+) {
+    risk(&mut ev, policy, decision);
 
     // Rules fire independently; order never matters.
     let mut strictest: Option<u8> = None;
@@ -372,7 +375,7 @@ fn run<'a, E: Evaluator<'a>>(
         summary = format!("blocked: {}", reasons.first().cloned().unwrap_or_default());
     } else {
         summary = match outcome {
-            DecisionOutcome::AutoApprove => format!("auto-approved by {}", deciders(&decision)),
+            DecisionOutcome::AutoApprove => format!("auto-approved by {}", deciders(decision)),
             DecisionOutcome::Notify => {
                 reasons.extend(notes);
                 format!("proceed and notify: {}", reasons.join("; "))
@@ -491,7 +494,6 @@ fn run<'a, E: Evaluator<'a>>(
     decision.outcome = outcome;
     decision.summary = summary;
     decision.reasons = reasons;
-    decision
 }
 
 /// Rules that decided an auto-approval, for the summary.
@@ -623,11 +625,11 @@ fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &
 
 /// Fills in the id and dry-run rules. `digest` is the bytes of `decision.request.digest`.
 fn finish(
-    mut decision: Decision,
+    decision: &mut Decision,
     digest: &[u8; 32],
     approvals: &[super::context::VerifiedApproval],
     id_prefix: &IdPrefix,
-) -> Decision {
+) {
     if decision.dry_run {
         decision.authorizes = false;
         decision.summary = format!("dry run: {}", decision.summary);
@@ -635,5 +637,4 @@ fn finish(
         decision.authorizes = decision.outcome.may_proceed();
     }
     decision.id = id_prefix.id(digest, decision.evaluated_at, approvals);
-    decision
 }
