@@ -251,9 +251,7 @@ impl<'a> Reference<'a> {
                     FileFact::Status => Val::Str(Cow::Borrowed(f.status.as_str())),
                 }
             }
-            CExprKind::Attr(id) => {
-                Val::from_value(self.facts.attributes.get(*id).ok_or_else(missing)?)
-            }
+            CExprKind::Attr(id) => self.facts.attributes.get(*id).ok_or_else(missing)?.val(),
             CExprKind::Helper(id) => {
                 let helper = self.policy.helpers.get(*id).ok_or_else(missing)?;
                 self.eval(&helper.value, file)?

@@ -3,17 +3,61 @@
 //! Every problem is an input error, and an input error is a block: an undeclared
 //! environment, a missing attribute or a `..` path must never slip through as a pass.
 
+use std::borrow::Cow;
+
 use super::context::{Context, LicenseVerdict};
+use super::value::Val;
 use crate::checked::{CheckedPolicy, Fact, ScalarType, Type, VERSIONS, Value};
 use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
 use crate::number::Decimal;
 use crate::quote::quote;
 use crate::request::{CheckedFiles, Request, RequestError, RequestFacts};
 
+/// A declared attribute's value for one decision. Strings are borrowed from the request and
+/// defaults from the policy rather than copied: most attributes are read once or never.
+#[derive(Debug)]
+pub(crate) enum AttrValue<'a> {
+    /// Converted from the request (numbers, booleans, lists).
+    Converted(Value),
+    /// A string (or symbol) of the request.
+    Text(&'a str),
+    /// The policy's default, for an attribute the request leaves out.
+    Default(&'a Value),
+}
+
+impl<'a> AttrValue<'a> {
+    /// The value as evaluators handle values.
+    pub(crate) fn val(&'a self) -> Val<'a> {
+        match self {
+            AttrValue::Converted(v) => Val::from_value(v),
+            AttrValue::Text(s) => Val::Str(Cow::Borrowed(s)),
+            AttrValue::Default(v) => Val::from_value(v),
+        }
+    }
+
+    /// The number, if the attribute is one.
+    pub(crate) fn number(&self) -> Option<Decimal> {
+        match self {
+            AttrValue::Converted(Value::Number(n)) | AttrValue::Default(Value::Number(n)) => {
+                Some(*n)
+            }
+            _ => None,
+        }
+    }
+
+    /// The boolean, if the attribute is one.
+    pub(crate) fn boolean(&self) -> Option<bool> {
+        match self {
+            AttrValue::Converted(Value::Bool(b)) | AttrValue::Default(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
 /// What validation produces: normalized files, typed attributes, the license tier.
 pub(crate) struct Validated<'a> {
     pub files: &'a CheckedFiles<'a>,
-    pub attributes: Vec<Value>,
+    pub attributes: Vec<AttrValue<'a>>,
     pub license_tier: Option<&'a str>,
 }
 
@@ -25,7 +69,7 @@ pub(crate) struct Facts<'a> {
     /// per request, when first read).
     pub files: &'a CheckedFiles<'a>,
     /// Attribute values by attribute index.
-    pub attributes: &'a [Value],
+    pub attributes: &'a [AttrValue<'a>],
     /// The license tier in force, as the caller verified it (never the request's own claim).
     pub license_tier: Option<&'a str>,
 }
@@ -333,7 +377,10 @@ fn change(policy: &CheckedPolicy, request: &Request) -> Result<(), RequestError>
     }
 }
 
-fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, RequestError> {
+fn attributes<'a>(
+    policy: &'a CheckedPolicy,
+    request: &'a Request,
+) -> Result<Vec<AttrValue<'a>>, RequestError> {
     let supplied = request.attribute_map();
     // Declared attributes are looked up one by one; the request holds an undeclared one
     // exactly when fewer of its attributes were found than it has. Only then is it searched
@@ -346,17 +393,21 @@ fn attributes(policy: &CheckedPolicy, request: &Request) -> Result<Vec<Value>, R
         let value = match supplied.get(&attr.name) {
             Some(json) => {
                 found += 1;
-                convert(&field, json, attr.ty)
+                convert_attribute(&field, json, attr.ty)
             }
-            None => attr.default.clone().ok_or_else(|| {
-                err(
-                    field(),
-                    format!(
-                        "missing attribute `{}` (declared as {})",
-                        attr.name, attr.ty
-                    ),
-                )
-            }),
+            None => attr
+                .default
+                .as_ref()
+                .map(AttrValue::Default)
+                .ok_or_else(|| {
+                    err(
+                        field(),
+                        format!(
+                            "missing attribute `{}` (declared as {})",
+                            attr.name, attr.ty
+                        ),
+                    )
+                }),
         };
         match value {
             Ok(value) => values.push(value),
@@ -397,6 +448,21 @@ fn unknown_attribute(policy: &CheckedPolicy, request: &Request) -> RequestError 
             )
         },
     )
+}
+
+/// An attribute's JSON value as `ty`: strings borrowed, anything else converted.
+fn convert_attribute<'a>(
+    field: &dyn Fn() -> String,
+    json: &'a serde_json::Value,
+    ty: Type,
+) -> Result<AttrValue<'a>, RequestError> {
+    match (ty, json) {
+        (Type::String | Type::Symbol(_), serde_json::Value::String(s)) => {
+            check_string_lazy(field, s)?;
+            Ok(AttrValue::Text(s))
+        }
+        _ => convert(field, json, ty).map(AttrValue::Converted),
+    }
 }
 
 /// Converts an attribute's JSON value to `ty`. `field` names it in errors; it is built only

@@ -418,12 +418,12 @@ impl<'a> FastEvaluator<'a> {
             CExprKind::Lit(v) => Val::from_value(v),
             CExprKind::Fact(f) => self.fact(f)?,
             CExprKind::FileFact(f) => self.file_fact(*f, file)?,
-            CExprKind::Attr(id) => Val::from_value(
-                self.facts
-                    .attributes
-                    .get(*id)
-                    .ok_or_else(|| EvalError::internal("attribute id"))?,
-            ),
+            CExprKind::Attr(id) => self
+                .facts
+                .attributes
+                .get(*id)
+                .ok_or_else(|| EvalError::internal("attribute id"))?
+                .val(),
             CExprKind::Helper(id) => {
                 let helper = self.helper(*id)?;
                 if helper.scope == Scope::File {

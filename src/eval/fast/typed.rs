@@ -89,10 +89,12 @@ impl<'a> FastEvaluator<'a> {
                 Some(n) => Ok(n),
                 None => self.eval_num_expr(expr, file),
             },
-            CExprKind::Attr(id) => match self.facts.attributes.get(*id) {
-                Some(Value::Number(n)) => Ok(*n),
-                _ => Err(EvalError::internal("attribute id")),
-            },
+            CExprKind::Attr(id) => self
+                .facts
+                .attributes
+                .get(*id)
+                .and_then(|a| a.number())
+                .ok_or_else(|| EvalError::internal("attribute id")),
             CExprKind::Helper(id) => match self.scratch.memo(*id) {
                 Some(Memo::Num(n)) => Ok(n),
                 _ => self.eval_num_expr(expr, file),
@@ -145,10 +147,12 @@ impl<'a> FastEvaluator<'a> {
     ) -> Result<bool, EvalError> {
         match &expr.kind {
             CExprKind::Lit(Value::Bool(b)) => Ok(*b),
-            CExprKind::Attr(id) => match self.facts.attributes.get(*id) {
-                Some(Value::Bool(b)) => Ok(*b),
-                _ => Err(EvalError::internal("attribute id")),
-            },
+            CExprKind::Attr(id) => self
+                .facts
+                .attributes
+                .get(*id)
+                .and_then(|a| a.boolean())
+                .ok_or_else(|| EvalError::internal("attribute id")),
             CExprKind::Helper(id) => self.scalar_helper(
                 *id,
                 file,
@@ -213,10 +217,12 @@ impl<'a> FastEvaluator<'a> {
             CExprKind::Lit(Value::Number(n)) => Ok(*n),
             CExprKind::Fact(f) => as_num(self.fact(f)?),
             CExprKind::FileFact(f) => as_num(self.file_fact(*f, file)?),
-            CExprKind::Attr(id) => match self.facts.attributes.get(*id) {
-                Some(Value::Number(n)) => Ok(*n),
-                _ => Err(EvalError::internal("attribute id")),
-            },
+            CExprKind::Attr(id) => self
+                .facts
+                .attributes
+                .get(*id)
+                .and_then(|a| a.number())
+                .ok_or_else(|| EvalError::internal("attribute id")),
             CExprKind::Helper(id) => self.scalar_helper(
                 *id,
                 file,
