@@ -89,12 +89,7 @@ impl<'a> FastEvaluator<'a> {
                 Some(n) => Ok(n),
                 None => self.eval_num_expr(expr, file),
             },
-            CExprKind::Attr(id) => self
-                .facts
-                .attributes
-                .get(*id)
-                .and_then(|a| a.number())
-                .ok_or_else(|| EvalError::internal("attribute id")),
+            CExprKind::Attr(id) => self.number_attribute(*id),
             CExprKind::Helper(id) => match self.scratch.memo(*id) {
                 Some(Memo::Num(n)) => Ok(n),
                 _ => self.eval_num_expr(expr, file),
@@ -124,6 +119,16 @@ impl<'a> FastEvaluator<'a> {
             },
             _ => self.eval_bool_expr(expr, file),
         }
+    }
+
+    /// Attribute `id`, which the checker typed as a number.
+    #[inline(always)]
+    fn number_attribute(&self, id: usize) -> Result<Decimal, EvalError> {
+        self.facts
+            .attributes
+            .get(id)
+            .and_then(|a| a.number())
+            .ok_or_else(|| EvalError::internal("attribute id"))
     }
 
     /// A comparison of two numbers.
@@ -217,12 +222,7 @@ impl<'a> FastEvaluator<'a> {
             CExprKind::Lit(Value::Number(n)) => Ok(*n),
             CExprKind::Fact(f) => as_num(self.fact(f)?),
             CExprKind::FileFact(f) => as_num(self.file_fact(*f, file)?),
-            CExprKind::Attr(id) => self
-                .facts
-                .attributes
-                .get(*id)
-                .and_then(|a| a.number())
-                .ok_or_else(|| EvalError::internal("attribute id")),
+            CExprKind::Attr(id) => self.number_attribute(*id),
             CExprKind::Helper(id) => self.scalar_helper(
                 *id,
                 file,
