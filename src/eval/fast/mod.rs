@@ -108,6 +108,18 @@ impl<'a> FastEvaluator<'a> {
         })
     }
 
+    /// Runs `walk`, one level deeper into an expression, checking the stack at every
+    /// [`crate::stack::CHECK_EVERY`]th level. The generic and the typed walks all step
+    /// through here, so they share one depth count.
+    #[inline(always)]
+    fn step<T>(&mut self, walk: impl FnOnce(&mut Self) -> T) -> T {
+        let depth = self.depth;
+        self.depth += 1;
+        let result = crate::stack::guarded_at(depth, || walk(self));
+        self.depth = depth;
+        result
+    }
+
     /// The position in `set` of the first glob of `set` that file `file` matches, if any.
     fn first_in_set(&self, file: usize, set: usize) -> Option<usize> {
         let starts = &self.scratch.file_starts;
@@ -329,11 +341,7 @@ impl<'a> FastEvaluator<'a> {
 
 impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
-        let depth = self.depth;
-        self.depth += 1;
-        let result = crate::stack::guarded_at(depth, || self.eval_node(expr, file));
-        self.depth = depth;
-        result
+        self.step(|ev| ev.eval_node(expr, file))
     }
 
     fn eval_bool(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<bool, EvalError> {

@@ -30,11 +30,7 @@ impl<'a> FastEvaluator<'a> {
         expr: &'a CExpr,
         file: Option<usize>,
     ) -> Result<bool, EvalError> {
-        let depth = self.depth;
-        self.depth += 1;
-        let result = crate::stack::guarded_at(depth, || self.bool_node(expr, file));
-        self.depth = depth;
-        result
+        self.step(|ev| ev.bool_node(expr, file))
     }
 
     /// Evaluates a numeric expression (guarding the stack as [`crate::eval::engine::Evaluator::eval`] does).
@@ -43,11 +39,7 @@ impl<'a> FastEvaluator<'a> {
         expr: &'a CExpr,
         file: Option<usize>,
     ) -> Result<Decimal, EvalError> {
-        let depth = self.depth;
-        self.depth += 1;
-        let result = crate::stack::guarded_at(depth, || self.num_node(expr, file));
-        self.depth = depth;
-        result
+        self.step(|ev| ev.num_node(expr, file))
     }
 
     /// Helper `id` of a scalar type (boolean or number) as `walk` evaluates it: a per-file
