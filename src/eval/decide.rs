@@ -217,8 +217,8 @@ pub(crate) fn assemble(
     match engine {
         Engine::Compiled(compiled) => match super::fast::FastEvaluator::new(compiled, facts) {
             // One stack check for the whole evaluation (see `FastEvaluator::depth`).
-            Ok(ev) => crate::stack::guarded(|| {
-                run(ev, policy, request, context, explain, &mut decision);
+            Ok(mut ev) => crate::stack::guarded(|| {
+                run(&mut ev, policy, request, context, explain, &mut decision);
             }),
             Err(error) => {
                 decision.errors.push(EvaluationError {
@@ -230,7 +230,7 @@ pub(crate) fn assemble(
             }
         },
         Engine::Reference => run(
-            super::reference::Reference::new(policy, facts),
+            &mut super::reference::Reference::new(policy, facts),
             policy,
             request,
             context,
@@ -249,14 +249,14 @@ pub(crate) fn assemble(
 
 /// Evaluates risk and rules and combines outcomes, gates and forced blocks.
 fn run<'a, E: Evaluator<'a>>(
-    mut ev: E,
+    ev: &mut E,
     policy: &'a CheckedPolicy,
     request: &'a Request,
     context: &'a Context,
     explain: bool,
     decision: &mut Decision,
 ) {
-    risk(&mut ev, policy, decision);
+    risk(ev, policy, decision);
 
     // Rules fire independently; order never matters.
     let mut strictest: Option<u8> = None;
@@ -279,7 +279,7 @@ fn run<'a, E: Evaluator<'a>>(
         if !fired {
             if explain {
                 let mut evidence = Vec::new();
-                match evidence::collect(&mut ev, policy, &rule.condition, false, &mut evidence) {
+                match evidence::collect(ev, policy, &rule.condition, false, &mut evidence) {
                     Ok(()) => not_fired.push(NotFired {
                         rule: rule.name.clone(),
                         evidence,
@@ -293,14 +293,14 @@ fn run<'a, E: Evaluator<'a>>(
             continue;
         }
         let mut evidence = Vec::new();
-        if let Err(error) = evidence::collect(&mut ev, policy, &rule.condition, true, &mut evidence)
+        if let Err(error) = evidence::collect(ev, policy, &rule.condition, true, &mut evidence)
         {
             decision.errors.push(EvaluationError {
                 location: format!("evidence of rule `{}`", rule.name),
                 error: error.to_string(),
             });
         }
-        let message = match outcome_message(&mut ev, &rule.outcome) {
+        let message = match outcome_message(ev, &rule.outcome) {
             Ok(m) => m,
             Err(error) => {
                 decision.errors.push(EvaluationError {
@@ -335,7 +335,7 @@ fn run<'a, E: Evaluator<'a>>(
         decision.default_applied = true;
         match &policy.default {
             Some(default) => {
-                let message = outcome_message(&mut ev, default).unwrap_or_else(|error| {
+                let message = outcome_message(ev, default).unwrap_or_else(|error| {
                     decision.errors.push(EvaluationError {
                         location: "message of the default".into(),
                         error: error.to_string(),
