@@ -173,6 +173,7 @@ struct Object<'o> {
 }
 
 impl<'o> Object<'o> {
+    #[inline(always)]
     fn new(out: &'o mut String) -> Self {
         out.push('{');
         Object { out, first: true }
@@ -180,6 +181,7 @@ impl<'o> Object<'o> {
 
     /// A member name of the request format: ASCII without anything to escape (where UTF-16
     /// order is byte order), so it is copied as it is, without the escaping scan.
+    #[inline(always)]
     fn key(&mut self, key: &'static str) {
         debug_assert!(
             key.bytes()
@@ -198,6 +200,7 @@ impl<'o> Object<'o> {
         self.out.push(':');
     }
 
+    #[inline(always)]
     fn separator(&mut self) {
         if !self.first {
             self.out.push(',');
@@ -205,6 +208,7 @@ impl<'o> Object<'o> {
         self.first = false;
     }
 
+    #[inline(always)]
     fn end(self) {
         self.out.push('}');
     }
