@@ -293,8 +293,7 @@ fn run<'a, E: Evaluator<'a>>(
             continue;
         }
         let mut evidence = Vec::new();
-        if let Err(error) = evidence::collect(ev, policy, &rule.condition, true, &mut evidence)
-        {
+        if let Err(error) = evidence::collect(ev, policy, &rule.condition, true, &mut evidence) {
             decision.errors.push(EvaluationError {
                 location: format!("evidence of rule `{}`", rule.name),
                 error: error.to_string(),
