@@ -172,6 +172,8 @@ struct Object<'o> {
     first: bool,
 }
 
+// The helpers are always inlined: callers pass constant keys, which inlined become a few
+// stores; out of line (where fat LTO had left `key`) every key was a call to `memcpy`.
 impl<'o> Object<'o> {
     #[inline(always)]
     fn new(out: &'o mut String) -> Self {
