@@ -100,17 +100,9 @@ pub fn input_error_decision(
     error: &RequestError,
     now: Timestamp,
 ) -> Decision {
-    let id_prefix = IdPrefix::new(&policy.name, spec_hash);
-    let digest = Sha256::digest(raw).into();
-    let mut decision = empty_decision(
-        id_prefix.policy().clone(),
-        unread_request(&digest),
-        now,
-        false,
-    );
-    block_on_input_error(&mut decision, error);
-    finish(&mut decision, &digest, &[], &id_prefix);
-    decision
+    unread_block(&policy.name, spec_hash, raw, now, |decision| {
+        block_on_input_error(decision, error);
+    })
 }
 
 /// A decision when there is no usable policy at all (it does not load or compile): block,
@@ -121,15 +113,28 @@ pub fn policy_error_decision(
     request_bytes: &[u8],
     now: Timestamp,
 ) -> Decision {
-    let id_prefix = IdPrefix::new(policy_name, "");
-    let digest = Sha256::digest(request_bytes).into();
+    unread_block(policy_name, "", request_bytes, now, |decision| {
+        decision.force_block("policy", error);
+    })
+}
+
+/// A block for a request known only by its bytes (`raw`), which `block` fills in with why.
+fn unread_block(
+    policy_name: &str,
+    spec_hash: &str,
+    raw: &[u8],
+    now: Timestamp,
+    block: impl FnOnce(&mut Decision),
+) -> Decision {
+    let id_prefix = IdPrefix::new(policy_name, spec_hash);
+    let digest = Sha256::digest(raw).into();
     let mut decision = empty_decision(
         id_prefix.policy().clone(),
         unread_request(&digest),
         now,
         false,
     );
-    decision.force_block("policy", error);
+    block(&mut decision);
     finish(&mut decision, &digest, &[], &id_prefix);
     decision
 }
