@@ -4,6 +4,7 @@
 //! decides three patches: a small docs change (applied), a change to a protected module
 //! (parked until a human approves) and a secrets change in production (refused).
 
+use gavel::eval::DecisionId;
 use gavel::{Context, DecisionOutcome, Policy, Request};
 
 /// What the agent does with a patch, given gavel's decision.
@@ -11,7 +12,7 @@ use gavel::{Context, DecisionOutcome, Policy, Request};
 enum Action {
     Apply,
     WaitForApproval {
-        decision_id: String,
+        decision_id: DecisionId,
         summary: String,
     },
     Refuse {

@@ -88,6 +88,13 @@ fn a_decision_allocates_the_same_whatever_the_size_of_the_policy() {
         small_blocks > 0,
         "nothing was counted: is dhat the allocator?"
     );
+    // The budget README states: the decision's own vectors, its summary and the evidence's
+    // file names — and no more (the id, the policy's text and the request summary are
+    // inline or shared).
+    assert!(
+        small_blocks <= 8,
+        "{small_blocks} allocations for a 5-file decision, more than the 8 README states"
+    );
     assert_eq!(
         (large_blocks, large_bytes),
         (small_blocks, small_bytes),

@@ -122,11 +122,11 @@ impl Approval {
         expires_at: Timestamp,
     ) -> Result<Approval, ApprovalError> {
         if decision.dry_run {
-            return Err(ApprovalError::DryRun(decision.id.clone()));
+            return Err(ApprovalError::DryRun(decision.id.to_string()));
         }
         if decision.gates.is_empty() {
             return Err(ApprovalError::NothingToApprove(
-                decision.id.clone(),
+                decision.id.to_string(),
                 decision.outcome.as_str().to_string(),
             ));
         }
@@ -139,7 +139,7 @@ impl Approval {
         Ok(Approval {
             kind: APPROVAL_TYPE.to_string(),
             verdict,
-            decision_id: decision.id.clone(),
+            decision_id: decision.id.to_string(),
             request_digest: decision.request.digest.clone(),
             spec_hash: decision.policy.spec_hash.clone(),
             environment: decision.request.environment.clone(),

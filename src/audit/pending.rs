@@ -95,7 +95,7 @@ pub fn pending(
                 missing: Vec::new(),
             });
         entry.latest_seq = record.seq;
-        entry.decision_id = d.id.clone();
+        entry.decision_id = d.id.to_string();
         entry.deadline = deadline;
         entry.missing = missing;
     }

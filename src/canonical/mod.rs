@@ -36,22 +36,28 @@ pub fn hex_lower(bytes: &[u8]) -> String {
     out
 }
 
-/// Appends the lowercase hex of `bytes` to `out`, a table lookup per nibble, 16 bytes at a
-/// time through a stack buffer.
-pub(crate) fn push_hex_lower(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digit = |nibble: u8| DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0');
+/// Appends the lowercase hex of `bytes` to `out`, 16 bytes at a time through a stack
+/// buffer.
+fn push_hex_lower(out: &mut String, bytes: &[u8]) {
     out.reserve(bytes.len() * 2);
     for chunk in bytes.chunks(16) {
         let mut buf = [0u8; 32];
-        for (pair, b) in buf.chunks_exact_mut(2).zip(chunk) {
-            if let [hi, lo] = pair {
-                *hi = digit(b >> 4);
-                *lo = digit(b & 0x0f);
-            }
-        }
+        write_hex_lower(chunk, &mut buf);
         let text = buf.get(..chunk.len() * 2).unwrap_or(&[]);
         out.push_str(std::str::from_utf8(text).unwrap_or(""));
+    }
+}
+
+/// Writes the lowercase hex of `bytes` into `out`, two digits per byte, a table lookup per
+/// nibble; stops at whichever ends first.
+pub(crate) fn write_hex_lower(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digit = |nibble: u8| DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0');
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            *hi = digit(b >> 4);
+            *lo = digit(b & 0x0f);
+        }
     }
 }
 

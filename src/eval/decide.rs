@@ -15,7 +15,7 @@ use super::decision::{
     Decision, DecisionOutcome, EvaluationError, FiredRule, InputError, NotFired, PolicyRef,
     RequestSummary, RiskContribution, RiskReport, RuleOutcome,
 };
-use super::decision_id::IdPrefix;
+use super::decision_id::{DecisionId, IdPrefix};
 use super::engine::{Evaluator, RiskValue};
 use super::evidence;
 use super::gates;
@@ -47,7 +47,8 @@ fn empty_decision(
     dry_run: bool,
 ) -> Decision {
     Decision {
-        id: String::new(),
+        // Replaced by `finish`, which every decision goes through.
+        id: DecisionId::PLACEHOLDER,
         outcome: DecisionOutcome::Block,
         authorizes: false,
         dry_run,

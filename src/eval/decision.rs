@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::context::{HaltState, IgnoredApproval, Override, Verdict};
+use super::decision_id::DecisionId;
 use crate::checked::Value;
 use crate::number::{Decimal, Duration};
 use crate::shared_str::SharedStr;
@@ -16,7 +17,7 @@ use crate::shared_str::SharedStr;
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Stable identifier, derived from the policy, the request and the context.
-    pub id: String,
+    pub id: DecisionId,
     /// What was decided.
     pub outcome: DecisionOutcome,
     /// Whether the request may proceed on the strength of this decision (never for dry runs).

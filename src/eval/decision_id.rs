@@ -12,7 +12,12 @@
 //!   fill one block;
 //! - for each approval considered, in a fixed order: a newline, the approver, `0x1f`, its
 //!   `issued_at` as above and, if it has one, `0x1f` and its credential id.
+//!
+//! The id itself is a [`DecisionId`], kept inline: making a decision allocates nothing for
+//! it.
 
+use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
@@ -57,7 +62,7 @@ impl IdPrefix {
         digest: &[u8; 32],
         at: Timestamp,
         approvals: &[VerifiedApproval],
-    ) -> String {
+    ) -> DecisionId {
         let mut hasher = self.state.clone();
         hasher.update([0u8]);
         hasher.update(digest);
@@ -82,11 +87,136 @@ impl IdPrefix {
                 hasher.update(c.as_bytes());
             }
         }
-        let digest = hasher.finalize();
-        let mut id = String::with_capacity(4 + 24);
-        id.push_str("dec_");
-        crate::canonical::push_hex_lower(&mut id, digest.get(..12).unwrap_or(&[]));
-        id
+        DecisionId::from_hash(&hasher.finalize())
+    }
+}
+
+/// A decision's id: `dec_` and 24 lowercase hex digits (the first 12 bytes of the hash the
+/// module documentation describes). It reads as a `&str` ([`DecisionId::as_str`], `Deref`)
+/// and is written in decisions as a JSON string.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DecisionId([u8; DecisionId::LEN]);
+
+impl DecisionId {
+    /// What every id starts with.
+    pub const PREFIX: &'static str = "dec_";
+    /// Hex digits after the prefix.
+    const DIGITS: usize = 24;
+    /// Bytes in an id.
+    const LEN: usize = Self::PREFIX.len() + Self::DIGITS;
+    /// The id of a decision not finished yet (all digits zero).
+    pub(crate) const PLACEHOLDER: DecisionId = DecisionId(*b"dec_000000000000000000000000");
+
+    /// The id named by the first 12 bytes of `hash`.
+    fn from_hash(hash: &[u8]) -> DecisionId {
+        let mut id = [b'0'; Self::LEN];
+        let (prefix, digits) = id.split_at_mut(Self::PREFIX.len());
+        prefix.copy_from_slice(Self::PREFIX.as_bytes());
+        crate::canonical::write_hex_lower(hash, digits);
+        DecisionId(id)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        // Always ASCII: built from the prefix and hex digits, or checked by `from_str`.
+        std::str::from_utf8(&self.0).unwrap_or(Self::PREFIX)
+    }
+}
+
+/// A string that is not a decision id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionIdError(String);
+
+impl fmt::Display for DecisionIdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is not a decision id (`dec_` and 24 lowercase hex digits)",
+            crate::quote::quote(&self.0)
+        )
+    }
+}
+
+impl std::error::Error for DecisionIdError {}
+
+impl FromStr for DecisionId {
+    type Err = DecisionIdError;
+
+    fn from_str(text: &str) -> Result<DecisionId, DecisionIdError> {
+        let bytes = text.as_bytes();
+        let well_formed = bytes.len() == Self::LEN
+            && text.starts_with(Self::PREFIX)
+            && bytes
+                .iter()
+                .skip(Self::PREFIX.len())
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        match <[u8; Self::LEN]>::try_from(bytes) {
+            Ok(id) if well_formed => Ok(DecisionId(id)),
+            _ => Err(DecisionIdError(crate::quote::excerpt(text).to_string())),
+        }
+    }
+}
+
+impl std::ops::Deref for DecisionId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for DecisionId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for DecisionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for DecisionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<str> for DecisionId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for DecisionId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for DecisionId {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl From<DecisionId> for String {
+    fn from(id: DecisionId) -> String {
+        id.as_str().to_string()
+    }
+}
+
+impl serde::Serialize for DecisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DecisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<DecisionId, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -141,5 +271,38 @@ mod tests {
                 id_from_scratch(spec_hash, &decision.request.digest, at)
             );
         }
+    }
+
+    #[test]
+    fn an_id_reads_back_from_its_text_and_nothing_else_does() {
+        let id = DecisionId::from_hash(&[0xab; 32]);
+        assert_eq!(id, "dec_abababababababababababab");
+        assert_eq!(id.as_str().parse::<DecisionId>(), Ok(id));
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, "\"dec_abababababababababababab\"");
+        assert_eq!(serde_json::from_str::<DecisionId>(&json).unwrap(), id);
+        for bad in [
+            "",
+            "dec_",
+            "dec_abababababababababababa",
+            "dec_ababababababababababababab",
+            "dec_ABABABABABABABABABABABAB",
+            "dec_abababababababababababag",
+            "xyz_abababababababababababab",
+            "dec_ababababababababababab\u{e9}",
+        ] {
+            let error = bad.parse::<DecisionId>().unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .ends_with("is not a decision id (`dec_` and 24 lowercase hex digits)"),
+                "{bad:?}: {error}"
+            );
+        }
+        let error = serde_json::from_str::<DecisionId>("\"dec_1\"").unwrap_err();
+        assert!(
+            error.to_string().contains("is not a decision id"),
+            "{error}"
+        );
     }
 }

@@ -31,6 +31,7 @@ pub use decision::{
 };
 
 pub(crate) use decision_id::IdPrefix;
+pub use decision_id::{DecisionId, DecisionIdError};
 pub(crate) use evidence::condition_texts;
 
 use crate::compile::Compiled;
