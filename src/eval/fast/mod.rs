@@ -327,7 +327,11 @@ impl<'a> FastEvaluator<'a> {
                     let rank = |s: &str| self.symbol_rank(domain, s);
                     rank(x).cmp(&rank(y))
                 }
-                _ => x.cmp(y),
+                _ if op.is_ordering() => x.cmp(y),
+                // `==` and `!=` need no order: string equality compares the lengths first,
+                // which settles most unequal pairs (`dev` and `prod`) without a `memcmp`.
+                _ if x == y => std::cmp::Ordering::Equal,
+                _ => std::cmp::Ordering::Less,
             },
             _ => return Err(EvalError::internal("comparison of different types")),
         };
