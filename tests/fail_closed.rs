@@ -192,3 +192,43 @@ fn library_errors_in_evaluation_block() {
     assert_eq!(decision.errors[0].location, "rule `big`");
     assert!(decision.errors[0].error.contains("arithmetic overflow"));
 }
+
+#[test]
+fn a_forced_block_lists_only_reasons_to_block() {
+    // A promotion that skips `staging`, on which one rule notifies and one blocks.
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nenvironments dev -> staging -> prod\n\
+         rule note { when files.count == 0 then notify \"nothing changed\" }\n",
+    )
+    .unwrap();
+    let skip = gavel::Request::from_json(
+        br#"{"action":"promote","from_environment":"dev","environment":"prod","actor":{"id":"a","kind":"human"}}"#,
+    )
+    .unwrap();
+    let context = gavel::Context::at(NOW.parse().unwrap());
+    let decision = policy.decide(&skip, &context);
+    assert_eq!(decision.outcome.as_str(), "block");
+    assert_eq!(
+        decision.reasons,
+        [
+            "cannot skip environments: promote `dev` -> `staging` first (the order is dev -> staging -> prod)"
+        ]
+    );
+    // The notification stays with its rule.
+    assert_eq!(
+        decision.fired[0].message.as_deref(),
+        Some("nothing changed")
+    );
+
+    // A block message of a fired rule is a reason, after the forced one.
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nenvironments dev -> staging -> prod\n\
+         rule note { when files.count == 0 then notify \"nothing changed\" }\n\
+         rule empty { when files.count == 0 then block \"empty promotion\" }\n",
+    )
+    .unwrap();
+    let decision = policy.decide(&skip, &context);
+    assert_eq!(decision.reasons.len(), 2, "{:?}", decision.reasons);
+    assert!(decision.reasons[0].starts_with("cannot skip environments"));
+    assert_eq!(decision.reasons[1], "empty promotion (rule `empty`)");
+}

@@ -472,6 +472,11 @@ fn run<'a, E: Evaluator<'a>>(
         decision.halt = Some(halt.clone());
     }
     if !forced.is_empty() {
+        // Notification messages are not reasons to block: they stay with their rules in
+        // `fired`. Block messages, a rejection or an expiry still say why.
+        if outcome == DecisionOutcome::Notify {
+            reasons.clear();
+        }
         outcome = DecisionOutcome::Block;
         summary = format!("blocked: {}", forced.join("; "));
         let mut all = forced;
