@@ -158,10 +158,44 @@ fn dry_run_never_authorizes() {
             "json",
         ])
         .output();
+    // `gavel eval ... && deploy` must not deploy: a dry run that would proceed exits 4.
+    out.code(4);
     let json = out.json();
     assert_eq!(json["outcome"], "auto_approve");
     assert_eq!(json["dry_run"], true);
     assert_eq!(json["authorizes"], false);
+}
+
+#[test]
+fn dry_run_exit_codes_follow_authorizes_not_the_outcome() {
+    let docs = r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+               "files":[{"path":"docs/a.md","added":3}]}"#;
+    let eval = |extra: &[&str]| {
+        cli()
+            .file("req.json", docs)
+            .args(["eval", "--request", "req.json", "--now", NOW, "--no-audit"])
+            .args(extra)
+            .output()
+    };
+    // The same request: 0 when executed, 4 with --dry-run (it would proceed, authorizes nothing).
+    eval(&[]).code(0).stdout_has("AUTO-APPROVED by rule `docs`");
+    eval(&["--dry-run"])
+        .code(4)
+        .stdout_has("AUTO-APPROVED (dry run: authorizes nothing)");
+    // A dry run that would need approval or be blocked keeps 2 and 3.
+    eval(&["--dry-run", "--env", "prod"])
+        .code(2)
+        .stdout_has("APPROVAL REQUIRED (dry run: authorizes nothing)");
+    cli()
+        .file(
+            "req.json",
+            r#"{"action":"apply_patch","environment":"dev","actor":{"id":"bot","kind":"agent"},
+               "files":[{"path":".env","added":1}],"mode":"dry_run"}"#,
+        )
+        .args(["eval", "--request", "req.json", "--now", NOW, "--no-audit"])
+        .output()
+        .code(3)
+        .stdout_has("BLOCKED (dry run: authorizes nothing)");
 }
 
 #[test]

@@ -51,7 +51,7 @@ pub struct EvalArgs {
     /// A usage counter, `KEY=N`.
     #[arg(long = "usage", value_name = "KEY=N")]
     pub usage: Vec<String>,
-    /// Evaluate as a dry run: the decision authorizes nothing.
+    /// Evaluate as a dry run: the decision authorizes nothing (exit 4 when it would proceed).
     #[arg(long)]
     pub dry_run: bool,
     /// Decide as of this time (RFC 3339) instead of now.
@@ -92,7 +92,8 @@ pub struct EvalArgs {
 /// The default decision-signing key that `gavel init` creates.
 pub const DEFAULT_SIGNING_KEY: &str = ".gavel/keys/signing.key";
 
-/// Exit codes: 0 may proceed, 2 approval required, 3 blocked/rejected/expired, 1 input error.
+/// Exit codes (`Decision::exit_code`): 0 authorized, 2 approval required, 3
+/// blocked/rejected/expired, 4 dry run that would proceed (authorizes nothing), 1 input error.
 pub fn run(args: &EvalArgs) -> u8 {
     let policy = match Policy::load(&args.policies) {
         Ok(p) => p,
@@ -225,7 +226,7 @@ pub fn run(args: &EvalArgs) -> u8 {
             "note: this decision is unsigned. To sign decisions: `gavel keys new signing` (writes {DEFAULT_SIGNING_KEY}) and declare its key in the policy with `signer \"ci\" key \"...\"`"
         );
     }
-    decision.outcome.exit_code()
+    decision.exit_code()
 }
 
 /// The signing key's result, loaded once per run: `Ok(None)` when no key is configured.

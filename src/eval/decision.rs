@@ -148,6 +148,19 @@ impl Decision {
         bytes.drain(cut..cut + member.len() + 1);
         Ok(bytes)
     }
+
+    /// The `gavel eval` exit code: 0 only when the decision authorizes; 4 for a dry run
+    /// whose outcome would proceed (it authorizes nothing); else 2 approval required, 3
+    /// blocked, rejected or expired. A decision that says neither (an outcome that would
+    /// proceed, not authorizing, not a dry run) is 3, and a dry run is never 0: fail closed.
+    pub fn exit_code(&self) -> u8 {
+        match (self.authorizes, self.outcome.may_proceed(), self.dry_run) {
+            (true, true, false) => 0,
+            (_, true, true) => 4,
+            (_, true, false) => 3,
+            (_, false, _) => self.outcome.exit_code(),
+        }
+    }
 }
 
 /// The possible outcomes.
