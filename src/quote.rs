@@ -76,6 +76,46 @@ pub fn message(text: &str) -> Cow<'_, str> {
     Cow::Owned(clip_middle(&shortened, MAX_MESSAGE_BYTES))
 }
 
+/// `value` whole, with every character that could make a line read as something else
+/// escaped: control characters (`\n`, `\u{1b}`) and the bidirectional-text controls
+/// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). For request values a policy
+/// interpolates into a message, which becomes a decision's one-line `summary`: a newline or
+/// a terminal escape there could forge a line of output ("AUTO-APPROVED…"), and a
+/// right-to-left override could make a reviewer read it backwards.
+///
+/// ```
+/// use gavel::quote::one_line;
+/// assert_eq!(one_line("run 7"), "run 7");
+/// assert_eq!(one_line("x\nAUTO-APPROVED\u{1b}[2J"), "x\\nAUTO-APPROVED\\u{1b}[2J");
+/// assert_eq!(one_line("a\u{202e}b"), "a\\u{202e}b");
+/// ```
+pub fn one_line(value: &str) -> Cow<'_, str> {
+    if !value.chars().any(misleads_on_a_line) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        if c.is_control() {
+            // `\n`, `\t`, `\u{1b}`.
+            out.extend(c.escape_debug());
+        } else if misleads_on_a_line(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A control character or a bidirectional-text control (see [`one_line`]).
+fn misleads_on_a_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// Whether `value` has more than `limit` characters.
 fn is_cut(value: &str, limit: usize) -> bool {
     value.len() > limit && value.chars().nth(limit).is_some()

@@ -402,7 +402,10 @@ fn run<'a, E: Evaluator<'a>>(
         decision.gates = result.gates;
         if let Some((approver, reason)) = result.rejection {
             outcome = DecisionOutcome::Rejected;
-            summary = format!("rejected by {approver}: {reason}");
+            summary = format!(
+                "rejected by {approver}: {}",
+                crate::quote::one_line(&reason)
+            );
             reasons.push(summary.clone());
         } else if decision.gates.iter().all(|g| g.met) {
             outcome = DecisionOutcome::Approved;
@@ -467,7 +470,12 @@ fn run<'a, E: Evaluator<'a>>(
     if let Some(halt) = &context.halt {
         forced.insert(
             0,
-            format!("halted by {} at {}: {}", halt.by, halt.at, halt.reason),
+            format!(
+                "halted by {} at {}: {}",
+                halt.by,
+                halt.at,
+                crate::quote::one_line(&halt.reason)
+            ),
         );
         decision.halt = Some(halt.clone());
     }
@@ -496,7 +504,10 @@ fn run<'a, E: Evaluator<'a>>(
             outcome = DecisionOutcome::Approved;
             summary = format!(
                 "OVERRIDDEN by {} ({}): {} — the policy said: {}",
-                ov.by, ov.role, ov.reason, summary
+                ov.by,
+                ov.role,
+                crate::quote::one_line(&ov.reason),
+                summary
             );
         }
     }
@@ -575,7 +586,10 @@ pub(crate) fn render_message<'a, E: Evaluator<'a>>(
     for part in &message.parts {
         match part {
             MessagePart::Text(t) => out.push_str(t),
-            MessagePart::Expr(e) => out.push_str(&ev.eval(e, None)?.display()),
+            // Request values are escaped: the message becomes the one-line summary.
+            MessagePart::Expr(e) => {
+                out.push_str(&crate::quote::one_line(&ev.eval(e, None)?.display()));
+            }
         }
     }
     Ok(out)
