@@ -289,6 +289,65 @@ fn git_range_builds_the_request() {
 }
 
 #[test]
+fn git_with_a_request_file_that_lists_files_is_an_input_error() {
+    // The diff would replace the request file's files: they used to vanish without a word.
+    let cli = cli().file("repo/docs/a.md", "a\n").file(
+        "req.json",
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"u","kind":"human"},
+           "files":[{"path":"src/evil.py","added":1000}]}"#,
+    );
+    let repo = cli.path().join("repo");
+    let git = |args: &[&str]| crate::support::git(&repo, args);
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "base"]);
+    std::fs::write(repo.join("docs/a.md"), "a\nb\n").unwrap();
+    git(&["commit", "-qam", "change"]);
+    let (out, ws) = cli
+        .args([
+            "eval",
+            "--request",
+            "req.json",
+            "--git",
+            "HEAD~1..HEAD",
+            "--repo",
+            "repo",
+            "--now",
+            NOW,
+            "--no-audit",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.code(1).stderr_has(
+        "error: `files`: `req.json` lists 1 file and --git builds the files from the diff; give one or the other\n",
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert_eq!(json["authorizes"], false);
+    // A request file without files still combines with --git (the docs change auto-approves).
+    ws.write(
+        "req.json",
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"u","kind":"human"}}"#,
+    );
+    ws.run([
+        "eval",
+        "--request",
+        "req.json",
+        "--git",
+        "HEAD~1..HEAD",
+        "--repo",
+        "repo",
+        "--now",
+        NOW,
+        "--no-audit",
+    ])
+    .code(0)
+    .stdout_has("AUTO-APPROVED by rule `docs`");
+}
+
+#[test]
 fn a_command_line_that_does_not_parse_exits_1_never_the_approval_code() {
     for args in [
         &["eval", "--aproval", "x.json"][..],

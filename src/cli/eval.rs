@@ -400,7 +400,26 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
     let mut request = match &args.request {
         Some(path) => {
             let raw = read_input(path).map_err(|e| (Vec::new(), RequestError::document(e)))?;
-            Request::from_bytes(&raw).map_err(|e| (raw, e))?
+            let request = match Request::from_bytes(&raw) {
+                Ok(request) => request,
+                Err(e) => return Err((raw, e)),
+            };
+            // The diff replaces the request's files: files the request file lists would
+            // vanish unjudged, so asking for both is refused rather than resolved silently.
+            if args.git.is_some() && !request.files.is_empty() {
+                let n = request.files.len();
+                return Err((
+                    raw,
+                    RequestError::field(
+                        "files",
+                        format!(
+                            "`{path}` lists {n} file{} and --git builds the files from the diff; give one or the other",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                    ),
+                ));
+            }
+            request
         }
         None => Request::minimal("apply_patch", default_actor(), ActorKind::Human),
     };
