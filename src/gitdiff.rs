@@ -8,7 +8,8 @@
 //! would otherwise turn any change into one of 0 lines. A truly binary file is then counted
 //! by its newline bytes, which says little: guard binary paths with globs (`any file matches
 //! "**/*.bin"`). A submodule bump counts as one line removed and one added. `BASE...HEAD`
-//! (three dots) diffs against the merge base, as git does.
+//! (three dots) diffs against the merge base, as git does. A path whose name holds a
+//! backslash is refused: requests read `\\` as a directory separator, git never does.
 //!
 //! The request's `reference` names the two commits (`git BASE_SHA..HEAD_SHA`), so its digest
 //! — and every approval bound to it — is bound to the content, not just to paths and counts:
@@ -128,6 +129,22 @@ fn text(bytes: &[u8]) -> Result<String, String> {
         .map_err(|_| "git reported a path that is not UTF-8".to_string())
 }
 
+/// A path as git reports it. Git separates directories with `/` only, so a `\\` is part of
+/// a file name; gavel reads `\\` in request paths as a separator (for paths written on
+/// Windows), which would judge `docs\\run.sh` at the root as `docs/run.sh`. Such a path is
+/// refused rather than judged somewhere it is not.
+fn git_path(bytes: &[u8]) -> Result<String, String> {
+    let path = text(bytes)?;
+    if path.contains('\\') {
+        return Err(format!(
+            "git reported the path {}, whose name holds a backslash: gavel reads `\\` as a \
+             directory separator, so it would judge the file somewhere it is not; rename it",
+            crate::quote::quote(&path)
+        ));
+    }
+    Ok(path)
+}
+
 /// Parses `--name-status -z`: `STATUS\0PATH\0` or `RNNN\0OLD\0NEW\0`.
 fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
     let mut fields = out.split(|b| *b == 0).filter(|f| !f.is_empty());
@@ -140,8 +157,8 @@ fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
                 let new = fields.next().ok_or("truncated git output")?;
                 let renamed = status.starts_with('R');
                 (
-                    text(new)?,
-                    renamed.then(|| text(first)).transpose()?,
+                    git_path(new)?,
+                    renamed.then(|| git_path(first)).transpose()?,
                     if renamed {
                         FileStatus::Renamed
                     } else {
@@ -149,9 +166,9 @@ fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
                     },
                 )
             }
-            Some('A') => (text(first)?, None, FileStatus::Added),
-            Some('D') => (text(first)?, None, FileStatus::Deleted),
-            _ => (text(first)?, None, FileStatus::Modified),
+            Some('A') => (git_path(first)?, None, FileStatus::Added),
+            Some('D') => (git_path(first)?, None, FileStatus::Deleted),
+            _ => (git_path(first)?, None, FileStatus::Modified),
         };
         files.push(FileChange {
             path,
@@ -216,6 +233,22 @@ mod tests {
         assert_eq!(files[3].status, FileStatus::Deleted);
         assert_eq!(counts[1], ("new/b.rs".to_string(), Some((2, 2))));
         assert_eq!(counts[2], ("img.png".to_string(), None));
+    }
+
+    #[test]
+    fn a_backslash_in_a_name_git_reports_is_refused_not_read_as_a_separator() {
+        for status in [
+            &b"M\0docs\\run.sh\0"[..],
+            b"A\0config/a\\b.yaml\0",
+            b"R100\0docs\\old.sh\0new.sh\0",
+            b"R100\0old.sh\0docs\\new.sh\0",
+        ] {
+            let error = parse_name_status(status).unwrap_err();
+            assert!(error.contains("holds a backslash"), "{error}");
+        }
+        // Other names pass as they are.
+        let files = parse_name_status(b"M\0docs/run.sh\0").unwrap();
+        assert_eq!(files[0].path, "docs/run.sh");
     }
 
     #[test]
