@@ -348,6 +348,61 @@ fn git_with_a_request_file_that_lists_files_is_an_input_error() {
 }
 
 #[test]
+fn attr_and_usage_flags_refuse_a_key_given_twice_or_an_empty_key() {
+    let policy = r#"policy "flags"
+environments dev
+roles admin
+default require 1 approval from admin
+attribute size: number = 0
+rule small "Small" {
+  when attr.size <= 10 and usage.runs < 5
+  then auto_approve
+}
+"#;
+    let eval = |flags: &[&str]| {
+        Cli::new()
+            .file("policies/main.gavel", policy)
+            .args(["eval", "--env", "dev", "--now", NOW, "--no-audit"])
+            .args(flags)
+            .output()
+    };
+    // Without duplicates the flags decide (any key a request document accepts, with `.`,
+    // `-` or spaces in it, is still a key for --usage).
+    eval(&[
+        "--attr",
+        "size=3",
+        "--usage",
+        "runs=1",
+        "--usage",
+        "odd key-1.x=2",
+    ])
+    .code(0)
+    .stdout_has("AUTO-APPROVED by rule `small`");
+    for (flags, line) in [
+        (
+            &["--attr", "size=3", "--attr", "size=30", "--usage", "runs=1"][..],
+            "error: --attr gives the key `size` more than once; give each key once\n",
+        ),
+        (
+            &["--attr", "size=3", "--usage", "runs=9", "--usage", "runs=1"],
+            "error: --usage gives the key `runs` more than once; give each key once\n",
+        ),
+        (
+            &["--attr", "=1", "--usage", "runs=1"],
+            "error: --attr takes KEY=VALUE with a non-empty KEY, got `=1`\n",
+        ),
+        (
+            &["--usage", "runs=1", "--usage", "=1"],
+            "error: --usage takes KEY=VALUE with a non-empty KEY, got `=1`\n",
+        ),
+    ] {
+        let out = eval(flags);
+        out.code(1).stderr_has(line).stdout_has("BLOCKED");
+        assert_eq!(out.stderr.lines().count(), 1, "{flags:?}: {}", out.stderr);
+    }
+}
+
+#[test]
 fn a_command_line_that_does_not_parse_exits_1_never_the_approval_code() {
     for args in [
         &["eval", "--aproval", "x.json"][..],

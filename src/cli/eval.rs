@@ -456,8 +456,7 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
     if !args.roles.is_empty() {
         request.actor.roles = args.roles.clone();
     }
-    for pair in &args.attrs {
-        let (key, value) = split_pair(pair, "--attr")?;
+    for (key, value) in flag_pairs(&args.attrs, "--attr")? {
         let json = serde_json::from_str(value)
             .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
         request
@@ -465,8 +464,7 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
             .as_map_mut()
             .insert(key.to_string(), json);
     }
-    for pair in &args.usage {
-        let (key, value) = split_pair(pair, "--usage")?;
+    for (key, value) in flag_pairs(&args.usage, "--usage")? {
         let n: u64 = value.parse().map_err(|_| {
             (
                 Vec::new(),
@@ -484,13 +482,33 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
     Ok(request)
 }
 
-fn split_pair<'s>(pair: &'s str, flag: &str) -> Result<(&'s str, &'s str), BuildError> {
-    pair.split_once('=').ok_or_else(|| {
-        (
-            Vec::new(),
-            RequestError::document(format!("{flag} takes KEY=VALUE, got `{pair}`")),
-        )
-    })
+/// The `KEY=VALUE` pairs of a repeatable flag (`--attr`, `--usage`). A key may be any
+/// text a request document accepts as a map key, except empty; a key given twice is refused,
+/// as a request document with a duplicate key is (last-wins would let the value a reader
+/// sees first be silently replaced).
+fn flag_pairs<'s>(pairs: &'s [String], flag: &str) -> Result<Vec<(&'s str, &'s str)>, BuildError> {
+    let error = |message: String| (Vec::new(), RequestError::document(message));
+    let mut seen = std::collections::BTreeSet::new();
+    pairs
+        .iter()
+        .map(|pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| error(format!("{flag} takes KEY=VALUE, got `{pair}`")))?;
+            if key.is_empty() {
+                return Err(error(format!(
+                    "{flag} takes KEY=VALUE with a non-empty KEY, got `{pair}`"
+                )));
+            }
+            if !seen.insert(key) {
+                return Err(error(format!(
+                    "{flag} gives the key {} more than once; give each key once",
+                    crate::quote::quote(key)
+                )));
+            }
+            Ok((key, value))
+        })
+        .collect()
 }
 
 /// Reads a file, or stdin for `-`.
