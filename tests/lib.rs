@@ -25,4 +25,5 @@ mod glob_semantics;
 mod license_claims;
 mod limits;
 mod properties;
+mod request_input;
 mod trust;

@@ -11,7 +11,9 @@ use crate::checked::{CheckedPolicy, Fact, ScalarType, Type, VERSIONS, Value};
 use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
 use crate::number::Decimal;
 use crate::quote::quote;
-use crate::request::{CheckedFiles, Request, RequestError, RequestFacts};
+use crate::request::{
+    CheckedFiles, Request, RequestError, RequestFacts, number_text, request_decimal,
+};
 
 /// A declared attribute's value for one decision. Strings are borrowed from the request and
 /// defaults from the policy rather than copied: most attributes are read once or never.
@@ -512,7 +514,9 @@ fn convert(
     }
 }
 
-/// A JSON number as an exact decimal (floats through their shortest text: `0.3` is 3/10).
+/// A request number as the exact decimal it means, or an input error naming `field` (see
+/// `crate::request::request_decimal`: a number that a decimal cannot hold exactly is
+/// refused, never rounded).
 fn json_number(
     field: &dyn Fn() -> String,
     json: &serde_json::Value,
@@ -523,28 +527,14 @@ fn json_number(
             format!("expected a number, found {}", describe_json(json)),
         ));
     };
-    let parsed = if let Some(i) = n.as_i64() {
-        Decimal::from_int(i)
-    } else if let Some(u) = n.as_u64() {
-        Decimal::from_u64(u)
-    } else {
-        n.as_f64()
-            .filter(|f| f.is_finite())
-            .and_then(|f| format!("{f}").parse().ok())
-    };
-    parsed.ok_or_else(|| {
-        err(
-            field(),
-            format!("number {n} is out of range or has more than 6 fractional digits"),
-        )
-    })
+    request_decimal(n).map_err(|message| err(field(), message))
 }
 
 fn describe_json(json: &serde_json::Value) -> String {
     match json {
         serde_json::Value::Null => "null".into(),
         serde_json::Value::Bool(b) => format!("the boolean {b}"),
-        serde_json::Value::Number(n) => format!("the number {n}"),
+        serde_json::Value::Number(n) => format!("the number {}", number_text(n)),
         serde_json::Value::String(s) => format!("the string {}", quote(s)),
         serde_json::Value::Array(_) => "a list".into(),
         serde_json::Value::Object(_) => "an object".into(),

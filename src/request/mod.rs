@@ -2,6 +2,7 @@
 
 mod digest;
 mod normalize;
+mod number;
 mod parse;
 mod prepared;
 #[allow(clippy::module_inception)]
@@ -11,6 +12,7 @@ mod unique_map;
 pub(crate) use digest::request_digest_bytes;
 pub use digest::{canonical_json, request_digest};
 pub use normalize::normalize_path;
+pub(crate) use number::{number_text, request_decimal};
 pub use parse::RequestError;
 pub use parse::yaml_value;
 pub use prepared::PreparedRequest;

@@ -1,0 +1,138 @@
+//! Reading requests: numbers, counts, YAML, error fields and messages, path characters and
+//! list limits — each refusal an input error naming the field, and the decision a `block`.
+
+use gavel::{Context, Decision, DecisionOutcome, Policy, Request};
+
+fn now() -> Context {
+    Context::at("2026-03-01T12:00:00Z".parse().unwrap())
+}
+
+/// A request of `apply_patch` by agent `a`, with `extra` members (`"k": v, ...`) added.
+fn json(extra: &str) -> String {
+    let sep = if extra.is_empty() { "" } else { ", " };
+    format!(r#"{{"action": "apply_patch", "actor": {{"id": "a", "kind": "agent"}}{sep}{extra}}}"#)
+}
+
+fn decide(policy: &str, request: &[u8]) -> Decision {
+    let policy = Policy::from_str(policy).unwrap();
+    let request = Request::from_bytes(request).unwrap();
+    policy.decide(&request, &now())
+}
+
+/// The input error's field and message, asserting the decision blocks.
+fn refused(decision: &Decision) -> (Option<String>, String) {
+    assert_eq!(decision.outcome, DecisionOutcome::Block);
+    let error = decision
+        .input_error
+        .as_ref()
+        .unwrap_or_else(|| panic!("no input error: {decision:?}"));
+    (error.field.clone(), error.message.clone())
+}
+
+const NUMBER_POLICY: &str = "policy \"num\"\nattribute n: number\nattribute ns: list<number> = []\n\
+    rule r {\n  when attr.n == attr.n\n  then notify \"n={attr.n}\"\n}\n";
+
+/// What the `num` policy reads `n` as, or the refusal (field, message).
+fn read_number(text: &str) -> Result<String, (Option<String>, String)> {
+    let decision = decide(
+        NUMBER_POLICY,
+        json(&format!(r#""attributes": {{"n": {text}}}"#)).as_bytes(),
+    );
+    match &decision.input_error {
+        Some(_) => Err(refused(&decision)),
+        None => Ok(decision.reasons.join(" ")),
+    }
+}
+
+#[test]
+fn request_numbers_are_read_exactly() {
+    for (text, shown) in [
+        ("0.3", "n=0.3"),
+        ("-1.5", "n=-1.5"),
+        ("2.5e-3", "n=0.0025"),
+        ("123456789.123456", "n=123456789.123456"),
+        ("9223372036854", "n=9223372036854"),
+        ("-9223372036854", "n=-9223372036854"),
+        ("9223372036854.77", "n=9223372036854.77"),
+        ("1e12", "n=1000000000000"),
+    ] {
+        assert_eq!(read_number(text).as_deref(), Ok(shown), "{text}");
+    }
+}
+
+#[test]
+fn request_numbers_a_decimal_cannot_hold_are_refused_naming_the_field() {
+    for (text, message) in [
+        // Read as ...481983, ...12346 and ...775 before: now refused.
+        (
+            "18014398509.481985",
+            "18014398509.481983 has 17 significant digits",
+        ),
+        (
+            "123456789012.123457",
+            "123456789012.12346 has 17 significant digits",
+        ),
+        (
+            "9223372036854.775807",
+            "9223372036854.775 has 16 significant digits",
+        ),
+        // Out of range, and 7 fractional digits: accepted before.
+        (
+            "9223372036854.775808",
+            "9223372036854.775 has 16 significant digits",
+        ),
+        (
+            "9007199254.7409931",
+            "9007199254.740993 has 16 significant digits",
+        ),
+        ("0.0000001", "0.0000001 has 7 fractional digits"),
+        ("9223372036855", "9223372036855 is out of range"),
+        // Quoted in plain digits, not as `1e+23` or `1.8446744073709552e+19`.
+        ("1e23", "100000000000000000000000 is out of range"),
+        (
+            "18446744073709551616",
+            "18446744073709552000 is out of range",
+        ),
+    ] {
+        let (field, error) = read_number(text).unwrap_err();
+        assert_eq!(field.as_deref(), Some("attributes.n"), "{text}");
+        assert!(error.starts_with(message), "{text}: {error}");
+    }
+    let decision = decide(
+        NUMBER_POLICY,
+        json(r#""attributes": {"n": 1, "ns": [1, 0.5, 1e-7]}"#).as_bytes(),
+    );
+    let (field, error) = refused(&decision);
+    assert_eq!(field.as_deref(), Some("attributes.ns[2]"));
+    assert!(error.contains("7 fractional digits"), "{error}");
+}
+
+#[test]
+fn yaml_numbers_are_read_like_json_numbers() {
+    let yaml = |n: &str| {
+        format!("action: apply_patch\nactor: {{id: a, kind: agent}}\nattributes: {{n: {n}}}\n")
+    };
+    let decision = decide(NUMBER_POLICY, yaml("0.3").as_bytes());
+    assert_eq!(decision.reasons, vec!["n=0.3".to_string()]);
+    let (field, error) = refused(&decide(
+        NUMBER_POLICY,
+        yaml("18014398509.481985").as_bytes(),
+    ));
+    assert_eq!(field.as_deref(), Some("attributes.n"));
+    assert!(error.contains("17 significant digits"), "{error}");
+}
+
+#[test]
+fn requests_with_one_digest_decide_alike() {
+    // Two spellings of one double: one digest, so one decision.
+    let a = Request::from_bytes(json(r#""attributes": {"n": 0.1}"#).as_bytes()).unwrap();
+    let b = Request::from_bytes(json(r#""attributes": {"n": 0.10000000000000001}"#).as_bytes())
+        .unwrap();
+    assert_eq!(
+        gavel::request::request_digest(&a),
+        gavel::request::request_digest(&b)
+    );
+    let policy = Policy::from_str(NUMBER_POLICY).unwrap();
+    assert_eq!(policy.decide(&a, &now()), policy.decide(&b, &now()));
+    assert_eq!(policy.decide(&a, &now()).reasons, vec!["n=0.1".to_string()]);
+}
