@@ -545,14 +545,69 @@ fn self_approval_and_wrong_environment() {
 }
 
 #[test]
-fn unreadable_credentials_are_listed_not_fatal() {
+fn malformed_credentials_are_listed_not_fatal() {
+    // A file that reads but is no credential is an ignored approval (a file that cannot be
+    // read is an input error, below).
     let ws = setup();
     prod_request(&ws, "carol@example.com");
     ws.write("junk.json", "{not json");
-    let out = eval(&ws, &["--approval", "junk.json"], NOW);
+    ws.write("huge.json", vec![b' '; 1024 * 1024 + 5]);
+    let out = eval(
+        &ws,
+        &["--approval", "junk.json", "--approval", "huge.json"],
+        NOW,
+    );
     out.code(2);
     let json = out.json();
     assert_eq!(json["ignored_approvals"][0]["kind"], "malformed");
+    // Read only up to the limit, yet the size named is the file's own.
+    assert_eq!(json["ignored_approvals"][1]["kind"], "malformed");
+    assert_eq!(
+        json["ignored_approvals"][1]["reason"],
+        "huge.json: 1048581 bytes, more than the limit of 1048576"
+    );
+}
+
+#[test]
+fn an_approval_file_that_cannot_be_read_is_an_input_error_even_beside_valid_ones() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "admin",
+        "alice.json",
+        &[],
+    );
+    approve(
+        &ws,
+        "bob@example.com",
+        "keys/bob.key",
+        "lead",
+        "bob.json",
+        &[],
+    );
+    let both = ["--approval", "alice.json", "--approval", "bob.json"];
+    eval(&ws, &both, "2026-04-01T10:00:00Z").code(0);
+    // A typo next to two valid approvals: not an ignored approval and an exit 0, but a block,
+    // exit 1, and one line naming the file.
+    let out = eval(
+        &ws,
+        &[&both[..], &["--approval", "carl.json"]].concat(),
+        "2026-04-01T10:00:00Z",
+    );
+    out.code(1)
+        .stderr_has("error: --approval: cannot read `carl.json`: ");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert_eq!(json["authorizes"], false);
+    // A directory cannot be read as a file either.
+    eval(&ws, &["--approval", "keys"], NOW)
+        .code(1)
+        .stderr_has("error: --approval: cannot read `keys`: ");
 }
 
 #[test]

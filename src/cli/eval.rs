@@ -147,9 +147,10 @@ pub fn run(args: &EvalArgs) -> u8 {
         ),
         audit => audit,
     };
-    let (decision, input_failed) = match build_request(args) {
-        Ok(request) => {
-            credentials(args, &policy, &request, &mut context);
+    let built = build_request(args).and_then(|request| Ok((request, read_approvals(args)?)));
+    let (decision, input_failed) = match built {
+        Ok((request, approvals)) => {
+            credentials(args, &policy, &request, &approvals, &mut context);
             // Prepared once: the log's state and the decision both need its digest.
             let request = PreparedRequest::new(request);
             let decide = |ctx: &Context| {
@@ -333,19 +334,72 @@ fn signer(args: &EvalArgs) -> Signing {
         .map_err(|e| e.to_string())
 }
 
-/// Verifies `--approval` and `--license` credentials into the context. A credential that
-/// cannot even be read is listed as ignored; a license that fails verification blocks.
-fn credentials(args: &EvalArgs, policy: &Policy, request: &Request, context: &mut Context) {
-    let mut approvals = Vec::new();
-    for path in &args.approvals {
-        let parsed = std::fs::read(path)
-            .map_err(|e| {
-                crate::approve::Rejection::new(
-                    crate::approve::RejectionKind::Malformed,
-                    format!("cannot read: {e}"),
+/// An `--approval` file as read: its bytes, or why it cannot be a credential (too large).
+type ApprovalFile<'a> = (&'a PathBuf, Result<Vec<u8>, String>);
+
+/// The `--approval` files, read before deciding. A file that cannot be read is an input
+/// error naming it (a mistyped path must not pass unnoticed next to a valid approval). A file
+/// is read only up to one byte over the credential limit, so that `--approval /dev/zero`
+/// ends; one over the limit is refused as malformed by the caller, with its size when the
+/// file system knows it.
+fn read_approvals(args: &EvalArgs) -> Result<Vec<ApprovalFile<'_>>, BuildError> {
+    let max = crate::limits::MAX_CREDENTIAL_BYTES;
+    args.approvals
+        .iter()
+        .map(|path| {
+            let read = |path: &PathBuf| {
+                let file = std::fs::File::open(path)?;
+                let size = file
+                    .metadata()
+                    .ok()
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len());
+                let mut bytes = Vec::new();
+                file.take(max as u64 + 1).read_to_end(&mut bytes)?;
+                Ok::<_, std::io::Error>(if bytes.len() <= max {
+                    Ok(bytes)
+                } else {
+                    Err(match size {
+                        Some(n) if n > max as u64 => {
+                            format!("{n} bytes, more than the limit of {max}")
+                        }
+                        _ => format!("more than {max} bytes, the limit"),
+                    })
+                })
+            };
+            let bytes = read(path).map_err(|e| {
+                (
+                    Vec::new(),
+                    RequestError::document(format!(
+                        "--approval: cannot read `{}`: {e}",
+                        path.display()
+                    )),
                 )
-            })
-            .and_then(|bytes| crate::approve::Approval::from_json(&bytes));
+            })?;
+            Ok((path, bytes))
+        })
+        .collect()
+}
+
+/// Verifies `--approval` credentials (read by [`read_approvals`]) and the `--license`
+/// credential into the context. An approval that is not a credential is listed as ignored;
+/// a license that cannot be read or fails verification blocks.
+fn credentials(
+    args: &EvalArgs,
+    policy: &Policy,
+    request: &Request,
+    files: &[ApprovalFile<'_>],
+    context: &mut Context,
+) {
+    let mut approvals = Vec::new();
+    for (path, bytes) in files {
+        let parsed = match bytes {
+            Ok(bytes) => crate::approve::Approval::from_json(bytes),
+            Err(too_large) => Err(crate::approve::Rejection::new(
+                crate::approve::RejectionKind::Malformed,
+                too_large.clone(),
+            )),
+        };
         match parsed {
             Ok(a) => approvals.push(a),
             Err(rejection) => context
