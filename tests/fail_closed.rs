@@ -232,3 +232,51 @@ fn a_forced_block_lists_only_reasons_to_block() {
     assert!(decision.reasons[0].starts_with("cannot skip environments"));
     assert_eq!(decision.reasons[1], "empty promotion (rule `empty`)");
 }
+
+#[test]
+fn a_decision_over_the_work_limit_blocks_naming_the_rule() {
+    // Both sides of the test come from the request, once per file: files × items × bytes.
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nattribute forbidden: list<string> = []\ndefault auto_approve\n\
+         rule forbidden { when any file where (path contains any attr.forbidden) then block \"forbidden path\" }\n",
+    )
+    .unwrap();
+    let request = |files: usize| {
+        let files: Vec<_> = (0..files)
+            .map(|i| serde_json::json!({"path": format!("d/{}{i:04}", "a".repeat(3990)), "added": 1}))
+            .collect();
+        let forbidden: Vec<_> = (0..700).map(|i| format!("zzzzzz{i:04}")).collect();
+        let json = serde_json::json!({
+            "action": "apply_patch",
+            "actor": {"id": "agent", "kind": "agent"},
+            "files": files,
+            "attributes": {"forbidden": forbidden}
+        });
+        gavel::Request::from_json(json.to_string().as_bytes()).unwrap()
+    };
+    let context = gavel::Context::at(NOW.parse().unwrap());
+
+    // 100 files × 700 items × ~4,000 bytes: more than 2^28 units.
+    const { assert!(100 * 700 * 4000 > gavel::eval::MAX_EVALUATION_WORK) };
+    let decision = policy.decide(&request(100), &context);
+    assert_eq!(decision.outcome.as_str(), "block");
+    assert!(!decision.authorizes);
+    assert_eq!(decision.errors[0].location, "rule `forbidden`");
+    assert!(
+        decision.errors[0]
+            .error
+            .contains("work limit of 268435456 units"),
+        "{}",
+        decision.errors[0].error
+    );
+
+    // Half as many files stay under the limit and are decided as usual.
+    const { assert!(50 * 700 * 4011 < gavel::eval::MAX_EVALUATION_WORK) };
+    let decision = policy.decide(&request(50), &context);
+    assert_eq!(
+        decision.outcome.as_str(),
+        "auto_approve",
+        "{:?}",
+        decision.errors
+    );
+}

@@ -137,10 +137,23 @@ impl StrTest {
     /// Applies the test.
     pub fn test(self, haystack: &str, needle: &str) -> bool {
         match self {
-            StrTest::Contains => haystack.contains(needle),
+            // A needle longer than the haystack is never in it: said before the substring
+            // search prepares the needle, which costs the needle's length.
+            StrTest::Contains => needle.len() <= haystack.len() && haystack.contains(needle),
             StrTest::StartsWith => haystack.starts_with(needle),
             StrTest::EndsWith => haystack.ends_with(needle),
         }
+    }
+
+    /// An upper bound on the bytes [`StrTest::test`] compares or scans, at least 1: the work
+    /// limit charges it (`src/eval/fast/work_limit.rs`).
+    pub fn cost(self, haystack: &str, needle: &str) -> usize {
+        let scanned = match self {
+            StrTest::Contains if needle.len() > haystack.len() => 0,
+            StrTest::Contains => haystack.len() + needle.len(),
+            StrTest::StartsWith | StrTest::EndsWith => haystack.len().min(needle.len()),
+        };
+        1 + scanned
     }
 }
 

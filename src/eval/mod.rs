@@ -29,6 +29,7 @@ pub use decision::{
     Gate, InputError, LicenseReport, NotFired, PolicyRef, Promotion, RequestSummary,
     RiskContribution, RiskReport, RuleOutcome,
 };
+pub use fast::MAX_EVALUATION_WORK;
 
 pub(crate) use decision_id::IdPrefix;
 pub use decision_id::{DecisionId, DecisionIdError};

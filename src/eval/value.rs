@@ -34,6 +34,36 @@ impl<'a> ListRef<'a> {
         }
     }
 
+    /// Whether the list holds `needle`, adding to `cost` the items visited and the bytes of
+    /// every string compared in full (those of the needle's length): what the work limit
+    /// charges (`src/eval/fast/work_limit.rs`).
+    pub fn contains_costed(&self, needle: &Val<'_>, cost: &mut usize) -> bool {
+        let compared = |item: &str, cost: &mut usize| {
+            *cost += 1;
+            if let Val::Str(s) = needle
+                && s.len() == item.len()
+            {
+                *cost += item.len();
+            }
+        };
+        match self {
+            ListRef::Values(items) => items.iter().any(|v| {
+                match v {
+                    Value::String(s) | Value::Symbol(s) => compared(s, cost),
+                    _ => *cost += 1,
+                }
+                value_eq(v, needle)
+            }),
+            ListRef::Strings(items) => match needle {
+                Val::Str(s) => items.iter().any(|i| {
+                    compared(i, cost);
+                    i == s
+                }),
+                _ => false,
+            },
+        }
+    }
+
     /// The list's strings (non-strings are skipped; the checker ensures there are none).
     pub fn strings(&self) -> impl Iterator<Item = &'a str> + 'a {
         let (values, strings): (&'a [Value], &'a [String]) = match *self {

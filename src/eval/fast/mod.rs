@@ -21,6 +21,10 @@ use crate::request::{FileFacts, normalize_path};
 use crate::shared_str::SharedStr;
 
 mod typed;
+mod work_limit;
+
+pub use work_limit::MAX_EVALUATION_WORK;
+use work_limit::WorkMeter;
 
 /// Per-request facts computed once.
 struct Totals {
@@ -49,6 +53,8 @@ pub(crate) struct FastEvaluator<'a> {
     /// evaluator inside it), so the top-level condition of every rule and risk factor does
     /// not check again.
     depth: u32,
+    /// What is left of the decision's work limit (see [`work_limit`]).
+    work: WorkMeter,
 }
 
 impl Drop for FastEvaluator<'_> {
@@ -105,6 +111,7 @@ impl<'a> FastEvaluator<'a> {
             borrowed_memo: Vec::new(),
             risk: None,
             depth: 1,
+            work: WorkMeter::default(),
         })
     }
 
@@ -177,6 +184,7 @@ impl<'a> FastEvaluator<'a> {
             return Ok(self.in_set(f, set));
         }
         let s = self.string(value, file)?;
+        self.work.charge(1 + s.len())?;
         self.string_in_set(&s, set)
     }
 
@@ -480,7 +488,11 @@ impl<'a> FastEvaluator<'a> {
             | CExprKind::InSet { .. }
             | CExprKind::ActorIs(_)
             | CExprKind::ActorHasRole(_) => Val::Bool(self.bool_node(expr, file)?),
-            CExprKind::Lower(e) => Val::Str(Cow::Owned(self.string(e, file)?.to_lowercase())),
+            CExprKind::Lower(e) => {
+                let s = self.string(e, file)?;
+                self.work.charge(1 + s.len())?;
+                Val::Str(Cow::Owned(s.to_lowercase()))
+            }
             CExprKind::StrTest {
                 op,
                 any,
@@ -489,18 +501,29 @@ impl<'a> FastEvaluator<'a> {
             } => {
                 let haystack = self.string(value, file)?;
                 let result = if *any {
-                    match self.eval(needle, file)? {
-                        Val::List(list) => list.strings().any(|n| op.test(&haystack, n)),
-                        _ => return Err(EvalError::internal("expected a list")),
+                    let Val::List(list) = self.eval(needle, file)? else {
+                        return Err(EvalError::internal("expected a list"));
+                    };
+                    let mut found = false;
+                    for n in list.strings() {
+                        self.work.charge(op.cost(&haystack, n))?;
+                        if op.test(&haystack, n) {
+                            found = true;
+                            break;
+                        }
                     }
+                    found
                 } else {
                     let n = self.string(needle, file)?;
+                    self.work.charge(op.cost(&haystack, &n))?;
                     op.test(&haystack, &n)
                 };
                 Val::Bool(result)
             }
             CExprKind::RegexMatch { value, regexes } => {
                 let s = self.string(value, file)?;
+                self.work
+                    .charge(regexes.len().max(1).saturating_mul(1 + s.len()))?;
                 let compiled = &self.compiled.regexes;
                 Val::Bool(
                     regexes
@@ -511,7 +534,12 @@ impl<'a> FastEvaluator<'a> {
             CExprKind::InList { value, list } => {
                 let v = self.eval(value, file)?;
                 match self.eval(list, file)? {
-                    Val::List(l) => Val::Bool(l.contains(&v)),
+                    Val::List(l) => {
+                        let mut cost = 0;
+                        let found = l.contains_costed(&v, &mut cost);
+                        self.work.charge(cost)?;
+                        Val::Bool(found)
+                    }
                     _ => return Err(EvalError::internal("expected a list")),
                 }
             }

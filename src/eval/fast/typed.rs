@@ -199,7 +199,9 @@ impl<'a> FastEvaluator<'a> {
             }
             CExprKind::ActorIs(kind) => Ok(self.facts.request.actor.kind.as_str() == kind),
             CExprKind::ActorHasRole(role) => {
-                Ok(self.facts.request.actor.roles.iter().any(|r| r == role))
+                let roles = &self.facts.request.actor.roles;
+                self.work.charge(1 + roles.len())?;
+                Ok(roles.iter().any(|r| r == role))
             }
             _ => as_bool(self.eval_node(expr, file)?),
         }
