@@ -217,6 +217,35 @@ fn explain_lists_rules_that_did_not_fire_with_values() {
 }
 
 #[test]
+fn gavel_test_runs_no_case_of_a_file_with_two_cases_of_one_name() {
+    let case = |name: &str| {
+        format!(
+            "  - name: {name}\n    request: {{action: apply_patch, environment: dev, actor: {{id: a, kind: agent}}, files: [{{path: docs/x.md, added: 1}}]}}\n    expect: {{outcome: auto_approve}}\n"
+        )
+    };
+    let bad = format!(
+        "cases:\n{}{}{}{}",
+        case("before"),
+        case("dup name"),
+        case("dup name"),
+        case("after")
+    );
+    let good = format!("cases:\n{}", case("in another file"));
+    let out = cli()
+        .file("policies/tests/a.yaml", bad)
+        .file("policies/tests/b.yaml", good)
+        .args(["test"])
+        .output();
+    out.code(1)
+        .stdout_has("  ✗ cannot run this file: two cases are named `dup name`\n")
+        .stdout_has("  ✓ in another file\n")
+        .stdout_has("\n1 passed, 1 failed\n");
+    // Not half-run: neither the case before the duplicate nor the one after it ran.
+    assert!(!out.stdout.contains("before"), "{}", out.stdout);
+    assert!(!out.stdout.contains("after"), "{}", out.stdout);
+}
+
+#[test]
 fn gavel_test_reports_failures_with_a_diff() {
     let tests = r#"
 cases:

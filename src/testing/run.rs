@@ -26,7 +26,8 @@ pub struct CaseResult {
 pub struct FileResult {
     /// The file.
     pub path: PathBuf,
-    /// A file-level error (unreadable, malformed): counts as a failure.
+    /// A file-level error (unreadable, malformed, two cases with one name): counts as one
+    /// failure, and then no case of the file ran (`cases` is empty).
     pub error: Option<String>,
     /// Case results.
     pub cases: Vec<CaseResult>,
@@ -61,14 +62,20 @@ pub fn run_file(policy: &Policy, path: &Path) -> FileResult {
             return result;
         }
     };
+    // Checked before any case runs: a file that cannot be run runs none of its cases.
     let mut names = std::collections::HashSet::new();
-    for case in file.cases {
-        if !names.insert(case.name.clone()) {
-            result.error = Some(format!("two cases are named `{}`", case.name));
-            return result;
-        }
-        result.cases.push(run_case(policy, case));
+    if let Some(dup) = file.cases.iter().find(|c| !names.insert(c.name.as_str())) {
+        result.error = Some(format!(
+            "two cases are named {}",
+            crate::quote::quote(&dup.name)
+        ));
+        return result;
     }
+    result.cases = file
+        .cases
+        .into_iter()
+        .map(|case| run_case(policy, case))
+        .collect();
     result
 }
 
