@@ -35,6 +35,11 @@ pub const MAX_LIST_ITEMS: usize = 10_000;
 pub const MAX_STRING_BYTES: usize = 64 * 1024;
 /// Largest line count accepted for one file (`added`, `removed`).
 pub const MAX_LINE_COUNT: u64 = 1_000_000_000;
+/// Most lines added and removed in one request, all files together: the largest whole
+/// number a gavel number holds (9,223,372,036,854), so `lines.changed` always fits one.
+pub const MAX_REQUEST_LINES: u64 = 9_223_372_036_854;
+/// Largest usage counter (`usage.NAME`): the largest whole number a gavel number holds.
+pub const MAX_USAGE_COUNT: u64 = 9_223_372_036_854;
 
 /// Largest approval credential, license or signed decision file, in bytes.
 pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
@@ -47,3 +52,17 @@ pub const MAX_LOG_RECORD_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_EXPANDED_NODES: u64 = 100_000;
 /// Deepest expression once every helper it uses is expanded.
 pub const MAX_EXPANDED_DEPTH: u32 = 512;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::number::Decimal;
+
+    #[test]
+    fn request_counts_fit_a_number_and_no_more() {
+        for limit in [MAX_REQUEST_LINES, MAX_USAGE_COUNT] {
+            assert!(Decimal::from_u64(limit).is_some());
+            assert!(Decimal::from_u64(limit + 1).is_none());
+        }
+    }
+}

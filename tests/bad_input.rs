@@ -459,16 +459,15 @@ fn a_count_out_of_range_is_named_in_the_requests_terms() {
     for (error, value) in [
         (
             gavel::Request::from_json(json).unwrap_err(),
-            "1.8446744073709552e+19",
+            "18446744073709552000 lines, more than the limit of 1000000000",
         ),
-        (gavel::Request::from_yaml(yaml).unwrap_err(), "-1"),
+        (
+            gavel::Request::from_yaml(yaml).unwrap_err(),
+            "-1 is negative; a count is a whole number from 0 to 1000000000",
+        ),
     ] {
         let message = error.to_string();
         assert!(message.contains(value), "{message}");
-        assert!(
-            message.contains("expected a whole number from 0 to 18446744073709551615"),
-            "{message}"
-        );
         assert!(!message.contains("u64"), "{message}");
     }
 }

@@ -136,3 +136,179 @@ fn requests_with_one_digest_decide_alike() {
     assert_eq!(policy.decide(&a, &now()), policy.decide(&b, &now()));
     assert_eq!(policy.decide(&a, &now()).reasons, vec!["n=0.1".to_string()]);
 }
+
+const USAGE_POLICY: &str = "policy \"usage\"\nrule u {\n  when usage.calls > 5\n  \
+    then block \"too many calls {usage.calls}\"\n}\ndefault auto_approve\n";
+
+#[test]
+fn usage_counters_beyond_a_number_are_input_errors() {
+    use gavel::limits::MAX_USAGE_COUNT;
+    // At the limit: decided (the rule reads it), no evaluation error.
+    let at = decide(
+        USAGE_POLICY,
+        json(&format!(r#""usage": {{"calls": {MAX_USAGE_COUNT}}}"#)).as_bytes(),
+    );
+    assert!(at.input_error.is_none() && at.errors.is_empty(), "{at:?}");
+    assert_eq!(
+        at.reasons,
+        vec![format!("too many calls {MAX_USAGE_COUNT} (rule `u`)")]
+    );
+    for (count, message) in [
+        (
+            (MAX_USAGE_COUNT + 1).to_string(),
+            format!(
+                "{}, more than the limit of {MAX_USAGE_COUNT}",
+                MAX_USAGE_COUNT + 1
+            ),
+        ),
+        (
+            "18446744073709551615".into(),
+            format!("18446744073709551615, more than the limit of {MAX_USAGE_COUNT}"),
+        ),
+        (
+            "1e23".into(),
+            format!("100000000000000000000000, more than the limit of {MAX_USAGE_COUNT}"),
+        ),
+        ("-1".into(), "-1 is negative".into()),
+        ("2.5".into(), "2.5 is not a whole number".into()),
+    ] {
+        let request = json(&format!(r#""usage": {{"calls": {count}}}"#));
+        let error = Request::from_bytes(request.as_bytes()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("usage.calls"), "{count}");
+        assert!(
+            error.message.starts_with(&message),
+            "{count}: {}",
+            error.message
+        );
+    }
+    // A request built in code (or by `gavel eval --usage`) is held to the same limit.
+    for count in [MAX_USAGE_COUNT + 1, u64::MAX] {
+        let mut request = Request::from_bytes(json("").as_bytes()).unwrap();
+        request.usage.as_map_mut().insert("calls".into(), count);
+        let decision = Policy::from_str(USAGE_POLICY)
+            .unwrap()
+            .decide(&request, &now());
+        let (field, message) = refused(&decision);
+        assert_eq!(field.as_deref(), Some("usage.calls"));
+        assert_eq!(
+            message,
+            format!("{count}, more than the limit of {MAX_USAGE_COUNT}")
+        );
+        assert!(decision.errors.is_empty());
+    }
+}
+
+#[test]
+fn a_count_written_as_a_whole_double_is_that_count() {
+    // `3.0` is the same double as `3`, and the digest writes both as `3`.
+    let whole = Request::from_bytes(json(r#""usage": {"calls": 3}"#).as_bytes()).unwrap();
+    let double = Request::from_bytes(json(r#""usage": {"calls": 3.0}"#).as_bytes()).unwrap();
+    assert_eq!(whole, double);
+    let lines = Request::from_bytes(
+        json(r#""files": [{"path": "a", "added": 1e3, "removed": 2.0}]"#).as_bytes(),
+    )
+    .unwrap();
+    assert_eq!((lines.files[0].added, lines.files[0].removed), (1000, 2));
+}
+
+#[test]
+fn line_counts_are_whole_numbers_in_range() {
+    for (count, message) in [
+        (
+            "1000000001",
+            "1000000001 lines, more than the limit of 1000000000",
+        ),
+        (
+            "1e10",
+            "10000000000 lines, more than the limit of 1000000000",
+        ),
+        ("-5", "-5 is negative"),
+        ("0.5", "0.5 is not a whole number"),
+        (
+            "\"5\"",
+            "invalid type: string \"5\", expected a whole number from 0 to 1000000000",
+        ),
+    ] {
+        let request = json(&format!(
+            r#""files": [{{"path": "a", "removed": {count}}}]"#
+        ));
+        let error = Request::from_bytes(request.as_bytes()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("files[0].removed"), "{count}");
+        assert!(
+            error.message.starts_with(message),
+            "{count}: {}",
+            error.message
+        );
+    }
+}
+
+/// A request of `files` files whose lines added and removed add up to `total`.
+fn lines_request(total: u64) -> Request {
+    use gavel::limits::MAX_LINE_COUNT;
+    use gavel::request::{FileChange, FileStatus};
+    let mut request = Request::from_bytes(json("").as_bytes()).unwrap();
+    let mut left = total;
+    let mut i = 0;
+    while left > 0 {
+        let added = left.min(MAX_LINE_COUNT);
+        let removed = (left - added).min(MAX_LINE_COUNT);
+        left -= added + removed;
+        request.files.push(FileChange {
+            path: format!("f{i}"),
+            added,
+            removed,
+            status: FileStatus::Modified,
+            from: None,
+        });
+        i += 1;
+    }
+    request
+}
+
+#[test]
+fn the_lines_of_all_files_together_fit_a_number() {
+    use gavel::limits::MAX_REQUEST_LINES;
+    let policy = Policy::from_str(
+        "policy \"l\"\nrule big { when lines.changed > 100 then notify \"{lines.changed}\" }\n",
+    )
+    .unwrap();
+    let at = policy.decide(&lines_request(MAX_REQUEST_LINES), &now());
+    assert!(at.input_error.is_none() && at.errors.is_empty(), "{at:?}");
+    assert_eq!(at.reasons, vec![MAX_REQUEST_LINES.to_string()]);
+    // One more: an input error naming `files`, not an evaluation error.
+    let over = policy.decide(&lines_request(MAX_REQUEST_LINES + 1), &now());
+    let (field, message) = refused(&over);
+    assert_eq!(field.as_deref(), Some("files"));
+    assert_eq!(
+        message,
+        format!(
+            "the files add up to {} lines added and removed, more than the limit of \
+             {MAX_REQUEST_LINES}",
+            MAX_REQUEST_LINES + 1
+        )
+    );
+    assert!(over.errors.is_empty());
+}
+
+#[test]
+fn gavel_eval_usage_flag_beyond_a_number_exits_1_naming_the_counter() {
+    let out = crate::support::Cli::new()
+        .file("policies/main.gavel", USAGE_POLICY)
+        .file("request.json", json(""))
+        .args([
+            "eval",
+            "--request",
+            "request.json",
+            "--usage",
+            "calls=18446744073709551615",
+            "--no-audit",
+            "--format",
+            "json",
+        ])
+        .output();
+    out.code(1);
+    let decision = out.json();
+    assert_eq!(decision["outcome"], "block");
+    assert_eq!(decision["input_error"]["field"], "usage.calls");
+    assert!(decision.get("errors").is_none(), "{decision}");
+}

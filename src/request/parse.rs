@@ -50,21 +50,6 @@ impl RequestError {
     }
 }
 
-/// A deserializer's message in the request's terms: counts are whole numbers, not `u64`s,
-/// and a count too large for one arrives as a float, which is not what the writer meant.
-fn plain(message: String) -> String {
-    const COUNT: &str = "a whole number from 0 to 18446744073709551615";
-    if !message.contains("expected u64") {
-        return message;
-    }
-    message
-        .replace(
-            "invalid type: floating point",
-            "not a whole number, or too large:",
-        )
-        .replace("expected u64", &format!("expected {COUNT}"))
-}
-
 /// `text` through `shorten`, without a copy when it is already short and clean.
 fn bounded(text: String, shorten: fn(&str) -> Cow<'_, str>) -> String {
     match shorten(&text) {
@@ -107,7 +92,7 @@ impl Request {
         }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
         let request: Request = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| RequestError::field(e.path().to_string(), plain(e.inner().to_string())))?;
+            .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))?;
         deserializer
             .end()
             .map_err(|e| RequestError::document(format!("not a single JSON document: {e}")))?;
@@ -133,7 +118,7 @@ impl Request {
             return Err(not_an_object(kind));
         }
         serde_path_to_error::deserialize(value)
-            .map_err(|e| RequestError::field(e.path().to_string(), plain(e.inner().to_string())))
+            .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))
     }
 }
 

@@ -17,11 +17,12 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
+use super::count::too_large;
 use super::parse::RequestError;
 use super::request::{FileStatus, Request};
 use super::{normalize_path, request_digest_bytes};
 use crate::eval::RequestSummary;
-use crate::limits::{MAX_LINE_COUNT, MAX_REQUEST_FILES};
+use crate::limits::{MAX_LINE_COUNT, MAX_REQUEST_FILES, MAX_REQUEST_LINES, MAX_USAGE_COUNT};
 use crate::quote::{excerpt, quote};
 
 /// A request with its digest computed and its files normalized and checked, ready to be
@@ -97,6 +98,7 @@ pub(crate) struct RequestFacts<'r> {
     pub summary: Arc<RequestSummary>,
     /// The digest's 32 bytes, which decision ids hash.
     pub digest_bytes: [u8; 32],
+    /// The checked files, or why the request's files or counts are refused.
     files: Result<CheckedFiles<'r>, RequestError>,
 }
 
@@ -107,14 +109,17 @@ impl<'r> RequestFacts<'r> {
         RequestFacts {
             summary: Arc::new(RequestSummary::of(request, digest)),
             digest_bytes,
-            files: check_files(request).map(|files| CheckedFiles {
-                files,
-                directories: OnceLock::new(),
-            }),
+            files: check_files(request)
+                .and_then(|files| check_usage(request).map(|()| files))
+                .map(|files| CheckedFiles {
+                    files,
+                    directories: OnceLock::new(),
+                }),
         }
     }
 
-    /// The normalized files, or why the request's files are refused.
+    /// The normalized files, or why the request's files (or its usage counters, which are
+    /// checked with them) are refused.
     pub(crate) fn files(&self) -> Result<&CheckedFiles<'r>, &RequestError> {
         self.files.as_ref()
     }
@@ -208,6 +213,7 @@ fn check_files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
         ));
     }
     let mut out = Vec::with_capacity(request.files.len());
+    let mut lines: u64 = 0;
     let mut seen = Seen {
         set: HashSet::new(),
         expected: request.files.len(),
@@ -223,10 +229,12 @@ fn check_files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
             if count > MAX_LINE_COUNT {
                 return Err(err(
                     format!("files[{i}].{name}"),
-                    format!("{count} lines, more than the limit of {MAX_LINE_COUNT}"),
+                    too_large(&count, " lines", MAX_LINE_COUNT),
                 ));
             }
         }
+        // At most 2 * 10^9 per file and 10^5 files: no overflow.
+        lines += file.added + file.removed;
         if seen.listed(&out, &path) {
             return Err(err(
                 format!("files[{i}].path"),
@@ -277,7 +285,33 @@ fn check_files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
             });
         }
     }
+    // `lines.changed` must be a number like every other: over the limit, deciding would fail
+    // on a request that is the requester's to fix.
+    if lines > MAX_REQUEST_LINES {
+        return Err(err(
+            "files",
+            format!(
+                "the files add up to {}",
+                too_large(&lines, " lines added and removed", MAX_REQUEST_LINES)
+            ),
+        ));
+    }
     Ok(out)
+}
+
+/// Checks the request's usage counters: each must be a number (reading a request refuses
+/// larger ones already; a request built in code, or from `gavel eval --usage`, is checked
+/// here).
+fn check_usage(request: &Request) -> Result<(), RequestError> {
+    for (name, &count) in request.usage.as_map() {
+        if count > MAX_USAGE_COUNT {
+            return Err(err(
+                format!("usage.{name}"),
+                too_large(&count, "", MAX_USAGE_COUNT),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The paths already listed, to refuse a path listed twice.

@@ -34,7 +34,11 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
     pub attributes: UniqueMap<serde_json::Value>,
     /// Usage counters so far (`projects_per_month: 3`), for license limits and rules.
-    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "UniqueMap::is_empty",
+        deserialize_with = "super::count::usage_counts"
+    )]
     pub usage: UniqueMap<u64>,
     /// Licensed features this request uses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -96,10 +100,10 @@ pub struct FileChange {
     /// Repository-relative path (normalized before matching; see `docs/language.md`).
     pub path: String,
     /// Lines added.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::count::line_count")]
     pub added: u64,
     /// Lines removed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::count::line_count")]
     pub removed: u64,
     /// `added`, `modified` (default), `deleted` or `renamed`.
     #[serde(default)]

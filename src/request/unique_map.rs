@@ -28,6 +28,11 @@ impl<V> UniqueMap<V> {
         &mut self.0
     }
 
+    /// The entries, as a map.
+    pub fn into_map(self) -> BTreeMap<String, V> {
+        self.0
+    }
+
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

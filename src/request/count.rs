@@ -1,0 +1,108 @@
+//! Counts in a request: the lines of each file and the usage counters. Each is a whole number
+//! from 0 to a limit (`src/limits.rs`), refused otherwise with a message that quotes it as
+//! written in the request's terms, never in the parser's (`u64`, `1.8446744073709552e19`).
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+use super::number::double_text;
+use super::unique_map::UniqueMap;
+use crate::limits::{MAX_LINE_COUNT, MAX_USAGE_COUNT};
+
+/// Why `value` is not a count of at most `limit` (`unit` follows the number: ` lines`).
+pub(crate) fn too_large(value: &dyn fmt::Display, unit: &str, limit: u64) -> String {
+    format!("{value}{unit}, more than the limit of {limit}")
+}
+
+/// Reads a file's line count (`added`, `removed`): at most [`MAX_LINE_COUNT`].
+pub(super) fn line_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    deserializer.deserialize_any(CountVisitor {
+        limit: MAX_LINE_COUNT,
+        unit: " lines",
+    })
+}
+
+/// Reads the usage counters: each at most [`MAX_USAGE_COUNT`], keys unique.
+pub(super) fn usage_counts<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<UniqueMap<u64>, D::Error> {
+    let counts = UniqueMap::<UsageCount>::deserialize(deserializer)?;
+    Ok(counts
+        .into_map()
+        .into_iter()
+        .map(|(name, count)| (name, count.0))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into())
+}
+
+struct UsageCount(u64);
+
+impl<'de> Deserialize<'de> for UsageCount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(CountVisitor {
+                limit: MAX_USAGE_COUNT,
+                unit: "",
+            })
+            .map(UsageCount)
+    }
+}
+
+/// A whole number from 0 to `limit`. A number with a zero fraction (`5.0`, `1e3`) is that
+/// whole number: it is the same double, and the request digest writes it the same way.
+struct CountVisitor {
+    limit: u64,
+    unit: &'static str,
+}
+
+impl CountVisitor {
+    fn check<E: de::Error>(&self, value: u64) -> Result<u64, E> {
+        if value > self.limit {
+            return Err(E::custom(too_large(&value, self.unit, self.limit)));
+        }
+        Ok(value)
+    }
+
+    fn negative<E: de::Error>(&self, value: &dyn fmt::Display) -> E {
+        E::custom(format!(
+            "{value} is negative; a count is a whole number from 0 to {}",
+            self.limit
+        ))
+    }
+}
+
+impl Visitor<'_> for CountVisitor {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a whole number from 0 to {}", self.limit)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<u64, E> {
+        self.check(value)
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<u64, E> {
+        match u64::try_from(value) {
+            Ok(value) => self.check(value),
+            Err(_) => Err(self.negative(&value)),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<u64, E> {
+        let text = double_text(value);
+        if !value.is_finite() || value.fract() != 0.0 {
+            return Err(E::custom(format!("{text} is not a whole number")));
+        }
+        if value < 0.0 {
+            return Err(self.negative(&text));
+        }
+        // `limit` is far below 2^53, so it converts exactly, and so does any whole number
+        // at or below it.
+        if value > self.limit as f64 {
+            return Err(E::custom(too_large(&text, self.unit, self.limit)));
+        }
+        Ok(value as u64)
+    }
+}
