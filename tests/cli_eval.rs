@@ -108,6 +108,63 @@ fn input_errors_exit_one_and_block() {
         .stderr_has("environment `moon` is not declared");
 }
 
+/// A request over `MAX_REQUEST_BYTES` is refused with its real size when the file system
+/// knows it (a regular file, not read at all), else as "more than" the limit (a device,
+/// stdin), which is read only up to one byte over it: one line, exit 1, a block.
+#[test]
+fn an_oversize_request_names_its_real_size_or_more_than_the_limit() {
+    let refused = |out: &crate::support::Output, line: &str| {
+        out.code(1).stderr_has(line).stdout_has("BLOCKED");
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    };
+    // A sparse 200 MB file: its size comes from the file system.
+    let big = cli();
+    std::fs::File::create(big.path().join("big.json"))
+        .unwrap()
+        .set_len(209_715_318)
+        .unwrap();
+    let (out, ws) = big
+        .args(["eval", "--request", "big.json", "--now", NOW, "--no-audit"])
+        .run();
+    refused(
+        &out,
+        "error: the request is 209715318 bytes, more than the limit of 33554432\n",
+    );
+    // `verify` and `approve` read their file the same way, and name it.
+    for args in [
+        &["verify", "big.json"][..],
+        &[
+            "approve", "big.json", "--key", "k", "--as", "a", "--role", "admin",
+        ],
+    ] {
+        ws.run(args)
+            .code(1)
+            .stderr_has("error: `big.json` is 209715318 bytes, more than the limit of 33554432\n");
+    }
+    // Stdin has no size to tell: one byte over the limit is enough to refuse it.
+    let out = cli()
+        .stdin(vec![b' '; 33_554_433])
+        .args(["eval", "--request", "-", "--now", NOW, "--no-audit"])
+        .output();
+    refused(
+        &out,
+        "error: the request is more than 33554432 bytes, the limit\n",
+    );
+    // Nor has a device; an endless one ends.
+    if std::path::Path::new("/dev/zero").exists() {
+        let out = cli()
+            .args(["eval", "--request", "/dev/zero", "--now", NOW])
+            .args(["--no-audit", "--format", "json"])
+            .output();
+        out.code(1)
+            .stderr_has("error: the request is more than 33554432 bytes, the limit\n");
+        assert_eq!(
+            out.json()["input_error"]["message"],
+            "the request is more than 33554432 bytes, the limit"
+        );
+    }
+}
+
 #[test]
 fn promotion_skipping_an_environment_names_the_next() {
     let out = cli()

@@ -67,7 +67,7 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
 }
 
 fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
-    let raw = super::eval::read_input(&args.decision)?;
+    let raw = super::eval::read_input(&args.decision, &format!("`{}`", args.decision))?;
     let decision: Decision = serde_json::from_slice(&raw)
         .map_err(|e| format!("`{}` is not a gavel decision: {e}", args.decision))?;
     let key = PrivateKey::load(&args.key).map_err(|e| e.to_string())?;

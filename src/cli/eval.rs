@@ -123,7 +123,7 @@ pub fn run(args: &EvalArgs) -> u8 {
             let raw = args
                 .request
                 .as_deref()
-                .and_then(|p| read_input(p).ok())
+                .and_then(|p| read_input(p, "the request").ok())
                 .unwrap_or_default();
             let now = args.now.unwrap_or_else(jiff::Timestamp::now);
             let signing = signer(args);
@@ -453,7 +453,8 @@ type BuildError = (Vec<u8>, RequestError);
 fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
     let mut request = match &args.request {
         Some(path) => {
-            let raw = read_input(path).map_err(|e| (Vec::new(), RequestError::document(e)))?;
+            let raw = read_input(path, "the request")
+                .map_err(|e| (Vec::new(), RequestError::document(e)))?;
             let request = match Request::from_bytes(&raw) {
                 Ok(request) => request,
                 Err(e) => return Err((raw, e)),
@@ -565,17 +566,56 @@ fn flag_pairs<'s>(pairs: &'s [String], flag: &str) -> Result<Vec<(&'s str, &'s s
         .collect()
 }
 
-/// Reads a file, or stdin for `-`.
-pub fn read_input(path: &str) -> Result<Vec<u8>, String> {
-    let limit = crate::limits::MAX_REQUEST_BYTES as u64 + 1;
-    let mut buf = Vec::new();
-    let result = if path == "-" {
-        std::io::stdin().take(limit).read_to_end(&mut buf)
+/// Reads a file, or stdin for `-`, refusing one over the request size limit
+/// (`MAX_REQUEST_BYTES`). `what` names the input in that refusal ("the request").
+///
+/// A regular file the file system says is over the limit is not read, and the refusal gives
+/// its size: "the request is 209715318 bytes, more than the limit of 33554432". Anything else
+/// (stdin, a device, a file that grew) is read only up to one byte over the limit, so that
+/// `--request /dev/zero` ends, and the refusal says "more than 33554432 bytes".
+pub fn read_input(path: &str, what: &str) -> Result<Vec<u8>, String> {
+    let read = if path == "-" {
+        read_bounded(std::io::stdin().lock(), None, what)
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut buf))
+        std::fs::File::open(path).and_then(|file| {
+            let size = regular_file_size(&file);
+            read_bounded(file, size, what)
+        })
     };
-    result.map_err(|e| format!("cannot read `{path}`: {e}"))?;
-    Ok(buf)
+    read.map_err(|e| format!("cannot read `{path}`: {e}"))?
+}
+
+/// The size of `file` when it is a regular file (a device or a pipe reports no useful size).
+pub fn regular_file_size(file: &std::fs::File) -> Option<u64> {
+    file.metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len())
+}
+
+/// Reads `input` whole when it is at most `MAX_REQUEST_BYTES`; over the limit, the inner
+/// error says so (see [`read_input`]). `size` is the input's size when the file system
+/// knows it. The outer error is a failure to read.
+pub fn read_bounded(
+    input: impl std::io::Read,
+    size: Option<u64>,
+    what: &str,
+) -> std::io::Result<Result<Vec<u8>, String>> {
+    let max = crate::limits::MAX_REQUEST_BYTES;
+    let too_large = |size: Option<u64>| match size {
+        Some(n) if n > max as u64 => format!("{what} is {n} bytes, more than the limit of {max}"),
+        _ => format!("{what} is more than {max} bytes, the limit"),
+    };
+    if size.is_some_and(|n| n > max as u64) {
+        return Ok(Err(too_large(size)));
+    }
+    let mut buf = Vec::new();
+    input.take(max as u64 + 1).read_to_end(&mut buf)?;
+    Ok(if buf.len() > max {
+        Err(too_large(None))
+    } else {
+        Ok(buf)
+    })
 }
 
 /// The current user's id: git `user.email`, else `$USER`.
