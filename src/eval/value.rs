@@ -25,13 +25,7 @@ pub(crate) enum ListRef<'a> {
 impl<'a> ListRef<'a> {
     /// Whether the list holds `needle`.
     pub fn contains(&self, needle: &Val<'_>) -> bool {
-        match self {
-            ListRef::Values(items) => items.iter().any(|v| value_eq(v, needle)),
-            ListRef::Strings(items) => match needle {
-                Val::Str(s) => items.iter().any(|i| i == s),
-                _ => false,
-            },
-        }
+        self.contains_costed(needle, &mut 0)
     }
 
     /// Whether the list holds `needle`, adding to `cost` the items visited and the bytes of
