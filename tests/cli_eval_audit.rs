@@ -174,6 +174,93 @@ fn an_override_lets_one_request_through_once() {
     );
 }
 
+/// Runs gavel in `ws` with at most 1 GiB of address space and 60 seconds: a command that
+/// reads an endless input without bound fails the test instead of exhausting the machine.
+#[cfg(unix)]
+fn run_bounded(ws: &Workspace, args: &[&str]) -> crate::support::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_gavel"))
+        .args(args)
+        .current_dir(ws.path())
+        .env("NO_COLOR", "1")
+        .env_remove("GAVEL_AUDIT_KEY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gavel");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().expect("kill");
+            child.wait().expect("wait");
+            panic!("gavel {args:?} still running after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("wait");
+    crate::support::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        dir: ws.path().to_path_buf(),
+    }
+}
+
+/// `override --request` reads at most one byte over the request limit: `/dev/zero` reports
+/// no size, and reading it whole never ended. A file over the limit is refused naming its
+/// size, as `eval` does.
+#[cfg(unix)]
+#[test]
+fn an_override_of_an_endless_or_oversize_request_is_refused() {
+    let ws = setup();
+    let override_ = |request: &str| {
+        run_bounded(
+            &ws,
+            &[
+                "override",
+                "--request",
+                request,
+                "--reason",
+                "x",
+                "--key",
+                "keys/ops.key",
+                "--as",
+                "ops@example.com",
+            ],
+        )
+    };
+    let records = || {
+        std::fs::read_to_string(ws.path().join(".gavel/audit.jsonl"))
+            .map(|log| log.lines().count())
+            .unwrap_or(0)
+    };
+    let before = records();
+    if std::path::Path::new("/dev/zero").exists() {
+        let out = override_("/dev/zero");
+        out.code(1);
+        assert_eq!(
+            out.stderr,
+            "error: /dev/zero: the request is more than 33554432 bytes, the limit\n"
+        );
+    }
+    std::fs::File::create(ws.path().join("big.json"))
+        .unwrap()
+        .set_len(209_715_318)
+        .unwrap();
+    let out = override_("big.json");
+    out.code(1);
+    assert_eq!(
+        out.stderr,
+        "error: big.json: the request is 209715318 bytes, more than the limit of 33554432\n"
+    );
+    // Nothing was recorded.
+    assert_eq!(records(), before);
+}
+
 #[test]
 fn usage_counted_from_the_log_enforces_license_limits() {
     let ws = setup();

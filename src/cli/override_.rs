@@ -7,7 +7,6 @@ use clap::Args;
 use super::actor::ActorArgs;
 use super::audit::{LogArgs, fail};
 use crate::audit::Power;
-use crate::limits::MAX_REQUEST_BYTES;
 use crate::number::Duration;
 use crate::request::{Request, request_digest};
 
@@ -81,15 +80,18 @@ pub fn run(args: &OverrideArgs) -> u8 {
     }
 }
 
+/// Reads the request file like `gavel eval --request` does: a file over the request size
+/// limit is refused naming its size, and anything else is read only up to one byte over the
+/// limit, so that `--request /dev/zero` (which reports no size) ends.
 fn read_request(path: &PathBuf) -> Result<Request, String> {
     let name = path.display();
-    let size = std::fs::metadata(path)
+    let bytes = std::fs::File::open(path)
+        .and_then(|file| {
+            let size = super::eval::regular_file_size(&file);
+            super::eval::read_bounded(file, size, "the request")
+        })
         .map_err(|e| format!("{name}: {e}"))?
-        .len();
-    if size > MAX_REQUEST_BYTES as u64 {
-        return Err(format!("{name}: larger than the request size limit"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|e| format!("{name}: {e}"))?;
     Request::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))
 }
 
