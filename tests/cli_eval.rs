@@ -488,6 +488,61 @@ rule small "Small" {
     }
 }
 
+/// `--attr` and `--usage` may not take a request past `MAX_ATTRIBUTES` (256) attributes or
+/// usage counters: the document parser refuses more, and nothing after it counts them.
+#[test]
+fn attr_and_usage_flags_stay_within_the_entry_limit() {
+    let policy = r#"policy "flags"
+environments dev
+roles admin
+default require 1 approval from admin
+rule runs "Few runs" {
+  when usage.runs < 5
+  then auto_approve
+}
+"#;
+    let eval = |request: Option<String>, flags: Vec<String>| {
+        let mut cli = Cli::new().file("policies/main.gavel", policy);
+        cli = match request {
+            Some(request) => cli
+                .file("req.json", request)
+                .args(["eval", "--request", "req.json"]),
+            None => cli.args(["eval", "--env", "dev"]),
+        };
+        cli.args(["--now", NOW, "--no-audit"]).args(flags).output()
+    };
+    let usage = |n: usize| {
+        (1..n)
+            .flat_map(|i| ["--usage".to_string(), format!("u{i}=1")])
+            .chain(["--usage".to_string(), "runs=1".to_string()])
+            .collect::<Vec<_>>()
+    };
+    eval(None, usage(256))
+        .code(0)
+        .stdout_has("AUTO-APPROVED by rule `runs`");
+    let out = eval(None, usage(257));
+    out.code(1).stdout_has("BLOCKED").stderr_has(
+        "error: `usage`: with --usage, the request has 257 usage counters, more than the \
+         limit of 256\n",
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    // 200 attributes from the file and 57 from flags.
+    let attributes: Vec<String> = (0..200).map(|i| format!(r#""f{i}":1"#)).collect();
+    let request = format!(
+        r#"{{"action":"apply_patch","environment":"dev","actor":{{"id":"a","kind":"human"}},"attributes":{{{}}}}}"#,
+        attributes.join(",")
+    );
+    let flags = (0..57)
+        .flat_map(|i| ["--attr".to_string(), format!("a{i}=x")])
+        .collect();
+    let out = eval(Some(request), flags);
+    out.code(1).stdout_has("BLOCKED").stderr_has(
+        "error: `attributes`: with --attr, the request has 257 attributes, more than the \
+         limit of 256\n",
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
 #[test]
 fn a_command_line_that_does_not_parse_exits_1_never_the_approval_code() {
     for args in [

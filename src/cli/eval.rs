@@ -531,10 +531,44 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
         })?;
         request.usage.as_map_mut().insert(key.to_string(), n);
     }
+    // The document parser caps each map at MAX_ATTRIBUTES entries and nothing after it
+    // counts them, so keys added by flags are held to the same cap here.
+    within_entry_limit(
+        "attributes",
+        request.attributes.as_map().len(),
+        "--attr",
+        "attributes",
+    )?;
+    within_entry_limit(
+        "usage",
+        request.usage.as_map().len(),
+        "--usage",
+        "usage counters",
+    )?;
     if args.dry_run {
         request.mode = Mode::DryRun;
     }
     Ok(request)
+}
+
+/// Refuses a map (`attributes`, `usage`) that flags grew past `MAX_ATTRIBUTES` entries.
+fn within_entry_limit(
+    field: &str,
+    entries: usize,
+    flag: &str,
+    noun: &str,
+) -> Result<(), BuildError> {
+    let max = crate::limits::MAX_ATTRIBUTES;
+    if entries <= max {
+        return Ok(());
+    }
+    Err((
+        Vec::new(),
+        RequestError::field(
+            field,
+            format!("with {flag}, the request has {entries} {noun}, more than the limit of {max}"),
+        ),
+    ))
 }
 
 /// The `KEY=VALUE` pairs of a repeatable flag (`--attr`, `--usage`). A key may be any
