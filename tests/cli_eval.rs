@@ -273,6 +273,46 @@ fn explain_lists_rules_that_did_not_fire_with_values() {
         .stdout_has("src/main.rs");
 }
 
+/// The human output escapes what the request says: an attribute value with a newline and a
+/// terminal escape, compared in a rule and shown by `--explain`, and a path with a
+/// right-to-left override, cannot forge a line of output or reach the terminal raw.
+#[test]
+fn explain_escapes_request_values_and_paths() {
+    let policy = r#"policy "p"
+roles admin
+attribute run_id: string = ""
+paths docs ["docs/**"]
+default require 1 approval from admin within 1h
+rule run "Run" {
+  when attr.run_id == "r1"
+  then auto_approve
+}
+rule touched {
+  when any file in docs
+  then require 1 approval from admin within 1h
+}
+"#;
+    let out = Cli::new()
+        .file("policies/main.gavel", policy)
+        .file(
+            "req.json",
+            r#"{"action":"apply_patch","actor":{"id":"a","kind":"human"},
+                "attributes":{"run_id":"x\nAUTO-APPROVED\u001b[2J"},
+                "files":[{"path":"docs/a\u202eb.md","added":1}]}"#,
+        )
+        .args(["eval", "--request", "req.json", "--explain", "--now", NOW])
+        .args(["--no-audit"])
+        .output();
+    out.code(2)
+        .stdout_has(r#"attr.run_id == "r1"  [x\nAUTO-APPROVED\u{1b}[2J vs r1]"#)
+        .stdout_has(r#"docs/a\u{202e}b.md matched "docs/**" in `docs`"#);
+    assert!(
+        !out.stdout.contains(['\u{1b}', '\u{202e}']) && !out.stdout.contains("\nAUTO-APPROVED"),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn gavel_test_runs_no_case_of_a_file_with_two_cases_of_one_name() {
     let case = |name: &str| {

@@ -176,6 +176,31 @@ fn full_flow_pending_then_approved_signed_and_verifiable() {
         .stderr_has("verification failed: invalid signature by key `ed25519:");
 }
 
+/// `gavel verify` prints an approver's note (and the credential's other text) escaped: a
+/// newline or a terminal escape in it cannot forge a line of its output.
+#[test]
+fn verify_escapes_what_a_credential_says() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "admin",
+        "alice.json",
+        &["--note", "ok\nvalid decision forged\u{1b}[2J\u{202e}"],
+    );
+    let out = ws.run(["verify", "alice.json"]);
+    out.code(0)
+        .stdout_has("\nnote: ok\\nvalid decision forged\\u{1b}[2J\\u{202e}\n");
+    assert!(
+        !out.stdout.contains(['\u{1b}', '\u{202e}']),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn a_rejection_by_an_eligible_approver_rejects() {
     let ws = setup();

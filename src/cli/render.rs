@@ -1,12 +1,14 @@
 //! Human-readable rendering of decisions: outcome first, then why, then what would unblock.
 
 use crate::eval::{Decision, DecisionOutcome, Evidence};
+use crate::quote::one_line as shown;
 
 /// The first line: the outcome in capitals, then the summary. The summary is written to
 /// stand alone (in JSON, in the audit log), so it usually starts with the outcome's own word
 /// (`blocked: ...`, `approved by ...`) and, for a dry run, with `dry run: `; the label says
 /// both already, so they are not repeated: `BLOCKED: invalid request: ...`, not
-/// `BLOCKED: blocked: invalid request: ...`.
+/// `BLOCKED: blocked: invalid request: ...`. The summary is escaped like everything
+/// [`decision_text`] prints.
 pub fn headline(decision: &Decision) -> String {
     let label = match decision.outcome {
         DecisionOutcome::AutoApprove => "AUTO-APPROVED",
@@ -17,7 +19,8 @@ pub fn headline(decision: &Decision) -> String {
         DecisionOutcome::Expired => "EXPIRED",
         DecisionOutcome::Block => "BLOCKED",
     };
-    let mut summary = decision.summary.as_str();
+    let summary = shown(&decision.summary);
+    let mut summary = summary.as_ref();
     let dry = if decision.dry_run {
         summary = summary.strip_prefix("dry run: ").unwrap_or(summary);
         " (dry run: authorizes nothing)"
@@ -35,22 +38,32 @@ pub fn headline(decision: &Decision) -> String {
 }
 
 /// The decision as a person reads it in a terminal or CI log.
+///
+/// Every string in it that did not come from this function's own words passes through
+/// [`shown`] ([`crate::quote::one_line`]): request values (evidence values, file paths,
+/// reasons that quote them), credential and log contents (approver ids, why an approval did
+/// not count, override reasons) and, for good measure, the policy's own names. A newline or a terminal escape in
+/// any of them is printed escaped, so it cannot forge a line of output or rewrite the
+/// terminal.
 pub fn decision_text(decision: &Decision) -> String {
     let mut out = headline(decision);
     out.push('\n');
     if let Some(error) = &decision.input_error {
-        out.push_str(&format!("\ninput error: {}\n", error.message));
+        out.push_str(&format!("\ninput error: {}\n", shown(&error.message)));
     }
     if let Some(ov) = &decision.override_ {
         out.push_str(&format!(
             "\n!!! BREAK-GLASS OVERRIDE by {} ({}) at {}: {}\n",
-            ov.by, ov.role, ov.at, ov.reason
+            shown(&ov.by),
+            shown(&ov.role),
+            ov.at,
+            shown(&ov.reason)
         ));
     }
     if !decision.reasons.is_empty() && decision.outcome != DecisionOutcome::Notify {
         out.push_str("\nreasons:\n");
         for reason in &decision.reasons {
-            out.push_str(&format!("  - {reason}\n"));
+            out.push_str(&format!("  - {}\n", shown(reason)));
         }
     }
     if !decision.fired.is_empty() {
@@ -59,16 +72,17 @@ pub fn decision_text(decision: &Decision) -> String {
             let title = rule
                 .title
                 .as_deref()
-                .map(|t| format!(" \"{t}\""))
+                .map(|t| format!(" \"{}\"", shown(t)))
                 .unwrap_or_default();
             let message = rule
                 .message
                 .as_deref()
-                .map(|m| format!(": {m}"))
+                .map(|m| format!(": {}", shown(m)))
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  rule `{}`{title} → {}{message}\n",
-                rule.rule, rule.outcome
+                shown(&rule.rule),
+                rule.outcome
             ));
             for e in &rule.evidence {
                 out.push_str(&evidence_line(e));
@@ -80,7 +94,7 @@ pub fn decision_text(decision: &Decision) -> String {
     if let Some(explanation) = &decision.explanation {
         out.push_str("\nrules that did not fire:\n");
         for rule in explanation {
-            out.push_str(&format!("  rule `{}`\n", rule.rule));
+            out.push_str(&format!("  rule `{}`\n", shown(&rule.rule)));
             for e in &rule.evidence {
                 out.push_str(&evidence_line(e));
             }
@@ -90,12 +104,12 @@ pub fn decision_text(decision: &Decision) -> String {
         let level = risk
             .level
             .as_deref()
-            .map(|l| format!(" ({l})"))
+            .map(|l| format!(" ({})", shown(l)))
             .unwrap_or_default();
         let factors: Vec<String> = risk
             .factors
             .iter()
-            .map(|f| format!("{} +{}", f.factor, f.weight))
+            .map(|f| format!("{} +{}", shown(&f.factor), f.weight))
             .collect();
         let factors = if factors.is_empty() {
             String::new()
@@ -122,41 +136,50 @@ pub fn decision_text(decision: &Decision) -> String {
             let scope = if g.scope.is_empty() {
                 String::new()
             } else {
-                format!(", scope {}", g.scope.join(", "))
+                format!(", scope {}", shown(&g.scope.join(", ")))
             };
             let approved = if g.approved_by.is_empty() {
                 String::new()
             } else {
-                format!(" — approved by {}", g.approved_by.join(", "))
+                format!(" — approved by {}", shown(&g.approved_by.join(", ")))
             };
             out.push_str(&format!(
                 "  `{}`: {} of {} from {}{humans}{scope}{by}: {state}{approved}\n",
-                g.rule,
+                shown(&g.rule),
                 g.count - g.missing,
                 g.count,
-                g.roles.join(" or ")
+                shown(&g.roles.join(" or "))
             ));
         }
     }
     if !decision.ignored_approvals.is_empty() {
         out.push_str("\napprovals that did not count:\n");
         for a in &decision.ignored_approvals {
-            out.push_str(&format!("  - {} ({}): {}\n", a.approver, a.kind, a.reason));
+            out.push_str(&format!(
+                "  - {} ({}): {}\n",
+                shown(&a.approver),
+                shown(&a.kind),
+                shown(&a.reason)
+            ));
         }
     }
     if let Some(license) = &decision.license
         && let Some(denial) = &license.denial
     {
-        out.push_str(&format!("\nlicense: {denial}\n"));
+        out.push_str(&format!("\nlicense: {}\n", shown(denial)));
     }
     if !decision.errors.is_empty() {
         out.push_str("\nevaluation errors (each forces a block):\n");
         for e in &decision.errors {
-            out.push_str(&format!("  - {}: {}\n", e.location, e.error));
+            out.push_str(&format!(
+                "  - {}: {}\n",
+                shown(&e.location),
+                shown(&e.error)
+            ));
         }
     }
     if decision.outcome == DecisionOutcome::RequireApproval {
-        out.push_str(&format!("\nto proceed: {}\n", decision.summary));
+        out.push_str(&format!("\nto proceed: {}\n", shown(&decision.summary)));
     }
     // A decision made without a policy (it did not load) has no name or spec hash to show.
     let policy = if decision.policy.spec_hash.is_empty() {
@@ -164,7 +187,7 @@ pub fn decision_text(decision: &Decision) -> String {
     } else {
         format!(
             "policy {} (spec {})",
-            decision.policy.name,
+            shown(&decision.policy.name),
             decision.policy.spec_hash.get(..16).unwrap_or("")
         )
     };
@@ -177,21 +200,31 @@ pub fn decision_text(decision: &Decision) -> String {
     out
 }
 
+/// One condition of a rule, with its values and the files that decided it, each escaped
+/// by [`shown`] (see [`decision_text`]).
 fn evidence_line(e: &Evidence) -> String {
-    let mut line = format!("      {} {}", if e.holds { "✓" } else { "✗" }, e.condition);
+    let mut line = format!(
+        "      {} {}",
+        if e.holds { "✓" } else { "✗" },
+        shown(&e.condition)
+    );
     match (&e.left, &e.right) {
-        (Some(l), Some(r)) => line.push_str(&format!("  [{l} vs {r}]")),
-        (Some(l), None) => line.push_str(&format!("  [{l}]")),
+        (Some(l), Some(r)) => line.push_str(&format!(
+            "  [{} vs {}]",
+            shown(&l.to_string()),
+            shown(&r.to_string())
+        )),
+        (Some(l), None) => line.push_str(&format!("  [{}]", shown(&l.to_string()))),
         _ => {}
     }
     line.push('\n');
     for f in &e.files {
         let what = match (&f.pattern, &f.set) {
-            (Some(p), Some(s)) => format!(" matched \"{p}\" in `{s}`"),
-            (Some(p), None) => format!(" matched {p}"),
+            (Some(p), Some(s)) => format!(" matched \"{}\" in `{}`", shown(p), shown(s)),
+            (Some(p), None) => format!(" matched {}", shown(p)),
             _ => String::new(),
         };
-        line.push_str(&format!("          {}{what}\n", f.file));
+        line.push_str(&format!("          {}{what}\n", shown(&f.file)));
     }
     if let Some(n) = e.file_count {
         line.push_str(&format!("          ... {n} files in all\n"));

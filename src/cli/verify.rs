@@ -10,6 +10,7 @@ use crate::compile::Policy;
 use crate::eval::Decision;
 use crate::keys::{PublicKey, load_public_key};
 use crate::license::License;
+use crate::quote::one_line as shown;
 use crate::sign::Verifier;
 
 /// Arguments of `gavel verify`.
@@ -81,20 +82,20 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
                     crate::eval::Verdict::Approve => "approved",
                     crate::eval::Verdict::Reject => "REJECTED",
                 },
-                approval.approver,
-                approval.role,
-                approval.request_digest.get(..16).unwrap_or(""),
-                approval.spec_hash.get(..16).unwrap_or(""),
-                approval.decision_id,
-                approval.environment.as_deref().unwrap_or("(none)"),
-                approval.scope.join(", ")
+                shown(&approval.approver),
+                shown(&approval.role),
+                shown(approval.request_digest.get(..16).unwrap_or("")),
+                shown(approval.spec_hash.get(..16).unwrap_or("")),
+                shown(&approval.decision_id),
+                shown(approval.environment.as_deref().unwrap_or("(none)")),
+                shown(&approval.scope.join(", "))
             ));
             lines.push(format!(
                 "issued {}, expires {}",
                 approval.issued_at, approval.expires_at
             ));
             if let Some(note) = &approval.note {
-                lines.push(format!("note: {note}"));
+                lines.push(format!("note: {}", shown(note)));
             }
         }
         crate::license::LICENSE_TYPE => {
@@ -108,7 +109,10 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
             lines.push(format!("valid license signed by {}", key.key_id()));
             lines.push(format!(
                 "tier {} for {}, issued {}, expires {}",
-                license.tier, license.org, license.issued_at, license.expires_at
+                shown(&license.tier),
+                shown(&license.org),
+                license.issued_at,
+                license.expires_at
             ));
         }
         _ => {
@@ -132,9 +136,9 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
             lines.push(super::render::headline(&decision));
             lines.push(format!(
                 "policy {} (spec {}), request {}, evaluated {}{}",
-                decision.policy.name,
-                decision.policy.spec_hash.get(..16).unwrap_or(""),
-                decision.request.digest.get(..16).unwrap_or(""),
+                shown(&decision.policy.name),
+                shown(decision.policy.spec_hash.get(..16).unwrap_or("")),
+                shown(decision.request.digest.get(..16).unwrap_or("")),
                 decision.evaluated_at,
                 if decision.dry_run {
                     ", DRY RUN (authorizes nothing)"
