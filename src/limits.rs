@@ -41,6 +41,26 @@ pub const MAX_REQUEST_LINES: u64 = 9_223_372_036_854;
 /// Largest usage counter (`usage.NAME`): the largest whole number a gavel number holds.
 pub const MAX_USAGE_COUNT: u64 = 9_223_372_036_854;
 
+/// Most YAML nodes (scalars, lists and mappings, aliases expanded) in a request document:
+/// as many as the largest request within the limits above has, so every such request parses
+/// as YAML too — its 100,000 files of five fields (11 nodes each), 256 attributes that are
+/// each a list of 10,000 items, 256 usage counters, 10,000 roles, 10,000 features, and 64
+/// for the rest.
+pub const MAX_YAML_NODES: usize = 64
+    + 2 * (1 + MAX_LIST_ITEMS)
+    + 1
+    + MAX_REQUEST_FILES * 11
+    + 1
+    + MAX_ATTRIBUTES * (2 + MAX_LIST_ITEMS)
+    + 1
+    + MAX_ATTRIBUTES * 2;
+/// Most YAML events (a value, or the start or end of a list or mapping) that anchors
+/// (`&name`) may hold, and that aliases (`*name`) may replay, in one document: an alias
+/// repeats what its anchor holds, and without a bound a few lines expand to billions of
+/// nodes. Anchors and aliases are a YAML convenience no request needs; this is room for
+/// 24 uses of a 10,000-item list.
+pub const MAX_YAML_ALIAS_EVENTS: usize = 250_000;
+
 /// Largest approval credential, license or signed decision file, in bytes.
 pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
 /// Longest audit log record (one line), in bytes.

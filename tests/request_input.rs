@@ -312,3 +312,129 @@ fn gavel_eval_usage_flag_beyond_a_number_exits_1_naming_the_counter() {
     assert_eq!(decision["input_error"]["field"], "usage.calls");
     assert!(decision.get("errors").is_none(), "{decision}");
 }
+
+/// The largest request the limits allow, as YAML: 100,000 files of five fields, 256
+/// attributes that are each a list of 10,000 numbers, 256 usage counters, 10,000 roles and
+/// 10,000 features.
+fn largest_yaml_request() -> String {
+    use gavel::limits::{MAX_ATTRIBUTES, MAX_LIST_ITEMS, MAX_REQUEST_FILES};
+    use std::fmt::Write as _;
+    let list = |prefix: &str| {
+        (0..MAX_LIST_ITEMS)
+            .map(|i| format!("{prefix}{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut yaml = String::with_capacity(16 << 20);
+    writeln!(
+        yaml,
+        "action: apply_patch\nactor:\n  id: a\n  kind: agent\n  roles: [{}]\nfeatures: [{}]\nfiles:",
+        list("r"),
+        list("f")
+    )
+    .unwrap();
+    for i in 0..MAX_REQUEST_FILES {
+        writeln!(
+            yaml,
+            "- {{path: n/{i}, added: 1, removed: 2, status: renamed, from: o/{i}}}"
+        )
+        .unwrap();
+    }
+    yaml.push_str("attributes:\n");
+    let numbers = vec!["1"; MAX_LIST_ITEMS].join(",");
+    for i in 0..MAX_ATTRIBUTES {
+        writeln!(yaml, "  a{i}: [{numbers}]").unwrap();
+    }
+    yaml.push_str("usage:\n");
+    for i in 0..MAX_ATTRIBUTES {
+        writeln!(yaml, "  u{i}: {i}").unwrap();
+    }
+    yaml
+}
+
+#[test]
+fn every_request_within_the_limits_parses_as_yaml() {
+    use gavel::limits::{MAX_ATTRIBUTES, MAX_LIST_ITEMS, MAX_REQUEST_FILES};
+    let request = Request::from_yaml(largest_yaml_request().as_bytes()).unwrap();
+    assert_eq!(request.files.len(), MAX_REQUEST_FILES);
+    assert_eq!(request.actor.roles.len(), MAX_LIST_ITEMS);
+    assert_eq!(request.features.len(), MAX_LIST_ITEMS);
+    assert_eq!(request.attribute_map().len(), MAX_ATTRIBUTES);
+    assert_eq!(request.usage.as_map().len(), MAX_ATTRIBUTES);
+    // The same request as JSON parses too (QA's YAML stopped at about 36,000 files).
+    let json = serde_json::to_vec(&request).unwrap();
+    assert_eq!(Request::from_json(&json).unwrap(), request);
+}
+
+#[test]
+fn yaml_beyond_the_node_budget_is_refused_in_plain_words() {
+    use gavel::limits::MAX_YAML_NODES;
+    assert_eq!(MAX_YAML_NODES, 3_681_093, "as docs/limits.md states");
+    // A list and its items: exactly the budget, then one node more.
+    let list = |items: usize| format!("[{}]", vec!["1"; items].join(","));
+    let at = gavel::request::yaml_value(&list(MAX_YAML_NODES - 1)).unwrap();
+    assert_eq!(at.as_array().map(Vec::len), Some(MAX_YAML_NODES - 1));
+    let over = gavel::request::yaml_value(&list(MAX_YAML_NODES)).unwrap_err();
+    assert_eq!(over.field, None);
+    assert!(
+        over.message.starts_with(&format!(
+            "YAML too large: more than {MAX_YAML_NODES} values, lists and mappings"
+        )),
+        "{}",
+        over.message
+    );
+    assert!(
+        !over.message.contains("budget breached"),
+        "{}",
+        over.message
+    );
+}
+
+#[test]
+fn yaml_comments_count_toward_no_budget() {
+    use gavel::limits::MAX_YAML_NODES;
+    // More comment lines than the budget allows events.
+    let mut yaml = "#\n".repeat(2 * MAX_YAML_NODES + 100);
+    yaml.push_str("action: apply_patch\nactor: {id: a, kind: agent}\n");
+    assert_eq!(
+        Request::from_yaml(yaml.as_bytes()).unwrap().action,
+        "apply_patch"
+    );
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_in_plain_words() {
+    let bomb =
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+    let mut yaml = bomb.to_string();
+    for (name, prev) in ["bcdefghij".chars().zip("abcdefghi".chars())]
+        .into_iter()
+        .flatten()
+    {
+        let uses = vec![format!("*{prev}"); 10].join(",");
+        yaml.push_str(&format!("{name}: &{name} [{uses}]\n"));
+    }
+    yaml.push_str("action: apply_patch\nactor: {id: a, kind: agent}\n");
+    let start = std::time::Instant::now();
+    let error = Request::from_yaml(yaml.as_bytes()).unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("YAML too large: anchors (`&name`) hold more than 250000"),
+        "{}",
+        error.message
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    // Aliases replaying a large anchor many times: the replay budget.
+    let mut yaml = format!("a: &a [{}]\nb: [", vec!["x"; 10_000].join(","));
+    yaml.push_str(&vec!["*a"; 30].join(","));
+    yaml.push_str("]\naction: apply_patch\nactor: {id: a, kind: agent}\n");
+    let error = Request::from_yaml(yaml.as_bytes()).unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("YAML too large: aliases (`*name`) expand to more than 250000"),
+        "{}",
+        error.message
+    );
+}

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::request::Request;
-use crate::limits::MAX_REQUEST_BYTES;
+use crate::limits::{MAX_REQUEST_BYTES, MAX_YAML_ALIAS_EVENTS, MAX_YAML_NODES};
 use crate::quote;
 
 /// A request that could not be read or does not fit the policy. The decision for it is
@@ -157,17 +157,96 @@ fn value_kind(value: &serde_json::Value) -> Option<&'static str> {
     }
 }
 
-/// Reads YAML into a JSON value with gavel's parser settings (duplicate keys refused).
+/// Reads YAML into a JSON value with gavel's parser settings: duplicate keys refused, and
+/// budgets that every request within the limits fits (`src/limits.rs`).
 pub fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
-    let mut options = serde_saphyr::Options::default();
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
-    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
         let message = e.render_with_options(serde_saphyr::render_options! {
             formatter: &YamlMessages,
             snippets: serde_saphyr::SnippetMode::Off,
         });
         let first_line = message.lines().next().unwrap_or("malformed YAML").trim();
-        RequestError::document(format!("malformed YAML: {first_line}"))
+        let kind = if is_budget(&e) {
+            "YAML too large"
+        } else {
+            "malformed YAML"
+        };
+        RequestError::document(format!("{kind}: {first_line}"))
+    })
+}
+
+/// The parser's settings for requests (and `gavel test` files).
+///
+/// The budget counts what the document expands to, aliases included: nodes up to
+/// [`MAX_YAML_NODES`] (the largest request within the limits), events (each node, the end
+/// of each list and mapping) up to twice that, string bytes up to [`MAX_REQUEST_BYTES`], and
+/// events replayed by aliases up to [`MAX_YAML_ALIAS_EVENTS`]. Comments are skipped, not
+/// kept, so they count toward nothing but the document's size. The nesting depth stays at
+/// the parser's 64 (a request nests 4 deep).
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_events = 2 * MAX_YAML_NODES + 64;
+    budget.max_total_scalar_bytes = MAX_REQUEST_BYTES;
+    // Anchors record what they hold as it is read (a 10,000-item list under an anchor is
+    // 10,002 events), aliases in it expanded: the same budget as what aliases replay.
+    budget.max_recorded_anchor_events = MAX_YAML_ALIAS_EVENTS;
+    budget.max_recorded_anchor_bytes = MAX_REQUEST_BYTES;
+    let mut options = serde_saphyr::Options::default();
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    options.emit_comments = false;
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
+    options
+}
+
+/// Whether the parser stopped at one of its budgets (rather than at bad syntax).
+fn is_budget(error: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    match error {
+        E::Budget { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => true,
+        E::WithSnippet { error, .. } | E::AliasError { error, .. } => is_budget(error),
+        _ => false,
+    }
+}
+
+/// A budget the parser stopped at, in plain words: which limit, and its value.
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    Some(match breach {
+        B::Nodes { .. } => format!(
+            "more than {MAX_YAML_NODES} values, lists and mappings (aliases expanded), more \
+             than the largest request within the limits has"
+        ),
+        B::Events { .. } => format!(
+            "more than {} YAML events (values, and the starts and ends of lists and mappings)",
+            2 * MAX_YAML_NODES + 64
+        ),
+        B::ScalarBytes { .. } => {
+            format!("its strings add up to more than {MAX_REQUEST_BYTES} bytes (aliases expanded)")
+        }
+        B::Depth { depth } => format!("nested {depth} levels deep, more than the limit of 64"),
+        B::Aliases { aliases } => format!("{aliases} aliases (`*name`), too many"),
+        B::Anchors { anchors } => format!("{anchors} anchors (`&name`), too many"),
+        B::AliasAnchorRatio { aliases, anchors } => format!(
+            "{aliases} aliases (`*name`) of {anchors} anchors: more than 10 uses per anchor, \
+             which is how an alias bomb expands"
+        ),
+        B::RecordedAnchorEvents { .. } => format!(
+            "anchors (`&name`) hold more than {MAX_YAML_ALIAS_EVENTS} YAML events, the \
+             aliases (`*name`) in them expanded"
+        ),
+        B::RecordedAnchorBytes { .. } => format!(
+            "anchors (`&name`) hold more than {MAX_REQUEST_BYTES} bytes, the aliases \
+             (`*name`) in them expanded"
+        ),
+        B::MergeKeys { merge_keys } => format!("{merge_keys} merge keys (`<<`), too many"),
+        B::Documents { .. } => "more than one YAML document (`---`); a request is one".into(),
+        _ => return None,
     })
 }
 
@@ -184,6 +263,16 @@ impl serde_saphyr::MessageFormatter for YamlMessages {
             }
             serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
                 Cow::Borrowed("duplicate key")
+            }
+            serde_saphyr::Error::Budget { breach, .. } => match budget_message(breach) {
+                Some(message) => Cow::Owned(message),
+                None => serde_saphyr::DefaultMessageFormatter.format_message(err),
+            },
+            serde_saphyr::Error::AliasReplayLimitExceeded { .. } => Cow::Owned(format!(
+                "aliases (`*name`) expand to more than {MAX_YAML_ALIAS_EVENTS} YAML events"
+            )),
+            serde_saphyr::Error::AliasReplayStackDepthExceeded { max_depth, .. } => {
+                Cow::Owned(format!("aliases (`*name`) nest more than {max_depth} deep"))
             }
             other => serde_saphyr::DefaultMessageFormatter.format_message(other),
         }
