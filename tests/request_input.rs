@@ -438,3 +438,66 @@ fn yaml_alias_bombs_are_refused_in_plain_words() {
         error.message
     );
 }
+
+#[test]
+fn a_yaml_flow_mapping_is_yaml() {
+    let json = json("");
+    let flow = "{action: apply_patch, actor: {id: a, kind: agent}}";
+    let spaced = "\n  { # the request\n  action: apply_patch, actor: {id: a, kind: agent}}\n";
+    let quoted = "{'action': apply_patch, 'actor': {id: a, kind: agent}}";
+    let block = "action: apply_patch\nactor:\n  id: a\n  kind: agent\n";
+    let expected = Request::from_bytes(json.as_bytes()).unwrap();
+    for yaml in [flow, spaced, quoted, block] {
+        assert_eq!(
+            Request::from_bytes(yaml.as_bytes()).unwrap(),
+            expected,
+            "{yaml}"
+        );
+    }
+    // YAML keeps refusing what JSON refuses: a key given twice.
+    let twice = "{action: apply_patch, actor: {id: a, kind: agent}, action: deploy}";
+    let error = Request::from_bytes(twice.as_bytes()).unwrap_err();
+    assert!(
+        error.message.contains("duplicate key `action`"),
+        "{}",
+        error.message
+    );
+    // And through the command line, whatever the file is called.
+    for name in ["request.yaml", "request.json", "request"] {
+        let out = crate::support::Cli::new()
+            .file(
+                "policies/main.gavel",
+                "policy \"p\"\ndefault auto_approve\n",
+            )
+            .file(name, flow)
+            .args(["eval", "--request", name, "--no-audit", "--format", "json"])
+            .output();
+        out.code(0);
+        assert_eq!(out.json()["outcome"], "auto_approve");
+    }
+}
+
+#[test]
+fn a_document_that_starts_like_json_is_held_to_json() {
+    // Each would be a valid YAML flow mapping; as JSON each is malformed, and refused.
+    for text in [
+        r#"{"action": apply_patch, "actor": {"id": "a", "kind": "agent"}}"#,
+        r#"{"action": "apply_patch", "actor": {"id": "a", "kind": "agent"},}"#,
+        r#"{"action": "apply_patch", "actor": {"id": "a", "kind": "agent"}, "usage": {"n": 0x10}}"#,
+        r#"{"action": "apply_patch", 'actor': {"id": "a", "kind": "agent"}}"#,
+        r#"{ "action": "apply_patch", "actor": {"id": "a", "kind": "agent"} # comment
+           }"#,
+    ] {
+        let error = Request::from_bytes(text.as_bytes()).unwrap_err();
+        assert!(error.message.contains("JSON"), "{text}: {}", error.message);
+    }
+    // Duplicate keys, in JSON as in YAML.
+    let twice =
+        r#"{"action": "apply_patch", "action": "deploy", "actor": {"id": "a", "kind": "agent"}}"#;
+    let error = Request::from_bytes(twice.as_bytes()).unwrap_err();
+    assert!(
+        error.message.contains("duplicate field `action`"),
+        "{}",
+        error.message
+    );
+}

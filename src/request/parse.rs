@@ -59,7 +59,7 @@ fn bounded(text: String, shorten: fn(&str) -> Cow<'_, str>) -> String {
 }
 
 impl Request {
-    /// Reads a request from JSON or YAML (JSON when the first non-blank byte is `{`).
+    /// Reads a request from JSON or YAML, deciding which by how it starts ([`is_json`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Request, RequestError> {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(RequestError::document(format!(
@@ -67,11 +67,10 @@ impl Request {
                 bytes.len()
             )));
         }
-        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-        if first.is_none() {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(RequestError::document("the request is empty"));
         }
-        if first == Some(&b'{') {
+        if is_json(bytes) {
             Self::from_json(bytes)
         } else {
             Self::from_yaml(bytes)
@@ -91,8 +90,15 @@ impl Request {
             return Err(not_an_object(kind));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        let request: Request = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))?;
+        let request: Request =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                if e.inner().is_syntax() || e.inner().is_eof() {
+                    // Not JSON: about the document, with the line and column.
+                    RequestError::document(format!("malformed JSON: {}", e.inner()))
+                } else {
+                    RequestError::field(e.path().to_string(), e.inner().to_string())
+                }
+            })?;
         deserializer
             .end()
             .map_err(|e| RequestError::document(format!("not a single JSON document: {e}")))?;
@@ -120,6 +126,24 @@ impl Request {
         serde_path_to_error::deserialize(value)
             .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))
     }
+}
+
+/// Whether a request document is JSON: `{`, then `"` or `}` (blanks aside), which is how
+/// every JSON object starts. Anything else is YAML, a YAML flow mapping such as
+/// `{action: deploy, ...}` included (its keys are not `"`-quoted, so it cannot be JSON).
+///
+/// The choice is made once, by content, and never revised: a document that starts like a
+/// JSON object is held to JSON throughout, so `{"action": deploy}` is a JSON syntax error,
+/// not quietly read as YAML with YAML's looser rules (unquoted strings, trailing commas,
+/// `0x10`, `yes`).
+fn is_json(bytes: &[u8]) -> bool {
+    let mut tokens = bytes.iter().filter(|b| !is_json_blank(**b));
+    tokens.next() == Some(&b'{') && matches!(tokens.next(), Some(b'"' | b'}'))
+}
+
+/// JSON's whitespace (RFC 8259 §2).
+fn is_json_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// A request is one object; a list, a string or a number is refused as such, before serde
