@@ -137,6 +137,14 @@ fn requests_with_one_digest_decide_alike() {
     assert_eq!(policy.decide(&a, &now()).reasons, vec!["n=0.1".to_string()]);
 }
 
+/// The input error of `request` against `policy`: refused when read, or when decided.
+fn input_error_of(policy: &str, request: &str) -> (Option<String>, String) {
+    match Request::from_bytes(request.as_bytes()) {
+        Err(error) => (error.field, error.message),
+        Ok(request) => refused(&Policy::from_str(policy).unwrap().decide(&request, &now())),
+    }
+}
+
 const USAGE_POLICY: &str = "policy \"usage\"\nrule u {\n  when usage.calls > 5\n  \
     then block \"too many calls {usage.calls}\"\n}\ndefault auto_approve\n";
 
@@ -173,13 +181,9 @@ fn usage_counters_beyond_a_number_are_input_errors() {
         ("2.5".into(), "2.5 is not a whole number".into()),
     ] {
         let request = json(&format!(r#""usage": {{"calls": {count}}}"#));
-        let error = Request::from_bytes(request.as_bytes()).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("usage.calls"), "{count}");
-        assert!(
-            error.message.starts_with(&message),
-            "{count}: {}",
-            error.message
-        );
+        let (field, error) = input_error_of(USAGE_POLICY, &request);
+        assert_eq!(field.as_deref(), Some("usage.calls"), "{count}");
+        assert!(error.starts_with(&message), "{count}: {error}");
     }
     // A request built in code (or by `gavel eval --usage`) is held to the same limit.
     for count in [MAX_USAGE_COUNT + 1, u64::MAX] {
@@ -222,6 +226,10 @@ fn line_counts_are_whole_numbers_in_range() {
             "1e10",
             "10000000000 lines, more than the limit of 1000000000",
         ),
+        (
+            "1e30",
+            "1000000000000000000000000000000 lines, more than the limit of 1000000000",
+        ),
         ("-5", "-5 is negative"),
         ("0.5", "0.5 is not a whole number"),
         (
@@ -232,13 +240,9 @@ fn line_counts_are_whole_numbers_in_range() {
         let request = json(&format!(
             r#""files": [{{"path": "a", "removed": {count}}}]"#
         ));
-        let error = Request::from_bytes(request.as_bytes()).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("files[0].removed"), "{count}");
-        assert!(
-            error.message.starts_with(message),
-            "{count}: {}",
-            error.message
-        );
+        let (field, error) = input_error_of("policy \"p\"\ndefault auto_approve\n", &request);
+        assert_eq!(field.as_deref(), Some("files[0].removed"), "{count}");
+        assert!(error.starts_with(message), "{count}: {error}");
     }
 }
 

@@ -1,6 +1,7 @@
 //! Counts in a request: the lines of each file and the usage counters. Each is a whole number
-//! from 0 to a limit (`src/limits.rs`), refused otherwise with a message that quotes it as
-//! written in the request's terms, never in the parser's (`u64`, `1.8446744073709552e19`).
+//! from 0 to a limit (`src/limits.rs`, checked with the rest of the request in
+//! `PreparedRequest`), refused otherwise with a message in the request's terms, never in the
+//! parser's (`u64`, `1.8446744073709552e19`).
 
 use std::fmt;
 
@@ -15,7 +16,7 @@ pub(crate) fn too_large(value: &dyn fmt::Display, unit: &str, limit: u64) -> Str
     format!("{value}{unit}, more than the limit of {limit}")
 }
 
-/// Reads a file's line count (`added`, `removed`): at most [`MAX_LINE_COUNT`].
+/// Reads a file's line count (`added`, `removed`; at most [`MAX_LINE_COUNT`]).
 pub(super) fn line_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     deserializer.deserialize_any(CountVisitor {
         limit: MAX_LINE_COUNT,
@@ -23,7 +24,7 @@ pub(super) fn line_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u
     })
 }
 
-/// Reads the usage counters: each at most [`MAX_USAGE_COUNT`], keys unique.
+/// Reads the usage counters (each at most [`MAX_USAGE_COUNT`]), keys unique.
 pub(super) fn usage_counts<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<UniqueMap<u64>, D::Error> {
@@ -49,21 +50,17 @@ impl<'de> Deserialize<'de> for UsageCount {
     }
 }
 
-/// A whole number from 0 to `limit`. A number with a zero fraction (`5.0`, `1e3`) is that
-/// whole number: it is the same double, and the request digest writes it the same way.
+/// A whole number, up to the largest `u64`. Whether it is within its limit is checked where
+/// every request is, read or built in code (`PreparedRequest`); `limit` is for messages, and
+/// for a number too large for a `u64` at all, refused here in the same words. A number with
+/// a zero fraction (`5.0`, `1e3`) is that whole number: it is the same double, and the
+/// request digest writes it the same way.
 struct CountVisitor {
     limit: u64,
     unit: &'static str,
 }
 
 impl CountVisitor {
-    fn check<E: de::Error>(&self, value: u64) -> Result<u64, E> {
-        if value > self.limit {
-            return Err(E::custom(too_large(&value, self.unit, self.limit)));
-        }
-        Ok(value)
-    }
-
     fn negative<E: de::Error>(&self, value: &dyn fmt::Display) -> E {
         E::custom(format!(
             "{value} is negative; a count is a whole number from 0 to {}",
@@ -80,14 +77,11 @@ impl Visitor<'_> for CountVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<u64, E> {
-        self.check(value)
+        Ok(value)
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<u64, E> {
-        match u64::try_from(value) {
-            Ok(value) => self.check(value),
-            Err(_) => Err(self.negative(&value)),
-        }
+        u64::try_from(value).map_err(|_| self.negative(&value))
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<u64, E> {
@@ -98,9 +92,8 @@ impl Visitor<'_> for CountVisitor {
         if value < 0.0 {
             return Err(self.negative(&text));
         }
-        // `limit` is far below 2^53, so it converts exactly, and so does any whole number
-        // at or below it.
-        if value > self.limit as f64 {
+        // 2^64 is exact as a double; every whole double below it converts exactly.
+        if value >= 18_446_744_073_709_551_616.0 {
             return Err(E::custom(too_large(&text, self.unit, self.limit)));
         }
         Ok(value as u64)
