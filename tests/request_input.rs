@@ -234,7 +234,7 @@ fn line_counts_are_whole_numbers_in_range() {
         ("0.5", "0.5 is not a whole number"),
         (
             "\"5\"",
-            "invalid type: string \"5\", expected a whole number from 0 to 1000000000",
+            "found string \"5\", expected a whole number from 0 to 1000000000",
         ),
     ] {
         let request = json(&format!(
@@ -504,4 +504,104 @@ fn a_document_that_starts_like_json_is_held_to_json() {
         "{}",
         error.message
     );
+}
+
+#[test]
+fn read_errors_name_the_field_and_say_what_is_wrong_in_the_requests_terms() {
+    let actor = r#""actor": {"id": "a", "kind": "agent"}"#;
+    for (text, field, message) in [
+        (
+            format!("{{{actor}}}"),
+            Some("action"),
+            "missing field `action`",
+        ),
+        (
+            format!(r#"{{"action": "a", "action": "b", {actor}}}"#),
+            Some("action"),
+            "duplicate field `action`",
+        ),
+        (
+            r#"{"action": "a", "actor": {"id": "a"}}"#.into(),
+            Some("actor.kind"),
+            "missing field `kind`",
+        ),
+        (
+            json(r#""files": [{"path": "a"}, {"added": 1}]"#),
+            Some("files[1].path"),
+            "missing field `path`",
+        ),
+        (
+            r#"{"action": "a", "actor": "bob"}"#.into(),
+            Some("actor"),
+            "found string \"bob\", expected an actor: a mapping with `id` and `kind`",
+        ),
+        (
+            r#"{"action": "a", "actor": ["bob", "human"]}"#.into(),
+            Some("actor"),
+            "found a list, expected an actor: a mapping with `id` and `kind`",
+        ),
+        (
+            json(r#""files": ["a.md"]"#),
+            Some("files[0]"),
+            "found string \"a.md\", expected a file: a mapping with `path`",
+        ),
+        (
+            json(r#""mode": null"#),
+            Some("mode"),
+            "found null, expected `execute` or `dry_run`",
+        ),
+        (
+            json(r#""mode": {"dry_run": null}"#),
+            Some("mode"),
+            "found a mapping, expected `execute` or `dry_run`",
+        ),
+        (
+            json(r#""mode": "fast""#),
+            Some("mode"),
+            "unknown mode `fast`; expected `execute` or `dry_run`",
+        ),
+        (
+            r#"{"action": "a", "actor": {"id": "a", "kind": "robot"}}"#.into(),
+            Some("actor.kind"),
+            "unknown actor kind `robot`; expected `human`, `agent` or `service`",
+        ),
+        (
+            json(r#""requested_at": "yesterday""#),
+            Some("requested_at"),
+            "`yesterday` is not an RFC 3339 timestamp such as `2026-03-01T12:00:00Z`",
+        ),
+        // About the document: no field.
+        (json("").replace('}', "},"), None, "malformed JSON: "),
+        (
+            format!("{}\n---\n{}", "action: a", "action: b"),
+            None,
+            "malformed YAML: more than one YAML document (`---`); a request is one document",
+        ),
+        (
+            "actor: {id: a, kind: agent}\n".into(),
+            Some("action"),
+            "missing field `action`",
+        ),
+    ] {
+        let error = Request::from_bytes(text.as_bytes()).unwrap_err();
+        assert_eq!(error.field.as_deref(), field, "{text}");
+        assert!(
+            error.message.starts_with(message),
+            "{text}: {}",
+            error.message
+        );
+        for programmer_words in [
+            "struct",
+            "invalid type",
+            "expected value",
+            "from_str",
+            "variant",
+        ] {
+            assert!(
+                !error.message.contains(programmer_words),
+                "{}",
+                error.message
+            );
+        }
+    }
 }

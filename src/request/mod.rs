@@ -8,6 +8,7 @@ mod parse;
 mod prepared;
 #[allow(clippy::module_inception)]
 mod request;
+mod shape;
 mod unique_map;
 
 pub(crate) use digest::request_digest_bytes;

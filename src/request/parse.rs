@@ -18,7 +18,8 @@ pub struct RequestError {
 }
 
 impl RequestError {
-    /// An error about `field` (`.` — the whole document — counts as no field).
+    /// An error about `field` (`.` — the whole document — and `?` — unknown — count as no
+    /// field).
     ///
     /// Both parts may quote the request (a field path names its map keys; a parser's message
     /// quotes the value it refuses), so both pass through [`crate::quote`]: one line, long
@@ -27,7 +28,8 @@ impl RequestError {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
         RequestError {
-            field: (!field.is_empty() && field != ".").then(|| bounded(field, quote::field)),
+            field: (!field.is_empty() && field != "." && field != "?")
+                .then(|| bounded(field, quote::field)),
             message: bounded(message.into(), quote::message),
         }
     }
@@ -96,7 +98,7 @@ impl Request {
                     // Not JSON: about the document, with the line and column.
                     RequestError::document(format!("malformed JSON: {}", e.inner()))
                 } else {
-                    RequestError::field(e.path().to_string(), e.inner().to_string())
+                    read_error(e.path(), &e.inner().to_string())
                 }
             })?;
         deserializer
@@ -124,8 +126,45 @@ impl Request {
             return Err(not_an_object(kind));
         }
         serde_path_to_error::deserialize(value)
-            .map_err(|e| RequestError::field(e.path().to_string(), e.inner().to_string()))
+            .map_err(|e| read_error(e.path(), &e.inner().to_string()))
     }
+}
+
+/// An error from reading a request's fields, naming the field: the path where reading
+/// stopped, and for a field that is missing or given twice, that field (serde names it only
+/// in its message, at the path of the mapping that holds it). The message in the request's
+/// terms: `found a list, expected ...`, not `invalid type: sequence, expected ...`.
+fn read_error(path: &serde_path_to_error::Path, message: &str) -> RequestError {
+    let mut field = path.to_string();
+    // A segment the reader could not name (`?`) ends the path: what precedes it is known.
+    if let Some(unknown) = field.find('?') {
+        field.truncate(unknown);
+        field.truncate(field.trim_end_matches(['.', '[']).len());
+    }
+    if field == "." {
+        field.clear();
+    }
+    for prefix in ["missing field `", "duplicate field `"] {
+        if let Some((name, _)) = message.strip_prefix(prefix).and_then(|m| m.split_once('`')) {
+            field = if field.is_empty() {
+                name.to_string()
+            } else {
+                format!("{field}.{name}")
+            };
+        }
+    }
+    let message = match message.strip_prefix("invalid type: ") {
+        Some(rest) => {
+            let rest = match rest.split_once(", expected ") {
+                Some(("sequence", expected)) => format!("a list, expected {expected}"),
+                Some(("map", expected)) => format!("a mapping, expected {expected}"),
+                _ => rest.to_string(),
+            };
+            format!("found {rest}")
+        }
+        None => message.to_string(),
+    };
+    RequestError::field(field, message)
 }
 
 /// Whether a request document is JSON: `{`, then `"` or `}` (blanks aside), which is how
@@ -287,6 +326,9 @@ impl serde_saphyr::MessageFormatter for YamlMessages {
             }
             serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
                 Cow::Borrowed("duplicate key")
+            }
+            serde_saphyr::Error::MultipleDocuments { .. } => {
+                Cow::Borrowed("more than one YAML document (`---`); a request is one document")
             }
             serde_saphyr::Error::Budget { breach, .. } => match budget_message(breach) {
                 Some(message) => Cow::Owned(message),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::shape::{self, Mapping, Named};
 use super::unique_map::UniqueMap;
 
 /// A proposed change or deployment, as JSON or YAML. Unknown fields are rejected: a typo in a
@@ -20,12 +21,21 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_environment: Option<String>,
     /// Who asks.
+    #[serde(deserialize_with = "shape::mapping")]
     pub actor: Actor,
     /// Changed files.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "shape::mappings"
+    )]
     pub files: Vec<FileChange>,
     /// What kind of change, and how big a version bump.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "shape::optional_mapping"
+    )]
     pub change: Option<Change>,
     /// `execute` (default) or `dry_run`. A dry-run decision never authorizes anything.
     #[serde(default, skip_serializing_if = "Mode::is_execute")]
@@ -44,10 +54,18 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<String>,
     /// The license tier it claims (see [`LicenseClaim`]: a claim, not a tier in force).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "shape::optional_mapping"
+    )]
     pub license: Option<LicenseClaim>,
     /// When the change was proposed; approval windows count from here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "shape::timestamp"
+    )]
     pub requested_at: Option<jiff::Timestamp>,
     /// The caller's own reference (a run id, a ticket, a pull request).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +89,7 @@ pub struct Actor {
 }
 
 /// What kind of actor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     /// A person.
@@ -114,7 +132,7 @@ pub struct FileChange {
 }
 
 /// A file's status.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     /// A new file.
@@ -153,7 +171,7 @@ pub struct Change {
 }
 
 /// Execute or dry run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Really do it.
@@ -224,3 +242,58 @@ impl Request {
         self.attributes.as_map()
     }
 }
+
+impl Mapping for Actor {
+    const EXPECTED: &'static str = "an actor: a mapping with `id` and `kind` (and `roles`)";
+}
+
+impl Mapping for FileChange {
+    const EXPECTED: &'static str =
+        "a file: a mapping with `path` (and `added`, `removed`, `status`, `from`)";
+}
+
+impl Mapping for Change {
+    const EXPECTED: &'static str = "a mapping with `kind` and `version`";
+}
+
+impl Mapping for LicenseClaim {
+    const EXPECTED: &'static str = "a license claim: a mapping with `tier` (and `org`)";
+}
+
+impl Named for ActorKind {
+    const WHAT: &'static str = "actor kind";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("human", ActorKind::Human),
+        ("agent", ActorKind::Agent),
+        ("service", ActorKind::Service),
+    ];
+}
+
+impl Named for FileStatus {
+    const WHAT: &'static str = "file status";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("added", FileStatus::Added),
+        ("modified", FileStatus::Modified),
+        ("deleted", FileStatus::Deleted),
+        ("renamed", FileStatus::Renamed),
+    ];
+}
+
+impl Named for Mode {
+    const WHAT: &'static str = "mode";
+    const NAMES: &'static [(&'static str, Self)] =
+        &[("execute", Mode::Execute), ("dry_run", Mode::DryRun)];
+}
+
+/// The enums read from their names only (a request's, a test case's, a record's).
+macro_rules! deserialize_named {
+    ($($ty:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                shape::named(deserializer)
+            }
+        }
+    )*};
+}
+
+deserialize_named!(ActorKind, FileStatus, Mode);
