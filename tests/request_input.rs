@@ -605,3 +605,43 @@ fn read_errors_name_the_field_and_say_what_is_wrong_in_the_requests_terms() {
         }
     }
 }
+
+#[test]
+fn paths_with_control_bidi_or_invisible_characters_are_refused() {
+    let policy = "policy \"p\"\ndefault auto_approve\n";
+    for (c, kind) in [
+        ('\u{85}', "a control character"),
+        ('\u{9b}', "a control character"),
+        ('\u{202e}', "a bidirectional control"),
+        ('\u{2066}', "a bidirectional control"),
+        ('\u{61c}', "a bidirectional control"),
+        ('\u{200b}', "an invisible character"),
+        ('\u{feff}', "an invisible character"),
+        ('\u{2028}', "a line or paragraph separator"),
+    ] {
+        let escaped = format!("\\u{:04x}", u32::from(c));
+        let request = json(&format!(r#""files": [{{"path": "docs/a{escaped}b.md"}}]"#));
+        let (field, message) = input_error_of(policy, &request);
+        assert_eq!(field.as_deref(), Some("files[0].path"), "{escaped}");
+        assert!(
+            message.contains(&format!("the path contains U+{:04X}, {kind}", u32::from(c))),
+            "{message}"
+        );
+        // A rename's old path too.
+        let request = json(&format!(
+            r#""files": [{{"path": "docs/b.md", "status": "renamed", "from": "docs/{escaped}a.md"}}]"#
+        ));
+        assert_eq!(
+            input_error_of(policy, &request).0.as_deref(),
+            Some("files[0].from")
+        );
+    }
+    // DEL, as before; and other non-ASCII paths are accepted.
+    let (field, _) = input_error_of(policy, &json(r#""files": [{"path": "docs/a\u007f.md"}]"#));
+    assert_eq!(field.as_deref(), Some("files[0].path"));
+    let fine = decide(
+        policy,
+        json(r#""files": [{"path": "docs/café/ü.md"}]"#).as_bytes(),
+    );
+    assert!(fine.input_error.is_none(), "{fine:?}");
+}
