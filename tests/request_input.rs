@@ -645,3 +645,123 @@ fn paths_with_control_bidi_or_invisible_characters_are_refused() {
     );
     assert!(fine.input_error.is_none(), "{fine:?}");
 }
+
+#[test]
+fn request_lists_are_limited() {
+    use gavel::limits::{MAX_LIST_ITEMS, MAX_REQUEST_FILES};
+    let policy = "policy \"p\"\nattribute tags: list<string> = []\ndefault auto_approve\n";
+    let strings = |n: usize| format!("[{}]", vec!["\"x\""; n].join(","));
+    for (member, field) in [
+        (
+            r#""actor": {"id": "a", "kind": "agent", "roles": LIST}"#,
+            "actor.roles",
+        ),
+        (
+            r#""actor": {"id": "a", "kind": "agent"}, "features": LIST"#,
+            "features",
+        ),
+        (
+            r#""actor": {"id": "a", "kind": "agent"}, "attributes": {"tags": LIST}"#,
+            "attributes.tags",
+        ),
+    ] {
+        let request = |n: usize| {
+            format!(
+                r#"{{"action": "apply_patch", {}}}"#,
+                member.replace("LIST", &strings(n))
+            )
+        };
+        // At the limit: read and decided (the features are not licensed: no license tiers).
+        let at = decide(policy, request(MAX_LIST_ITEMS).as_bytes());
+        assert!(at.input_error.is_none(), "{field}: {:?}", at.input_error);
+        // One over: refused while reading, naming the list and how long it is.
+        let error = Request::from_bytes(request(MAX_LIST_ITEMS + 1).as_bytes()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some(field));
+        assert!(
+            error.message.starts_with(&format!(
+                "{} items, more than the limit of {MAX_LIST_ITEMS}",
+                MAX_LIST_ITEMS + 1
+            )),
+            "{}",
+            error.message
+        );
+    }
+    // A request built in code is held to the same limits when decided.
+    let mut request = Request::from_bytes(json("").as_bytes()).unwrap();
+    request.actor.roles = vec!["r".into(); MAX_LIST_ITEMS + 1];
+    let (field, message) = refused(&decide_request(policy, &request));
+    assert_eq!(field.as_deref(), Some("actor.roles"));
+    assert_eq!(message, "10001 items, more than the limit of 10000");
+    request.actor.roles.clear();
+    request.features = vec!["f".into(); MAX_LIST_ITEMS + 1];
+    assert_eq!(
+        refused(&decide_request(policy, &request)).0.as_deref(),
+        Some("features")
+    );
+    // Files: the 100,001st is not kept, only counted.
+    let files = |n: usize| {
+        let list: Vec<String> = (0..n).map(|i| format!(r#"{{"path": "f/{i}"}}"#)).collect();
+        json(&format!(r#""files": [{}]"#, list.join(",")))
+    };
+    let error = Request::from_bytes(files(MAX_REQUEST_FILES + 5).as_bytes()).unwrap_err();
+    assert_eq!(error.field.as_deref(), Some("files"));
+    assert!(
+        error
+            .message
+            .starts_with("100005 files, more than the limit of 100000"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        Request::from_bytes(files(MAX_REQUEST_FILES).as_bytes())
+            .unwrap()
+            .files
+            .len(),
+        MAX_REQUEST_FILES
+    );
+}
+
+#[test]
+fn attribute_values_take_only_the_shapes_an_attribute_type_can() {
+    for (value, field, message) in [
+        (
+            r#"{"a": 1}"#,
+            "attributes.x",
+            "found a mapping, expected a string, number, boolean or list",
+        ),
+        (
+            r#"[1, [2]]"#,
+            "attributes.x[1]",
+            "found a list, expected a string, number or boolean",
+        ),
+        (
+            r#"[{"a": 1}]"#,
+            "attributes.x[0]",
+            "found a mapping, expected a string, number or boolean",
+        ),
+    ] {
+        let error =
+            Request::from_bytes(json(&format!(r#""attributes": {{"x": {value}}}"#)).as_bytes())
+                .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some(field), "{value}");
+        assert!(
+            error.message.starts_with(message),
+            "{value}: {}",
+            error.message
+        );
+    }
+    // Every shape a type can take is read as it was before.
+    let request = Request::from_bytes(
+        json(r#""attributes": {"b": true, "n": 0.5, "s": "x", "l": [1, "a", false], "z": null}"#)
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(request.attribute_map()).unwrap(),
+        serde_json::json!({"b": true, "n": 0.5, "s": "x", "l": [1, "a", false], "z": null})
+    );
+}
+
+fn decide_request(policy: &str, request: &Request) -> Decision {
+    Policy::from_str(policy).unwrap().decide(request, &now())
+}

@@ -119,6 +119,7 @@ pub(crate) fn validate<'a>(
     if request.actor.id.trim().is_empty() {
         return Err(err("actor.id", "the actor id is empty"));
     }
+    list_length("actor.roles", request.actor.roles.len())?;
     for (i, role) in request.actor.roles.iter().enumerate() {
         check_string_lazy(&|| format!("actor.roles[{i}]"), role)?;
     }
@@ -209,6 +210,7 @@ pub(crate) fn validate<'a>(
             },
         ));
     }
+    list_length("features", request.features.len())?;
     for (i, feature) in request.features.iter().enumerate() {
         check_string_lazy(&|| format!("features[{i}]"), feature)?;
     }
@@ -277,6 +279,18 @@ fn license_tier<'a>(
             _ => Ok(None),
         },
     }
+}
+
+/// Refuses a list of more than [`MAX_LIST_ITEMS`] items (reading a request refuses one
+/// already; this holds a request built in code to the same limit).
+fn list_length(field: &str, items: usize) -> Result<(), RequestError> {
+    if items > MAX_LIST_ITEMS {
+        return Err(err(
+            field,
+            format!("{items} items, more than the limit of {MAX_LIST_ITEMS}"),
+        ));
+    }
+    Ok(())
 }
 
 /// [`check_string`] for a field whose name is built only for an error.

@@ -27,7 +27,7 @@ pub struct Request {
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "shape::mappings"
+        deserialize_with = "shape::files"
     )]
     pub files: Vec<FileChange>,
     /// What kind of change, and how big a version bump.
@@ -41,7 +41,11 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Mode::is_execute")]
     pub mode: Mode,
     /// Values of the policy's declared attributes.
-    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "UniqueMap::is_empty",
+        deserialize_with = "shape::attributes"
+    )]
     pub attributes: UniqueMap<serde_json::Value>,
     /// Usage counters so far (`projects_per_month: 3`), for license limits and rules.
     #[serde(
@@ -51,7 +55,11 @@ pub struct Request {
     )]
     pub usage: UniqueMap<u64>,
     /// Licensed features this request uses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "shape::strings"
+    )]
     pub features: Vec<String>,
     /// The license tier it claims (see [`LicenseClaim`]: a claim, not a tier in force).
     #[serde(
@@ -84,7 +92,11 @@ pub struct Actor {
     /// `human`, `agent` or `service`.
     pub kind: ActorKind,
     /// Roles the actor holds.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "shape::strings"
+    )]
     pub roles: Vec<String>,
 }
 
