@@ -28,13 +28,7 @@ pub(super) fn line_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u
 pub(super) fn usage_counts<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<UniqueMap<u64>, D::Error> {
-    let counts = UniqueMap::<UsageCount>::deserialize(deserializer)?;
-    Ok(counts
-        .into_map()
-        .into_iter()
-        .map(|(name, count)| (name, count.0))
-        .collect::<std::collections::BTreeMap<_, _>>()
-        .into())
+    Ok(UniqueMap::<UsageCount>::deserialize(deserializer)?.map_values(|count| count.0))
 }
 
 struct UsageCount(u64);

@@ -155,13 +155,7 @@ pub(crate) fn too_many(count: usize, unit: &str, limit: usize) -> String {
 pub(super) fn attributes<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<UniqueMap<serde_json::Value>, D::Error> {
-    let values = UniqueMap::<Attribute>::deserialize(deserializer)?;
-    Ok(values
-        .into_map()
-        .into_iter()
-        .map(|(name, value)| (name, value.0))
-        .collect::<std::collections::BTreeMap<_, _>>()
-        .into())
+    Ok(UniqueMap::<Attribute>::deserialize(deserializer)?.map_values(|value| value.0))
 }
 
 /// An attribute's value (see [`attributes`]).

@@ -33,6 +33,11 @@ impl<V> UniqueMap<V> {
         self.0
     }
 
+    /// The same keys, each value passed through `f` (keys stay unique).
+    pub(crate) fn map_values<W>(self, mut f: impl FnMut(V) -> W) -> UniqueMap<W> {
+        UniqueMap(self.0.into_iter().map(|(k, v)| (k, f(v))).collect())
+    }
+
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
