@@ -76,29 +76,28 @@ pub fn message(text: &str) -> Cow<'_, str> {
     Cow::Owned(clip_middle(&shortened, MAX_MESSAGE_BYTES))
 }
 
-/// `value` whole, with every character that could make a line read as something else
-/// escaped: control characters (`\n`, `\u{1b}`) and the bidirectional-text controls
-/// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). For request values a policy
-/// interpolates into a message, which becomes a decision's one-line `summary`: a newline or
-/// a terminal escape there could forge a line of output ("AUTO-APPROVED…"), and a
-/// right-to-left override could make a reviewer read it backwards.
+/// `value` whole, with every character a reader cannot see for what it is escaped (see
+/// [`hidden`]): control characters as Rust writes them (`\n`, `\u{1b}`), the others as
+/// `\u{...}`. For request values a policy interpolates into a message, which becomes a
+/// decision's one-line `summary`: a newline, a line separator or a terminal escape there
+/// could forge a line of output ("AUTO-APPROVED…"), and a right-to-left override could make
+/// a reviewer read it backwards.
 ///
 /// ```
 /// use gavel::quote::one_line;
 /// assert_eq!(one_line("run 7"), "run 7");
 /// assert_eq!(one_line("x\nAUTO-APPROVED\u{1b}[2J"), "x\\nAUTO-APPROVED\\u{1b}[2J");
-/// assert_eq!(one_line("a\u{202e}b"), "a\\u{202e}b");
+/// assert_eq!(one_line("a\u{202e}b\u{2028}"), "a\\u{202e}b\\u{2028}");
 /// ```
 pub fn one_line(value: &str) -> Cow<'_, str> {
-    if !value.chars().any(misleads_on_a_line) {
+    if !value.chars().any(|c| hidden(c).is_some()) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 8);
     for c in value.chars() {
         if c.is_control() {
-            // `\n`, `\t`, `\u{1b}`.
             out.extend(c.escape_debug());
-        } else if misleads_on_a_line(c) {
+        } else if hidden(c).is_some() {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -107,13 +106,26 @@ pub fn one_line(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A control character or a bidirectional-text control (see [`one_line`]).
-fn misleads_on_a_line(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
+/// What kind of character `c` is, if one a reader cannot see for what it is: any Unicode
+/// control (C0, DEL, C1 such as U+0085), a bidirectional control (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069: `docs/a\u{202e}dm.exe` displays as `docs/aexe.md`), a
+/// zero-width or invisible format character (U+200B–U+200D, U+2060–U+2064, U+FEFF), or a
+/// line or paragraph separator (U+2028, U+2029). Request paths holding one are refused;
+/// text holding one is escaped where it is shown ([`one_line`]).
+pub fn hidden(c: char) -> Option<&'static str> {
+    match c {
+        c if c.is_control() => Some("a control character"),
+        '\u{061C}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => Some("a bidirectional control"),
+        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' => {
+            Some("an invisible character")
+        }
+        '\u{2028}' | '\u{2029}' => Some("a line or paragraph separator"),
+        _ => None,
+    }
 }
 
 /// Whether `value` has more than `limit` characters.

@@ -81,36 +81,16 @@ fn normalize_in_full(path: &str) -> Result<Cow<'_, str>, String> {
     Ok(Cow::Owned(kept.join("/")))
 }
 
-/// Refuses a path with a character that is not what it looks like: any Unicode control
-/// (C0, DEL, C1 such as U+0085), a bidirectional control (U+061C, U+200E, U+200F,
-/// U+202A–U+202E, U+2066–U+2069: `docs/a\u{202e}dm.exe` displays as `docs/aexe.md`), a
-/// zero-width or invisible format character (U+200B–U+200D, U+2060–U+2064, U+FEFF), or a
-/// line or paragraph separator (U+2028, U+2029).
+/// Refuses a path with a character that is not what it looks like
+/// ([`crate::quote::hidden`]).
 fn check_characters(path: &str) -> Result<(), String> {
-    match path.chars().find(|&c| hidden(c).is_some()) {
-        Some(c) => Err(format!(
-            "the path contains U+{:04X}, {}; it would not read as what it is",
-            u32::from(c),
-            hidden(c).unwrap_or("a hidden character")
+    use crate::quote::hidden;
+    match path.chars().find_map(|c| hidden(c).map(|kind| (c, kind))) {
+        Some((c, kind)) => Err(format!(
+            "the path contains U+{:04X}, {kind}; it would not read as what it is",
+            u32::from(c)
         )),
         None => Ok(()),
-    }
-}
-
-/// What kind of character `c` is, if one a reader cannot see for what it is.
-fn hidden(c: char) -> Option<&'static str> {
-    match c {
-        c if c.is_control() => Some("a control character"),
-        '\u{061C}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}' => Some("a bidirectional control"),
-        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' => {
-            Some("an invisible character")
-        }
-        '\u{2028}' | '\u{2029}' => Some("a line or paragraph separator"),
-        _ => None,
     }
 }
 
