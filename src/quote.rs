@@ -19,11 +19,11 @@ pub const FIELD_CHARS: usize = 128;
 pub const MAX_MESSAGE_BYTES: usize = 1024;
 
 /// A quoted stretch of a message longer than this many characters is cut by [`message`]:
-/// longer than any [`excerpt`] can be (64 characters, each escaped to at most 6, and `…`),
-/// so what a site already quoted is never cut twice.
-const LONG_QUOTED_CHARS: usize = 6 * EXCERPT_CHARS + 1;
+/// longer than any [`excerpt`] can be (64 characters, each escaped to at most 8 — `\u{202e}`
+/// — and `…`), so what a site already quoted is never cut twice.
+const LONG_QUOTED_CHARS: usize = 8 * EXCERPT_CHARS + 1;
 
-/// At most [`EXCERPT_CHARS`] characters of `value`, control characters escaped (`\n`,
+/// At most [`EXCERPT_CHARS`] characters of `value`, [`hidden`] characters escaped (`\n`,
 /// `\u{1b}`) so the message stays one line, and `…` when it was cut.
 ///
 /// ```
@@ -60,14 +60,14 @@ pub fn field(path: &str) -> Cow<'_, str> {
     excerpt_chars(path, FIELD_CHARS)
 }
 
-/// A whole message made safe to print and record: control characters escaped, every
+/// A whole message made safe to print and record: [`hidden`] characters escaped, every
 /// backtick- or double-quoted stretch longer than an excerpt can be cut to an excerpt (with
 /// its size), and the result cut in the middle if it is still over [`MAX_MESSAGE_BYTES`].
 /// This is the net for messages gavel does not word itself — a JSON or YAML parser's error
 /// that quotes a value — and for any site that forgot to quote.
 pub fn message(text: &str) -> Cow<'_, str> {
     let needs_work = text.len() > MAX_MESSAGE_BYTES
-        || text.chars().any(char::is_control)
+        || text.chars().any(|c| hidden(c).is_some())
         || has_long_quoted(text);
     if !needs_work {
         return Cow::Borrowed(text);
@@ -95,13 +95,7 @@ pub fn one_line(value: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(value.len() + 8);
     for c in value.chars() {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else if hidden(c).is_some() {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
+        push_escaped(&mut out, c);
     }
     Cow::Owned(out)
 }
@@ -135,7 +129,7 @@ fn is_cut(value: &str, limit: usize) -> bool {
 
 fn excerpt_chars(value: &str, limit: usize) -> Cow<'_, str> {
     let cut = is_cut(value, limit);
-    if !cut && !value.chars().any(char::is_control) {
+    if !cut && !value.chars().any(|c| hidden(c).is_some()) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(limit + 4);
@@ -148,9 +142,13 @@ fn excerpt_chars(value: &str, limit: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `c`, escaped if it is [`hidden`]: a control character as Rust writes it (`\n`,
+/// `\u{1b}`), any other as `\u{...}`.
 fn push_escaped(out: &mut String, c: char) {
     if c.is_control() {
         out.extend(c.escape_debug());
+    } else if hidden(c).is_some() {
+        out.extend(c.escape_unicode());
     } else {
         out.push(c);
     }
@@ -194,7 +192,7 @@ fn quoted_spans(text: &str) -> impl Iterator<Item = (usize, &str, usize)> {
     })
 }
 
-/// `text` with control characters escaped and long quoted stretches excerpted.
+/// `text` with [`hidden`] characters escaped and long quoted stretches excerpted.
 fn shorten_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_BYTES * 2));
     let mut copied = 0;
@@ -252,6 +250,21 @@ mod tests {
     fn short_clean_values_are_borrowed() {
         assert!(matches!(excerpt("src/main.rs"), Cow::Borrowed(_)));
         assert!(matches!(message("unknown action `x`"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_hidden_character_is_escaped_wherever_text_is_shown() {
+        let hostile = "a\u{202e}b\u{200b}c\u{2028}d\u{85}e";
+        let shown = "a\\u{202e}b\\u{200b}c\\u{2028}d\\u{85}e";
+        assert_eq!(excerpt(hostile), shown);
+        assert_eq!(one_line(hostile), shown);
+        assert_eq!(
+            message(&format!("bad `{hostile}`")),
+            format!("bad `{shown}`")
+        );
+        // An excerpt of 64 such characters is not cut again by `message`.
+        let quoted = quote(&"\u{2066}".repeat(64));
+        assert_eq!(message(&quoted), quoted);
     }
 
     #[test]
