@@ -10,6 +10,7 @@ use super::recording::{Audit, AuditFlags};
 use super::render::decision_text;
 use crate::compile::Policy;
 use crate::eval::{Context, Decision};
+use crate::limits::MAX_REQUEST_BYTES;
 use crate::request::{ActorKind, Mode, PreparedRequest, Request, RequestError};
 
 /// Arguments of `gavel eval`.
@@ -349,23 +350,8 @@ fn read_approvals(args: &EvalArgs) -> Result<Vec<ApprovalFile<'_>>, BuildError> 
         .map(|path| {
             let read = |path: &PathBuf| {
                 let file = std::fs::File::open(path)?;
-                let size = file
-                    .metadata()
-                    .ok()
-                    .filter(|m| m.is_file())
-                    .map(|m| m.len());
-                let mut bytes = Vec::new();
-                file.take(max as u64 + 1).read_to_end(&mut bytes)?;
-                Ok::<_, std::io::Error>(if bytes.len() <= max {
-                    Ok(bytes)
-                } else {
-                    Err(match size {
-                        Some(n) if n > max as u64 => {
-                            format!("{n} bytes, more than the limit of {max}")
-                        }
-                        _ => format!("more than {max} bytes, the limit"),
-                    })
-                })
+                let size = regular_file_size(&file);
+                read_bounded(file, size, max, None)
             };
             let bytes = read(path).map_err(|e| {
                 (
@@ -609,11 +595,11 @@ fn flag_pairs<'s>(pairs: &'s [String], flag: &str) -> Result<Vec<(&'s str, &'s s
 /// `--request /dev/zero` ends, and the refusal says "more than 33554432 bytes".
 pub fn read_input(path: &str, what: &str) -> Result<Vec<u8>, String> {
     let read = if path == "-" {
-        read_bounded(std::io::stdin().lock(), None, what)
+        read_bounded(std::io::stdin().lock(), None, MAX_REQUEST_BYTES, Some(what))
     } else {
         std::fs::File::open(path).and_then(|file| {
             let size = regular_file_size(&file);
-            read_bounded(file, size, what)
+            read_bounded(file, size, MAX_REQUEST_BYTES, Some(what))
         })
     };
     read.map_err(|e| format!("cannot read `{path}`: {e}"))?
@@ -627,18 +613,23 @@ pub fn regular_file_size(file: &std::fs::File) -> Option<u64> {
         .map(|m| m.len())
 }
 
-/// Reads `input` whole when it is at most `MAX_REQUEST_BYTES`; over the limit, the inner
-/// error says so (see [`read_input`]). `size` is the input's size when the file system
-/// knows it. The outer error is a failure to read.
+/// Reads `input` whole when it is at most `max` bytes; over the limit, the inner error says
+/// so (see [`read_input`]), naming the input as `what` ("the request is N bytes, ...") or,
+/// without one, starting at the size ("N bytes, more than the limit of M", as a malformed
+/// approval says). `size` is the input's size when the file system knows it: then an
+/// over-size input is not read at all. The outer error is a failure to read.
 pub fn read_bounded(
     input: impl std::io::Read,
     size: Option<u64>,
-    what: &str,
+    max: usize,
+    what: Option<&str>,
 ) -> std::io::Result<Result<Vec<u8>, String>> {
-    let max = crate::limits::MAX_REQUEST_BYTES;
+    let subject = what.map(|w| format!("{w} is ")).unwrap_or_default();
     let too_large = |size: Option<u64>| match size {
-        Some(n) if n > max as u64 => format!("{what} is {n} bytes, more than the limit of {max}"),
-        _ => format!("{what} is more than {max} bytes, the limit"),
+        Some(n) if n > max as u64 => {
+            format!("{subject}{n} bytes, more than the limit of {max}")
+        }
+        _ => format!("{subject}more than {max} bytes, the limit"),
     };
     if size.is_some_and(|n| n > max as u64) {
         return Ok(Err(too_large(size)));

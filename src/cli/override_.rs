@@ -88,7 +88,12 @@ fn read_request(path: &PathBuf) -> Result<Request, String> {
     let bytes = std::fs::File::open(path)
         .and_then(|file| {
             let size = super::eval::regular_file_size(&file);
-            super::eval::read_bounded(file, size, "the request")
+            super::eval::read_bounded(
+                file,
+                size,
+                crate::limits::MAX_REQUEST_BYTES,
+                Some("the request"),
+            )
         })
         .map_err(|e| format!("{name}: {e}"))?
         .map_err(|e| format!("{name}: {e}"))?;
