@@ -217,6 +217,7 @@ fn check_files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
     let mut seen = Seen {
         set: HashSet::new(),
         expected: request.files.len(),
+        ascending: true,
     };
     for (i, file) in request.files.iter().enumerate() {
         let path = normalize_path(&file.path).map_err(|m| {
@@ -322,6 +323,10 @@ struct Seen<'a> {
     set: HashSet<Cow<'a, str>>,
     /// How many paths to make room for then.
     expected: usize,
+    /// Whether each path listed so far sorts after the one before it (byte order). While it
+    /// holds, a path that sorts after the last one cannot be among them: no lookup, no hash.
+    /// Requests from git list their files sorted, so large ones usually never hash at all.
+    ascending: bool,
 }
 
 impl<'a> Seen<'a> {
@@ -333,6 +338,12 @@ impl<'a> Seen<'a> {
     // normalizing did not rewrite the path.
     #[allow(clippy::ptr_arg)]
     fn listed(&mut self, listed: &[FileFacts<'a>], path: &Cow<'a, str>) -> bool {
+        if self.ascending {
+            match listed.last() {
+                Some(last) if *last.path >= **path => self.ascending = false,
+                _ => return false,
+            }
+        }
         if listed.len() <= Self::SCAN_UP_TO {
             return listed.iter().any(|f| f.path == *path);
         }
@@ -390,6 +401,36 @@ mod tests {
         assert_eq!(files.directories(), 2);
         assert_eq!(facts.summary.digest, request_digest(&r));
         assert_eq!(hex::encode(facts.digest_bytes), facts.summary.digest);
+    }
+
+    #[test]
+    fn a_path_listed_twice_is_refused_whether_or_not_the_paths_come_sorted() {
+        let sorted: Vec<FileChange> = (0..40).map(|i| file(&format!("d{i:02}/f"))).collect();
+        let mut shuffled = sorted.clone();
+        shuffled.swap(3, 30);
+        for listed in [sorted, shuffled] {
+            let r = request(listed.clone());
+            assert_eq!(RequestFacts::of(&r).files().unwrap().len(), 40);
+            // Again as the last path, again right after itself, and again after a rename
+            // whose old path breaks the order.
+            let mut renamed = file("zz/new");
+            renamed.status = FileStatus::Renamed;
+            renamed.from = Some("a/old".into());
+            for (extra, field) in [
+                (vec![file("d07/f")], "files[40].path"),
+                (vec![file("d39/f")], "files[40].path"),
+                (vec![renamed.clone(), file("d20/f")], "files[41].path"),
+                (vec![renamed, file("a/old")], "files[41].path"),
+            ] {
+                let mut files = listed.clone();
+                files.extend(extra);
+                let r = request(files);
+                let facts = RequestFacts::of(&r);
+                let error = facts.files().unwrap_err();
+                assert_eq!(error.field.as_deref(), Some(field));
+                assert!(error.message.contains("appears twice"), "{}", error.message);
+            }
+        }
     }
 
     #[test]
