@@ -106,11 +106,11 @@ fn specific_requests_name_the_field_at_fault() {
         ("float_count.json", "`files[0].added`"),
         ("duplicate_keys.json", "duplicate field `action`"),
         ("duplicate_attribute_keys.json", "duplicate key `x`"),
-        // The key and where it is, without the parser library's advice to its caller
+        // The field, as in JSON, without the parser library's advice to its caller
         // ("set DuplicateKeyPolicy in Options if acceptable").
         (
             "duplicate_keys.yaml",
-            "error: malformed YAML: duplicate key `action` at line 2, column 1",
+            "error: `action`: duplicate key `action`",
         ),
         // Not "invalid length 0, expected struct Request with 14 elements".
         (

@@ -345,6 +345,20 @@ fn gavel_test_runs_no_case_of_a_file_with_two_cases_of_one_name() {
 }
 
 #[test]
+fn gavel_test_names_the_field_of_a_key_given_twice() {
+    let tests = "cases:\n  - name: twice\n    request: {action: apply_patch, action: deploy, \
+                 actor: {id: a, kind: agent}}\n    expect: {outcome: auto_approve}\n";
+    cli()
+        .file("policies/tests/a.yaml", tests)
+        .args(["test"])
+        .output()
+        .code(1)
+        .stdout_has(
+            "  ✗ cannot run this file: `cases[0].request.action`: duplicate key `action`\n",
+        );
+}
+
+#[test]
 fn gavel_test_reports_failures_with_a_diff() {
     let tests = r#"
 cases:

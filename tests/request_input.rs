@@ -765,3 +765,48 @@ fn attribute_values_take_only_the_shapes_an_attribute_type_can() {
 fn decide_request(policy: &str, request: &Request) -> Decision {
     Policy::from_str(policy).unwrap().decide(request, &now())
 }
+
+#[test]
+fn a_key_given_twice_is_refused_naming_the_field_in_yaml_as_in_json() {
+    let actor = "actor: {id: a, kind: agent}";
+    for (yaml, json_text, field) in [
+        (
+            format!("action: apply_patch\n{actor}\naction: deploy\n"),
+            r#"{"action": "apply_patch", "actor": {"id": "a", "kind": "agent"}, "action": "deploy"}"#
+                .to_string(),
+            "action",
+        ),
+        (
+            "action: apply_patch\nactor: {id: a, kind: agent, id: b}\n".into(),
+            r#"{"action": "apply_patch", "actor": {"id": "a", "kind": "agent", "id": "b"}}"#.into(),
+            "actor.id",
+        ),
+        (
+            format!("action: apply_patch\n{actor}\nfiles:\n  - path: a\n  - path: b\n    path: c\n"),
+            json(r#""files": [{"path": "a"}, {"path": "b", "path": "c"}]"#),
+            "files[1].path",
+        ),
+        (
+            format!("action: apply_patch\n{actor}\nattributes:\n  x: 1\n  'x': 2\n"),
+            json(r#""attributes": {"x": 1, "x": 2}"#),
+            "attributes.x",
+        ),
+        (
+            format!("action: apply_patch\n{actor}\nusage: {{calls: 1, \"calls\": 2}}\n"),
+            json(r#""usage": {"calls": 1, "calls": 2}"#),
+            "usage.calls",
+        ),
+    ] {
+        let key = field.rsplit(['.', ']']).next().unwrap();
+        for text in [&yaml, &json_text] {
+            let error = Request::from_bytes(text.as_bytes()).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some(field), "{text}: {}", error.message);
+            assert!(
+                error.message.starts_with(&format!("duplicate key `{key}`"))
+                    || error.message.starts_with(&format!("duplicate field `{key}`")),
+                "{text}: {}",
+                error.message
+            );
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod prepared;
 mod request;
 mod shape;
 mod unique_map;
+mod yaml_node;
 
 pub(crate) use digest::request_digest_bytes;
 pub use digest::{canonical_json, request_digest};

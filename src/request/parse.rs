@@ -2,7 +2,10 @@
 
 use std::borrow::Cow;
 
+use std::cell::RefCell;
+
 use super::request::Request;
+use super::yaml_node::{At, Node, Trouble};
 use crate::limits::{MAX_REQUEST_BYTES, MAX_YAML_ALIAS_EVENTS, MAX_YAML_NODES};
 use crate::quote;
 
@@ -222,8 +225,23 @@ fn value_kind(value: &serde_json::Value) -> Option<&'static str> {
 
 /// Reads YAML into a JSON value with gavel's parser settings: duplicate keys refused, and
 /// budgets that every request within the limits fits (`src/limits.rs`).
+///
+/// A key given twice is an error about that field (`actor.id`, `attributes.x`), as in a
+/// JSON request; any other error the parser stops at is about the document.
 pub fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
-    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
+    let trouble = RefCell::new(Trouble::default());
+    let read = serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(), |de| {
+        let node = Node {
+            at: &At::Root,
+            trouble: &trouble,
+        };
+        serde::de::DeserializeSeed::deserialize(node, de)
+    });
+    read.map_err(|e| {
+        let trouble = trouble.into_inner();
+        if let Some((field, message)) = trouble.duplicate {
+            return RequestError::field(field, message);
+        }
         let message = e.render_with_options(serde_saphyr::render_options! {
             formatter: &YamlMessages,
             snippets: serde_saphyr::SnippetMode::Off,
@@ -256,7 +274,8 @@ fn yaml_options() -> serde_saphyr::Options {
     budget.max_recorded_anchor_events = MAX_YAML_ALIAS_EVENTS;
     budget.max_recorded_anchor_bytes = MAX_REQUEST_BYTES;
     let mut options = serde_saphyr::Options::default();
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    // Repeated keys reach the reader (`yaml_node`), which refuses them naming the field.
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
     options.emit_comments = false;
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
@@ -314,19 +333,14 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> Option<String>
 }
 
 /// The YAML parser's messages, except where they address the programmer calling the
-/// library rather than the person who wrote the request: a duplicate key says which key
-/// (the location is added by the renderer), not which parser option would allow it.
+/// library rather than the person who wrote the request: more than one document, a budget
+/// in plain words. (Duplicate keys are refused by the reader, `yaml_node`, in its own words;
+/// the renderer adds the location.)
 struct YamlMessages;
 
 impl serde_saphyr::MessageFormatter for YamlMessages {
     fn format_message<'a>(&self, err: &'a serde_saphyr::Error) -> Cow<'a, str> {
         match err {
-            serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => {
-                Cow::Owned(format!("duplicate key {}", quote::quote(key)))
-            }
-            serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
-                Cow::Borrowed("duplicate key")
-            }
             serde_saphyr::Error::MultipleDocuments { .. } => {
                 Cow::Borrowed("more than one YAML document (`---`); a request is one document")
             }
@@ -341,6 +355,42 @@ impl serde_saphyr::MessageFormatter for YamlMessages {
                 Cow::Owned(format!("aliases (`*name`) nest more than {max_depth} deep"))
             }
             other => serde_saphyr::DefaultMessageFormatter.format_message(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reader (`yaml_node`) builds the value `serde_json::Value`'s own reader builds, for
+    /// every document without a key given twice.
+    #[test]
+    fn yaml_is_read_as_serde_json_reads_it() {
+        for text in [
+            "a: 1\nb: -2\nc: 2.5\nd: 1e3\ne: 18446744073709551615\nf: -9223372036854775808\n",
+            "a: 0x10\nb: 0o17\nc: +1\nd: -0\n",
+            "a: x\nb: 'y'\nc: \"z\\u00e9\"\nd: ~\ne: null\nf:\ng: true\nh: False\n",
+            "a: [1, [2, [3]], {b: c}]\nd:\n  - e\n  - {f: [g]}\n",
+            "1: a\ntrue: b\n0x10: d\n1.50: e\n",
+            "a: &x {b: [1, 2]}\nc: *x\nd: [*x, *x]\n",
+            "a: |\n  two\n  lines\nb: >\n  folded\n  text\n",
+            "{a: 1, b: [x, y], 'c d': {}}",
+            "[]",
+            "plain",
+            "",
+        ] {
+            let expected: serde_json::Value =
+                serde_saphyr::from_str_with_options(text, yaml_options()).unwrap();
+            assert_eq!(yaml_value(text), Ok(expected), "{text}");
+        }
+        // And refuses what it refuses.
+        for text in ["a: 1e400\n", "~: a\n", "[a, b]: c\n", "a: [1\n"] {
+            assert!(
+                serde_saphyr::from_str_with_options::<serde_json::Value>(text, yaml_options())
+                    .is_err()
+            );
+            assert!(yaml_value(text).is_err(), "{text}");
         }
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 
 use crate::limits::MAX_ATTRIBUTES;
@@ -80,10 +80,13 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueVisitor<V> {
         let mut map = BTreeMap::new();
         while let Some(key) = access.next_key::<String>()? {
             if map.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "duplicate key {}",
-                    crate::quote::quote(&key)
-                )));
+                // Refused as its value is read, so that the error's path names the key
+                // (`attributes.x`), as a duplicate field's does, not only the map.
+                let refusal = format!("duplicate key {}", crate::quote::quote(&key));
+                return Err(access
+                    .next_value_seed(Refuse(refusal))
+                    .err()
+                    .unwrap_or_else(|| serde::de::Error::custom("duplicate key")));
             }
             if map.len() >= MAX_ATTRIBUTES {
                 return Err(serde::de::Error::custom(format!(
@@ -94,5 +97,16 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueVisitor<V> {
             map.insert(key, value);
         }
         Ok(UniqueMap(map))
+    }
+}
+
+/// A value that is never read: its error, at the value's place in the document.
+struct Refuse(String);
+
+impl<'de> DeserializeSeed<'de> for Refuse {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, _: D) -> Result<(), D::Error> {
+        Err(serde::de::Error::custom(self.0))
     }
 }

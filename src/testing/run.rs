@@ -82,7 +82,10 @@ pub fn run_file(policy: &Policy, path: &Path) -> FileResult {
 fn read_test_file(path: &Path) -> Result<TestFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let text = std::str::from_utf8(&bytes).map_err(|_| "not UTF-8".to_string())?;
-    let value = crate::request::yaml_value(text).map_err(|e| e.message)?;
+    let value = crate::request::yaml_value(text).map_err(|e| match e.field {
+        Some(field) => format!("`{field}`: {}", e.message),
+        None => e.message,
+    })?;
     serde_path_to_error::deserialize(value).map_err(|e| format!("`{}`: {}", e.path(), e.inner()))
 }
 
