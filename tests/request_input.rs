@@ -810,3 +810,83 @@ fn a_key_given_twice_is_refused_naming_the_field_in_yaml_as_in_json() {
         }
     }
 }
+
+#[test]
+fn a_yaml_merge_key_is_refused_naming_it() {
+    let base = "action: apply_patch\nactor: {id: a, kind: agent}\n";
+    for (yaml, field, line) in [
+        // Without the refusal, `actor` would be read as {id: a, kind: agent}.
+        (
+            "defaults: &d {id: a, kind: agent}\naction: apply_patch\nactor:\n  <<: *d\n"
+                .to_string(),
+            "actor.<<",
+            4,
+        ),
+        (format!("{base}<<: {{reason: pulled in}}\n"), "<<", 3),
+        (
+            format!("{base}files:\n  - path: a\n  - {{path: b, <<: {{status: deleted}}}}\n"),
+            "files[1].<<",
+            5,
+        ),
+        (
+            format!("{base}attributes:\n  !!merge <<: {{approved: true}}\n"),
+            "attributes.<<",
+            4,
+        ),
+        // Under an anchor.
+        (format!("x: &x {{<<: {{y: 1}}}}\n{base}"), "x.<<", 1),
+    ] {
+        let error = Request::from_bytes(yaml.as_bytes()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some(field), "{yaml}");
+        assert!(
+            error
+                .message
+                .starts_with("a merge key (`<<`) pulls in fields from elsewhere"),
+            "{yaml}: {}",
+            error.message
+        );
+        assert!(
+            error.message.contains(&format!("line {line}")),
+            "{yaml}: {}",
+            error.message
+        );
+    }
+    // A quoted `<<` is a key like any other (and JSON's `"<<"` is one too): an unknown field.
+    for text in [format!("{base}'<<': x\n"), json(r#""<<": "x""#)] {
+        let error = Request::from_bytes(text.as_bytes()).unwrap_err();
+        assert!(
+            error.message.contains("unknown field `<<`"),
+            "{}",
+            error.message
+        );
+    }
+    // Through the command line: an input error, exit 1, one line naming the field.
+    let out = crate::support::Cli::new()
+        .file(
+            "policies/main.gavel",
+            "policy \"p\"\ndefault auto_approve\n",
+        )
+        .file(
+            "request.yaml",
+            "base: &b {action: apply_patch, actor: {id: a, kind: agent}}\n<<: *b\n",
+        )
+        .args([
+            "eval",
+            "--request",
+            "request.yaml",
+            "--no-audit",
+            "--format",
+            "json",
+        ])
+        .output();
+    out.code(1);
+    let decision = out.json();
+    assert_eq!(decision["outcome"], "block");
+    assert_eq!(decision["input_error"]["field"], "<<");
+    assert!(
+        out.stderr
+            .starts_with("error: `<<`: a merge key (`<<`) pulls in fields from elsewhere"),
+        "{}",
+        out.stderr
+    );
+}

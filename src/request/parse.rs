@@ -227,7 +227,8 @@ fn value_kind(value: &serde_json::Value) -> Option<&'static str> {
 /// budgets that every request within the limits fits (`src/limits.rs`).
 ///
 /// A key given twice is an error about that field (`actor.id`, `attributes.x`), as in a
-/// JSON request; any other error the parser stops at is about the document.
+/// JSON request, and a merge key (`<<`) one about the key (`actor.<<`); any other error the
+/// parser stops at is about the document.
 pub fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
     let trouble = RefCell::new(Trouble::default());
     let read = serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(), |de| {
@@ -247,6 +248,14 @@ pub fn yaml_value(text: &str) -> Result<serde_json::Value, RequestError> {
             snippets: serde_saphyr::SnippetMode::Off,
         });
         let first_line = message.lines().next().unwrap_or("malformed YAML").trim();
+        if is_merge_key(&e) {
+            // Refused as the mapping's next key was read: the field is that key, `<<`.
+            let field = match trouble.key_refused_in.as_deref() {
+                None | Some("") => "<<".to_string(),
+                Some(mapping) => format!("{mapping}.<<"),
+            };
+            return RequestError::field(field, first_line);
+        }
         let kind = if is_budget(&e) {
             "YAML too large"
         } else {
@@ -276,10 +285,23 @@ fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     // Repeated keys reach the reader (`yaml_node`), which refuses them naming the field.
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    // A merge key (`<<: *defaults`) pulls a mapping's fields in from elsewhere: what the
+    // request says would no longer be written where it is read. A request is data; refused.
+    options.merge_keys = serde_saphyr::options::MergeKeyPolicy::Error;
     options.emit_comments = false;
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
     options
+}
+
+/// Whether the parser stopped at a merge key (`<<`), which requests refuse.
+fn is_merge_key(error: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    match error {
+        E::MergeKeyNotAllowed { .. } => true,
+        E::WithSnippet { error, .. } | E::AliasError { error, .. } => is_merge_key(error),
+        _ => false,
+    }
 }
 
 /// Whether the parser stopped at one of its budgets (rather than at bad syntax).
@@ -326,7 +348,6 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> Option<String>
             "anchors (`&name`) hold more than {MAX_REQUEST_BYTES} bytes, the aliases \
              (`*name`) in them expanded"
         ),
-        B::MergeKeys { merge_keys } => format!("{merge_keys} merge keys (`<<`), too many"),
         B::Documents { .. } => "more than one YAML document (`---`); a request is one".into(),
         _ => return None,
     })
@@ -341,6 +362,10 @@ struct YamlMessages;
 impl serde_saphyr::MessageFormatter for YamlMessages {
     fn format_message<'a>(&self, err: &'a serde_saphyr::Error) -> Cow<'a, str> {
         match err {
+            serde_saphyr::Error::MergeKeyNotAllowed { .. } => Cow::Borrowed(
+                "a merge key (`<<`) pulls in fields from elsewhere; a request writes each \
+                 field where it is read",
+            ),
             serde_saphyr::Error::MultipleDocuments { .. } => {
                 Cow::Borrowed("more than one YAML document (`---`); a request is one document")
             }
