@@ -890,3 +890,55 @@ fn a_yaml_merge_key_is_refused_naming_it() {
         out.stderr
     );
 }
+
+#[test]
+fn yaml_1_1_booleans_are_strings_in_yaml_as_in_json() {
+    let policy = "policy \"b\"\nattribute approved: bool\nattribute flags: list<bool> = []\n\
+                  attribute country: string = \"se\"\n\
+                  rule r {\n  when attr.approved\n  then notify \"country={attr.country}\"\n}\n\
+                  default auto_approve\n";
+    let yaml = |attributes: &str| {
+        format!(
+            "action: apply_patch\nactor: {{id: a, kind: agent}}\nattributes: {{{attributes}}}\n"
+        )
+    };
+    // YAML 1.1's spellings are not booleans: a boolean attribute given one is refused, as
+    // the same string is in JSON, naming the field and saying how a boolean is written.
+    for word in [
+        "yes", "no", "y", "n", "on", "off", "Yes", "NO", "On", "OFF", "Y", "N", "tRuE",
+    ] {
+        for request in [
+            yaml(&format!("approved: {word}")),
+            json(&format!(r#""attributes": {{"approved": "{word}"}}"#)),
+        ] {
+            let (field, message) = input_error_of(policy, &request);
+            assert_eq!(field.as_deref(), Some("attributes.approved"), "{request}");
+            assert_eq!(
+                message,
+                format!(
+                    "expected a bool, found the string `{word}`; a boolean is written `true` or \
+                     `false`, unquoted (`yes`, `no`, `on`, `off`, `y` and `n` are strings)"
+                ),
+                "{request}"
+            );
+        }
+    }
+    let (field, _) = input_error_of(policy, &yaml("approved: true, flags: [true, off]"));
+    assert_eq!(field.as_deref(), Some("attributes.flags[1]"));
+    // YAML 1.2's booleans are booleans; and a string attribute keeps the word it was given.
+    for word in ["true", "True", "TRUE"] {
+        let decision = decide(
+            policy,
+            yaml(&format!("approved: {word}, country: no")).as_bytes(),
+        );
+        assert_eq!(decision.reasons, vec!["country=no".to_string()]);
+    }
+    for word in ["false", "False", "FALSE"] {
+        let decision = decide(policy, yaml(&format!("approved: {word}")).as_bytes());
+        assert_eq!(decision.outcome, DecisionOutcome::AutoApprove, "{word}");
+    }
+    // Anywhere in a request: `reason: yes` is the string, as JSON's `"yes"`.
+    let request =
+        Request::from_bytes(yaml("").replace("attributes: {}", "reason: yes").as_bytes()).unwrap();
+    assert_eq!(request.reason.as_deref(), Some("yes"));
+}

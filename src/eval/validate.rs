@@ -491,7 +491,11 @@ fn convert(
     let mismatch = || {
         err(
             field(),
-            format!("expected a {ty}, found {}", describe_json(json)),
+            format!(
+                "expected a {ty}, found {}{}",
+                describe_json(json),
+                boolean_hint(json, ty)
+            ),
         )
     };
     match ty {
@@ -542,6 +546,22 @@ fn json_number(
         ));
     };
     request_decimal(n).map_err(|message| err(field(), message))
+}
+
+/// For a boolean given as a string that reads like one (`"no"`, YAML's `no`, `on`): how a
+/// boolean is written. Requests are read by YAML 1.2's rules, where YAML 1.1's `yes`, `no`,
+/// `on`, `off`, `y` and `n` are strings.
+fn boolean_hint(json: &serde_json::Value, ty: Type) -> &'static str {
+    const SPELLINGS: [&str; 8] = ["true", "false", "yes", "no", "on", "off", "y", "n"];
+    match json {
+        serde_json::Value::String(s)
+            if ty == Type::Bool && SPELLINGS.iter().any(|w| s.eq_ignore_ascii_case(w)) =>
+        {
+            "; a boolean is written `true` or `false`, unquoted (`yes`, `no`, `on`, `off`, `y` \
+             and `n` are strings)"
+        }
+        _ => "",
+    }
 }
 
 fn describe_json(json: &serde_json::Value) -> String {

@@ -288,6 +288,11 @@ fn yaml_options() -> serde_saphyr::Options {
     // A merge key (`<<: *defaults`) pulls a mapping's fields in from elsewhere: what the
     // request says would no longer be written where it is read. A request is data; refused.
     options.merge_keys = serde_saphyr::options::MergeKeyPolicy::Error;
+    // YAML 1.2's core schema: `true` and `false` (also `True`, `FALSE`) are booleans, and
+    // YAML 1.1's `yes`, `no`, `on`, `off`, `y` and `n` are strings, as `"no"` is in JSON. A
+    // country code `no` stays Norway, and a boolean attribute given `no` is refused as a
+    // string rather than quietly read as `false`.
+    options.strict_booleans = true;
     options.emit_comments = false;
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
