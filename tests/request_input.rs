@@ -942,3 +942,96 @@ fn yaml_1_1_booleans_are_strings_in_yaml_as_in_json() {
         Request::from_bytes(yaml("").replace("attributes: {}", "reason: yes").as_bytes()).unwrap();
     assert_eq!(request.reason.as_deref(), Some("yes"));
 }
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped_and_json_stays_json() {
+    const BOM: &str = "\u{feff}";
+    let plain = json(r#""attributes": {"n": 1}"#);
+    let expected = Request::from_bytes(plain.as_bytes()).unwrap();
+    let yaml = "action: apply_patch\nactor: {id: a, kind: agent}\nattributes: {n: 1}\n";
+    for text in [
+        format!("{BOM}{plain}"),
+        format!("{BOM}  \n{plain}"),
+        format!("{BOM}{yaml}"),
+    ] {
+        assert_eq!(
+            Request::from_bytes(text.as_bytes()).unwrap(),
+            expected,
+            "{text}"
+        );
+    }
+    assert_eq!(
+        Request::from_json(format!("{BOM}{plain}").as_bytes()).unwrap(),
+        expected
+    );
+    assert_eq!(
+        Request::from_yaml(format!("{BOM}{yaml}").as_bytes()).unwrap(),
+        expected
+    );
+    // Read as JSON, so held to JSON: this was read as YAML (the mark hid the `{`), where
+    // `apply_patch` is a plain string and `yes` a boolean.
+    let loose =
+        format!(r#"{BOM}{{"action": apply_patch, "actor": {{"id": "a", "kind": "agent"}}}}"#);
+    let error = Request::from_bytes(loose.as_bytes()).unwrap_err();
+    assert!(
+        error.message.starts_with("malformed JSON"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        Request::from_bytes(format!("{BOM}\n").as_bytes())
+            .unwrap_err()
+            .message,
+        "the request is empty"
+    );
+    // Every leading mark, so that none hides a `{` from the choice of JSON.
+    assert_eq!(
+        Request::from_bytes(format!("{BOM}{BOM}{plain}").as_bytes()).unwrap(),
+        expected
+    );
+    let error = Request::from_bytes(format!("{BOM}{loose}").as_bytes()).unwrap_err();
+    assert!(
+        error.message.starts_with("malformed JSON"),
+        "{}",
+        error.message
+    );
+    // The command line, from a file and from stdin, decides the request the same.
+    for (args, stdin) in [
+        (["eval", "--request", "request.json"], ""),
+        (["eval", "--request", "-"], loose.as_str()),
+    ] {
+        let out = crate::support::Cli::new()
+            .file(
+                "policies/main.gavel",
+                "policy \"p\"\nattribute n: number = 0\ndefault auto_approve\n",
+            )
+            .file("request.json", &loose)
+            .args(args)
+            .args(["--no-audit", "--format", "json"])
+            .stdin(stdin)
+            .output();
+        out.code(1);
+        assert!(
+            out.stderr.starts_with("error: malformed JSON"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    for args in [
+        ["eval", "--request", "request.json"],
+        ["eval", "--request", "-"],
+    ] {
+        let out = crate::support::Cli::new()
+            .file(
+                "policies/main.gavel",
+                "policy \"p\"\nattribute n: number = 0\ndefault auto_approve\n",
+            )
+            .file("request.json", format!("{BOM}{plain}"))
+            .args(args)
+            .args(["--no-audit", "--format", "json"])
+            .stdin(format!("{BOM}{plain}"))
+            .output();
+        out.code(0);
+        assert_eq!(out.json()["outcome"], "auto_approve", "{args:?}");
+    }
+}

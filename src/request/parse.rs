@@ -64,7 +64,8 @@ fn bounded(text: String, shorten: fn(&str) -> Cow<'_, str>) -> String {
 }
 
 impl Request {
-    /// Reads a request from JSON or YAML, deciding which by how it starts ([`is_json`]).
+    /// Reads a request from JSON or YAML, deciding which by how it starts ([`is_json`]),
+    /// after a leading byte order mark ([`without_bom`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Request, RequestError> {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(RequestError::document(format!(
@@ -72,6 +73,7 @@ impl Request {
                 bytes.len()
             )));
         }
+        let bytes = without_bom(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(RequestError::document("the request is empty"));
         }
@@ -82,7 +84,7 @@ impl Request {
         }
     }
 
-    /// Reads a JSON request.
+    /// Reads a JSON request (a leading byte order mark skipped, [`without_bom`]).
     pub fn from_json(bytes: &[u8]) -> Result<Request, RequestError> {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(RequestError::document(format!(
@@ -90,6 +92,7 @@ impl Request {
                 bytes.len()
             )));
         }
+        let bytes = without_bom(bytes);
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         if let Some(kind) = first.and_then(|b| json_kind(*b)) {
             return Err(not_an_object(kind));
@@ -110,7 +113,8 @@ impl Request {
         Ok(request)
     }
 
-    /// Reads a YAML request (duplicate keys rejected, resource budget bounded).
+    /// Reads a YAML request (duplicate keys rejected, resource budget bounded; a leading byte
+    /// order mark skipped, [`without_bom`]).
     pub fn from_yaml(bytes: &[u8]) -> Result<Request, RequestError> {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(RequestError::document(format!(
@@ -118,6 +122,7 @@ impl Request {
                 bytes.len()
             )));
         }
+        let bytes = without_bom(bytes);
         let text = std::str::from_utf8(bytes).map_err(|e| {
             RequestError::document(format!(
                 "not UTF-8 (first bad byte at offset {})",
@@ -168,6 +173,19 @@ fn read_error(path: &serde_path_to_error::Path, message: &str) -> RequestError {
         None => message.to_string(),
     };
     RequestError::field(field, message)
+}
+
+/// `bytes` without the UTF-8 byte order mark (EF BB BF) they start with, which some editors
+/// and Windows tools write. It says nothing about the request: RFC 8259 lets a JSON reader
+/// ignore it and YAML allows it. Skipped before deciding between JSON and YAML, so a JSON
+/// request saved with one is read as JSON, held to JSON's rules, rather than as YAML (which
+/// it was: the mark hid the `{`). Every leading mark goes, as the YAML parser would skip a
+/// second one: `{` after two marks is JSON too.
+fn without_bom(mut bytes: &[u8]) -> &[u8] {
+    while let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        bytes = rest;
+    }
+    bytes
 }
 
 /// Whether a request document is JSON: `{`, then `"` or `}` (blanks aside), which is how
