@@ -215,3 +215,44 @@ fn self_approval_is_caught_whatever_the_case_of_the_id() {
         ["self_approval"]
     );
 }
+
+#[test]
+fn a_usage_count_out_of_range_in_the_context_blocks_naming_the_counter() {
+    use gavel::limits::MAX_USAGE_COUNT;
+    let reads = Policy::from_str(
+        "policy \"u\"\nrule u {\n  when usage.calls > 5\n  then notify \"calls {usage.calls}\"\n}\n\
+         default auto_approve\n",
+    )
+    .unwrap();
+    let ignores = Policy::from_str("policy \"i\"\ndefault auto_approve\n").unwrap();
+    // The request's own count is in range; the caller's, which takes precedence, is not.
+    let request = Request::from_json(
+        br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"},"usage":{"calls":1}}"#,
+    )
+    .unwrap();
+    for policy in [&reads, &ignores] {
+        for count in [MAX_USAGE_COUNT + 1, u64::MAX] {
+            let mut context = Context::at(now());
+            context.usage.insert("calls".into(), count);
+            let decision = policy.decide(&request, &context);
+            assert_eq!(decision.outcome, DecisionOutcome::Block, "{count}");
+            assert!(!decision.authorizes);
+            let error = decision.input_error.as_ref().unwrap();
+            assert_eq!(error.field.as_deref(), Some("usage.calls"));
+            assert_eq!(
+                error.message,
+                format!(
+                    "{count}, more than the limit of {MAX_USAGE_COUNT} (the caller's count, \
+                     `Context::usage`)"
+                )
+            );
+            assert!(decision.errors.is_empty(), "{:?}", decision.errors);
+        }
+    }
+    // At the limit: decided, the caller's count read.
+    let mut context = Context::at(now());
+    context.usage.insert("calls".into(), MAX_USAGE_COUNT);
+    let decision = reads.decide(&request, &context);
+    assert!(decision.input_error.is_none() && decision.errors.is_empty());
+    assert_eq!(decision.reasons, vec![format!("calls {MAX_USAGE_COUNT}")]);
+}

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::context::{Context, LicenseVerdict};
 use super::value::Val;
 use crate::checked::{CheckedPolicy, Fact, ScalarType, Type, VERSIONS, Value};
-use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
+use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES, MAX_USAGE_COUNT};
 use crate::number::Decimal;
 use crate::quote::quote;
 use crate::request::{
@@ -146,6 +146,7 @@ pub(crate) fn validate<'a>(
     change(policy, request)?;
     let files = prepared.files().map_err(Clone::clone)?;
     let attributes = attributes(policy, request)?;
+    context_usage(context)?;
     for fact in &policy.required_facts {
         if let Fact::Usage(name) = fact {
             let supplied = context.usage.contains_key(name) || request.usage.get(name).is_some();
@@ -225,6 +226,27 @@ pub(crate) fn validate<'a>(
         attributes,
         license_tier,
     })
+}
+
+/// Checks the caller's usage counters (`Context::usage`) as a request's are checked
+/// (`PreparedRequest`): each at most [`MAX_USAGE_COUNT`], the largest whole number a policy
+/// reads. They come from the embedding service, not the request, but take precedence over
+/// the request's; one out of range blocks the decision naming the counter, whether or not a
+/// rule or license limit reads it, rather than being compared as a raw integer by one check
+/// and failing as an evaluation error in another.
+fn context_usage(context: &Context) -> Result<(), RequestError> {
+    for (name, &count) in &context.usage {
+        if count > MAX_USAGE_COUNT {
+            return Err(err(
+                format!("usage.{name}"),
+                format!(
+                    "{count}, more than the limit of {MAX_USAGE_COUNT} (the caller's count, \
+                     `Context::usage`)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The license tier in force, taken only from a license the caller verified
