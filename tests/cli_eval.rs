@@ -834,3 +834,71 @@ fn git_requests_are_bound_to_the_commits_and_count_every_file_as_text() {
     assert_eq!(json["request"]["lines_added"], 5001);
     assert_ne!(json["request"]["digest"], digest);
 }
+
+/// The digest of an input-error decision says as much about the request as was read
+/// (docs/decision-format.md): it used to be the SHA-256 of empty input for every flag,
+/// `--git` and `--approval` error, whatever request the file held.
+#[test]
+fn an_input_error_decision_names_the_request_as_far_as_it_was_read() {
+    use gavel::Request;
+    use gavel::request::request_digest;
+    const EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    let document = r#"{"action":"deploy","environment":"dev","actor":{"id":"a","kind":"agent"}}"#;
+    let read = Request::from_bytes(document.as_bytes()).unwrap();
+    let mut built = read.clone();
+    built.environment = Some("staging".into());
+    let eval = |flags: &[&str]| {
+        let out = cli()
+            .file("req.json", document)
+            .file("bad.json", "{\"action\": ")
+            .args(["eval", "--now", NOW, "--no-audit", "--format", "json"])
+            .args(flags)
+            .output();
+        out.code(1);
+        let decision = out.json();
+        assert_eq!(decision["outcome"], "block", "{flags:?}");
+        assert!(decision["input_error"].is_object(), "{flags:?}");
+        decision["request"].clone()
+    };
+    // A flag that cannot be applied: the request the document holds, as read.
+    for flags in [
+        &["--request", "req.json", "--attr", "=1"][..],
+        &["--request", "req.json", "--usage", "n=x"],
+        &[
+            "--request",
+            "req.json",
+            "--git",
+            "a..b",
+            "--repo",
+            "no-such-dir",
+        ],
+    ] {
+        let request = eval(flags);
+        assert_eq!(request["digest"], request_digest(&read), "{flags:?}");
+        assert_eq!(request["action"], "deploy", "{flags:?}");
+        assert_eq!(request["actor"], "a", "{flags:?}");
+    }
+    // The whole request built, then an --approval file that cannot be read: that request.
+    let request = eval(&[
+        "--request",
+        "req.json",
+        "--env",
+        "staging",
+        "--approval",
+        "missing.json",
+    ]);
+    assert_eq!(request["digest"], request_digest(&built));
+    assert_eq!(request["environment"], "staging");
+    // Bytes that are no request: their SHA-256.
+    let request = eval(&["--request", "bad.json"]);
+    assert_eq!(
+        request["digest"],
+        "0bf18dabe025a06c49bef3c9920e634de2524278651b8dd63a3c1ad12f82eb81"
+    );
+    // Nothing read: no request file, or one that cannot be read.
+    for flags in [&["--attr", "=1"][..], &["--request", "missing.json"]] {
+        let request = eval(flags);
+        assert_eq!(request["digest"], EMPTY, "{flags:?}");
+        assert_eq!(request["action"], "", "{flags:?}");
+    }
+}

@@ -148,7 +148,10 @@ pub fn run(args: &EvalArgs) -> u8 {
         ),
         audit => audit,
     };
-    let built = build_request(args).and_then(|request| Ok((request, read_approvals(args)?)));
+    let built = build_request(args).and_then(|request| match read_approvals(args) {
+        Ok(files) => Ok((request, files)),
+        Err(error) => Err((Read::Request(Box::new(request)), error)),
+    });
     let (decision, input_failed) = match built {
         Ok((request, approvals)) => {
             credentials(args, &policy, &request, &approvals, &mut context);
@@ -185,14 +188,8 @@ pub fn run(args: &EvalArgs) -> u8 {
             let failed = d.input_error.is_some();
             (d, failed)
         }
-        Err((raw, error)) => {
-            let d = crate::eval::input_error_decision(
-                policy.checked(),
-                policy.spec_hash(),
-                &raw,
-                &error,
-                now,
-            );
+        Err((read, error)) => {
+            let d = refused_decision(&policy, read, &error, now);
             (record(&audit, &signing, d), true)
         }
     };
@@ -343,7 +340,7 @@ type ApprovalFile<'a> = (&'a PathBuf, Result<Vec<u8>, String>);
 /// is read only up to one byte over the credential limit, so that `--approval /dev/zero`
 /// ends; one over the limit is refused as malformed by the caller, with its size when the
 /// file system knows it.
-fn read_approvals(args: &EvalArgs) -> Result<Vec<ApprovalFile<'_>>, BuildError> {
+fn read_approvals(args: &EvalArgs) -> Result<Vec<ApprovalFile<'_>>, RequestError> {
     let max = crate::limits::MAX_CREDENTIAL_BYTES;
     args.approvals
         .iter()
@@ -354,13 +351,7 @@ fn read_approvals(args: &EvalArgs) -> Result<Vec<ApprovalFile<'_>>, BuildError> 
                 read_bounded(file, size, max, None)
             };
             let bytes = read(path).map_err(|e| {
-                (
-                    Vec::new(),
-                    RequestError::document(format!(
-                        "--approval: cannot read `{}`: {e}",
-                        path.display()
-                    )),
-                )
+                RequestError::document(format!("--approval: cannot read `{}`: {e}", path.display()))
             })?;
             Ok((path, bytes))
         })
@@ -433,43 +424,99 @@ fn emit(decision: &Decision, format: Format) {
     }
 }
 
-type BuildError = (Vec<u8>, RequestError);
+/// What a request refused before it was decided is known by: the decision's `request` (its
+/// digest and summary) says as much as was read (`docs/decision-format.md`).
+enum Read {
+    /// Nothing: no request file (the request was to come from the flags), or one that could
+    /// not be read. The digest is the SHA-256 of empty input.
+    Nothing,
+    /// Bytes that are no request: the digest is their SHA-256.
+    Bytes(Vec<u8>),
+    /// A request document that was read, to which `--git` or a flag could not be applied:
+    /// the request it holds, as read (read again from its bytes, on this error path only).
+    Document(Vec<u8>),
+    /// The whole request, built from the document, `--git` and the flags, refused before it
+    /// was decided (a credential file that cannot be read): the request a decision would be
+    /// about.
+    Request(Box<Request>),
+}
+
+type BuildError = (Read, RequestError);
+
+/// The decision for a request refused before it was decided: a block naming `error`, about
+/// the request as far as it was read ([`Read`]).
+fn refused_decision(
+    policy: &Policy,
+    read: Read,
+    error: &RequestError,
+    now: jiff::Timestamp,
+) -> Decision {
+    let bytes = |raw: &[u8]| {
+        crate::eval::input_error_decision(policy.checked(), policy.spec_hash(), raw, error, now)
+    };
+    let request = match read {
+        Read::Nothing => return bytes(&[]),
+        Read::Bytes(raw) => return bytes(&raw),
+        // It parsed once; should it not parse again, its bytes still identify it.
+        Read::Document(raw) => match Request::from_bytes(&raw) {
+            Ok(request) => request,
+            Err(_) => return bytes(&raw),
+        },
+        Read::Request(request) => *request,
+    };
+    crate::eval::request_input_error_decision(
+        policy.checked(),
+        policy.spec_hash(),
+        &request,
+        error,
+        now,
+    )
+}
 
 /// The request from a file, git and flags (flags override the file).
 fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
-    let mut request = match &args.request {
+    let (mut request, document) = match &args.request {
         Some(path) => {
             let raw = read_input(path, "the request")
-                .map_err(|e| (Vec::new(), RequestError::document(e)))?;
-            let request = match Request::from_bytes(&raw) {
-                Ok(request) => request,
-                Err(e) => return Err((raw, e)),
-            };
-            // The diff replaces the request's files: files the request file lists would
-            // vanish unjudged, so asking for both is refused rather than resolved silently.
-            if args.git.is_some() && !request.files.is_empty() {
-                let n = request.files.len();
-                return Err((
-                    raw,
-                    RequestError::field(
-                        "files",
-                        format!(
-                            "`{path}` lists {n} file{} and --git builds the files from the diff; give one or the other",
-                            if n == 1 { "" } else { "s" }
-                        ),
-                    ),
-                ));
+                .map_err(|e| (Read::Nothing, RequestError::document(e)))?;
+            match Request::from_bytes(&raw) {
+                Ok(request) => (request, Some(raw)),
+                Err(e) => return Err((Read::Bytes(raw), e)),
             }
-            request
         }
-        None => Request::minimal("apply_patch", default_actor(), ActorKind::Human),
+        None => (
+            Request::minimal("apply_patch", default_actor(), ActorKind::Human),
+            None,
+        ),
     };
+    match apply_git_and_flags(args, &mut request) {
+        Ok(()) => Ok(request),
+        Err(error) => Err((document.map_or(Read::Nothing, Read::Document), error)),
+    }
+}
+
+/// Applies `--git` and the flags to the request read from the file (or the minimal one).
+fn apply_git_and_flags(args: &EvalArgs, request: &mut Request) -> Result<(), RequestError> {
+    // The diff replaces the request's files: files the request file lists would vanish
+    // unjudged, so asking for both is refused rather than resolved silently.
+    if let (Some(path), Some(_)) = (&args.request, &args.git)
+        && !request.files.is_empty()
+    {
+        let n = request.files.len();
+        return Err(RequestError::field(
+            "files",
+            format!(
+                "`{path}` lists {n} file{} and --git builds the files from the diff; give one or the other",
+                if n == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     if let Some(range) = &args.git {
         request.files = crate::gitdiff::files_from_git(&args.repo, range)
-            .map_err(|e| (Vec::new(), RequestError::field("files", e)))?;
+            .map_err(|e| RequestError::field("files", e))?;
         // Bind the request (and so its approvals) to the commits' content.
         let commits = crate::gitdiff::range_reference(&args.repo, range)
-            .map_err(|e| (Vec::new(), RequestError::field("reference", e)))?;
+            .map_err(|e| RequestError::field("reference", e))?;
         request.reference = Some(match request.reference.take() {
             Some(own) => format!("{own} ({commits})"),
             None => commits,
@@ -507,12 +554,9 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
     }
     for (key, value) in flag_pairs(&args.usage, "--usage")? {
         let n: u64 = value.parse().map_err(|_| {
-            (
-                Vec::new(),
-                RequestError::field(
-                    format!("usage.{key}"),
-                    format!("`{value}` is not a non-negative whole number"),
-                ),
+            RequestError::field(
+                format!("usage.{key}"),
+                format!("`{value}` is not a non-negative whole number"),
             )
         })?;
         request.usage.as_map_mut().insert(key.to_string(), n);
@@ -534,7 +578,7 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
     if args.dry_run {
         request.mode = Mode::DryRun;
     }
-    Ok(request)
+    Ok(())
 }
 
 /// Refuses a map (`attributes`, `usage`) that flags grew past `MAX_ATTRIBUTES` entries.
@@ -543,17 +587,14 @@ fn within_entry_limit(
     entries: usize,
     flag: &str,
     noun: &str,
-) -> Result<(), BuildError> {
+) -> Result<(), RequestError> {
     let max = crate::limits::MAX_ATTRIBUTES;
     if entries <= max {
         return Ok(());
     }
-    Err((
-        Vec::new(),
-        RequestError::field(
-            field,
-            format!("with {flag}, the request has {entries} {noun}, more than the limit of {max}"),
-        ),
+    Err(RequestError::field(
+        field,
+        format!("with {flag}, the request has {entries} {noun}, more than the limit of {max}"),
     ))
 }
 
@@ -561,8 +602,11 @@ fn within_entry_limit(
 /// text a request document accepts as a map key, except empty; a key given twice is refused,
 /// as a request document with a duplicate key is (last-wins would let the value a reader
 /// sees first be silently replaced).
-fn flag_pairs<'s>(pairs: &'s [String], flag: &str) -> Result<Vec<(&'s str, &'s str)>, BuildError> {
-    let error = |message: String| (Vec::new(), RequestError::document(message));
+fn flag_pairs<'s>(
+    pairs: &'s [String],
+    flag: &str,
+) -> Result<Vec<(&'s str, &'s str)>, RequestError> {
+    let error = |message: String| RequestError::document(message);
     let mut seen = std::collections::BTreeSet::new();
     pairs
         .iter()

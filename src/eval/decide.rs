@@ -106,6 +106,30 @@ pub fn input_error_decision(
     })
 }
 
+/// A decision for a request that was read but is refused before it is decided (`gavel
+/// eval`: `--git` or a flag could not be applied to it, a credential file could not be read):
+/// block, naming the error. Its `request` — digest and summary — is `request`'s, as a
+/// decision on it would give.
+pub(crate) fn request_input_error_decision(
+    policy: &CheckedPolicy,
+    spec_hash: &str,
+    request: &Request,
+    error: &RequestError,
+    now: Timestamp,
+) -> Decision {
+    let id_prefix = IdPrefix::new(&policy.name, spec_hash);
+    let facts = RequestFacts::of(request);
+    let mut decision = empty_decision(
+        id_prefix.policy().clone(),
+        facts.summary.clone(),
+        now,
+        request.mode == Mode::DryRun,
+    );
+    block_on_input_error(&mut decision, error);
+    finish(&mut decision, &facts.digest_bytes, &[], &id_prefix);
+    decision
+}
+
 /// A decision when there is no usable policy at all (it does not load or compile): block,
 /// naming why. `request_bytes` identifies the request when one was read.
 pub fn policy_error_decision(

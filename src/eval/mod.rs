@@ -23,6 +23,7 @@ mod value;
 pub use context::{
     Context, HaltState, IgnoredApproval, LicenseVerdict, Override, Verdict, VerifiedApproval,
 };
+pub(crate) use decide::request_input_error_decision;
 pub use decide::{input_error_decision, policy_error_decision, request_digest};
 pub use decision::{
     CountedApproval, Decision, DecisionOutcome, EvaluationError, Evidence, FileMatch, FiredRule,
