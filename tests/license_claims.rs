@@ -98,9 +98,10 @@ fn a_failed_license_says_why_even_when_rules_read_the_tier() {
     out.code(1)
         .stderr_has("`license`: the license failed verification: unknown key");
     assert_eq!(out.json()["outcome"], "block");
+    // A file that cannot be read is no failed license but a mistyped command line (below).
     let out = eval(&ws, "plain.json", Some("missing.license"));
     out.code(1)
-        .stderr_has("`license`: the license failed verification: cannot read `missing.license`");
+        .stderr_has("error: --license: cannot read `missing.license`: ");
     eval(&ws, "plain.json", Some("pro.license"))
         .code(0)
         .stdout_has("pro");
@@ -137,4 +138,71 @@ fn the_library_takes_the_tier_from_the_context_only() {
         policy.decide(&request, &verified).outcome,
         DecisionOutcome::AutoApprove
     );
+}
+
+#[test]
+fn a_license_file_that_cannot_be_read_is_an_input_error_naming_it() {
+    let ws = setup("");
+    ws.write(
+        "plain.json",
+        r#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"}}"#,
+    );
+    ws.write(
+        "policies-free/main.gavel",
+        "policy \"free\"\ndefault auto_approve\n",
+    );
+    // Under a policy with tiers (which blocked, exit 3, as a license that failed
+    // verification) and one without (which did not block at all): exit 1, one line naming
+    // the file, and a block recorded as an input error.
+    for (policies, license) in [
+        ("policies", "missing.license"),
+        ("policies-free", "missing.license"),
+        ("policies", "keys"),
+    ] {
+        let out = ws.run([
+            "eval",
+            "--policies",
+            policies,
+            "--request",
+            "plain.json",
+            "--license",
+            license,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--no-audit",
+        ]);
+        out.code(1)
+            .stderr_has(&format!("error: --license: cannot read `{license}`: "));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        let decision = out.json();
+        assert_eq!(decision["outcome"], "block");
+        assert_eq!(decision["authorizes"], false);
+        assert!(
+            decision["input_error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("--license: cannot read `{license}`: ")),
+            "{decision}"
+        );
+        assert_eq!(
+            decision["request"]["digest"],
+            gavel::request::request_digest(
+                &Request::from_bytes(ws.read("plain.json").as_bytes()).unwrap()
+            )
+        );
+    }
+    // A file that reads but is no license still fails verification, as before; a device is
+    // read only up to one byte over the credential limit, so it ends.
+    if std::path::Path::new("/dev/zero").exists() {
+        let out = eval(&ws, "plain.json", Some("/dev/zero"));
+        out.code(3);
+        let reasons = out.json()["reasons"].to_string();
+        assert!(
+            reasons.contains("malformed license: more than 1048576 bytes, the limit"),
+            "{reasons}"
+        );
+    }
+    eval(&ws, "plain.json", Some("pro.license")).code(0);
 }

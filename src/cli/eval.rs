@@ -148,13 +148,13 @@ pub fn run(args: &EvalArgs) -> u8 {
         ),
         audit => audit,
     };
-    let built = build_request(args).and_then(|request| match read_approvals(args) {
+    let built = build_request(args).and_then(|request| match read_credentials(args) {
         Ok(files) => Ok((request, files)),
         Err(error) => Err((Read::Request(Box::new(request)), error)),
     });
     let (decision, input_failed) = match built {
-        Ok((request, approvals)) => {
-            credentials(args, &policy, &request, &approvals, &mut context);
+        Ok((request, files)) => {
+            credentials(&policy, &request, &files, &mut context);
             // Prepared once: the log's state and the decision both need its digest.
             let request = PreparedRequest::new(request);
             let decide = |ctx: &Context| {
@@ -332,44 +332,60 @@ fn signer(args: &EvalArgs) -> Signing {
         .map_err(|e| e.to_string())
 }
 
-/// An `--approval` file as read: its bytes, or why it cannot be a credential (too large).
-type ApprovalFile<'a> = (&'a PathBuf, Result<Vec<u8>, String>);
+/// A credential file (`--approval`, `--license`) as read: its bytes, or why it cannot be a
+/// credential (too large).
+type CredentialFile<'a> = (&'a PathBuf, Result<Vec<u8>, String>);
 
-/// The `--approval` files, read before deciding. A file that cannot be read is an input
-/// error naming it (a mistyped path must not pass unnoticed next to a valid approval). A file
-/// is read only up to one byte over the credential limit, so that `--approval /dev/zero`
-/// ends; one over the limit is refused as malformed by the caller, with its size when the
-/// file system knows it.
-fn read_approvals(args: &EvalArgs) -> Result<Vec<ApprovalFile<'_>>, RequestError> {
-    let max = crate::limits::MAX_CREDENTIAL_BYTES;
-    args.approvals
-        .iter()
-        .map(|path| {
-            let read = |path: &PathBuf| {
-                let file = std::fs::File::open(path)?;
-                let size = regular_file_size(&file);
-                read_bounded(file, size, max, None)
-            };
-            let bytes = read(path).map_err(|e| {
-                RequestError::document(format!("--approval: cannot read `{}`: {e}", path.display()))
-            })?;
-            Ok((path, bytes))
-        })
-        .collect()
+/// The credential files, read before deciding.
+struct CredentialFiles<'a> {
+    approvals: Vec<CredentialFile<'a>>,
+    license: Option<CredentialFile<'a>>,
 }
 
-/// Verifies `--approval` credentials (read by [`read_approvals`]) and the `--license`
-/// credential into the context. An approval that is not a credential is listed as ignored;
-/// a license that cannot be read or fails verification blocks.
+/// Reads the `--approval` files and the `--license` file. A file that cannot be read is an
+/// input error naming it (a block, exit 1): a mistyped path must not pass unnoticed next to
+/// a valid approval, nor turn into a license that "failed verification" (which blocked with
+/// exit 3, or not at all under a policy without license tiers). A file is read only up to
+/// one byte over the credential limit, so that `--approval /dev/zero` ends; one over the
+/// limit is refused as malformed by the caller, with its size when the file system knows it.
+fn read_credentials(args: &EvalArgs) -> Result<CredentialFiles<'_>, RequestError> {
+    let approvals = args
+        .approvals
+        .iter()
+        .map(|path| read_credential("--approval", path))
+        .collect::<Result<_, _>>()?;
+    let license = args
+        .license
+        .as_ref()
+        .map(|path| read_credential("--license", path))
+        .transpose()?;
+    Ok(CredentialFiles { approvals, license })
+}
+
+/// Reads one credential file given with `flag`.
+fn read_credential<'a>(flag: &str, path: &'a PathBuf) -> Result<CredentialFile<'a>, RequestError> {
+    let read = || {
+        let file = std::fs::File::open(path)?;
+        let size = regular_file_size(&file);
+        read_bounded(file, size, crate::limits::MAX_CREDENTIAL_BYTES, None)
+    };
+    let bytes = read().map_err(|e| {
+        RequestError::document(format!("{flag}: cannot read `{}`: {e}", path.display()))
+    })?;
+    Ok((path, bytes))
+}
+
+/// Verifies the `--approval` credentials and the `--license` credential (read by
+/// [`read_credentials`]) into the context. An approval that is not a credential is listed as
+/// ignored; a license that is not one, or fails verification, blocks.
 fn credentials(
-    args: &EvalArgs,
     policy: &Policy,
     request: &Request,
-    files: &[ApprovalFile<'_>],
+    files: &CredentialFiles<'_>,
     context: &mut Context,
 ) {
     let mut approvals = Vec::new();
-    for (path, bytes) in files {
+    for (path, bytes) in &files.approvals {
         let parsed = match bytes {
             Ok(bytes) => crate::approve::Approval::from_json(bytes),
             Err(too_large) => Err(crate::approve::Rejection::new(
@@ -390,10 +406,13 @@ fn credentials(
         }
     }
     crate::approve::apply_credentials(policy, request, &approvals, context);
-    if let Some(path) = &args.license {
-        let verdict = std::fs::read(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
-            .and_then(|bytes| crate::license::License::from_json(&bytes).map_err(|e| e.to_string()))
+    if let Some((_, bytes)) = &files.license {
+        let verdict = bytes
+            .as_ref()
+            .map_err(|too_large| {
+                crate::license::LicenseError::Malformed(too_large.clone()).to_string()
+            })
+            .and_then(|bytes| crate::license::License::from_json(bytes).map_err(|e| e.to_string()))
             .map(|license| license.verdict(policy, context.now))
             .unwrap_or_else(|reason| crate::eval::LicenseVerdict::Invalid { reason });
         context.license = Some(verdict);
