@@ -411,6 +411,72 @@ impl serde_saphyr::MessageFormatter for YamlMessages {
 mod tests {
     use super::*;
 
+    /// The largest request the limits allow, as YAML: 100,000 files of five fields, 256
+    /// attributes that are each a list of 10,000 numbers, 256 usage counters, 10,000 roles and
+    /// 10,000 features.
+    fn largest_yaml_request() -> String {
+        use crate::limits::{MAX_ATTRIBUTES, MAX_LIST_ITEMS, MAX_REQUEST_FILES};
+        use std::fmt::Write as _;
+        let list = |prefix: &str| {
+            (0..MAX_LIST_ITEMS)
+                .map(|i| format!("{prefix}{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut yaml = String::with_capacity(16 << 20);
+        writeln!(
+            yaml,
+            "action: apply_patch\nactor:\n  id: a\n  kind: agent\n  roles: [{}]\nfeatures: [{}]\nfiles:",
+            list("r"),
+            list("f")
+        )
+        .unwrap();
+        for i in 0..MAX_REQUEST_FILES {
+            writeln!(
+                yaml,
+                "- {{path: n/{i}, added: 1, removed: 2, status: renamed, from: o/{i}}}"
+            )
+            .unwrap();
+        }
+        yaml.push_str("attributes:\n");
+        let numbers = vec!["1"; MAX_LIST_ITEMS].join(",");
+        for i in 0..MAX_ATTRIBUTES {
+            writeln!(yaml, "  a{i}: [{numbers}]").unwrap();
+        }
+        yaml.push_str("usage:\n");
+        for i in 0..MAX_ATTRIBUTES {
+            writeln!(yaml, "  u{i}: {i}").unwrap();
+        }
+        yaml
+    }
+
+    /// Every request within the limits fits the budget the reader parses under, and the
+    /// largest one takes all of it but the 64 nodes `MAX_YAML_NODES` allows for the rest.
+    ///
+    /// The budget is counted by the parser's own counter (`check_yaml_budget`, the
+    /// `BudgetEnforcer` that `yaml_value` runs the document's events through), over the
+    /// events alone: the largest request parses in ~6 s in a debug build, its events are
+    /// counted in ~1.5 s, and what the budget admits is decided by the events. That the
+    /// reader enforces this budget, at exactly `MAX_YAML_NODES`, is
+    /// `yaml_beyond_the_node_budget_is_refused_in_plain_words`; that it reads each part of
+    /// such a request, at its limits, is `every_request_within_the_limits_parses_as_yaml`
+    /// (both in `tests/request_input.rs`).
+    #[test]
+    fn the_largest_request_fits_the_yaml_budget() {
+        use serde_saphyr::budget::{EnforcingPolicy, check_yaml_budget};
+        let budget = yaml_options().budget.unwrap();
+        let yaml = largest_yaml_request();
+        let report = check_yaml_budget(&yaml, budget.clone(), EnforcingPolicy::AllContent).unwrap();
+        assert!(report.breached.is_none(), "{report:?}");
+        assert!(
+            report.nodes <= MAX_YAML_NODES && report.nodes > MAX_YAML_NODES - 64,
+            "{report:?}"
+        );
+        assert!(report.events <= budget.max_events, "{report:?}");
+        assert!(report.total_scalar_bytes <= budget.max_total_scalar_bytes);
+        assert!(report.max_depth <= budget.max_depth, "{report:?}");
+    }
+
     /// The reader (`yaml_node`) builds the value `serde_json::Value`'s own reader builds, for
     /// every document without a key given twice.
     #[test]
