@@ -433,3 +433,34 @@ fn request_values_in_messages_cannot_break_the_summary_line() {
     assert_eq!(decision.fired[0].message.as_deref(), Some(expected));
     assert_eq!(decision.summary, format!("proceed and notify: {expected}"));
 }
+
+/// Evidence gives a comparison's operands in the order the condition writes them:
+/// `LIST contains x` shows the list on the left, `x in LIST` the element.
+#[test]
+fn list_membership_evidence_keeps_the_written_order() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nattribute tags: list<string> = []\ndefault auto_approve\n\
+         rule holds_hot { when attr.tags contains \"hot\" then block \"hot\" }\n\
+         rule is_in { when \"hot\" in attr.tags then block \"hot\" }\n",
+    )
+    .unwrap();
+    let r = Request::from_json(
+        br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"},
+             "attributes":{"tags":["cold","warm"]}}"#,
+    )
+    .unwrap();
+    let d = policy.decide_explained(&r, &Context::at(at("2026-05-01T10:30:00Z")));
+    let explanation = d.explanation.unwrap();
+    let operands = |rule: &str| {
+        let not_fired = explanation.iter().find(|n| n.rule == rule).unwrap();
+        let e = &not_fired.evidence[0];
+        (
+            serde_json::to_value(&e.left).unwrap(),
+            serde_json::to_value(&e.right).unwrap(),
+        )
+    };
+    let list = serde_json::json!(["cold", "warm"]);
+    let hot = serde_json::json!("hot");
+    assert_eq!(operands("holds_hot"), (list.clone(), hot.clone()));
+    assert_eq!(operands("is_in"), (hot, list));
+}

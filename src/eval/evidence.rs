@@ -90,8 +90,15 @@ fn atom<'a, E: Evaluator<'a>>(
             evidence.right = Some(ev.eval(needle, None)?.to_value());
         }
         CExprKind::InList { value, list } => {
-            evidence.left = Some(ev.eval(value, None)?.to_value());
-            evidence.right = Some(ev.eval(list, None)?.to_value());
+            // `x in LIST` and `LIST contains x` are one node; the operands are reported in
+            // the order the condition writes them, as its text shows them.
+            let (first, second) = if list.span.start < value.span.start {
+                (list, value)
+            } else {
+                (value, list)
+            };
+            evidence.left = Some(ev.eval(first, None)?.to_value());
+            evidence.right = Some(ev.eval(second, None)?.to_value());
         }
         CExprKind::GlobMatch { value, .. }
         | CExprKind::InSet { value, .. }
