@@ -154,7 +154,9 @@ fn signing_failure_blocks() {
         .file("signing.key", "-----BEGIN GAVEL ED25519 PRIVATE KEY-----\nAAAA\n-----END GAVEL ED25519 PRIVATE KEY-----\n")
         .args(["eval", "--request", "req.json", "--sign-key", "signing.key", "--now", NOW, "--format", "json"])
         .output();
-    out.code(3);
+    // A key that cannot be used is an input error: exit 1 and one line saying why, with
+    // the block it causes as the decision.
+    out.code(1).stderr_has("error: cannot sign: signing.key: ");
     assert_blocks(&out, "signing failed");
     // A missing key file, likewise.
     let out = Cli::new()
@@ -172,6 +174,8 @@ fn signing_failure_blocks() {
             "json",
         ])
         .output();
+    out.code(1)
+        .stderr_has("error: cannot sign: nowhere.key: No such file");
     assert_blocks(&out, "signing failed");
 }
 

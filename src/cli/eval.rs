@@ -200,6 +200,14 @@ pub fn run(args: &EvalArgs) -> u8 {
         );
         return 1;
     }
+    if let Err(e) = &signing {
+        // A signing key that cannot be used is an input error (exit 1), as an unreadable
+        // `--approval` file is: a mistyped `--sign-key` must not look like a policy's block.
+        // The decision printed is the block it caused.
+        eprintln!("error: cannot sign: {e}");
+        emit(&decision, args.format);
+        return 1;
+    }
     if input_failed {
         // The one-line error comes first: it is what a person or a CI log needs to see.
         if let Some(e) = &decision.input_error {
