@@ -108,6 +108,40 @@ fn input_errors_exit_one_and_block() {
         .stderr_has("environment `moon` is not declared");
 }
 
+/// Flags replace fields of a request file; they do not complete a partial one, and the
+/// error says so when a flag was given for the missing field.
+#[test]
+fn a_flag_does_not_stand_in_for_a_field_the_request_file_lacks() {
+    for (document, flags, field, flag) in [
+        (
+            r#"{"actor":{"id":"a","kind":"agent"}}"#,
+            &["--action", "deploy"][..],
+            "`action`: missing field `action`",
+            "(--action replaces a field",
+        ),
+        (
+            r#"{"action":"deploy"}"#,
+            &["--actor", "a", "--actor-kind", "agent"][..],
+            "`actor`: missing field `actor`",
+            "(--actor replaces a field",
+        ),
+    ] {
+        let out = cli()
+            .stdin(document)
+            .args([&["eval", "--request", "-", "--now", NOW][..], flags].concat())
+            .output();
+        out.code(1).stderr_has(field).stderr_has(flag);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    }
+    // Without the flag, the error is the document's alone.
+    let out = cli()
+        .stdin(r#"{"actor":{"id":"a","kind":"agent"}}"#)
+        .args(["eval", "--request", "-", "--now", NOW])
+        .output();
+    out.code(1).stderr_has("`action`: missing field `action`");
+    assert!(!out.stderr.contains("replaces"), "{}", out.stderr);
+}
+
 /// A request over `MAX_REQUEST_BYTES` is refused with its real size when the file system
 /// knows it (a regular file, not read at all), else as "more than" the limit (a device,
 /// stdin), which is read only up to one byte over it: one line, exit 1, a block.

@@ -31,13 +31,14 @@ pub struct EvalArgs {
     /// Target environment.
     #[arg(long = "env")]
     pub environment: Option<String>,
-    /// Action (default `apply_patch` when no request file gives one).
+    /// Action (replaces the request file's; without a request file, `apply_patch`).
     #[arg(long)]
     pub action: Option<String>,
     /// Source environment of a promotion.
     #[arg(long = "from-env")]
     pub from_environment: Option<String>,
-    /// Actor id (default: git `user.email`, else `$USER`).
+    /// Actor id (replaces the request file's; without a request file, git `user.email`, else
+    /// `$USER`).
     #[arg(long)]
     pub actor: Option<String>,
     /// Actor kind.
@@ -508,7 +509,7 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
                 .map_err(|e| (Read::Nothing, RequestError::document(e)))?;
             match Request::from_bytes(&raw) {
                 Ok(request) => (request, Some(raw)),
-                Err(e) => return Err((Read::Bytes(raw), e)),
+                Err(e) => return Err((Read::Bytes(raw), with_flag_hint(e, args))),
             }
         }
         None => (
@@ -520,6 +521,22 @@ fn build_request(args: &EvalArgs) -> Result<Request, BuildError> {
         Ok(()) => Ok(request),
         Err(error) => Err((document.map_or(Read::Nothing, Read::Document), error)),
     }
+}
+
+/// A request file's error about a field a flag was also given for: the flags replace fields
+/// of a whole request, they do not complete a partial one, and `--action deploy` next to
+/// "missing field `action`" would otherwise read as a bug.
+fn with_flag_hint(mut error: RequestError, args: &EvalArgs) -> RequestError {
+    let flag = match error.field.as_deref() {
+        Some("action") if args.action.is_some() => "--action",
+        Some("actor" | "actor.id") if args.actor.is_some() => "--actor",
+        Some("actor" | "actor.kind") if args.actor_kind.is_some() => "--actor-kind",
+        _ => return error,
+    };
+    error.message.push_str(&format!(
+        " ({flag} replaces a field of the request file and cannot stand in for a missing one: the file must be a whole request)"
+    ));
+    error
 }
 
 /// Applies `--git` and the flags to the request read from the file (or the minimal one).
