@@ -417,8 +417,36 @@ cases:
         .stdout_has("✓ prod needs two humans")
         .stdout_has("✗ deliberately wrong")
         .stdout_has("outcome: expected auto_approve, got require_approval")
-        .stdout_has("fired: expected but did not fire [secrets] fired unexpectedly [prod]")
+        .stdout_has("fired: expected but did not fire [secrets]; fired unexpectedly [prod]")
         .stdout_has("2 passed, 1 failed");
+}
+
+/// `--filter` lists only the files that have a selected case (or cannot run), and a file of
+/// the wrong shape says what a test file is, not a Rust type name.
+#[test]
+fn gavel_test_filter_lists_only_files_with_selected_cases() {
+    let case = |name: &str| {
+        format!(
+            "cases:\n  - name: {name}\n    request: {{action: apply_patch, environment: dev, actor: {{id: a, kind: agent}}, files: [{{path: docs/x.md, added: 1}}]}}\n    expect: {{outcome: auto_approve}}\n"
+        )
+    };
+    let out = cli()
+        .file("policies/tests/one.yaml", &case("docs one"))
+        .file("policies/tests/two.yaml", &case("docs two"))
+        .file("policies/tests/bad.yaml", "cases: 5\n")
+        .args(["test", "--filter", "two"])
+        .output();
+    out.code(1)
+        .stdout_has("two.yaml\n  ✓ docs two")
+        .stdout_has("bad.yaml\n  ✗ cannot run this file: `cases`: invalid type: integer `5`, expected a sequence")
+        .stdout_has("1 passed, 1 failed");
+    assert!(!out.stdout.contains("one.yaml"), "{}", out.stdout);
+    let out = cli()
+        .file("policies/tests/bad.yaml", "just text\n")
+        .args(["test"])
+        .output();
+    out.code(1)
+        .stdout_has("expected a test file: a mapping with `cases`, a list of cases");
 }
 
 #[test]

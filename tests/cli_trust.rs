@@ -136,7 +136,9 @@ fn full_flow_pending_then_approved_signed_and_verifiable() {
     );
     ws.run(["verify", "alice.json"])
         .code(0)
-        .stdout_has("approved by alice@example.com as admin");
+        .stdout_has("approved by alice@example.com as admin")
+        .stdout_has(" (spec ")
+        .stdout_has(" of decision dec_");
 
     // One approval: still pending, naming what is missing.
     let one = eval(&ws, &["--approval", "alice.json"], "2026-04-01T10:00:00Z");
@@ -713,7 +715,9 @@ fn signing_is_optional_unless_required_and_a_bad_key_blocks() {
         "--format",
         "json",
     ]);
-    out.code(3);
+    // An input error (exit 1, one line), with the block it causes as the decision.
+    out.code(1)
+        .stderr_has("error: cannot sign: bad.key: not a gavel private key");
     let json = out.json();
     assert_eq!(json["outcome"], "block");
     assert!(

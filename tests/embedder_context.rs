@@ -256,3 +256,30 @@ fn a_usage_count_out_of_range_in_the_context_blocks_naming_the_counter() {
     assert!(decision.input_error.is_none() && decision.errors.is_empty());
     assert_eq!(decision.reasons, vec![format!("calls {MAX_USAGE_COUNT}")]);
 }
+
+/// A usage limit names the count and whether it is at or over the tier's limit.
+#[test]
+fn a_usage_limit_says_at_or_over() {
+    let policy = Policy::from_str(
+        "policy \"u\"\nlicense starter {\n  limit runs_per_month 2\n}\ndefault auto_approve\n",
+    )
+    .unwrap();
+    let request =
+        Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"}}"#)
+            .unwrap();
+    for (used, said) in [
+        (2, "usage `runs_per_month` is 2, at the `starter` tier's limit of 2"),
+        (3, "usage `runs_per_month` is 3, over the `starter` tier's limit of 2"),
+    ] {
+        let mut context = Context::at(now());
+        context.license = Some(LicenseVerdict::Valid {
+            tier: "starter".into(),
+            org: "acme".into(),
+            expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+        });
+        context.usage.insert("runs_per_month".into(), used);
+        let d = policy.decide(&request, &context);
+        assert_eq!(d.outcome, DecisionOutcome::Block);
+        assert!(d.reasons.iter().any(|r| r.contains(said)), "{:?}", d.reasons);
+    }
+}

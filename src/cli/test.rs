@@ -45,19 +45,26 @@ pub fn run(args: &TestArgs) -> u8 {
         }
         for path in files {
             let result = run_file(&policy, &path);
+            let selected: Vec<_> = result
+                .cases
+                .iter()
+                .filter(|case| {
+                    args.filter
+                        .as_ref()
+                        .is_none_or(|f| case.name.contains(f.as_str()))
+                })
+                .collect();
+            // With --filter, a file none of whose cases is selected is not listed (a file
+            // that cannot run always is).
+            if selected.is_empty() && result.error.is_none() && args.filter.is_some() {
+                continue;
+            }
             println!("{}", path.display());
             if let Some(error) = &result.error {
                 println!("  ✗ cannot run this file: {error}");
                 failed += 1;
             }
-            for case in &result.cases {
-                if args
-                    .filter
-                    .as_ref()
-                    .is_some_and(|f| !case.name.contains(f.as_str()))
-                {
-                    continue;
-                }
+            for case in selected {
                 if case.failures.is_empty() {
                     passed += 1;
                     println!("  ✓ {}", case.name);

@@ -77,7 +77,7 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
                 key.key_id()
             ));
             lines.push(format!(
-                "{} by {} as {} for request {} ({} of decision {}), environment {}, scope [{}]",
+                "{} by {} as {} for request {} (spec {} of decision {}), environment {}, scope [{}]",
                 match approval.verdict {
                     crate::eval::Verdict::Approve => "approved",
                     crate::eval::Verdict::Reject => "REJECTED",

@@ -56,7 +56,8 @@ fn denial(tier: &LicenseTier, facts: &Facts<'_>) -> Option<String> {
             && used >= *max
         {
             return Some(format!(
-                "usage `{counter}` is {used}, at the `{}` tier's limit of {max}",
+                "usage `{counter}` is {used}, {} the `{}` tier's limit of {max}",
+                if used == *max { "at" } else { "over" },
                 tier.name
             ));
         }

@@ -8,7 +8,10 @@ use crate::eval::{HaltState, LicenseVerdict, Override, VerifiedApproval};
 
 /// One test file.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a test file: a mapping with `cases`, a list of cases"
+)]
 pub struct TestFile {
     /// The cases, run in order.
     pub cases: Vec<TestCase>,
@@ -16,7 +19,10 @@ pub struct TestFile {
 
 /// A request and what the policy must decide for it.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a test case: a mapping with `name`, `request` and `expect`"
+)]
 pub struct TestCase {
     /// Unique name within the file.
     pub name: String,
@@ -31,7 +37,10 @@ pub struct TestCase {
 
 /// Expected parts of the decision; only the given ones are checked.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "`expect`: a mapping with `outcome` and optional expectations"
+)]
 pub struct Expectation {
     /// Required: the outcome.
     pub outcome: String,
@@ -57,7 +66,10 @@ pub struct Expectation {
 
 /// Expected risk.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "`risk`: a mapping with `score` and/or `level`"
+)]
 pub struct RiskExpectation {
     /// Score as a decimal string.
     #[serde(default)]
@@ -69,7 +81,10 @@ pub struct RiskExpectation {
 
 /// An expected gate.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a gate: a mapping with `rule` and optional `count`, `roles`, `met`"
+)]
 pub struct GateExpectation {
     /// The rule requiring it (`default` for the default).
     pub rule: String,
@@ -86,7 +101,7 @@ pub struct GateExpectation {
 
 /// The context of a test case.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "`context`: a mapping")]
 pub struct TestContext {
     /// Decision time (default `2026-01-01T00:00:00Z`).
     #[serde(default)]

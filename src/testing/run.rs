@@ -183,6 +183,9 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
                 ));
             }
             if !extra.is_empty() {
+                if !missing.is_empty() {
+                    line.push(';');
+                }
                 line.push_str(&format!(" fired unexpectedly [{}]", extra.join(", ")));
             }
             failures.push(line);
