@@ -15,6 +15,7 @@ mod cli_fmt;
 mod cli_init;
 mod cli_trust;
 mod diagnostics;
+mod decision_assembly;
 mod differential;
 mod embedder_context;
 mod examples;

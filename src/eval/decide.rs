@@ -458,8 +458,13 @@ fn run<'a, E: Evaluator<'a>>(
         decision.ignored_approvals = context.rejected_credentials.clone();
     }
 
-    // Checks that block whatever the rules say.
+    // Checks that block whatever the rules say. A break-glass override may lift the
+    // promotion order, which is the policy's own governance like its rules; it never lifts
+    // what `lasting` names: a halt (resume first), a license that does not allow the request
+    // (vendor licensing, not the policy's governance) or an evaluation error (what the
+    // policy would have said is not known).
     let mut forced: Vec<String> = Vec::new();
+    let mut lasting: Option<&str> = None;
     if let Some(promotion) = promotion_check(policy, request) {
         if !promotion.allowed {
             forced.push(match &promotion.next {
@@ -480,6 +485,7 @@ fn run<'a, E: Evaluator<'a>>(
         let report = license_check(policy, ev.facts(), context);
         if let Some(denial) = &report.denial {
             forced.push(denial.clone());
+            lasting = Some("a license that does not allow the request");
         }
         decision.license = Some(report);
     }
@@ -490,6 +496,7 @@ fn run<'a, E: Evaluator<'a>>(
             .map(|e| format!("{} failed: {}", e.location, e.error))
             .unwrap_or_default();
         forced.push(format!("evaluation error: {first}"));
+        lasting = lasting.or(Some("an evaluation error"));
     }
     if let Some(halt) = &context.halt {
         forced.insert(
@@ -502,6 +509,7 @@ fn run<'a, E: Evaluator<'a>>(
             ),
         );
         decision.halt = Some(halt.clone());
+        lasting = Some("a halt (resume first)");
     }
     if !forced.is_empty() {
         // Notification messages are not reasons to block: they stay with their rules in
@@ -517,21 +525,32 @@ fn run<'a, E: Evaluator<'a>>(
     }
 
     // Break glass: a verified override by an allowed role authorizes this one request,
-    // except through a halt (resume first) and never for a dry run.
+    // except through what `lasting` names, and never for a dry run (`finish`). The decision
+    // keeps what the policy said: its gates as counted, and every reason, after the
+    // override's own.
     if let Some(ov) = &context.override_ {
         decision.override_ = Some(ov.clone());
         // Checked against the policy here, whoever filled the context, like approvals.
         if let Err(why) = policy.approver_in_role(&ov.by, &ov.role, &policy.override_by, "override")
         {
             reasons.push(format!("override by {} ignored: {why}", ov.by));
-        } else if context.halt.is_none() && !outcome.may_proceed() {
+        } else if outcome.may_proceed() {
+            // Nothing to lift.
+        } else if let Some(what) = lasting {
+            reasons.push(format!(
+                "override by {} not applied: an override does not lift {what}",
+                ov.by
+            ));
+        } else {
             outcome = DecisionOutcome::Approved;
+            let reason = crate::quote::one_line(&ov.reason);
             summary = format!(
-                "OVERRIDDEN by {} ({}): {} — the policy said: {}",
-                ov.by,
-                ov.role,
-                crate::quote::one_line(&ov.reason),
-                summary
+                "OVERRIDDEN by {} ({}): {reason} — the policy said: {summary}",
+                ov.by, ov.role,
+            );
+            reasons.insert(
+                0,
+                format!("overridden by {} ({}): {reason}", ov.by, ov.role),
             );
         }
     }

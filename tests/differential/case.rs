@@ -130,10 +130,12 @@ pub fn invariants(d: &Decision) -> Result<(), String> {
     if d.authorizes != (!d.dry_run && d.outcome.may_proceed()) {
         broken.push("`authorizes` is not `outcome may proceed and not a dry run`");
     }
-    // A verified break-glass override by an allowed role is the one way past a block.
-    let overridden = d.override_.is_some() && d.halt.is_none() && d.outcome.may_proceed();
-    if !d.errors.is_empty() && d.outcome != DecisionOutcome::Block && !overridden {
+    // A break-glass override lifts neither an evaluation error nor a license denial.
+    if !d.errors.is_empty() && d.outcome != DecisionOutcome::Block {
         broken.push("an evaluation error does not block");
+    }
+    if d.license.as_ref().is_some_and(|l| !l.allowed) && d.outcome != DecisionOutcome::Block {
+        broken.push("a license that does not allow the request does not block");
     }
     if d.input_error.is_some() && d.outcome != DecisionOutcome::Block {
         broken.push("an input error does not block");

@@ -1,0 +1,178 @@
+//! How a decision is assembled from what the rules, the checks and the context say (found
+//! by QA): what a break-glass override may lift, `reasons` holding every reason, `gates`
+//! whenever a `require` fired, empty lists omitted, and what `default_applied` claims.
+
+use gavel::eval::{HaltState, LicenseVerdict, Override};
+use gavel::{Context, Decision, DecisionOutcome, Policy, Request};
+
+const POLICY: &str = r#"policy "p"
+environments dev -> staging -> prod
+roles admin, lead
+approver "alice" roles admin, lead key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+override by admin
+license starter {
+  environments dev, staging
+}
+license pro {
+  environments dev, staging, prod
+}
+default require 1 approval from lead within 1h
+rule agents "Agents never deploy to prod" {
+  when actor.kind == agent and environment == prod
+  then block "agents do not deploy to prod"
+}
+rule big {
+  when lines.added * 100000000000 > 5
+  then block "too big"
+}
+"#;
+
+fn now() -> jiff::Timestamp {
+    "2026-06-01T12:00:00Z".parse().unwrap()
+}
+
+fn request(json: &str) -> Request {
+    Request::from_json(json.as_bytes()).unwrap()
+}
+
+fn deploy(kind: &str, env: &str) -> Request {
+    request(&format!(
+        r#"{{"action":"deploy","environment":"{env}","actor":{{"id":"x","kind":"{kind}"}}}}"#
+    ))
+}
+
+fn tier(name: &str) -> Option<LicenseVerdict> {
+    Some(LicenseVerdict::Valid {
+        tier: name.into(),
+        org: "acme".into(),
+        expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+    })
+}
+
+fn overridden(license: Option<LicenseVerdict>) -> Context {
+    let mut context = Context::at(now());
+    context.license = license;
+    context.override_ = Some(Override {
+        by: "alice".into(),
+        role: "admin".into(),
+        reason: "outage".into(),
+        at: now(),
+    });
+    context
+}
+
+fn assert_blocked(decision: &Decision, needle: &str) {
+    assert_eq!(decision.outcome, DecisionOutcome::Block, "{decision:#?}");
+    assert!(!decision.authorizes);
+    assert!(
+        decision.summary.contains(needle),
+        "summary lacks {needle:?}: {}",
+        decision.summary
+    );
+    assert!(
+        decision.reasons.iter().any(|r| r.contains(needle)),
+        "reasons lack {needle:?}: {:?}",
+        decision.reasons
+    );
+    assert!(
+        decision
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("override by alice not applied: ")),
+        "reasons do not say the override was not applied: {:?}",
+        decision.reasons
+    );
+}
+
+#[test]
+fn an_override_does_not_lift_license_gating() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    // No license at all.
+    let d = policy.decide(&deploy("agent", "prod"), &overridden(None));
+    assert_blocked(&d, "no verified license was given");
+    // A license that fails verification.
+    let invalid = Some(LicenseVerdict::Invalid {
+        reason: "bad signature".into(),
+    });
+    let d = policy.decide(&deploy("human", "dev"), &overridden(invalid));
+    assert_blocked(&d, "the license failed verification: bad signature");
+    // A tier that does not include the environment.
+    let d = policy.decide(&deploy("human", "prod"), &overridden(tier("starter")));
+    assert_blocked(
+        &d,
+        "the `starter` license tier does not include environment `prod`",
+    );
+    // An expired license.
+    let expired = Some(LicenseVerdict::Valid {
+        tier: "pro".into(),
+        org: "acme".into(),
+        expires_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+    });
+    let d = policy.decide(&deploy("human", "dev"), &overridden(expired));
+    assert_blocked(&d, "the license expired");
+    // With a license that allows it, the same override lifts the rule's block.
+    let d = policy.decide(&deploy("agent", "prod"), &overridden(tier("pro")));
+    assert_eq!(d.outcome, DecisionOutcome::Approved, "{d:#?}");
+    assert!(d.authorizes);
+}
+
+#[test]
+fn an_override_does_not_lift_evaluation_errors_input_errors_or_a_halt() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let huge = request(
+        r#"{"action":"deploy","environment":"dev","actor":{"id":"x","kind":"human"},
+            "files":[{"path":"a","added":999999999}]}"#,
+    );
+    let d = policy.decide(&huge, &overridden(tier("pro")));
+    assert_blocked(&d, "evaluation error: rule `big` failed");
+    // An undeclared environment is an input error; no override is consulted.
+    let d = policy.decide(&deploy("human", "qa"), &overridden(tier("pro")));
+    assert_eq!(d.outcome, DecisionOutcome::Block);
+    assert!(!d.authorizes);
+    assert!(d.input_error.is_some());
+    let mut context = overridden(tier("pro"));
+    context.halt = Some(HaltState {
+        by: "ops".into(),
+        at: now(),
+        reason: "incident".into(),
+    });
+    let d = policy.decide(&deploy("agent", "prod"), &context);
+    assert_blocked(&d, "halted by ops");
+}
+
+#[test]
+fn an_override_lifts_a_skipped_promotion_and_says_what_it_lifted() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let skip = request(
+        r#"{"action":"promote","from_environment":"dev","environment":"prod",
+            "actor":{"id":"x","kind":"agent"}}"#,
+    );
+    let d = policy.decide(
+        &skip,
+        &Context {
+            override_: None,
+            ..overridden(tier("pro"))
+        },
+    );
+    assert_eq!(d.outcome, DecisionOutcome::Block);
+    let d = policy.decide(&skip, &overridden(tier("pro")));
+    assert_eq!(d.outcome, DecisionOutcome::Approved, "{d:#?}");
+    assert!(d.authorizes);
+    assert!(d.summary.starts_with("OVERRIDDEN by alice (admin): outage"));
+    // `reasons` says the override came first, then everything it lifted.
+    assert_eq!(
+        d.reasons,
+        [
+            "overridden by alice (admin): outage",
+            "cannot skip environments: promote `dev` -> `staging` first (the order is dev -> staging -> prod)",
+            "agents do not deploy to prod (rule `agents`)",
+        ],
+    );
+    // A dry run is never authorized, override or not.
+    let dry = request(
+        r#"{"action":"deploy","environment":"prod","mode":"dry_run",
+            "actor":{"id":"x","kind":"agent"}}"#,
+    );
+    let d = policy.decide(&dry, &overridden(tier("pro")));
+    assert!(!d.authorizes);
+}
