@@ -176,3 +176,45 @@ fn an_override_lifts_a_skipped_promotion_and_says_what_it_lifted() {
     let d = policy.decide(&dry, &overridden(tier("pro")));
     assert!(!d.authorizes);
 }
+
+#[test]
+fn reasons_hold_every_evaluation_error_and_every_expired_gate() {
+    let policy = Policy::from_str(
+        "policy \"p\"\ndefault auto_approve\n\
+         rule big { when lines.added * 100000000000 > 5 then block \"too big\" }\n\
+         rule bigger { when lines.removed * 100000000000 > 5 then block \"too big\" }\n",
+    )
+    .unwrap();
+    let huge = request(
+        r#"{"action":"deploy","actor":{"id":"x","kind":"human"},
+            "files":[{"path":"a","added":999999999,"removed":999999999}]}"#,
+    );
+    let d = policy.decide(&huge, &Context::at(now()));
+    assert_eq!(d.errors.len(), 2);
+    assert_eq!(d.reasons.len(), 2, "{:?}", d.reasons);
+    assert!(d.reasons[0].starts_with("evaluation error: rule `big` failed: "));
+    assert!(d.reasons[1].starts_with("evaluation error: rule `bigger` failed: "));
+    // The summary names the first and counts the rest.
+    assert!(d.summary.starts_with("blocked: evaluation error: rule `big` failed: "));
+    assert!(d.summary.ends_with(" (and 1 more evaluation error)"), "{}", d.summary);
+
+    let policy = Policy::from_str(
+        "policy \"p\"\nroles lead, admin\n\
+         rule one { when files.count >= 0 then require 1 approval from lead within 1h }\n\
+         rule two { when files.count >= 0 then require 1 approval from admin within 2h }\n",
+    )
+    .unwrap();
+    let mut context = Context::at(now());
+    context.requested_at = Some("2026-06-01T09:00:00Z".parse().unwrap());
+    let plain = request(r#"{"action":"deploy","actor":{"id":"x","kind":"human"}}"#);
+    let d = policy.decide(&plain, &context);
+    assert_eq!(d.outcome, DecisionOutcome::Expired, "{d:#?}");
+    assert_eq!(
+        d.reasons,
+        [
+            "expired: the approval window of `one` closed at 2026-06-01T10:00:00Z with 0 of 1 approvals",
+            "expired: the approval window of `two` closed at 2026-06-01T11:00:00Z with 0 of 1 approvals",
+        ]
+    );
+    assert_eq!(d.summary, format!("{} (and 1 more expired gate)", d.reasons[0]));
+}

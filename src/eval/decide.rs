@@ -441,16 +441,24 @@ fn run<'a, E: Evaluator<'a>>(
             approvers.sort_unstable();
             approvers.dedup();
             summary = format!("approved by {}", approvers.join(", "));
-        } else if let Some(gate) = decision.gates.iter().find(|g| g.expired) {
+        } else if decision.gates.iter().any(|g| g.expired) {
             outcome = DecisionOutcome::Expired;
+            // Every expired gate is a reason; the summary names the first.
+            reasons.extend(decision.gates.iter().filter(|g| g.expired).map(|gate| {
+                format!(
+                    "expired: the approval window of `{}` closed at {} with {} of {} approvals",
+                    gate.rule,
+                    gate.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    gate.count - gate.missing,
+                    gate.count
+                )
+            }));
+            let expired = reasons.len();
             summary = format!(
-                "expired: the approval window of `{}` closed at {} with {} of {} approvals",
-                gate.rule,
-                gate.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                gate.count - gate.missing,
-                gate.count
+                "{}{}",
+                reasons.first().map(String::as_str).unwrap_or_default(),
+                and_more(expired - 1, "expired gate")
             );
-            reasons.push(summary.clone());
         } else {
             summary = pending_summary(&decision.gates);
         }
@@ -489,13 +497,16 @@ fn run<'a, E: Evaluator<'a>>(
         }
         decision.license = Some(report);
     }
-    if !decision.errors.is_empty() {
-        let first = decision
-            .errors
-            .first()
-            .map(|e| format!("{} failed: {}", e.location, e.error))
-            .unwrap_or_default();
-        forced.push(format!("evaluation error: {first}"));
+    // Every evaluation error is a reason, last of the forced ones; the summary names the
+    // first.
+    let errors = decision.errors.len();
+    if errors > 0 {
+        forced.extend(
+            decision
+                .errors
+                .iter()
+                .map(|e| format!("evaluation error: {} failed: {}", e.location, e.error)),
+        );
         lasting = lasting.or(Some("an evaluation error"));
     }
     if let Some(halt) = &context.halt {
@@ -518,7 +529,12 @@ fn run<'a, E: Evaluator<'a>>(
             reasons.clear();
         }
         outcome = DecisionOutcome::Block;
-        summary = format!("blocked: {}", forced.join("; "));
+        let named = forced.len() - errors.saturating_sub(1);
+        summary = format!(
+            "blocked: {}{}",
+            forced.get(..named).unwrap_or_default().join("; "),
+            and_more(errors.saturating_sub(1), "evaluation error")
+        );
         let mut all = forced;
         all.extend(reasons);
         reasons = all;
@@ -558,6 +574,15 @@ fn run<'a, E: Evaluator<'a>>(
     decision.outcome = outcome;
     decision.summary = summary;
     decision.reasons = reasons;
+}
+
+/// ` (and N more WHATs)` for a summary that names the first of N + 1, or nothing.
+fn and_more(more: usize, what: &str) -> String {
+    match more {
+        0 => String::new(),
+        1 => format!(" (and 1 more {what})"),
+        n => format!(" (and {n} more {what}s)"),
+    }
 }
 
 /// Rules that decided an auto-approval, for the summary.
