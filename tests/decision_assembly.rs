@@ -195,8 +195,15 @@ fn reasons_hold_every_evaluation_error_and_every_expired_gate() {
     assert!(d.reasons[0].starts_with("evaluation error: rule `big` failed: "));
     assert!(d.reasons[1].starts_with("evaluation error: rule `bigger` failed: "));
     // The summary names the first and counts the rest.
-    assert!(d.summary.starts_with("blocked: evaluation error: rule `big` failed: "));
-    assert!(d.summary.ends_with(" (and 1 more evaluation error)"), "{}", d.summary);
+    assert!(
+        d.summary
+            .starts_with("blocked: evaluation error: rule `big` failed: ")
+    );
+    assert!(
+        d.summary.ends_with(" (and 1 more evaluation error)"),
+        "{}",
+        d.summary
+    );
 
     let policy = Policy::from_str(
         "policy \"p\"\nroles lead, admin\n\
@@ -216,5 +223,34 @@ fn reasons_hold_every_evaluation_error_and_every_expired_gate() {
             "expired: the approval window of `two` closed at 2026-06-01T11:00:00Z with 0 of 1 approvals",
         ]
     );
-    assert_eq!(d.summary, format!("{} (and 1 more expired gate)", d.reasons[0]));
+    assert_eq!(
+        d.summary,
+        format!("{} (and 1 more expired gate)", d.reasons[0])
+    );
+}
+
+#[test]
+fn gates_are_present_whenever_a_require_fired_whatever_won() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nroles lead\n\
+         rule stop { when files.count >= 0 then block \"no\" }\n\
+         rule ask { when files.count >= 0 then require 1 approval from lead within 1h }\n\
+         rule note { when files.count >= 0 then notify \"n\" }\n",
+    )
+    .unwrap();
+    let plain = request(r#"{"action":"deploy","actor":{"id":"x","kind":"human"}}"#);
+    let d = policy.decide(&plain, &Context::at(now()));
+    assert_eq!(d.outcome, DecisionOutcome::Block);
+    assert_eq!(d.gates.len(), 1, "{d:#?}");
+    assert_eq!(d.gates[0].rule, "ask");
+    assert!(!d.gates[0].met);
+    assert_eq!(d.requested_at, Some(now()));
+    assert_eq!(d.reasons, ["no (rule `stop`)"]);
+    // Without a `require`, neither gates nor `requested_at`.
+    let policy =
+        Policy::from_str("policy \"p\"\nrule stop { when files.count >= 0 then block \"no\" }\n")
+            .unwrap();
+    let d = policy.decide(&plain, &Context::at(now()));
+    assert!(d.gates.is_empty());
+    assert_eq!(d.requested_at, None);
 }

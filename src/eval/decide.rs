@@ -413,25 +413,33 @@ fn run<'a, E: Evaluator<'a>>(
         };
     }
 
-    // Gates: only a pending requirement needs approvals counted.
-    if outcome == DecisionOutcome::RequireApproval {
+    // Gates: every `require` that fired is a gate, whatever won, so the decision says what
+    // approval the request also needs. Only a pending requirement (nothing stricter fired)
+    // turns into `approved`, `rejected` or `expired`.
+    let mut rejection = None;
+    if gate_specs.is_empty() {
+        decision.ignored_approvals = context.rejected_credentials.clone();
+    } else {
         let window_start = context
             .requested_at
             .or(request.requested_at)
             .unwrap_or(context.now);
-        decision.requested_at = Some(window_start);
         let result = gates::evaluate(policy, &gate_specs, request, context, window_start);
         decision.approvals = result.counted;
         decision.ignored_approvals = result.ignored;
         decision.gates = result.gates;
-        if let Some((approver, reason)) = result.rejection {
+        decision.requested_at = (!decision.gates.is_empty()).then_some(window_start);
+        rejection = result.rejection;
+    }
+    if outcome == DecisionOutcome::RequireApproval {
+        if let Some((approver, reason)) = rejection {
             outcome = DecisionOutcome::Rejected;
             summary = format!(
                 "rejected by {approver}: {}",
                 crate::quote::one_line(&reason)
             );
             reasons.push(summary.clone());
-        } else if decision.gates.iter().all(|g| g.met) {
+        } else if !decision.gates.is_empty() && decision.gates.iter().all(|g| g.met) {
             outcome = DecisionOutcome::Approved;
             let mut approvers: Vec<&str> = decision
                 .gates
@@ -462,8 +470,6 @@ fn run<'a, E: Evaluator<'a>>(
         } else {
             summary = pending_summary(&decision.gates);
         }
-    } else {
-        decision.ignored_approvals = context.rejected_credentials.clone();
     }
 
     // Checks that block whatever the rules say. A break-glass override may lift the
