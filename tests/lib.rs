@@ -5,6 +5,7 @@
 mod support;
 
 mod api;
+mod approval_gates;
 mod audit;
 mod bad_input;
 

@@ -26,6 +26,8 @@ pub enum RejectionKind {
     IssuedInFuture,
     /// Issued after the gate's window closed.
     AfterWindow,
+    /// Issued before the gate's window opened (beyond clock-skew tolerance).
+    BeforeWindow,
     /// The credential's scope lacks a capability the gate requires.
     ScopeInsufficient,
     /// The approver does not hold the role the credential names.
@@ -56,6 +58,7 @@ impl RejectionKind {
             RejectionKind::Expired => "expired",
             RejectionKind::IssuedInFuture => "issued_in_future",
             RejectionKind::AfterWindow => "after_window",
+            RejectionKind::BeforeWindow => "before_window",
             RejectionKind::ScopeInsufficient => "scope_insufficient",
             RejectionKind::RoleNotHeld => "role_not_held",
             RejectionKind::RoleNotInGate => "role_not_in_gate",
@@ -78,6 +81,7 @@ impl RejectionKind {
         RejectionKind::Expired,
         RejectionKind::IssuedInFuture,
         RejectionKind::AfterWindow,
+        RejectionKind::BeforeWindow,
         RejectionKind::ScopeInsufficient,
         RejectionKind::RoleNotHeld,
         RejectionKind::RoleNotInGate,

@@ -92,6 +92,7 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
         Verdict::Reject => args.reason.clone(),
     };
     let issued = args.now.unwrap_or_else(jiff::Timestamp::now);
+    check_issue_time(&decision, issued, verdict)?;
     let seconds = i64::try_from(args.expires.seconds()).unwrap_or(i64::MAX);
     let expires = issued
         .checked_add(jiff::SignedDuration::from_secs(seconds))
@@ -247,6 +248,35 @@ fn check_against_policy(
         None => eprintln!(
             "warning: `{approver}` is not a declared approver with a key; the credential will be rejected"
         ),
+    }
+    Ok(())
+}
+
+/// Refuses a credential issued before the request it answers was made: a gate with a
+/// window ignores it (`before_window`), and one issued before the request exists answers
+/// nothing anyone asked. The
+/// window's start is the decision's `requested_at` (its evaluation time when it has none,
+/// as the credential records it), less the clock-skew tolerance `gavel eval` allows.
+fn check_issue_time(
+    decision: &Decision,
+    issued: jiff::Timestamp,
+    verdict: Verdict,
+) -> Result<(), String> {
+    let opens = decision.requested_at.unwrap_or(decision.evaluated_at);
+    let earliest = opens
+        .checked_sub(crate::eval::FUTURE_TOLERANCE)
+        .unwrap_or(opens);
+    if issued < earliest {
+        let what = match verdict {
+            Verdict::Approve => "an approval",
+            Verdict::Reject => "a rejection",
+        };
+        return Err(format!(
+            "refusing to issue {what} at {issued}: decision `{}` was requested at {opens}, and \
+             a credential cannot predate the request it answers (a gate with a window would \
+             ignore it as before_window); check --now or your clock",
+            decision.id
+        ));
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 //! An approval counts toward a gate only if its approver is declared and holds the role the
 //! approval is given in, the approver holds one of the gate's roles, is not the actor who
 //! asked, no earlier approval by the same approver already counted, the approver is human
-//! when the gate is `humans_only`, it was issued within the gate's window, it has not
+//! when the gate is `humans_only`, it was issued within the gate's window (a gate with
+//! `within` only; its start less the clock-skew tolerance up to its deadline), it has not
 //! expired, and its scope covers the gate's. One approval may count toward several gates.
 
 use std::collections::HashSet;
@@ -35,7 +36,7 @@ fn gate_refusal(
     approval: &VerifiedApproval,
     approver: &Approver,
     gate: &GateSpec,
-    deadline: Option<Timestamp>,
+    window: Option<(Timestamp, Timestamp)>,
 ) -> Option<(&'static str, String)> {
     // LANGUAGE.md: one approval may count toward several gates when its approver holds a
     // role of each. The role named in the credential only has to be held (checked earlier).
@@ -62,16 +63,28 @@ fn gate_refusal(
             ),
         ));
     }
-    if let Some(deadline) = deadline
-        && approval.issued_at > deadline
-    {
-        return Some((
-            RejectionKind::AfterWindow.as_str(),
-            format!(
-                "issued at {}, after the gate's window closed at {deadline}",
-                approval.issued_at
-            ),
-        ));
+    if let Some((opens, deadline)) = window {
+        if approval.issued_at > deadline {
+            return Some((
+                RejectionKind::AfterWindow.as_str(),
+                format!(
+                    "issued at {}, after the gate's window closed at {deadline}",
+                    approval.issued_at
+                ),
+            ));
+        }
+        // The issue time comes from the approver's clock and the window's start from the
+        // pipeline's: the same skew `issued_in_future` allows is allowed here.
+        let earliest = opens.checked_sub(FUTURE_TOLERANCE).unwrap_or(opens);
+        if approval.issued_at < earliest {
+            return Some((
+                RejectionKind::BeforeWindow.as_str(),
+                format!(
+                    "issued at {}, before the gate's window opened at {opens}",
+                    approval.issued_at
+                ),
+            ));
+        }
     }
     // Scope limits what an approval authorizes; a rejection authorizes nothing, so an
     // eligible approver's veto counts whatever its scope.
@@ -216,7 +229,8 @@ pub(crate) fn evaluate(
         let mut eligible = Vec::new();
         let mut refusals = Vec::new();
         for (i, ((_, spec), gate)) in specs.iter().zip(&gates).enumerate() {
-            match gate_refusal(approval, approver, spec, gate.deadline) {
+            let window = gate.deadline.map(|deadline| (window_start, deadline));
+            match gate_refusal(approval, approver, spec, window) {
                 None => eligible.push(i),
                 Some(refusal) => refusals.push(refusal),
             }

@@ -1,0 +1,322 @@
+//! Which approvals and rejections count toward which gate (found by QA of the gate logic):
+//! a rejection is never dropped as a duplicate of its approver's approval, approvals issued
+//! before a gate's window opened do not count, each approver counts once per gate (not once
+//! per decision), and what is still needed names the scope it must cover.
+
+use gavel::eval::{Verdict, VerifiedApproval};
+use gavel::{Context, Decision, DecisionOutcome, Policy, Request};
+
+use crate::support::{Cli, Workspace};
+
+const KEY: &str = "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=";
+
+/// Two gates on every prod request: `deploy` needs an admin whose approval covers
+/// `deploy`, `review` any admin or lead.
+fn policy() -> Policy {
+    Policy::from_str(&format!(
+        r#"policy "gates"
+environments dev -> prod
+roles admin, lead
+approver "alice@example.com" roles admin, lead key "{KEY}"
+approver "bob@example.com" roles lead key "{KEY}"
+default auto_approve
+rule deploy "Deploys need an admin who may deploy" {{
+  when environment == prod
+  then require 1 approval from admin within 1h scope deploy
+}}
+rule review "Prod changes are reviewed" {{
+  when environment == prod
+  then require 1 approval from admin, lead within 1h
+}}
+"#
+    ))
+    .unwrap()
+}
+
+fn at(t: &str) -> jiff::Timestamp {
+    t.parse().unwrap()
+}
+
+fn request(requested_at: Option<&str>) -> Request {
+    let at = requested_at
+        .map(|t| format!(r#","requested_at":"{t}""#))
+        .unwrap_or_default();
+    Request::from_json(
+        format!(
+            r#"{{"action":"deploy","environment":"prod","actor":{{"id":"carol@example.com","kind":"human"}}{at}}}"#
+        )
+        .as_bytes(),
+    )
+    .unwrap()
+}
+
+fn credential(
+    who: &str,
+    role: &str,
+    issued: &str,
+    verdict: Verdict,
+    scope: &[&str],
+) -> VerifiedApproval {
+    VerifiedApproval {
+        approver: who.into(),
+        role: role.into(),
+        verdict,
+        issued_at: at(issued),
+        expires_at: None,
+        scope: scope.iter().map(|s| s.to_string()).collect(),
+        note: (verdict == Verdict::Reject).then(|| format!("no ({issued})")),
+        credential: Some(format!("{who}@{issued}")),
+    }
+}
+
+/// Decides a prod request made at 12:00 at 12:15 with `approvals`.
+fn decide(approvals: Vec<VerifiedApproval>) -> Decision {
+    let mut ctx = Context::at(at("2026-03-01T12:15:00Z"));
+    ctx.approvals = approvals;
+    policy().decide(&request(Some("2026-03-01T12:00:00Z")), &ctx)
+}
+
+fn ignored(d: &Decision) -> Vec<(String, String)> {
+    d.ignored_approvals
+        .iter()
+        .map(|i| (i.credential.clone().unwrap_or_default(), i.kind.clone()))
+        .collect()
+}
+
+const ALICE: &str = "alice@example.com";
+const BOB: &str = "bob@example.com";
+
+#[test]
+fn approvals_issued_before_the_window_opened_do_not_count() {
+    // The window opens at 12:00; five minutes of clock skew are allowed, as for issue times
+    // after the decision time.
+    let d = decide(vec![
+        credential(
+            ALICE,
+            "admin",
+            "2026-03-01T11:54:59Z",
+            Verdict::Approve,
+            &["deploy"],
+        ),
+        credential(BOB, "lead", "2026-03-01T11:55:00Z", Verdict::Approve, &[]),
+    ]);
+    assert_eq!(d.outcome, DecisionOutcome::RequireApproval, "{}", d.summary);
+    assert_eq!(
+        ignored(&d),
+        [(
+            "alice@example.com@2026-03-01T11:54:59Z".to_string(),
+            "before_window".to_string()
+        )]
+    );
+    assert_eq!(
+        d.ignored_approvals[0].reason,
+        "issued at 2026-03-01T11:54:59Z, before the gate's window opened at 2026-03-01T12:00:00Z"
+    );
+    let review = d.gates.iter().find(|g| g.rule == "review").unwrap();
+    assert_eq!(review.approved_by, [BOB]);
+
+    // A rejection is held to the window too.
+    let d = decide(vec![credential(
+        ALICE,
+        "admin",
+        "2026-03-01T11:00:00Z",
+        Verdict::Reject,
+        &[],
+    )]);
+    assert_eq!(d.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(d.ignored_approvals[0].kind, "before_window");
+}
+
+#[test]
+fn without_requested_at_the_window_opens_at_the_decision_time() {
+    // Nothing says when the request was made: the window is counted from the decision time,
+    // both its deadline and its start.
+    let mut ctx = Context::at(at("2026-03-01T12:15:00Z"));
+    ctx.approvals = vec![
+        credential(
+            ALICE,
+            "admin",
+            "2026-03-01T12:05:00Z",
+            Verdict::Approve,
+            &["deploy"],
+        ),
+        credential(BOB, "lead", "2026-03-01T12:11:00Z", Verdict::Approve, &[]),
+    ];
+    let d = policy().decide(&request(None), &ctx);
+    assert_eq!(d.requested_at, Some(at("2026-03-01T12:15:00Z")));
+    assert_eq!(
+        d.gates[0].deadline,
+        Some(at("2026-03-01T13:15:00Z")),
+        "{:?}",
+        d.gates
+    );
+    assert_eq!(
+        ignored(&d),
+        [(
+            "alice@example.com@2026-03-01T12:05:00Z".to_string(),
+            "before_window".to_string()
+        )]
+    );
+    // A gate without `within` has no window: any time counts.
+    let open = Policy::from_str(&format!(
+        r#"policy "open"
+environments dev -> prod
+roles admin
+approver "alice@example.com" roles admin key "{KEY}"
+default require 1 approval from admin
+"#
+    ))
+    .unwrap();
+    ctx.approvals = vec![credential(
+        ALICE,
+        "admin",
+        "2026-03-01T09:00:00Z",
+        Verdict::Approve,
+        &[],
+    )];
+    let d = open.decide(&request(Some("2026-03-01T12:00:00Z")), &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::Approved, "{}", d.summary);
+}
+
+// ---------------------------------------------------------------------------------------
+// The same through the CLI, with real credentials.
+
+/// A workspace with keys for alice and bob and the two-gate policy with their keys, and a
+/// pending decision (`decision.json`) for carol's prod deploy requested at 12:00.
+fn workspace() -> Workspace {
+    let (out, ws) = Cli::new()
+        .args(["keys", "new", "alice", "--dir", "keys"])
+        .run();
+    out.code(0);
+    ws.run(["keys", "new", "bob", "--dir", "keys"]).code(0);
+    let key = |name: &str| ws.read(&format!("keys/{name}.pub")).trim().to_string();
+    ws.write(
+        "policies/main.gavel",
+        format!(
+            r#"policy "gates"
+environments dev -> prod
+roles admin, lead
+approver "alice@example.com" roles admin, lead key "{alice}"
+approver "bob@example.com" roles lead key "{bob}"
+default auto_approve
+rule deploy "Deploys need an admin who may deploy" {{
+  when environment == prod
+  then require 1 approval from admin within 1h scope deploy
+}}
+rule review "Prod changes are reviewed" {{
+  when environment == prod
+  then require 1 approval from admin, lead within 1h
+}}
+"#,
+            alice = key("alice"),
+            bob = key("bob"),
+        ),
+    );
+    ws.write(
+        "req.json",
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"carol@example.com","kind":"human"},"requested_at":"2026-03-01T12:00:00Z"}"#,
+    );
+    let out = eval(&ws, &[], "2026-03-01T12:00:00Z");
+    out.code(2);
+    ws.write("decision.json", &out.stdout);
+    ws
+}
+
+fn eval(ws: &Workspace, credentials: &[&str], now: &str) -> crate::support::Output {
+    let mut args = vec![
+        "eval",
+        "--request",
+        "req.json",
+        "--now",
+        now,
+        "--format",
+        "json",
+    ];
+    for c in credentials {
+        args.extend(["--approval", c]);
+    }
+    ws.run(args)
+}
+
+/// `gavel approve` (or `reject` when `reason` is given) as `who` at `now`.
+fn sign(
+    ws: &Workspace,
+    who: &str,
+    role: &str,
+    now: &str,
+    out: &str,
+    scope: Option<&str>,
+    reason: Option<&str>,
+) -> crate::support::Output {
+    let mut args = vec![
+        if reason.is_some() {
+            "reject"
+        } else {
+            "approve"
+        },
+        "decision.json",
+        "--key",
+        if who == ALICE {
+            "keys/alice.key"
+        } else {
+            "keys/bob.key"
+        },
+        "--as",
+        who,
+        "--role",
+        role,
+        "--out",
+        out,
+        "--now",
+        now,
+        "--no-audit",
+    ];
+    if let Some(scope) = scope {
+        args.extend(["--scope", scope]);
+    }
+    if let Some(reason) = reason {
+        args.extend(["--reason", reason]);
+    }
+    ws.run(args)
+}
+
+#[test]
+fn cli_approve_refuses_to_sign_before_the_request_was_made() {
+    let ws = workspace();
+    sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T11:54:59Z",
+        "early.json",
+        Some("deploy"),
+        None,
+    )
+    .code(1)
+    .stderr_has("refusing to issue an approval at 2026-03-01T11:54:59Z")
+    .stderr_has("requested at 2026-03-01T12:00:00Z");
+    assert!(!ws.path().join("early.json").exists());
+    sign(
+        &ws,
+        BOB,
+        "lead",
+        "2026-03-01T11:00:00Z",
+        "early.json",
+        None,
+        Some("no"),
+    )
+    .code(1)
+    .stderr_has("refusing to issue a rejection");
+    // Within the clock-skew tolerance it is issued, and counts.
+    sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T11:55:00Z",
+        "skew.json",
+        Some("deploy"),
+        None,
+    )
+    .code(0);
+    eval(&ws, &["skew.json"], "2026-03-01T12:15:00Z").code(0);
+}
