@@ -254,3 +254,56 @@ fn gates_are_present_whenever_a_require_fired_whatever_won() {
     assert!(d.gates.is_empty());
     assert_eq!(d.requested_at, None);
 }
+
+/// The decision's JSON, checked to read back as a decision with the same JSON.
+fn json_of(d: &Decision) -> serde_json::Value {
+    let text = serde_json::to_string(d).unwrap();
+    let back: Decision = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The paths of every empty list in `value`, but `gates[].approved_by`.
+fn empty_lists(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Array(items) => {
+            if items.is_empty() && !path.ends_with(".approved_by") {
+                out.push(path.to_string());
+            }
+            for (i, item) in items.iter().enumerate() {
+                empty_lists(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(members) => {
+            for (key, member) in members {
+                empty_lists(member, &format!("{path}.{key}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn empty_lists_are_omitted() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nroles lead\n\
+         risk { 10 when files.count > 5 }\n\
+         rule ask { when files.count >= 0 then require 1 approval from lead }\n\
+         rule note { when risk >= 0 then notify \"n\" }\n",
+    )
+    .unwrap();
+    let plain = request(r#"{"action":"deploy","actor":{"id":"x","kind":"human"}}"#);
+    for d in [
+        policy.decide(&plain, &Context::at(now())),
+        policy.decide_explained(&plain, &Context::at(now())),
+    ] {
+        let json = json_of(&d);
+        let mut empty = Vec::new();
+        empty_lists(&json, "", &mut empty);
+        assert!(empty.is_empty(), "empty lists at {empty:?} in {json:#}");
+        assert!(json["risk"].get("factors").is_none());
+        // Every rule fired: nothing to explain.
+        assert!(json.get("explanation").is_none());
+        assert_eq!(d.explanation, None);
+    }
+}

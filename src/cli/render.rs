@@ -91,7 +91,10 @@ pub fn decision_text(decision: &Decision) -> String {
     } else if decision.default_applied {
         out.push_str("\nwhy:\n  no rule fired; the policy default decided\n");
     }
-    if let Some(explanation) = &decision.explanation {
+    // No heading over nothing: every rule fired (a decision read back may say `[]`).
+    if let Some(explanation) = &decision.explanation
+        && !explanation.is_empty()
+    {
         out.push_str("\nrules that did not fire:\n");
         for rule in explanation {
             out.push_str(&format!("  rule `{}`\n", shown(&rule.rule)));
@@ -230,4 +233,26 @@ fn evidence_line(e: &Evidence) -> String {
         line.push_str(&format!("          ... {n} files in all\n"));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decision_text;
+
+    #[test]
+    fn no_heading_over_an_empty_explanation() {
+        let policy = crate::Policy::from_str(
+            "policy \"p\"\nrule r { when files.count >= 0 then auto_approve }",
+        )
+        .unwrap();
+        let request =
+            crate::Request::from_json(br#"{"action":"deploy","actor":{"id":"a","kind":"human"}}"#)
+                .unwrap();
+        let context = crate::Context::at(jiff::Timestamp::UNIX_EPOCH);
+        let mut decision = policy.decide_explained(&request, &context);
+        assert_eq!(decision.explanation, None, "every rule fired");
+        assert!(!decision_text(&decision).contains("did not fire"));
+        decision.explanation = Some(Vec::new());
+        assert!(!decision_text(&decision).contains("did not fire"));
+    }
 }

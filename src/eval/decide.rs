@@ -356,7 +356,8 @@ fn run<'a, E: Evaluator<'a>>(
             evidence,
         });
     }
-    if explain {
+    // Empty lists are omitted: when every rule fired, there is nothing to explain.
+    if explain && !not_fired.is_empty() {
         decision.explanation = Some(not_fired);
     }
 

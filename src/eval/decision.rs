@@ -64,7 +64,8 @@ pub struct Decision {
     /// A break-glass override, recorded loudly.
     #[serde(default, rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<Override>,
-    /// Rules that did not fire and what made them false (only with `--explain`).
+    /// Rules that did not fire and what made them false (only with `--explain`, and absent
+    /// when every rule fired).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<NotFired>>,
     /// The policy that decided. Shared by every decision of one compiled policy.
@@ -299,7 +300,8 @@ pub struct FiredRule {
     /// Its message, interpolated (`notify`/`block`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// The facts that made it fire.
+    /// The facts that made it fire (omitted when none could be collected).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
 }
 
@@ -346,6 +348,7 @@ pub struct NotFired {
     /// Rule name.
     pub rule: SharedStr,
     /// The parts of its condition that were false, with their values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
 }
 
@@ -358,7 +361,8 @@ pub struct RiskReport {
     /// Level, when levels are defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<SharedStr>,
-    /// Each factor that applied and its contribution.
+    /// Each factor that applied and its contribution (omitted when none applied).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub factors: Vec<RiskContribution>,
 }
 
@@ -438,6 +442,7 @@ pub struct CountedApproval {
     /// When issued.
     pub issued_at: Timestamp,
     /// Rules of the gates it counted toward.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gates: Vec<String>,
     /// The approver's note or rejection reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
