@@ -83,8 +83,103 @@ fn ignored(d: &Decision) -> Vec<(String, String)> {
         .collect()
 }
 
+fn counted(d: &Decision) -> Vec<(String, Verdict, Vec<String>)> {
+    d.approvals
+        .iter()
+        .map(|a| {
+            (
+                a.credential.clone().unwrap_or_default(),
+                a.verdict,
+                a.gates.clone(),
+            )
+        })
+        .collect()
+}
+
 const ALICE: &str = "alice@example.com";
 const BOB: &str = "bob@example.com";
+
+#[test]
+fn a_later_rejection_by_an_approver_who_approved_rejects() {
+    let d = decide(vec![
+        credential(
+            ALICE,
+            "admin",
+            "2026-03-01T12:05:00Z",
+            Verdict::Approve,
+            &["deploy"],
+        ),
+        credential(ALICE, "admin", "2026-03-01T12:10:00Z", Verdict::Reject, &[]),
+    ]);
+    assert_eq!(d.outcome, DecisionOutcome::Rejected, "{}", d.summary);
+    assert!(!d.authorizes);
+    assert_eq!(
+        d.summary,
+        "rejected by alice@example.com: no (2026-03-01T12:10:00Z)"
+    );
+    // The rejection counts; the approval it overrules is listed as a duplicate.
+    assert_eq!(
+        counted(&d),
+        [(
+            "alice@example.com@2026-03-01T12:10:00Z".to_string(),
+            Verdict::Reject,
+            vec!["deploy".to_string(), "review".to_string()]
+        )]
+    );
+    assert_eq!(
+        ignored(&d),
+        [(
+            "alice@example.com@2026-03-01T12:05:00Z".to_string(),
+            "duplicate_approver".to_string()
+        )]
+    );
+    assert!(d.gates.iter().all(|g| g.approved_by.is_empty()));
+}
+
+#[test]
+fn a_rejection_stands_over_a_later_approval_by_the_same_approver() {
+    let d = decide(vec![
+        credential(ALICE, "admin", "2026-03-01T12:05:00Z", Verdict::Reject, &[]),
+        credential(
+            ALICE,
+            "admin",
+            "2026-03-01T12:10:00Z",
+            Verdict::Approve,
+            &["deploy"],
+        ),
+        credential(BOB, "lead", "2026-03-01T12:06:00Z", Verdict::Approve, &[]),
+    ]);
+    assert_eq!(d.outcome, DecisionOutcome::Rejected, "{}", d.summary);
+    assert_eq!(
+        ignored(&d),
+        [(
+            "alice@example.com@2026-03-01T12:10:00Z".to_string(),
+            "duplicate_approver".to_string()
+        )]
+    );
+    assert!(
+        d.ignored_approvals[0].reason.contains("rejected"),
+        "{}",
+        d.ignored_approvals[0].reason
+    );
+}
+
+#[test]
+fn every_valid_rejection_is_listed_and_the_earliest_is_named() {
+    // The order the credentials are given in does not matter.
+    let d = decide(vec![
+        credential(ALICE, "admin", "2026-03-01T12:10:00Z", Verdict::Reject, &[]),
+        credential(ALICE, "lead", "2026-03-01T12:05:00Z", Verdict::Reject, &[]),
+    ]);
+    assert_eq!(d.outcome, DecisionOutcome::Rejected);
+    assert_eq!(
+        d.summary,
+        "rejected by alice@example.com: no (2026-03-01T12:05:00Z)"
+    );
+    assert_eq!(d.approvals.len(), 2);
+    assert!(d.approvals.iter().all(|a| a.verdict == Verdict::Reject));
+    assert!(d.ignored_approvals.is_empty());
+}
 
 #[test]
 fn approvals_issued_before_the_window_opened_do_not_count() {
@@ -278,6 +373,40 @@ fn sign(
         args.extend(["--reason", reason]);
     }
     ws.run(args)
+}
+
+#[test]
+fn cli_approve_then_reject_by_the_same_approver_is_rejected() {
+    let ws = workspace();
+    sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T12:05:00Z",
+        "ok.json",
+        Some("deploy"),
+        None,
+    )
+    .code(0);
+    sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T12:10:00Z",
+        "no.json",
+        None,
+        Some("found a bug"),
+    )
+    .code(0);
+    let out = eval(&ws, &["ok.json", "no.json"], "2026-03-01T12:15:00Z");
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["outcome"], "rejected");
+    assert_eq!(
+        json["summary"],
+        "rejected by alice@example.com: found a bug"
+    );
+    assert_eq!(json["ignored_approvals"][0]["kind"], "duplicate_approver");
 }
 
 #[test]

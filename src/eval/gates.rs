@@ -31,6 +31,23 @@ pub(crate) struct GateResult {
     pub rejection: Option<(String, String)>,
 }
 
+/// A credential after the checks that concern it alone.
+enum Step<'a> {
+    /// It counts toward no gate, for this reason.
+    Ignored(IgnoredApproval),
+    /// It could count toward these gates (indexes into the specs).
+    Eligible(&'a VerifiedApproval, Vec<usize>),
+}
+
+fn ignored_entry(approval: &VerifiedApproval, kind: &str, reason: String) -> IgnoredApproval {
+    IgnoredApproval {
+        approver: approval.approver.clone(),
+        credential: approval.credential.clone(),
+        kind: kind.to_string(),
+        reason,
+    }
+}
+
 /// Why an approval does not count toward one particular gate.
 fn gate_refusal(
     approval: &VerifiedApproval,
@@ -153,20 +170,17 @@ pub(crate) fn evaluate(
         ))
     });
 
+    // First each credential on its own: the checks that do not depend on the others, and
+    // the gates it could count toward.
+    let mut steps: Vec<Step<'_>> = Vec::with_capacity(approvals.len());
     for approval in approvals {
-        let mut ignore = |kind: &str, reason: String| {
-            ignored.push(IgnoredApproval {
-                approver: approval.approver.clone(),
-                credential: approval.credential.clone(),
-                kind: kind.to_string(),
-                reason,
-            });
-        };
+        let ignore =
+            |kind: &str, reason: String| Step::Ignored(ignored_entry(approval, kind, reason));
         let Some(approver) = policy.approvers.iter().find(|a| a.id == approval.approver) else {
-            ignore(
+            steps.push(ignore(
                 RejectionKind::UnknownApprover.as_str(),
                 format!("`{}` is not a declared approver", approval.approver),
-            );
+            ));
             continue;
         };
         // Ids are compared without ASCII case here (and only here): `Alice@Example.com`
@@ -175,17 +189,17 @@ pub(crate) fn evaluate(
             .approver
             .eq_ignore_ascii_case(request.actor.id.trim())
         {
-            ignore(
+            steps.push(ignore(
                 RejectionKind::SelfApproval.as_str(),
                 format!(
                     "`{}` asked for this change and cannot approve it",
                     approval.approver
                 ),
-            );
+            ));
             continue;
         }
         if !approver.roles.contains(&approval.role) {
-            ignore(
+            steps.push(ignore(
                 RejectionKind::RoleNotHeld.as_str(),
                 format!(
                     "`{}` does not hold role `{}` (holds {})",
@@ -193,7 +207,7 @@ pub(crate) fn evaluate(
                     approval.role,
                     approver.roles.join(", ")
                 ),
-            );
+            ));
             continue;
         }
         let latest = context
@@ -201,29 +215,29 @@ pub(crate) fn evaluate(
             .checked_add(FUTURE_TOLERANCE)
             .unwrap_or(context.now);
         if approval.issued_at > latest {
-            ignore(
+            steps.push(ignore(
                 RejectionKind::IssuedInFuture.as_str(),
                 format!(
                     "issued at {}, later than the decision time {}",
                     approval.issued_at, context.now
                 ),
-            );
+            ));
             continue;
         }
         if let Some(expires) = approval.expires_at
             && expires < context.now
         {
-            ignore(
+            steps.push(ignore(
                 RejectionKind::Expired.as_str(),
                 format!("the approval expired at {expires}"),
-            );
+            ));
             continue;
         }
         if specs.is_empty() {
-            ignore(
+            steps.push(ignore(
                 RejectionKind::NoGate.as_str(),
                 "no gate of this decision needs an approval".into(),
-            );
+            ));
             continue;
         }
         let mut eligible = Vec::new();
@@ -245,32 +259,36 @@ pub(crate) fn evaluate(
                 RejectionKind::NoGate.as_str(),
                 "counts toward no gate".into(),
             ));
-            ignore(kind, reason);
+            steps.push(ignore(kind, reason));
             continue;
         }
-        if !seen.insert(approval.approver.as_str()) {
-            ignore(
-                RejectionKind::DuplicateApprover.as_str(),
-                format!(
-                    "`{}` already counted; each approver counts once",
-                    approval.approver
-                ),
-            );
-            continue;
-        }
-        let gate_names: Vec<String> = eligible
-            .iter()
-            .filter_map(|i| specs.get(*i).map(|(name, _)| name.to_string()))
-            .collect();
-        match approval.verdict {
-            Verdict::Approve => {
-                for i in &eligible {
-                    if let Some(gate) = gates.get_mut(*i) {
-                        gate.approved_by.push(approval.approver.clone());
-                    }
-                }
+        steps.push(Step::Eligible(approval, eligible));
+    }
+
+    // A valid rejection by an eligible approver stands whatever else that approver signed,
+    // before or after it (fail closed): it is never dropped as a duplicate, and it voids
+    // their approvals.
+    let rejecters: HashSet<&str> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Eligible(approval, _) if approval.verdict == Verdict::Reject => {
+                Some(approval.approver.as_str())
             }
+            _ => None,
+        })
+        .collect();
+
+    for step in steps {
+        let (approval, eligible) = match step {
+            Step::Ignored(entry) => {
+                ignored.push(entry);
+                continue;
+            }
+            Step::Eligible(approval, eligible) => (approval, eligible),
+        };
+        match approval.verdict {
             Verdict::Reject => {
+                // Every valid rejection is listed; the earliest is the one the decision names.
                 if rejection.is_none() {
                     let reason = approval
                         .note
@@ -279,7 +297,41 @@ pub(crate) fn evaluate(
                     rejection = Some((approval.approver.clone(), reason));
                 }
             }
+            Verdict::Approve => {
+                if rejecters.contains(approval.approver.as_str()) {
+                    ignored.push(ignored_entry(
+                        approval,
+                        RejectionKind::DuplicateApprover.as_str(),
+                        format!(
+                            "`{}` also rejected this request; their rejection stands and their \
+                             approval does not count",
+                            approval.approver
+                        ),
+                    ));
+                    continue;
+                }
+                if !seen.insert(approval.approver.as_str()) {
+                    ignored.push(ignored_entry(
+                        approval,
+                        RejectionKind::DuplicateApprover.as_str(),
+                        format!(
+                            "`{}` already counted; each approver counts once",
+                            approval.approver
+                        ),
+                    ));
+                    continue;
+                }
+                for i in &eligible {
+                    if let Some(gate) = gates.get_mut(*i) {
+                        gate.approved_by.push(approval.approver.clone());
+                    }
+                }
+            }
         }
+        let gate_names: Vec<String> = eligible
+            .iter()
+            .filter_map(|i| specs.get(*i).map(|(name, _)| name.to_string()))
+            .collect();
         counted.push(CountedApproval {
             approver: approval.approver.clone(),
             role: approval.role.clone(),
