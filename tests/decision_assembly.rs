@@ -307,3 +307,43 @@ fn empty_lists_are_omitted() {
         assert_eq!(d.explanation, None);
     }
 }
+
+#[test]
+fn the_default_is_not_said_to_apply_when_a_rule_failed() {
+    for policy in [
+        // A rule that fails.
+        "policy \"p\"\ndefault auto_approve\n\
+         rule big { when lines.added * 100000000000 > 5 then block \"too big\" }\n",
+        // A risk factor that fails, which a rule reads.
+        "policy \"p\"\ndefault auto_approve\n\
+         risk { lines.added * 100000000000 when files.count > 0 }\n\
+         rule risky { when risk >= 50 then block \"risky\" }\n",
+    ] {
+        let policy = Policy::from_str(policy).unwrap();
+        let huge = request(
+            r#"{"action":"deploy","actor":{"id":"x","kind":"human"},
+                "files":[{"path":"a","added":999999999}]}"#,
+        );
+        let d = policy.decide(&huge, &Context::at(now()));
+        assert_eq!(d.outcome, DecisionOutcome::Block);
+        assert!(d.fired.is_empty());
+        assert!(!d.default_applied, "{d:#?}");
+        assert!(
+            d.summary.starts_with("blocked: evaluation error: "),
+            "{}",
+            d.summary
+        );
+    }
+    // Without the error, the default decides.
+    let policy = Policy::from_str(
+        "policy \"p\"\ndefault auto_approve\n\
+         rule big { when lines.added * 100000000000 > 5 then block \"too big\" }\n",
+    )
+    .unwrap();
+    let d = policy.decide(
+        &request(r#"{"action":"deploy","actor":{"id":"x","kind":"human"}}"#),
+        &Context::at(now()),
+    );
+    assert!(d.default_applied);
+    assert_eq!(d.outcome, DecisionOutcome::AutoApprove);
+}

@@ -255,4 +255,24 @@ mod tests {
         decision.explanation = Some(Vec::new());
         assert!(!decision_text(&decision).contains("did not fire"));
     }
+
+    #[test]
+    fn the_default_is_not_said_to_decide_when_a_rule_failed() {
+        let policy = crate::Policy::from_str(
+            "policy \"p\"\ndefault auto_approve\n\
+             rule big { when lines.added * 100000000000 > 5 then block \"too big\" }",
+        )
+        .unwrap();
+        let request = crate::Request::from_json(
+            br#"{"action":"deploy","actor":{"id":"a","kind":"human"},"files":[{"path":"a","added":999999999}]}"#,
+        )
+        .unwrap();
+        let context = crate::Context::at(jiff::Timestamp::UNIX_EPOCH);
+        let text = decision_text(&policy.decide(&request, &context));
+        assert!(
+            text.starts_with("BLOCKED: evaluation error: rule `big` failed"),
+            "{text}"
+        );
+        assert!(!text.contains("default decided"), "{text}");
+    }
 }

@@ -287,6 +287,9 @@ fn run<'a, E: Evaluator<'a>>(
     decision: &mut Decision,
 ) {
     risk(ev, policy, decision);
+    // Whether every rule's condition was evaluated on a complete risk score: only then is
+    // "no rule fired" known, and the default may decide.
+    let mut rules_known = decision.errors.is_empty();
 
     // Rules fire independently; order never matters.
     let mut strictest: Option<u8> = None;
@@ -303,6 +306,7 @@ fn run<'a, E: Evaluator<'a>>(
                     location: format!("rule `{}`", rule.name),
                     error: error.to_string(),
                 });
+                rules_known = false;
                 continue;
             }
         };
@@ -361,7 +365,9 @@ fn run<'a, E: Evaluator<'a>>(
         decision.explanation = Some(not_fired);
     }
 
-    if decision.fired.is_empty() {
+    // When a rule (or a risk factor rules may read) failed, whether any would have fired is
+    // not known: the default does not decide, and the errors block.
+    if decision.fired.is_empty() && rules_known {
         decision.default_applied = true;
         match &policy.default {
             Some(default) => {

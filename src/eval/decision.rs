@@ -35,7 +35,10 @@ pub struct Decision {
     /// Rules that fired, in policy order, with the facts that made them fire.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fired: Vec<FiredRule>,
-    /// No rule fired, so the policy's default (or default deny) decided.
+    /// Every rule was evaluated and none fired, so the policy's default (or default deny)
+    /// decided what the rules say. False when a rule or a risk factor failed evaluation
+    /// (whether a rule would have fired is not known) and for input errors; halts, licenses,
+    /// promotions and overrides, which act after the rules, leave it as it is.
     pub default_applied: bool,
     /// The risk score, when the policy defines one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
