@@ -347,3 +347,59 @@ fn the_default_is_not_said_to_apply_when_a_rule_failed() {
     assert!(d.default_applied);
     assert_eq!(d.outcome, DecisionOutcome::AutoApprove);
 }
+
+/// The QA report end to end: `gavel override`, then `gavel eval` without `--license`.
+#[test]
+fn cli_an_override_does_not_stand_in_for_a_license() {
+    const NOW: &str = "2026-07-01T10:00:00Z";
+    let (out, ws) = crate::support::Cli::new()
+        .args(["init", "--as", "alice@example.com"])
+        .run();
+    out.code(0);
+    ws.run(["keys", "new", "ops", "--dir", "keys"]).code(0);
+    let ops = ws.read("keys/ops.pub").trim().to_string();
+    let policy = ws.read("policies/main.gavel")
+        + &format!(
+            "approver \"ops@example.com\" roles admin key \"{ops}\"\noverride by admin\n\
+             license authority key \"{ops}\"\nlicense starter {{\n  limit projects_per_month 2\n}}\n"
+        );
+    ws.write("policies/main.gavel", policy);
+    ws.write(
+        "prod.json",
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"bot","kind":"agent"}}"#,
+    );
+    ws.run([
+        "override",
+        "--request",
+        "prod.json",
+        "--reason",
+        "outage",
+        "--key",
+        "keys/ops.key",
+        "--as",
+        "ops@example.com",
+    ])
+    .code(0);
+    let out = ws.run([
+        "eval",
+        "--request",
+        "prod.json",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["outcome"], "block");
+    assert_eq!(json["override"]["reason"], "outage");
+    let reasons = json["reasons"].to_string();
+    assert!(
+        reasons.contains("no verified license was given"),
+        "{reasons}"
+    );
+    assert!(
+        reasons.contains("override by ops@example.com not applied"),
+        "{reasons}"
+    );
+}
