@@ -431,8 +431,8 @@ fn gavel_test_filter_lists_only_files_with_selected_cases() {
         )
     };
     let out = cli()
-        .file("policies/tests/one.yaml", &case("docs one"))
-        .file("policies/tests/two.yaml", &case("docs two"))
+        .file("policies/tests/one.yaml", case("docs one"))
+        .file("policies/tests/two.yaml", case("docs two"))
         .file("policies/tests/bad.yaml", "cases: 5\n")
         .args(["test", "--filter", "two"])
         .output();

@@ -268,8 +268,14 @@ fn a_usage_limit_says_at_or_over() {
         Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"}}"#)
             .unwrap();
     for (used, said) in [
-        (2, "usage `runs_per_month` is 2, at the `starter` tier's limit of 2"),
-        (3, "usage `runs_per_month` is 3, over the `starter` tier's limit of 2"),
+        (
+            2,
+            "usage `runs_per_month` is 2, at the `starter` tier's limit of 2",
+        ),
+        (
+            3,
+            "usage `runs_per_month` is 3, over the `starter` tier's limit of 2",
+        ),
     ] {
         let mut context = Context::at(now());
         context.license = Some(LicenseVerdict::Valid {
@@ -280,6 +286,10 @@ fn a_usage_limit_says_at_or_over() {
         context.usage.insert("runs_per_month".into(), used);
         let d = policy.decide(&request, &context);
         assert_eq!(d.outcome, DecisionOutcome::Block);
-        assert!(d.reasons.iter().any(|r| r.contains(said)), "{:?}", d.reasons);
+        assert!(
+            d.reasons.iter().any(|r| r.contains(said)),
+            "{:?}",
+            d.reasons
+        );
     }
 }
