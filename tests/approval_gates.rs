@@ -273,6 +273,88 @@ default require 1 approval from admin
     assert_eq!(d.outcome, DecisionOutcome::Approved, "{}", d.summary);
 }
 
+#[test]
+fn each_approver_counts_once_per_gate_with_any_credential_that_meets_it() {
+    // Alice's unscoped approval meets `review` only; her later scoped one still meets
+    // `deploy`, where she has not counted yet.
+    let unscoped = credential(
+        ALICE,
+        "admin",
+        "2026-03-01T12:02:00Z",
+        Verdict::Approve,
+        &[],
+    );
+    let scoped = credential(
+        ALICE,
+        "admin",
+        "2026-03-01T12:05:00Z",
+        Verdict::Approve,
+        &["deploy"],
+    );
+    let again = credential(
+        ALICE,
+        "lead",
+        "2026-03-01T12:07:00Z",
+        Verdict::Approve,
+        &["deploy"],
+    );
+    let d = decide(vec![again.clone(), scoped.clone(), unscoped.clone()]);
+    assert_eq!(d.outcome, DecisionOutcome::Approved, "{}", d.summary);
+    for gate in &d.gates {
+        assert_eq!(gate.approved_by, [ALICE], "{}", gate.rule);
+    }
+    assert_eq!(
+        counted(&d),
+        [
+            (
+                "alice@example.com@2026-03-01T12:02:00Z".to_string(),
+                Verdict::Approve,
+                vec!["review".to_string()]
+            ),
+            (
+                "alice@example.com@2026-03-01T12:05:00Z".to_string(),
+                Verdict::Approve,
+                vec!["deploy".to_string()]
+            ),
+        ]
+    );
+    // A credential that would meet only gates its approver already counted toward is a
+    // duplicate.
+    assert_eq!(
+        ignored(&d),
+        [(
+            "alice@example.com@2026-03-01T12:07:00Z".to_string(),
+            "duplicate_approver".to_string()
+        )]
+    );
+
+    // The scoped credential alone meets both.
+    let d = decide(vec![scoped]);
+    assert_eq!(d.outcome, DecisionOutcome::Approved);
+    assert_eq!(
+        counted(&d)[0].2,
+        vec!["deploy".to_string(), "review".to_string()]
+    );
+
+    // One approver still never meets a gate that needs two.
+    let two = Policy::from_str(&format!(
+        r#"policy "two"
+environments dev -> prod
+roles admin, lead
+approver "alice@example.com" roles admin, lead key "{KEY}"
+approver "bob@example.com" roles lead key "{KEY}"
+default require 2 approvals from admin, lead
+"#
+    ))
+    .unwrap();
+    let mut ctx = Context::at(at("2026-03-01T12:15:00Z"));
+    ctx.approvals = vec![unscoped, again];
+    let d = two.decide(&request(Some("2026-03-01T12:00:00Z")), &ctx);
+    assert_eq!(d.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(d.gates[0].approved_by, [ALICE]);
+    assert_eq!(d.ignored_approvals[0].kind, "duplicate_approver");
+}
+
 // ---------------------------------------------------------------------------------------
 // The same through the CLI, with real credentials.
 
@@ -448,4 +530,32 @@ fn cli_approve_refuses_to_sign_before_the_request_was_made() {
     )
     .code(0);
     eval(&ws, &["skew.json"], "2026-03-01T12:15:00Z").code(0);
+}
+
+#[test]
+fn cli_an_unscoped_approval_does_not_hide_a_later_scoped_one() {
+    let ws = workspace();
+    sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T12:02:00Z",
+        "plain.json",
+        None,
+        None,
+    )
+    .code(0);
+    sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T12:05:00Z",
+        "scoped.json",
+        Some("deploy"),
+        None,
+    )
+    .code(0);
+    let out = eval(&ws, &["plain.json", "scoped.json"], "2026-03-01T12:15:00Z");
+    out.code(0);
+    assert_eq!(out.json()["outcome"], "approved");
 }

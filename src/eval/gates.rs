@@ -2,7 +2,9 @@
 //!
 //! An approval counts toward a gate only if its approver is declared and holds the role the
 //! approval is given in, the approver holds one of the gate's roles, is not the actor who
-//! asked, no earlier approval by the same approver already counted, the approver is human
+//! asked, no earlier approval by the same approver already counted toward that gate (each
+//! approver counts once per gate, with the earliest of their credentials that meets it;
+//! a valid rejection voids its approver's approvals), the approver is human
 //! when the gate is `humans_only`, it was issued within the gate's window (a gate with
 //! `within` only; its start less the clock-skew tolerance up to its deadline), it has not
 //! expired, and its scope covers the gate's. One approval may count toward several gates.
@@ -157,7 +159,8 @@ pub(crate) fn evaluate(
     let mut counted = Vec::new();
     let mut ignored = context.rejected_credentials.clone();
     let mut rejection = None;
-    let mut seen: HashSet<&str> = HashSet::new();
+    // (gate, approver) pairs already counted.
+    let mut counted_at: HashSet<(usize, &str)> = HashSet::new();
 
     // A fixed order makes the result independent of the order credentials were given in.
     let mut approvals: Vec<&VerifiedApproval> = context.approvals.iter().collect();
@@ -279,7 +282,7 @@ pub(crate) fn evaluate(
         .collect();
 
     for step in steps {
-        let (approval, eligible) = match step {
+        let (approval, mut eligible) = match step {
             Step::Ignored(entry) => {
                 ignored.push(entry);
                 continue;
@@ -310,13 +313,24 @@ pub(crate) fn evaluate(
                     ));
                     continue;
                 }
-                if !seen.insert(approval.approver.as_str()) {
+                // Each approver counts once per gate: this credential counts toward the
+                // gates it meets where its approver has not counted yet (credentials are in
+                // issue order, so the earliest that meets a gate is the one that counts).
+                let before = eligible.len();
+                eligible.retain(|i| counted_at.insert((*i, approval.approver.as_str())));
+                if eligible.is_empty() {
                     ignored.push(ignored_entry(
                         approval,
                         RejectionKind::DuplicateApprover.as_str(),
                         format!(
-                            "`{}` already counted; each approver counts once",
-                            approval.approver
+                            "`{}` already counted toward {} this approval could count \
+                             toward; each approver counts once per gate",
+                            approval.approver,
+                            if before == 1 {
+                                "the gate"
+                            } else {
+                                "every gate"
+                            }
                         ),
                     ));
                     continue;
