@@ -355,6 +355,22 @@ default require 2 approvals from admin, lead
     assert_eq!(d.ignored_approvals[0].kind, "duplicate_approver");
 }
 
+#[test]
+fn what_is_still_needed_names_the_scope() {
+    let d = decide(vec![credential(
+        BOB,
+        "lead",
+        "2026-03-01T12:05:00Z",
+        Verdict::Approve,
+        &[],
+    )]);
+    assert_eq!(d.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(
+        d.summary,
+        "needs 1 more approval from admin with scope deploy by 2026-03-01 13:00 UTC (`deploy`)"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // The same through the CLI, with real credentials.
 
@@ -558,4 +574,80 @@ fn cli_an_unscoped_approval_does_not_hide_a_later_scoped_one() {
     let out = eval(&ws, &["plain.json", "scoped.json"], "2026-03-01T12:15:00Z");
     out.code(0);
     assert_eq!(out.json()["outcome"], "approved");
+}
+
+#[test]
+fn cli_what_is_needed_names_the_scope_and_approve_warns_without_it() {
+    let ws = workspace();
+    let pending = ws.read("decision.json");
+    let json: serde_json::Value = serde_json::from_str(&pending).unwrap();
+    assert_eq!(
+        json["summary"],
+        "needs 1 more approval from admin with scope deploy by 2026-03-01 13:00 UTC (`deploy`); \
+         and 1 more approval from admin or lead by 2026-03-01 13:00 UTC (`review`)"
+    );
+    ws.run([
+        "eval",
+        "--request",
+        "req.json",
+        "--now",
+        "2026-03-01T12:00:00Z",
+    ])
+    .code(2)
+    .stdout_has("to proceed: needs 1 more approval from admin with scope deploy by 2026-03-01 13:00 UTC (`deploy`)");
+
+    // Without --scope the approval cannot meet `deploy`: it is written, with a warning.
+    sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T12:05:00Z",
+        "plain.json",
+        None,
+        None,
+    )
+    .code(0)
+    .stderr_has(
+        "warning: gate `deploy` needs an approval with scope deploy; without --scope deploy \
+             this approval will not count toward it (scope_insufficient)",
+    );
+    // With it, no warning; a rejection needs no scope.
+    let out = sign(
+        &ws,
+        ALICE,
+        "admin",
+        "2026-03-01T12:06:00Z",
+        "scoped.json",
+        Some("deploy"),
+        None,
+    );
+    out.code(0);
+    assert!(
+        !out.stderr_has("wrote").stderr.contains("warning: gate"),
+        "{}",
+        out.stderr
+    );
+    let out = sign(
+        &ws,
+        BOB,
+        "lead",
+        "2026-03-01T12:07:00Z",
+        "no.json",
+        None,
+        Some("no"),
+    );
+    out.code(0);
+    assert!(!out.stderr.contains("warning: gate"), "{}", out.stderr);
+    // Nor for a gate the approver holds none of the roles of (bob is no admin).
+    let out = sign(
+        &ws,
+        BOB,
+        "lead",
+        "2026-03-01T12:08:00Z",
+        "bob.json",
+        None,
+        None,
+    );
+    out.code(0);
+    assert!(!out.stderr.contains("warning: gate"), "{}", out.stderr);
 }

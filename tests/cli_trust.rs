@@ -147,7 +147,7 @@ fn full_flow_pending_then_approved_signed_and_verifiable() {
     assert_eq!(json["gates"][0]["approved_by"][0], "alice@example.com");
     assert_eq!(
         json["summary"],
-        "needs 1 more approval from admin or lead, humans only by 2026-04-01 13:00 UTC (`prod`)"
+        "needs 1 more approval from admin or lead, humans only, with scope deploy by 2026-04-01 13:00 UTC (`prod`)"
     );
 
     // Both: approved, signed, verifiable.

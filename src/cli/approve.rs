@@ -87,6 +87,9 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
         )
     })?;
     check_against_policy(&policy, &decision, &key, &args.approver, verdict)?;
+    if verdict == Verdict::Approve {
+        warn_scope(&policy, &decision, &args.approver, &args.scope);
+    }
     let note = match verdict {
         Verdict::Approve => args.note.clone(),
         Verdict::Reject => args.reason.clone(),
@@ -279,4 +282,43 @@ fn check_issue_time(
         ));
     }
     Ok(())
+}
+
+/// Warns about each pending gate the approver could count toward whose `scope` the
+/// approval does not cover: it would be ignored there as `scope_insufficient`. (A rejection
+/// needs no scope.)
+fn warn_scope(policy: &Policy, decision: &Decision, approver: &str, scope: &[String]) {
+    let held = policy
+        .checked()
+        .approvers
+        .iter()
+        .find(|a| a.id == approver)
+        .map(|a| &a.roles);
+    for gate in decision.gates.iter().filter(|g| !g.met) {
+        if let Some(held) = held
+            && !gate.roles.iter().any(|r| held.iter().any(|h| h == r))
+        {
+            continue;
+        }
+        let missing: Vec<&str> = gate
+            .scope
+            .iter()
+            .filter(|cap| !scope.contains(cap))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let flags: Vec<String> = missing
+            .iter()
+            .map(|cap| format!("--scope {}", crate::quote::one_line(cap)))
+            .collect();
+        eprintln!(
+            "warning: gate `{}` needs an approval with scope {}; without {} this approval will \
+             not count toward it (scope_insufficient)",
+            crate::quote::one_line(&gate.rule),
+            crate::quote::one_line(&gate.scope.join(", ")),
+            flags.join(" ")
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! The summary of a decision waiting for approvals: `needs 1 more approval from tech_lead or
-//! admin by 2026-03-01 13:00 UTC (`tier3_approval`)`.
+//! admin by 2026-03-01 13:00 UTC (`tier3_approval`)`, and for a gate with a scope `needs 1
+//! more approval from admin with scope deploy by ...`.
 //!
 //! Every decision that requires approval has one, so it is written straight into one string
 //! rather than through `format!` and `strftime` per gate.
@@ -30,6 +31,19 @@ pub(crate) fn pending_summary(gates: &[Gate]) -> String {
         }
         if g.humans_only {
             out.push_str(", humans only");
+        }
+        // An approval without the gate's scope does not count: say so up front.
+        if !g.scope.is_empty() {
+            if g.humans_only {
+                out.push(',');
+            }
+            out.push_str(" with scope ");
+            for (j, cap) in g.scope.iter().enumerate() {
+                if j > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(cap);
+            }
         }
         if let Some(deadline) = g.deadline {
             out.push_str(" by ");
@@ -113,18 +127,50 @@ mod tests {
                     .deadline
                     .map(|d| format!(" by {}", d.strftime("%Y-%m-%d %H:%M UTC")))
                     .unwrap_or_default();
+                let scope = match (g.scope.is_empty(), g.humans_only) {
+                    (true, _) => String::new(),
+                    (false, false) => format!(" with scope {}", g.scope.join(", ")),
+                    (false, true) => format!(", with scope {}", g.scope.join(", ")),
+                };
                 format!(
-                    "{} more approval{} from {}{}{} (`{}`)",
+                    "{} more approval{} from {}{}{}{} (`{}`)",
                     g.missing,
                     if g.missing == 1 { "" } else { "s" },
                     g.roles.join(" or "),
                     if g.humans_only { ", humans only" } else { "" },
+                    scope,
                     by,
                     g.rule
                 )
             })
             .collect();
         format!("needs {}", parts.join("; and "))
+    }
+
+    #[test]
+    fn a_gate_with_a_scope_names_it() {
+        let gate = |scope: &[&str], humans_only| Gate {
+            rule: "deploy".into(),
+            count: 1,
+            roles: vec![SharedStr::from("admin")].into(),
+            window: None,
+            deadline: Some("2026-03-01T13:00:00Z".parse().unwrap()),
+            humans_only,
+            scope: scope.iter().map(|s| s.to_string()).collect(),
+            approved_by: Vec::new(),
+            missing: 1,
+            met: false,
+            expired: false,
+        };
+        assert_eq!(
+            pending_summary(&[gate(&["deploy"], false)]),
+            "needs 1 more approval from admin with scope deploy by 2026-03-01 13:00 UTC (`deploy`)"
+        );
+        assert_eq!(
+            pending_summary(&[gate(&["deploy", "migrate"], true)]),
+            "needs 1 more approval from admin, humans only, with scope deploy, migrate by \
+             2026-03-01 13:00 UTC (`deploy`)"
+        );
     }
 
     #[test]
@@ -136,7 +182,11 @@ mod tests {
             window: None,
             deadline,
             humans_only,
-            scope: Vec::new(),
+            scope: if rule.starts_with('s') {
+                vec!["deploy".into(), "migrate".into()]
+            } else {
+                Vec::new()
+            },
             approved_by: Vec::new(),
             missing,
             met,
@@ -148,6 +198,8 @@ mod tests {
             gate("b", 2, &["admin"], true, false, None),
             gate("c", 0, &["x"], false, true, at),
             gate("d", 12, &[], true, false, at),
+            gate("s1", 1, &["admin"], false, false, at),
+            gate("s2", 2, &["admin", "lead"], true, false, None),
         ];
         for n in 0..=gates.len() {
             assert_eq!(pending_summary(&gates[..n]), with_format(&gates[..n]));
