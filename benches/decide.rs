@@ -10,6 +10,10 @@
 //! - `request_digest/N`: the digest alone, the largest part of preparing.
 //! - `decide_prepared/floor/*`: the 5-file request against a policy of one default, and of
 //!   one gate rule: what any decision costs before the policy's own work.
+//! - `decide_prepared/autopack_varied/5`: 1,024 different 5-file requests decided in turn,
+//!   per decision. The other benches decide one request again and again, so the CPU's
+//!   branch predictor learns its paths and outcomes; a service sees a different request
+//!   every time, and this is closer to what it pays.
 
 #![allow(missing_docs, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -71,6 +75,65 @@ fn with_files(n: usize, extra: serde_json::Value) -> Request {
     Request::from_json(json.to_string().as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The `i`th of the varied 5-file requests: paths drawn from allowed, protected, database
+/// and other directories, sizes and line counts differing, so that decisions differ too
+/// (auto-approved, notified, waiting for approval).
+fn varied_request(i: usize) -> Request {
+    const DIRS: [&str; 8] = [
+        "docs",
+        "tests/unit",
+        "src/autopack/research",
+        "examples",
+        "scripts",
+        "docs/guides/setup",
+        "config",
+        "tests",
+    ];
+    const NAMES: [&str; 6] = [
+        "guide.md",
+        "test_engine.py",
+        "run.sh",
+        "data.db",
+        "a.py",
+        "notes",
+    ];
+    // A small deterministic mix (an LCG), the same on every run.
+    let mut state = (i as u64)
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    };
+    let files: Vec<serde_json::Value> = (0..5)
+        .map(|k| {
+            let path = format!(
+                "{}/{}{}_{}",
+                DIRS[next(DIRS.len())],
+                k,
+                i,
+                NAMES[next(NAMES.len())]
+            );
+            serde_json::json!({"path": path, "added": next(25), "removed": next(8)})
+        })
+        .collect();
+    let json = serde_json::json!({
+        "action": "apply_patch",
+        "actor": {"id": "autopack-agent", "kind": "agent"},
+        "environment": "dev",
+        "files": files,
+        "attributes": {
+            "run_id": format!("run-{i}"),
+            "parallelism_isolation.allowed": true,
+            "requested_workers": 1 + next(3),
+            "max_concurrent_runs": 4
+        }
+    });
+    Request::from_json(json.to_string().as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn bench(c: &mut Criterion) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/autopack");
     let policy = Policy::load(dir).unwrap_or_else(|e| panic!("{e}"));
@@ -98,6 +161,29 @@ fn bench(c: &mut Criterion) {
             b.iter(|| policy.decide_prepared(r, &context))
         });
     }
+    group.finish();
+    let mut group = c.benchmark_group("decide_prepared/autopack_varied");
+    let varied: Vec<PreparedRequest> = (0..1024)
+        .map(|i| PreparedRequest::new(varied_request(i)))
+        .collect();
+    for r in &varied {
+        let decision = policy.decide_prepared(r, &context);
+        assert!(decision.input_error.is_none(), "{:?}", decision.input_error);
+    }
+    let mut outcomes: Vec<String> = varied
+        .iter()
+        .map(|r| format!("{:?}", policy.decide_prepared(r, &context).outcome))
+        .collect();
+    outcomes.sort();
+    outcomes.dedup();
+    assert!(
+        outcomes.len() >= 3,
+        "the varied requests decide alike: {outcomes:?}"
+    );
+    group.bench_function("5", |b| {
+        let mut next = varied.iter().cycle();
+        b.iter(|| next.next().map(|r| policy.decide_prepared(r, &context)))
+    });
     group.finish();
     let floor = [
         ("default_only", "policy \"p\"\ndefault auto_approve\n"),
