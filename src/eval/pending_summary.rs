@@ -23,12 +23,7 @@ pub(crate) fn pending_summary(gates: &[Gate]) -> String {
             out.push('s');
         }
         out.push_str(" from ");
-        for (j, role) in g.roles.iter().enumerate() {
-            if j > 0 {
-                out.push_str(" or ");
-            }
-            out.push_str(role);
-        }
+        push_joined(&mut out, g.roles.iter(), " or ");
         if g.humans_only {
             out.push_str(", humans only");
         }
@@ -38,12 +33,7 @@ pub(crate) fn pending_summary(gates: &[Gate]) -> String {
                 out.push(',');
             }
             out.push_str(" with scope ");
-            for (j, cap) in g.scope.iter().enumerate() {
-                if j > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(cap);
-            }
+            push_joined(&mut out, g.scope.iter(), ", ");
         }
         if let Some(deadline) = g.deadline {
             out.push_str(" by ");
@@ -54,6 +44,16 @@ pub(crate) fn pending_summary(gates: &[Gate]) -> String {
         out.push_str("`)");
     }
     out
+}
+
+/// `items` with `separator` between them, as `join` would give them, without a vector.
+fn push_joined<S: AsRef<str>>(out: &mut String, items: impl Iterator<Item = S>, separator: &str) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(item.as_ref());
+    }
 }
 
 /// `at` as `strftime("%Y-%m-%d %H:%M UTC")` writes it.
