@@ -356,7 +356,7 @@ mod tests {
     /// makes.
     const SEGMENTS: &[&str] = &[
         "a", "b", "ab", ".a", "a.b", "*", "a*", "*b", "a*b", "*.b", "**", "?", "[ab]", "{a,b}",
-        "{a,}", "{,b}", "{a*,b}", "é", "\\*", "a-b",
+        "{a,}", "{,b}", "{a*,b}", "é", "\\*", "a-b", "[.-0]", "a[ -~]b",
     ];
 
     fn pattern() -> impl Strategy<Value = String> {
@@ -366,7 +366,7 @@ mod tests {
     fn path() -> impl Strategy<Value = String> {
         let segment = prop::sample::select(
             &[
-                "a", "b", "ab", "ba", ".a", "a.b", "aab", "é", "*", "a-b", "b.b",
+                "a", "b", "ab", "ba", ".a", "a.b", "aab", "é", "*", "a-b", "b.b", "0", "a b",
             ][..],
         );
         prop::collection::vec(segment, 1..5).prop_map(|s| s.join("/"))

@@ -30,6 +30,10 @@ pub(crate) struct ByteClass {
     pub negated: bool,
     /// Inclusive byte ranges; a single member `c` is `(c, c)`.
     pub ranges: Vec<(u8, u8)>,
+    /// For each of `ranges`, where it is written as `a-b` (the offset of its `a` in the
+    /// pattern), or `None` for a single member: a range can span `/` (`[ -~]`), which the text
+    /// handed to globset must then leave out ([`super::compiled`]).
+    pub range_offsets: Vec<Option<usize>>,
 }
 
 impl ByteClass {
@@ -69,6 +73,7 @@ pub(crate) fn parse_class(text: &str, open: usize) -> Result<(ByteClass, usize),
         return Err(unclosed());
     }
     let mut ranges = Vec::new();
+    let mut range_offsets = Vec::new();
     loop {
         let Some(c) = text.get(pos..).and_then(|rest| rest.chars().next()) else {
             return Err(unclosed());
@@ -85,9 +90,17 @@ pub(crate) fn parse_class(text: &str, open: usize) -> Result<(ByteClass, usize),
                     "a class needs at least one member, as in `[abc]`; `]` cannot be a member",
                 ));
             }
-            ']' => return Ok((ByteClass { negated, ranges }, pos + 1)),
+            ']' => {
+                let class = ByteClass {
+                    negated,
+                    ranges,
+                    range_offsets,
+                };
+                return Ok((class, pos + 1));
+            }
             '-' if pos == first_item || byte_at(pos + 1) == Some(b']') => {
                 ranges.push((b'-', b'-'));
+                range_offsets.push(None);
                 pos += 1;
             }
             '-' => {
@@ -103,6 +116,7 @@ pub(crate) fn parse_class(text: &str, open: usize) -> Result<(ByteClass, usize),
                     && !matches!(byte_at(pos + 2), Some(b']') | None);
                 if !is_range {
                     ranges.push((low, low));
+                    range_offsets.push(None);
                     pos += 1;
                     continue;
                 }
@@ -125,6 +139,7 @@ pub(crate) fn parse_class(text: &str, open: usize) -> Result<(ByteClass, usize),
                     .with_help(format!("write the smaller end first: `{}-{}`", end, c)));
                 }
                 ranges.push((low, high));
+                range_offsets.push(Some(pos));
                 pos += 3;
             }
         }

@@ -14,10 +14,13 @@
 //! * `allow_unclosed_class(false)`: validation already refuses `[` without `]`; this keeps
 //!   globset from ever reading it as a literal.
 //!
-//! One difference cannot be configured away: globset's negated class `[!a]` matches `/`. gavel
-//! classes never do, so the text handed to globset adds `/` to every negated class (`[!a]`
-//! becomes `[!/a]`). The returned [`Glob`]'s [`Glob::glob`] is that rewritten text; keep the
-//! pattern as the user wrote it for messages.
+//! One difference cannot be configured away: a globset class matches `/` when its members
+//! include it, and gavel classes never do. `/` itself cannot be written in a class, but a
+//! negated class (`[!a]`) and a range that spans it (`[ -~]`, `[.-0]`) take it in. So the
+//! text handed to globset adds `/` to every negated class (`[!a]` becomes `[!/a]`) and splits
+//! every range of a plain class around it (`[.-0]` becomes `[.-.0-0]`). The returned
+//! [`Glob`]'s [`Glob::glob`] is that rewritten text; keep the pattern as the user wrote it for
+//! messages.
 
 use globset::{Glob, GlobBuilder};
 
@@ -67,21 +70,36 @@ pub fn build_engine_text(pattern: &str, source: &str) -> Result<Glob, GlobError>
         })
 }
 
-/// The text to give globset: `pattern` with `/` added to each negated class.
+/// The text to give globset: `pattern` with `/` added to each negated class and taken out
+/// of each range of the other classes.
 ///
 /// The `/` goes right after `[!` or `[^`, or after a leading `-` (`[!-a]` becomes `[!-/a]`),
-/// where globset reads it as a member on its own and never as a range end.
+/// where globset reads it as a member on its own and never as a range end. A range `a-b`
+/// with `a < / < b` (its ends are never `/` itself) becomes `a-.0-b`: `.` and `0` are the
+/// bytes either side of `/`.
 fn globset_source(pattern: &str, parsed: &Pattern) -> String {
-    let mut inserts: Vec<usize> = Vec::new();
+    // (where, how many bytes of the pattern it replaces, what it writes instead)
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut note = |atom: &Atom| {
-        if let AtomKind::Class(class) = &atom.kind
-            && class.negated
-        {
+        let AtomKind::Class(class) = &atom.kind else {
+            return;
+        };
+        if class.negated {
             let mut at = atom.offset + 2;
             if pattern.as_bytes().get(at) == Some(&b'-') {
                 at += 1;
             }
-            inserts.push(at);
+            edits.push((at, 0, "/".into()));
+            return;
+        }
+        for (&(low, high), at) in class.ranges.iter().zip(&class.range_offsets) {
+            if let Some(at) = *at
+                && low < b'/'
+                && b'/' < high
+            {
+                let split = format!("{}-.0-{}", char::from(low), char::from(high));
+                edits.push((at, 3, split));
+            }
         }
     };
     for piece in &parsed.pieces {
@@ -90,15 +108,16 @@ fn globset_source(pattern: &str, parsed: &Pattern) -> String {
             Piece::Group(group) => group.alternatives.iter().flatten().for_each(&mut note),
         }
     }
-    if inserts.is_empty() {
+    if edits.is_empty() {
         return pattern.to_string();
     }
-    let mut source = String::with_capacity(pattern.len() + inserts.len());
+    edits.sort_by_key(|(at, _, _)| *at);
+    let mut source = String::with_capacity(pattern.len() + 4 * edits.len());
     let mut copied = 0;
-    for at in inserts {
+    for (at, replaced, text) in edits {
         source.push_str(pattern.get(copied..at).unwrap_or_default());
-        source.push('/');
-        copied = at;
+        source.push_str(&text);
+        copied = at + replaced;
     }
     source.push_str(pattern.get(copied..).unwrap_or_default());
     source
@@ -121,6 +140,24 @@ mod tests {
         assert_eq!(source("[!-]"), "[!-/]");
         assert_eq!(source("{[!a],[^b-c]}x"), "{[!/a],[^/b-c]}x");
         assert_eq!(source("[ab]/[!a-]"), "[ab]/[!/a-]");
+    }
+
+    #[test]
+    fn ranges_of_plain_classes_lose_the_slash() {
+        assert_eq!(source("notes[ -~]txt"), "notes[ -.0-~]txt");
+        assert_eq!(source("x[.-0]y"), "x[.-.0-0]y");
+        assert_eq!(source("[a+-9b]"), "[a+-.0-9b]");
+        assert_eq!(source("{[ -~],[!a]}"), "{[ -.0-~],[!/a]}");
+        // Ranges that do not span `/` are left as written.
+        assert_eq!(source("[a-z0-9.-]"), "[a-z0-9.-]");
+        let matcher = build("x[.-0]y").unwrap().compile_matcher();
+        assert!(matcher.is_match("x.y") && matcher.is_match("x0y"));
+        assert!(!matcher.is_match("x/y"));
+        let matcher = build("notes[ -~]txt").unwrap().compile_matcher();
+        assert!(matcher.is_match("notes.txt") && matcher.is_match("notes~txt"));
+        assert!(!matcher.is_match("notes/txt"));
+        let matcher = build("a[+-9]").unwrap().compile_matcher();
+        assert!(matcher.is_match("a+") && matcher.is_match("a9") && !matcher.is_match("a/"));
     }
 
     #[test]

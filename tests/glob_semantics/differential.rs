@@ -36,12 +36,14 @@ const FRAGMENTS: &[&str] = &[
     ",",
     "{**,a}",
     "{**/**,b}",
+    "[.-0]",
+    "[ -~]",
 ];
 
 /// Pieces of a single segment.
 const SEGMENT_FRAGMENTS: &[&str] = &[
     "a", "b", ".", "*", "?", "[ab]", "[!a]", "[^b]", "[a-b]", "{a,b}", "{a,}", "{,b}", "{a/b,*}",
-    "\\*", "\\,", "-", "é", "[-a]", "[!-b]", "[a-b-]",
+    "\\*", "\\,", "-", "é", "[-a]", "[!-b]", "[a-b-]", "[.-0]", "[!.-0]", "[+-b]",
 ];
 
 /// Segments made of other characters that appear in patterns.

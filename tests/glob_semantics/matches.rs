@@ -126,6 +126,10 @@ cases! {
     class_negated_range_excludes: "[!a-c]x", "bx" => false;
     class_negated_never_slash: "a[!b]c", "a/c" => false;
     class_negated_caret_never_slash: "a[^b]c", "a/c" => false;
+    class_range_spanning_slash_never_slash: "notes[ -~]txt", "notes/txt" => false;
+    class_range_spanning_slash_keeps_the_rest: "notes[ -~]txt", "notes.txt" => true;
+    class_range_around_slash_never_slash: "x[.-0]y", "x/y" => false;
+    class_range_around_slash_keeps_its_ends: "x[.-0]y", "x0y" => true;
     class_negated_dotfile: "[!a]*", ".git" => true;
     class_dash_first: "[-a]", "-" => true;
     class_dash_last: "[a-]", "-" => true;
