@@ -8,8 +8,8 @@ policy "agent-gate"
 environments dev -> staging -> prod
 roles admin, reviewer
 approver "alice@example.com" roles admin key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
-approver "bob@example.com" roles reviewer key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
-approver "ci-bot" roles reviewer agent key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+approver "bob@example.com" roles reviewer key "ed25519:IGRuq8g82PW3zmamD7pTVJfNSAeESEamr98mxNc2gT0="
+approver "ci-bot" roles reviewer agent key "ed25519:ZCgsudvc8t9oErnbVjt/qpWtIbXOhOGjtYfLajj2Jvg="
 paths core ["src/core/**"]
 attribute ticket: string = ""
 default block "no rule allows this"

@@ -18,7 +18,7 @@ fn policy() -> Policy {
 environments dev -> prod
 roles admin, lead
 approver "alice@example.com" roles admin, lead key "{KEY}"
-approver "bob@example.com" roles lead key "{KEY}"
+approver "bob@example.com" roles lead key "ed25519:IGRuq8g82PW3zmamD7pTVJfNSAeESEamr98mxNc2gT0="
 default auto_approve
 rule deploy "Deploys need an admin who may deploy" {{
   when environment == prod
@@ -342,7 +342,7 @@ fn each_approver_counts_once_per_gate_with_any_credential_that_meets_it() {
 environments dev -> prod
 roles admin, lead
 approver "alice@example.com" roles admin, lead key "{KEY}"
-approver "bob@example.com" roles lead key "{KEY}"
+approver "bob@example.com" roles lead key "ed25519:IGRuq8g82PW3zmamD7pTVJfNSAeESEamr98mxNc2gT0="
 default require 2 approvals from admin, lead
 "#
     ))

@@ -10,7 +10,7 @@ fn policy() -> String {
 environments dev -> staging -> prod
 roles admin, tech_lead
 approver "alice@example.com" roles admin key "{KEY}"
-approver "bob@example.com" roles tech_lead key "{KEY}"
+approver "bob@example.com" roles tech_lead key "ed25519:IGRuq8g82PW3zmamD7pTVJfNSAeESEamr98mxNc2gT0="
 paths secrets [".env*", "**/.env*"]
 paths docs ["docs/**"]
 default require 1 approval from admin, tech_lead within 1h

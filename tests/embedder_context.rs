@@ -13,7 +13,7 @@ const POLICY: &str = r#"policy "p"
 environments dev -> prod
 roles admin, lead
 approver "alice" roles admin, lead key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
-approver "bob" roles lead key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+approver "bob" roles lead key "ed25519:IGRuq8g82PW3zmamD7pTVJfNSAeESEamr98mxNc2gT0="
 override by admin
 license starter {
   environments dev
@@ -190,9 +190,20 @@ fn the_gatekeeper_signs_its_decisions_and_keeps_the_callers_halt() {
 
 #[test]
 fn self_approval_is_caught_whatever_the_case_of_the_id() {
+    // And whatever spaces surround the actor's id (an approver's id has none: E0054).
+    for actor in ["Alice", " alice ", "ALICE\t"] {
+        self_approval_is_caught_for(actor);
+    }
+}
+
+fn self_approval_is_caught_for(actor: &str) {
     let policy = Policy::from_str(POLICY).unwrap();
     let request = Request::from_json(
-        br#"{"action":"deploy","environment":"dev","actor":{"id":"Alice","kind":"human"}}"#,
+        serde_json::json!({
+            "action": "deploy", "environment": "dev", "actor": {"id": actor, "kind": "human"}
+        })
+        .to_string()
+        .as_bytes(),
     )
     .unwrap();
     let mut context = Context::at(now());

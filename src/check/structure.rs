@@ -705,6 +705,47 @@ fn roles(checker: &mut ExprChecker<'_>, roles: &[&Ident]) -> Vec<String> {
     out
 }
 
+/// Reports an approver one person could act as besides an earlier one: ids that differ only
+/// in ASCII case (self-approval compares ids without case, so they are one person there and
+/// must be one everywhere), or the same key (whoever holds it signs as both, and would count
+/// twice toward a gate of two approvals, or approve their own request under the other id).
+fn same_person(
+    checker: &mut ExprChecker<'_>,
+    decl: &crate::ast::ApproverDecl,
+    key: Option<[u8; 32]>,
+    people: &[(String, Option<[u8; 32]>, crate::ast::Span)],
+) {
+    let id = decl.id.value.to_ascii_lowercase();
+    for (other_id, other_key, other_span) in people {
+        let (what, help) = if *other_id == id {
+            (
+                "differs from another approver's id only in letter case",
+                "ids are compared without ASCII case when an approver's own request is \
+                 judged; declare the person once",
+            )
+        } else if key.is_some() && key == *other_key {
+            (
+                "has the same key as another approver",
+                "whoever holds the key can sign as both and count twice toward one gate; \
+                 give each person their own key (`gavel keys new NAME`)",
+            )
+        } else {
+            continue;
+        };
+        checker.diagnostics.push(
+            Diagnostic::new(
+                Code::SamePerson,
+                decl.id.span,
+                format!("approver `{}` {what}", decl.id.value),
+            )
+            .with_label("declared here")
+            .with_secondary(*other_span, "the other approver")
+            .with_help(help),
+        );
+        return;
+    }
+}
+
 fn halt(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> HaltSettings {
     use crate::ast::HaltClause;
     let mut settings = HaltSettings::default();
@@ -728,11 +769,15 @@ fn halt(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> HaltSettings
 
 fn approvers(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<Approver> {
     let mut seen = HashMap::new();
+    // Each approver's id without ASCII case, and key, with where it was declared: two
+    // approvers that one person could act as (see `same_person`).
+    let mut people: Vec<(String, Option<[u8; 32]>, crate::ast::Span)> = Vec::new();
     let mut out = Vec::new();
     for decl in &decls.approvers {
+        let id = &decl.id.value;
         // Approvals name their approver by id; an empty one is a declaration nobody can be
         // matched to, and `approver ""` is what a failed substitution leaves behind.
-        if decl.id.value.trim().is_empty() {
+        if id.trim().is_empty() {
             checker.diagnostics.push(
                 Diagnostic::new(Code::EmptyApproverId, decl.id.span, "approver id is empty")
                     .with_label("approvals are matched to approvers by this id")
@@ -740,10 +785,32 @@ fn approvers(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<App
                         "write the approver's id, e.g. `approver \"alice@example.com\" ...`",
                     ),
             );
+        } else if id.trim() != id {
+            // `"alice "` reads as `alice` to every reviewer, and a request by `alice ` or
+            // `alice` must not be approvable by it.
+            checker.diagnostics.push(
+                Diagnostic::new(
+                    Code::EmptyApproverId,
+                    decl.id.span,
+                    "approver id starts or ends with whitespace",
+                )
+                .with_label("approvals are matched to approvers by this id, spaces included")
+                .with_help(format!(
+                    "write the id without the spaces: `approver {:?} ...`",
+                    id.trim()
+                )),
+            );
         }
-        if seen.insert(decl.id.value.clone(), ()).is_some() {
+        if seen.insert(id.clone(), ()).is_some() {
             continue;
         }
+        let key = decl
+            .key
+            .as_ref()
+            .and_then(|k| crate::keys::PublicKey::parse(&k.value).ok())
+            .map(|k| k.to_bytes());
+        same_person(checker, decl, key, &people);
+        people.push((id.to_ascii_lowercase(), key, decl.id.span));
         let mut held = Vec::new();
         for role in &decl.roles {
             if checker.names.roles.contains_key(&role.value) {

@@ -86,7 +86,8 @@ codes! {
     BadRequirement = "E0051", Error, "an approval requirement is impossible as written";
     BadLevels = "E0052", Error, "risk levels are out of order or lack a final catch-all";
     BadLicense = "E0053", Error, "a license tier is inconsistent";
-    EmptyApproverId = "E0054", Error, "an approver id is empty";
+    EmptyApproverId = "E0054", Error, "an approver id is empty or starts or ends with whitespace";
+    SamePerson = "E0055", Error, "two approvers could be one person: ids equal but for case, or one key";
     UnusedSet = "W0001", Warning, "a path set is never used";
     UnusedRole = "W0002", Warning, "a role is never used";
     UnusedAttribute = "W0003", Warning, "an attribute is never used";

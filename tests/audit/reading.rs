@@ -12,7 +12,7 @@ const POLICY: &str = r#"policy "deploys"
 environments dev -> staging -> prod
 roles admin, qa
 approver "alice" roles admin key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
-approver "quinn" roles qa key "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA="
+approver "quinn" roles qa key "ed25519:IGRuq8g82PW3zmamD7pTVJfNSAeESEamr98mxNc2gT0="
 default require 1 approval from admin, qa within 24h
 rule dev { when environment == dev then auto_approve }
 "#;

@@ -4,8 +4,16 @@
 use super::choices::Choices;
 use super::expr_gen::{Attr, AttrTy, Cx, ExprGen, Helper, Names, Ty, glob};
 
-/// A valid Ed25519 public key (any fixed one: approvals arrive already verified).
-pub const KEY: &str = "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=";
+/// A valid Ed25519 public key for each of [`APPROVERS`] (any fixed ones: approvals arrive
+/// already verified; one each, as E0055 wants).
+pub const KEYS: [&str; 6] = [
+    "ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=",
+    "ed25519:IGRuq8g82PW3zmamD7pTVJfNSAeESEamr98mxNc2gT0=",
+    "ed25519:ZCgsudvc8t9oErnbVjt/qpWtIbXOhOGjtYfLajj2Jvg=",
+    "ed25519:780/OfNjfJYuft/nRKW1LP8l0bnaxU/FvFxO2gj2xJY=",
+    "ed25519:MJ/E/R5t//81KT61g8dlBvUXefAtLZQtflMKfhcxaf4=",
+    "ed25519:/4dlDb0YIEufzY2ayq2z+wfv6871z4m1ILmDklxHiSc=",
+];
 
 pub const ROLES: &[&str] = &["admin", "lead", "qa", "sec"];
 /// Capabilities gates may require in `scope`.
@@ -41,6 +49,8 @@ const WORDS: &[&str] = &["changed", "files", "risk is", "by", "in", "ok"];
 #[derive(Clone, Debug)]
 pub struct Approver {
     pub id: &'static str,
+    /// Its position in [`APPROVERS`] (and so its key in [`KEYS`]).
+    pub index: usize,
     pub roles: Vec<&'static str>,
     pub agent: bool,
 }
@@ -82,7 +92,7 @@ pub fn policy(c: &mut Choices) -> PolicyModel {
     for a in &approvers {
         let agent = if a.agent { " agent" } else { "" };
         let key = if !c.chance(10) {
-            format!(" key \"{KEY}\"")
+            format!(" key \"{}\"", KEYS.get(a.index).unwrap_or(&KEYS[0]))
         } else {
             String::new()
         };
@@ -217,7 +227,12 @@ fn approvers(c: &mut Choices) -> Vec<Approver> {
         if roles.is_empty() {
             roles.push(c.pick(ROLES));
         }
-        out.push(Approver { id, roles, agent });
+        out.push(Approver {
+            id,
+            roles,
+            agent,
+            index: i,
+        });
     }
     out
 }
