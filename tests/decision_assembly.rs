@@ -168,13 +168,22 @@ fn an_override_lifts_a_skipped_promotion_and_says_what_it_lifted() {
             "agents do not deploy to prod (rule `agents`)",
         ],
     );
-    // A dry run is never authorized, override or not.
+    // A dry run is never authorized, override or not; it shows the decision the real run
+    // would get, overridden.
     let dry = request(
         r#"{"action":"deploy","environment":"prod","mode":"dry_run",
             "actor":{"id":"x","kind":"agent"}}"#,
     );
     let d = policy.decide(&dry, &overridden(tier("pro")));
     assert!(!d.authorizes);
+    assert!(d.dry_run);
+    assert_eq!(d.outcome, DecisionOutcome::Approved, "{d:#?}");
+    assert!(
+        d.summary
+            .starts_with("dry run: OVERRIDDEN by alice (admin): outage"),
+        "{}",
+        d.summary
+    );
 }
 
 #[test]
