@@ -1,118 +1,96 @@
 //! Building a request's files from a git diff (`gavel eval --git BASE..HEAD`).
 //!
-//! Added and removed line counts come from `git diff --numstat`, statuses from
-//! `--name-status`, both with rename detection (`-M`). A rename becomes one entry with
-//! `status: renamed` and `from: OLD`, so both paths are judged. A file git calls binary is
-//! counted from its patch as text (`--text`, no external diff or textconv): the commit being
-//! judged carries its own `.gitattributes`, and `* -diff` there (or one NUL byte in a file)
-//! would otherwise turn any change into one of 0 lines. A truly binary file is then counted
+//! Both sides of the range are resolved to commits once ([`resolve_range`]); the files are
+//! the diff of those commits and the request's `reference` names them, so the two cannot
+//! disagree if a branch moves meanwhile. Statuses come from `git diff-tree --name-status`
+//! with rename detection (`-M`), and line counts from one patch of the whole diff read as
+//! text (`--text`, no external diff or textconv), section by section in the same order. A
+//! rename becomes one entry with `status: renamed` and `from: OLD`, so both paths are judged.
+//! Reading every patch as text means a file git calls binary is counted too: the commit
+//! being judged carries its own `.gitattributes`, and `* -diff` there (or one NUL byte in a
+//! file) would otherwise turn any change into one of 0 lines. A truly binary file is counted
 //! by its newline bytes, which says little: guard binary paths with globs (`any file matches
 //! "**/*.bin"`). A submodule bump counts as one line removed and one added. `BASE...HEAD`
 //! (three dots) diffs against the merge base, as git does. A path whose name holds a
 //! backslash is refused: requests read `\\` as a directory separator, git never does.
 //!
+//! Only plumbing commands run (`rev-parse`, `merge-base`, `diff-tree`), and no path is
+//! handed to git as a pathspec: porcelain settings (`diff.relative`, which hides what lies
+//! outside the current directory; `diff.noprefix`; external diffs; colour) and pathspec
+//! magic in file names (`:big.txt`, `[ab].bin`) cannot change what is judged.
+//!
 //! The request's `reference` names the two commits (`git BASE_SHA..HEAD_SHA`), so its digest
 //! — and every approval bound to it — is bound to the content, not just to paths and counts:
 //! amend the commit and the approvals no longer count.
 
+use std::io::Read;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
+use crate::limits::MAX_REQUEST_FILES;
 use crate::request::{FileChange, FileStatus};
 
+/// Runs git in `repo` with `args`, returning what it printed. Only plumbing commands are
+/// run (`rev-parse`, `merge-base`, `diff-tree`): they ignore the porcelain settings of the
+/// user's or the repository's configuration (`diff.relative` hides changes outside the
+/// current directory, `diff.noprefix`, `diff.external`, colours), which would otherwise
+/// decide what a policy sees.
 fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(args)
+    let output = command(repo, args)
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "git {} failed: {}",
-            args.join(" "),
-            stderr.lines().next().unwrap_or("").trim()
-        ));
+        return Err(failure(args, &output.stderr));
     }
     Ok(output.stdout)
 }
 
-/// The changed files between the two revisions of `range` (`BASE..HEAD` or `BASE...HEAD`).
-pub fn files_from_git(repo: &Path, range: &str) -> Result<Vec<FileChange>, String> {
-    if !range.contains("..") || range.starts_with('-') {
-        return Err(format!(
-            "`{range}` is not a range; write BASE..HEAD (e.g. main..HEAD)"
-        ));
-    }
-    let statuses = git(repo, &["diff", "-z", "-M", "--name-status", range, "--"])?;
-    let numstat = git(repo, &["diff", "-z", "-M", "--numstat", range, "--"])?;
-    let mut files = parse_name_status(&statuses)?;
-    // By path (the first entry of a path): a diff of tens of thousands of files must not
-    // compare every pair.
-    let mut counts = std::collections::HashMap::new();
-    for (path, lines) in parse_numstat(&numstat)? {
-        counts.entry(path).or_insert(lines);
-    }
-    for file in &mut files {
-        let (added, removed) = match counts.get(&file.path) {
-            Some(Some(counts)) => *counts,
-            Some(None) => text_counts(repo, range, file)?,
-            None => (0, 0),
-        };
-        file.added = added;
-        file.removed = removed;
-    }
-    Ok(files)
+fn command(repo: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new("git");
+    command.arg("-C").arg(repo).args(args);
+    command
 }
 
-/// Lines added and removed in `file`'s patch, read as text whatever git or the judged
-/// commit's attributes think of it: a file git calls binary must not count as 0 lines.
-fn text_counts(repo: &Path, range: &str, file: &FileChange) -> Result<(u64, u64), String> {
-    let mut args = vec![
-        "diff",
-        "-M",
-        "--text",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-color",
-        range,
-        "--",
-    ];
-    if let Some(from) = &file.from {
-        args.push(from);
-    }
-    args.push(&file.path);
-    Ok(count_patch_lines(&git(repo, &args)?))
+fn failure(args: &[&str], stderr: &[u8]) -> String {
+    let stderr = String::from_utf8_lossy(stderr);
+    format!(
+        "git {} failed: {}",
+        args.join(" "),
+        stderr.lines().next().unwrap_or("").trim()
+    )
 }
 
-/// `+` and `-` lines inside the hunks of a unified diff (headers are not counted).
-fn count_patch_lines(patch: &[u8]) -> (u64, u64) {
-    let (mut added, mut removed, mut in_hunk) = (0u64, 0u64, false);
-    for line in patch.split(|b| *b == b'\n') {
-        if line.starts_with(b"diff --git ") {
-            in_hunk = false;
-        } else if line.starts_with(b"@@") {
-            in_hunk = true;
-        } else if in_hunk {
-            match line.first() {
-                Some(b'+') => added += 1,
-                Some(b'-') => removed += 1,
-                _ => {}
-            }
-        }
-    }
-    (added, removed)
+/// A range with both sides resolved to commits once, so that the files judged and the
+/// commits the request names (`reference`) are the same even if a branch moves meanwhile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedRange {
+    /// The base side's commit, as written (`BASE` of `BASE..HEAD`).
+    pub base: String,
+    /// The head side's commit.
+    pub head: String,
+    /// `..`, or `...` to diff against the merge base.
+    pub dots: &'static str,
 }
 
-/// `git BASE_SHA..HEAD_SHA` (or `...`) for `range`: the commits, not their names, so a
-/// reference built from it changes whenever either side's content does.
-pub fn range_reference(repo: &Path, range: &str) -> Result<String, String> {
+impl ResolvedRange {
+    /// `git BASE_SHA..HEAD_SHA` (or `...`): the commits, not their names, so a reference
+    /// built from it changes whenever either side's content does.
+    pub fn reference(&self) -> String {
+        format!("git {}{}{}", self.base, self.dots, self.head)
+    }
+}
+
+/// Resolves `range` (`BASE..HEAD` or `BASE...HEAD`; an empty side is `HEAD`) to commits.
+pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> {
+    let not_a_range = || format!("`{range}` is not a range; write BASE..HEAD (e.g. main..HEAD)");
+    if range.starts_with('-') {
+        return Err(not_a_range());
+    }
     let (base, dots, head) = match range.split_once("...") {
         Some((b, h)) => (b, "...", h),
         None => match range.split_once("..") {
             Some((b, h)) => (b, "..", h),
-            None => return Err(format!("`{range}` is not a range; write BASE..HEAD")),
+            None => return Err(not_a_range()),
         },
     };
     let commit = |name: &str| -> Result<String, String> {
@@ -121,7 +99,209 @@ pub fn range_reference(repo: &Path, range: &str) -> Result<String, String> {
         let out = git(repo, &["rev-parse", "--verify", "--end-of-options", &spec])?;
         Ok(text(&out)?.trim().to_string())
     };
-    Ok(format!("git {}{dots}{}", commit(base)?, commit(head)?))
+    Ok(ResolvedRange {
+        base: commit(base)?,
+        head: commit(head)?,
+        dots,
+    })
+}
+
+/// The changed files of `range`, with their statuses and line counts.
+pub fn files_from_git(repo: &Path, range: &ResolvedRange) -> Result<Vec<FileChange>, String> {
+    let base = if range.dots == "..." {
+        let out = git(
+            repo,
+            &["merge-base", "--end-of-options", &range.base, &range.head],
+        )?;
+        text(&out)?.trim().to_string()
+    } else {
+        range.base.clone()
+    };
+    let statuses = git(
+        repo,
+        &[
+            "diff-tree",
+            "-r",
+            "-z",
+            "-M",
+            "--name-status",
+            &base,
+            &range.head,
+            "--",
+        ],
+    )?;
+    let mut files = parse_name_status(&statuses)?;
+    // Refused before any patch is read: a commit of a million files must not cost its
+    // whole patch first (a request's own limit, `MAX_REQUEST_FILES`).
+    if files.len() > MAX_REQUEST_FILES {
+        return Err(format!(
+            "the diff changes {} files, more than the limit of {MAX_REQUEST_FILES}",
+            files.len()
+        ));
+    }
+    let counts = patch_counts(repo, &base, &range.head)?;
+    if counts.len() != files.len() {
+        return Err(format!(
+            "git listed {} changed files but printed {} patches; cannot count their lines",
+            files.len(),
+            counts.len()
+        ));
+    }
+    for (file, (added, removed)) in files.iter_mut().zip(counts) {
+        file.added = added;
+        file.removed = removed;
+    }
+    Ok(files)
+}
+
+/// Lines added and removed in each file's patch, in the order git lists the files, every
+/// patch read as text whatever git or the judged commit's attributes think of it: a file
+/// git calls binary must not count as 0 lines. One git process for the whole diff, read as
+/// it comes: a large diff costs no more memory than a small one.
+fn patch_counts(repo: &Path, base: &str, head: &str) -> Result<Vec<(u64, u64)>, String> {
+    let args = [
+        "diff-tree",
+        "-r",
+        "-p",
+        "-M",
+        "--text",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-color",
+        base,
+        head,
+        "--",
+    ];
+    let mut child = command(repo, &args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    // Drained on its own thread, so that git never waits on a full stderr pipe while this
+    // reads stdout.
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.by_ref().take(64 * 1024).read_to_end(&mut bytes);
+            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+            bytes
+        })
+    });
+    let counted = match child.stdout.take() {
+        Some(stdout) => PatchCounter::default()
+            .read(stdout)
+            .map_err(|e| format!("cannot read git's output: {e}")),
+        None => Err("cannot read git's output".to_string()),
+    };
+    let status = child.wait().map_err(|e| format!("cannot run git: {e}"))?;
+    let stderr = stderr
+        .and_then(|thread| thread.join().ok())
+        .unwrap_or_default();
+    if !status.success() {
+        return Err(failure(&args, &stderr));
+    }
+    counted
+}
+
+/// Counts `+` and `-` lines inside the hunks of each file's section of a unified diff
+/// (headers are not counted), reading it in pieces of any size.
+#[derive(Default)]
+struct PatchCounter {
+    /// One `(added, removed)` per `diff --git` section so far.
+    sections: Vec<(u64, u64)>,
+    in_hunk: bool,
+    /// The first bytes of the current line (as many as a section header has), while the
+    /// line is that short; `None` once the line is known and only its end is sought.
+    start: Option<([u8; HEADER.len()], usize)>,
+}
+
+/// What starts each file's section.
+const HEADER: &[u8] = b"diff --git ";
+
+impl PatchCounter {
+    fn read(mut self, mut input: impl Read) -> std::io::Result<Vec<(u64, u64)>> {
+        self.start = Some(([0; HEADER.len()], 0));
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let n = match input.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.feed(buffer.get(..n).unwrap_or_default());
+        }
+        // A last line without a newline.
+        self.end_line();
+        Ok(self.sections)
+    }
+
+    fn feed(&mut self, mut bytes: &[u8]) {
+        while let Some((&b, rest)) = bytes.split_first() {
+            if self.start.is_none() {
+                // The line is counted already: skip to its end.
+                match memchr::memchr(b'\n', bytes) {
+                    Some(at) => {
+                        bytes = bytes.get(at + 1..).unwrap_or_default();
+                        self.start = Some(([0; HEADER.len()], 0));
+                        continue;
+                    }
+                    None => return,
+                }
+            }
+            bytes = rest;
+            if b == b'\n' {
+                self.end_line();
+                continue;
+            }
+            let known = match &mut self.start {
+                Some((start, len)) => {
+                    if let Some(slot) = start.get_mut(*len) {
+                        *slot = b;
+                        *len += 1;
+                    }
+                    let line = start.get(..*len).unwrap_or_default();
+                    // Known once it is a whole header, or cannot become one: `@@` takes two
+                    // bytes to tell, anything else one.
+                    *len == HEADER.len() || (!HEADER.starts_with(line) && (*len >= 2 || b != b'@'))
+                }
+                None => false,
+            };
+            if known {
+                self.classify();
+            }
+        }
+    }
+
+    /// The current line's start is known: count it, and skip the rest of the line.
+    fn classify(&mut self) {
+        let Some((start, len)) = self.start.take() else {
+            return;
+        };
+        let line = start.get(..len).unwrap_or_default();
+        if line == HEADER {
+            self.sections.push((0, 0));
+            self.in_hunk = false;
+        } else if line.starts_with(b"@@") {
+            self.in_hunk = true;
+        } else if self.in_hunk
+            && let Some(section) = self.sections.last_mut()
+        {
+            match line.first() {
+                Some(b'+') => section.0 += 1,
+                Some(b'-') => section.1 += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// A newline while the line's start was still being read: the line was short.
+    fn end_line(&mut self) {
+        if self.start.is_some() {
+            self.classify();
+        }
+        self.start = Some(([0; HEADER.len()], 0));
+    }
 }
 
 fn text(bytes: &[u8]) -> Result<String, String> {
@@ -181,58 +361,21 @@ fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
     Ok(files)
 }
 
-/// Parses `--numstat -z`: `ADDED\tREMOVED\tPATH\0`, or for renames `ADDED\tREMOVED\t\0OLD\0NEW\0`.
-/// Lines added and removed, or `None` for a file git reports as binary (`-`).
-type LineCounts = Option<(u64, u64)>;
-
-/// Counts per path.
-fn parse_numstat(out: &[u8]) -> Result<Vec<(String, LineCounts)>, String> {
-    let mut fields = out.split(|b| *b == 0);
-    let mut counts = Vec::new();
-    while let Some(record) = fields.next() {
-        if record.is_empty() {
-            continue;
-        }
-        let record = text(record)?;
-        let mut parts = record.splitn(3, '\t');
-        let added = parts.next().unwrap_or("-");
-        let removed = parts.next().unwrap_or("-");
-        let path = parts.next().unwrap_or("");
-        let path = if path.is_empty() {
-            let _old = fields.next().ok_or("truncated git output")?;
-            text(fields.next().ok_or("truncated git output")?)?
-        } else {
-            path.to_string()
-        };
-        // Binary files report `-`.
-        let lines = added.parse::<u64>().ok().zip(removed.parse::<u64>().ok());
-        counts.push((path, lines));
-    }
-    Ok(counts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_renames_and_binaries() {
+    fn parses_renames_and_statuses() {
         let status = b"M\0src/a.rs\0R087\0old/b.rs\0new/b.rs\0A\0img.png\0D\0gone.txt\0";
-        let numstat = b"3\t1\tsrc/a.rs\0" as &[u8];
-        let numstat = [
-            numstat,
-            b"2\t2\t\0old/b.rs\0new/b.rs\0-\t-\timg.png\0\x30\t9\tgone.txt\0",
-        ]
-        .concat();
         let files = parse_name_status(status).unwrap();
-        let counts = parse_numstat(&numstat).unwrap();
         assert_eq!(files.len(), 4);
+        assert_eq!(files[0].status, FileStatus::Modified);
         assert_eq!(files[1].path, "new/b.rs");
         assert_eq!(files[1].from.as_deref(), Some("old/b.rs"));
         assert_eq!(files[1].status, FileStatus::Renamed);
+        assert_eq!(files[2].status, FileStatus::Added);
         assert_eq!(files[3].status, FileStatus::Deleted);
-        assert_eq!(counts[1], ("new/b.rs".to_string(), Some((2, 2))));
-        assert_eq!(counts[2], ("img.png".to_string(), None));
     }
 
     #[test]
@@ -251,9 +394,43 @@ mod tests {
         assert_eq!(files[0].path, "docs/run.sh");
     }
 
+    /// Counts of `patch` read in pieces of `size` bytes.
+    fn counted(patch: &[u8], size: usize) -> Vec<(u64, u64)> {
+        struct Pieces<'a>(&'a [u8], usize);
+        impl Read for Pieces<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(out.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        PatchCounter::default().read(Pieces(patch, size)).unwrap()
+    }
+
     #[test]
-    fn patch_lines_are_counted_inside_hunks_only() {
-        let patch = b"diff --git a/x b/x\nnew file mode 100644\n--- /dev/null\n+++ b/x\n@@ -0,0 +1,3 @@\n+\0one\n+++two\n+-three\ndiff --git a/y b/y\n--- a/y\n+++ b/y\n@@ -1 +1 @@\n-old\n+new\n";
-        assert_eq!(count_patch_lines(patch), (4, 1));
+    fn patch_lines_are_counted_per_file_inside_hunks_only_in_pieces_of_any_size() {
+        let patch: &[u8] = b"diff --git a/x b/x\nnew file mode 100644\n--- /dev/null\n+++ b/x\n\
+            @@ -0,0 +1,3 @@\n+\0one\n+++two\n+-three\n\
+            diff --git a/m b/m\nold mode 100644\nnew mode 100755\n\
+            diff --git a/y b/y\n--- a/y\n+++ b/y\n@@ -1,2 +1,2 @@\n-old\n+new\n context\n\
+            @@ -9 +9 @@\n-diff --git a/z b/z\n+@@ x\n\\ No newline at end of file\n\
+            diff --git a/e b/e\n--- a/e\n+++ b/e\n@@ -1 +1 @@\n-a\n+b";
+        for size in 1..=patch.len() {
+            assert_eq!(
+                counted(patch, size),
+                [(3, 0), (0, 0), (2, 2), (1, 1)],
+                "pieces of {size} bytes"
+            );
+        }
+        assert_eq!(counted(b"", 1), []);
+        // A line longer than any buffer is skipped without being held.
+        let long = [
+            b"diff --git a/l b/l\n@@ -0,0 +1 @@\n+".as_slice(),
+            &[b'x'; 200_000],
+            b"\n",
+        ]
+        .concat();
+        assert_eq!(counted(&long, 1 << 16), [(1, 0)]);
     }
 }

@@ -23,6 +23,7 @@ mod examples;
 mod fail_closed;
 mod fmt_roundtrip;
 mod fmt_snapshots;
+mod git_input;
 mod glob_semantics;
 mod license_claims;
 mod limits;

@@ -556,11 +556,14 @@ fn apply_git_and_flags(args: &EvalArgs, request: &mut Request) -> Result<(), Req
         ));
     }
     if let Some(range) = &args.git {
-        request.files = crate::gitdiff::files_from_git(&args.repo, range)
+        // Both sides resolved once: the files judged are the diff of the commits the
+        // request names, even if a branch moves meanwhile.
+        let range = crate::gitdiff::resolve_range(&args.repo, range)
+            .map_err(|e| RequestError::field("files", e))?;
+        request.files = crate::gitdiff::files_from_git(&args.repo, &range)
             .map_err(|e| RequestError::field("files", e))?;
         // Bind the request (and so its approvals) to the commits' content.
-        let commits = crate::gitdiff::range_reference(&args.repo, range)
-            .map_err(|e| RequestError::field("reference", e))?;
+        let commits = range.reference();
         request.reference = Some(match request.reference.take() {
             Some(own) => format!("{own} ({commits})"),
             None => commits,

@@ -1,0 +1,168 @@
+//! Requests from git (`gavel eval --git`), read through the library: every changed file with
+//! its status and line counts, whatever the file is named, whatever git thinks of its
+//! content, and whatever the user's or the repository's git configuration says about
+//! porcelain output (found by QA: a `:`-named file hidden behind `-diff` counted 0 lines, and
+//! `diff.relative` dropped the changes outside the current directory).
+
+use std::path::Path;
+
+use gavel::gitdiff::{files_from_git, resolve_range};
+use gavel::request::{FileChange, FileStatus};
+
+use crate::support::git;
+
+fn lines(n: usize) -> String {
+    (1..=n).map(|i| format!("line {i}\n")).collect()
+}
+
+/// A repository with a base commit tagged `base`, in a fresh directory.
+fn repository() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("app")).unwrap();
+    std::fs::create_dir_all(repo.join("secret")).unwrap();
+    std::fs::write(repo.join("app/a.txt"), lines(3)).unwrap();
+    std::fs::write(repo.join("secret/k.key"), lines(2)).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "base"]);
+    git(&repo, &["tag", "base"]);
+    (dir, repo)
+}
+
+fn commit(repo: &Path) {
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-qm", "change"]);
+}
+
+fn changes(repo: &Path, range: &str) -> Vec<(String, u64, u64, FileStatus)> {
+    let range = resolve_range(repo, range).unwrap();
+    let mut files: Vec<(String, u64, u64, FileStatus)> = files_from_git(repo, &range)
+        .unwrap()
+        .into_iter()
+        .map(|f: FileChange| (f.path, f.added, f.removed, f.status))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+#[test]
+fn names_git_reads_as_patterns_are_counted_as_the_files_they_are() {
+    let (_dir, repo) = repository();
+    // `:` starts pathspec magic, `[ab]` is a pathspec glob; `-diff` makes git call them
+    // binary, so their lines come from their patches.
+    std::fs::write(repo.join(".gitattributes"), "* -diff\n").unwrap();
+    std::fs::write(repo.join(":big.txt"), lines(5000)).unwrap();
+    std::fs::write(repo.join("[ab].bin"), lines(8)).unwrap();
+    std::fs::write(repo.join("a.bin"), lines(1)).unwrap();
+    std::fs::write(repo.join(":!x"), lines(2)).unwrap();
+    commit(&repo);
+    assert_eq!(
+        changes(&repo, "base..HEAD"),
+        [
+            (".gitattributes".into(), 1, 0, FileStatus::Added),
+            (":!x".into(), 2, 0, FileStatus::Added),
+            (":big.txt".into(), 5000, 0, FileStatus::Added),
+            ("[ab].bin".into(), 8, 0, FileStatus::Added),
+            ("a.bin".into(), 1, 0, FileStatus::Added),
+        ]
+    );
+}
+
+#[test]
+fn porcelain_settings_do_not_change_what_is_judged() {
+    let (_dir, repo) = repository();
+    for (key, value) in [
+        ("diff.relative", "true"),
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.external", "false"),
+        ("color.diff", "always"),
+        ("diff.renames", "false"),
+    ] {
+        git(&repo, &["config", key, value]);
+    }
+    std::fs::write(repo.join("app/a.txt"), lines(5)).unwrap();
+    std::fs::write(repo.join("secret/k.key"), lines(1)).unwrap();
+    git(&repo, &["mv", "app/a.txt", "app/b.txt"]);
+    commit(&repo);
+    let expected: Vec<(String, u64, u64, FileStatus)> = vec![
+        ("app/b.txt".into(), 2, 0, FileStatus::Renamed),
+        ("secret/k.key".into(), 0, 1, FileStatus::Modified),
+    ];
+    // From the top, and from a subdirectory, where `diff.relative` would hide `secret/`.
+    assert_eq!(changes(&repo, "base..HEAD"), expected);
+    assert_eq!(changes(&repo.join("app"), "base..HEAD"), expected);
+}
+
+#[test]
+fn every_binary_file_of_a_large_diff_is_counted() {
+    let (_dir, repo) = repository();
+    std::fs::write(repo.join(".gitattributes"), "*.dat -diff\n").unwrap();
+    for i in 0..300 {
+        std::fs::write(repo.join(format!("app/{i:03}.dat")), lines(i % 7 + 1)).unwrap();
+    }
+    std::fs::write(repo.join("app/zero.dat"), b"\0\0\0").unwrap();
+    commit(&repo);
+    let files = changes(&repo, "base..HEAD");
+    // The 300 numbered files, `zero.dat` and `.gitattributes`.
+    assert_eq!(files.len(), 302);
+    for (path, added, removed, status) in files.iter().filter(|f| {
+        f.0.starts_with("app/0") || f.0.starts_with("app/1") || f.0.starts_with("app/2")
+    }) {
+        let i: usize = path[4..7].parse().unwrap();
+        assert_eq!(
+            (*added, *removed, *status),
+            ((i % 7 + 1) as u64, 0, FileStatus::Added),
+            "{path}"
+        );
+    }
+    // A file of NUL bytes and no newline still counts as one line.
+    assert!(files.contains(&("app/zero.dat".into(), 1, 0, FileStatus::Added)));
+}
+
+#[test]
+fn three_dots_diff_against_the_merge_base_and_the_reference_names_both_commits() {
+    let (_dir, repo) = repository();
+    git(&repo, &["checkout", "-qb", "topic"]);
+    std::fs::write(repo.join("app/t.txt"), lines(4)).unwrap();
+    commit(&repo);
+    git(&repo, &["checkout", "-q", "main"]);
+    std::fs::write(repo.join("app/m.txt"), lines(9)).unwrap();
+    commit(&repo);
+    // `main...topic`: only what topic did since the fork.
+    assert_eq!(
+        changes(&repo, "main...topic"),
+        [("app/t.txt".into(), 4, 0, FileStatus::Added)]
+    );
+    // `main..topic`: topic against main as it is now (main's file removed).
+    assert_eq!(
+        changes(&repo, "main..topic"),
+        [
+            ("app/m.txt".into(), 0, 9, FileStatus::Deleted),
+            ("app/t.txt".into(), 4, 0, FileStatus::Added),
+        ]
+    );
+    let range = resolve_range(&repo, "main...topic").unwrap();
+    let (main, topic) = (
+        git(&repo, &["rev-parse", "main"]),
+        git(&repo, &["rev-parse", "topic"]),
+    );
+    assert_eq!(range.reference(), format!("git {main}...{topic}"));
+    // An empty side is HEAD (main here).
+    assert_eq!(resolve_range(&repo, "topic..").unwrap().head, main);
+}
+
+#[test]
+fn bad_ranges_are_refused_with_one_line() {
+    let (_dir, repo) = repository();
+    for (range, says) in [
+        ("main", "is not a range"),
+        ("-x..main", "is not a range"),
+        ("nope..main", "git rev-parse"),
+    ] {
+        let error = resolve_range(&repo, range).unwrap_err();
+        assert!(error.contains(says), "{range}: {error}");
+        assert!(!error.contains('\n'), "{range}: {error}");
+    }
+}
