@@ -964,3 +964,47 @@ fn an_input_error_decision_names_the_request_as_far_as_it_was_read() {
         assert_eq!(request["action"], "", "{flags:?}");
     }
 }
+
+/// Output that cannot be written (a full disk; a closed pipe behaves alike) is exit 1 with
+/// one line on stderr, for `eval` and every other command, never a panic (exit 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_exits_one_with_one_line() {
+    let ws = cli()
+        .file(
+            "req.json",
+            r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+               "files":[{"path":"docs/a.md","added":3}]}"#,
+        )
+        .args(["check"])
+        .run()
+        .1;
+    for args in [
+        &["eval", "--request", "req.json", "--now", NOW, "--no-audit"][..],
+        &[
+            "eval",
+            "--request",
+            "req.json",
+            "--now",
+            NOW,
+            "--no-audit",
+            "--format",
+            "json",
+        ],
+        &["test"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gavel"))
+            .current_dir(ws.path())
+            .args(args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error: cannot write the output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

@@ -60,7 +60,7 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
     match credential(args, verdict) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             1
         }
     }
@@ -168,7 +168,7 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
                 ),
                 None => e,
             })?;
-            eprintln!(
+            errln!(
                 "wrote {what} credential {} to {}{at_seq}",
                 approval.id(),
                 path.display()
@@ -180,12 +180,12 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
                 .and_then(|()| out.flush())
                 .map_err(|e| format!("cannot print the credential: {e}"))?;
             if recorded.is_some() {
-                eprintln!("{what} credential {}{at_seq}", approval.id());
+                errln!("{what} credential {}{at_seq}", approval.id());
             }
         }
     }
     if log.is_none() && !args.audit.no_audit {
-        eprintln!(
+        errln!(
             "note: this {what} is not recorded: no audit log is set up (`gavel init` or `gavel audit init-key` creates one; --no-audit silences this)"
         );
     }
@@ -228,14 +228,14 @@ fn check_against_policy(
             ));
         }
         (None, true) => {
-            eprintln!("warning: the decision is unsigned; check it came from your pipeline")
+            errln!("warning: the decision is unsigned; check it came from your pipeline")
         }
-        (Some(_), true) => eprintln!(
+        (Some(_), true) => errln!(
             "warning: the policy declares no decision signers; the decision's signature was not checked"
         ),
     }
     if decision.policy.spec_hash != policy.spec_hash() {
-        eprintln!(
+        errln!(
             "warning: the decision was made under a different policy version; the credential will not count"
         );
     }
@@ -245,10 +245,10 @@ fn check_against_policy(
         .and_then(|k| PublicKey::parse(k).ok())
     {
         Some(k) if k == key.public_key() => {}
-        Some(_) => eprintln!(
+        Some(_) => errln!(
             "warning: this key is not the key the policy declares for `{approver}`; the credential will be rejected (unknown key)"
         ),
-        None => eprintln!(
+        None => errln!(
             "warning: `{approver}` is not a declared approver with a key; the credential will be rejected"
         ),
     }
@@ -313,7 +313,7 @@ fn warn_scope(policy: &Policy, decision: &Decision, approver: &str, scope: &[Str
             .iter()
             .map(|cap| format!("--scope {}", crate::quote::one_line(cap)))
             .collect();
-        eprintln!(
+        errln!(
             "warning: gate `{}` needs an approval with scope {}; without {} this approval will \
              not count toward it (scope_insufficient)",
             crate::quote::one_line(&gate.rule),

@@ -55,7 +55,7 @@ pub fn run(args: &ApproveResumeArgs) -> u8 {
             if let Err(e) = std::fs::write(path, text) {
                 return fail(format!("{}: {e}", path.display()));
             }
-            eprintln!(
+            errln!(
                 "approval by {} ({}) to lift the halt at seq {} written to {}",
                 who.id,
                 who.role,
@@ -63,7 +63,7 @@ pub fn run(args: &ApproveResumeArgs) -> u8 {
                 path.display()
             );
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     0
 }

@@ -28,7 +28,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(dirs) => dirs,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return 1;
         }
     };
@@ -36,7 +36,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         Some(repo) => match tracked_files(repo) {
             Ok(files) => Some(files),
             Err(message) => {
-                eprintln!("error: {message}");
+                errln!("error: {message}");
                 return 1;
             }
         },
@@ -61,9 +61,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         failed |= diagnostics.iter().any(|d| d.is_error());
         match args.format {
             Format::Human => {
-                eprint!("{}", render_human(&sources, &diagnostics));
+                err!("{}", render_human(&sources, &diagnostics));
                 if let Some(policy) = &result.policy {
-                    eprintln!(
+                    errln!(
                         "{}: policy `{}` ok ({} rules, spec {})",
                         dir.display(),
                         policy.name,
@@ -78,7 +78,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     match args.format {
         Format::Human => {
             if errors + warnings > 0 {
-                eprintln!("{errors} error(s), {warnings} warning(s)");
+                errln!("{errors} error(s), {warnings} warning(s)");
             }
         }
         Format::Json => {
@@ -88,7 +88,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 "warnings": warnings,
                 "diagnostics": json,
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     u8::from(failed)

@@ -107,18 +107,18 @@ pub fn run(args: &EvalArgs) -> u8 {
                 crate::load::policy_dir_problem(&args.policies, "choose one with --policies");
             let reason = match layout {
                 Some((_, problem)) => {
-                    eprintln!("error: {problem}");
+                    errln!("error: {problem}");
                     problem
                 }
                 None => {
-                    eprintln!("{e}");
+                    errln!("{e}");
                     let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
                     let reason = format!(
                         "the policy in `{}` does not compile ({errors} error{})",
                         args.policies.display(),
                         if errors == 1 { "" } else { "s" }
                     );
-                    eprintln!("error: {reason}; every request is blocked");
+                    errln!("error: {reason}; every request is blocked");
                     reason
                 }
             };
@@ -196,7 +196,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     };
     let signed = decision.signature.is_some();
     if args.require_signed && !signed {
-        eprintln!(
+        errln!(
             "error: the decision is not signed and --require-signed was given; no decision is printed"
         );
         return 1;
@@ -205,14 +205,14 @@ pub fn run(args: &EvalArgs) -> u8 {
         // A signing key that cannot be used is an input error (exit 1), as an unreadable
         // `--approval` file is: a mistyped `--sign-key` must not look like a policy's block.
         // The decision printed is the block it caused.
-        eprintln!("error: cannot sign: {e}");
+        errln!("error: cannot sign: {e}");
         emit(&decision, args.format);
         return 1;
     }
     if input_failed {
         // The one-line error comes first: it is what a person or a CI log needs to see.
         if let Some(e) = &decision.input_error {
-            eprintln!(
+            errln!(
                 "error: {}",
                 match &e.field {
                     Some(f) => format!("`{f}`: {}", e.message),
@@ -225,12 +225,12 @@ pub fn run(args: &EvalArgs) -> u8 {
     }
     emit(&decision, args.format);
     if matches!(audit, Audit::Off) && !args.audit.no_audit {
-        eprintln!(
+        errln!(
             "note: this decision is not recorded: no audit log is set up (`gavel init` or `gavel audit init-key` creates one; --no-audit silences this)"
         );
     }
     if !signed && decision.errors.iter().all(|e| e.location != "signing") {
-        eprintln!(
+        errln!(
             "note: this decision is unsigned. To sign decisions: `gavel keys new signing` (writes {DEFAULT_SIGNING_KEY}) and declare its key in the policy with `signer \"ci\" key \"...\"`"
         );
     }
@@ -320,7 +320,7 @@ fn usage_counters(
 }
 
 fn usage_error(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     1
 }
 
@@ -444,10 +444,10 @@ fn sign(signing: &Signing, decision: &mut Decision) {
 
 fn emit(decision: &Decision, format: Format) {
     match format {
-        Format::Human => print!("{}", decision_text(decision)),
+        Format::Human => out!("{}", decision_text(decision)),
         Format::Json => match serde_json::to_string_pretty(decision) {
-            Ok(json) => println!("{json}"),
-            Err(e) => eprintln!("error: cannot serialize the decision: {e}"),
+            Ok(json) => outln!("{json}"),
+            Err(e) => errln!("error: cannot serialize the decision: {e}"),
         },
     }
 }

@@ -24,7 +24,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 1;
         }
     };
@@ -34,7 +34,7 @@ pub fn run(args: &FmtArgs) -> u8 {
         let files = match gavel_files(&dir) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 failed = true;
                 continue;
             }
@@ -44,7 +44,7 @@ pub fn run(args: &FmtArgs) -> u8 {
                 Ok(true) => changed += 1,
                 Ok(false) => {}
                 Err(message) => {
-                    eprint!("{message}");
+                    err!("{message}");
                     failed = true;
                 }
             }
@@ -52,11 +52,11 @@ pub fn run(args: &FmtArgs) -> u8 {
     }
     if args.check {
         if changed > 0 {
-            eprintln!("{changed} file(s) would be reformatted; run `gavel fmt`");
+            errln!("{changed} file(s) would be reformatted; run `gavel fmt`");
             return 1;
         }
     } else if changed > 0 {
-        eprintln!("reformatted {changed} file(s)");
+        errln!("reformatted {changed} file(s)");
     }
     u8::from(failed)
 }
@@ -75,7 +75,7 @@ fn format_one(path: &Path, check: bool) -> Result<bool, String> {
         return Ok(false);
     }
     if check {
-        print!("{}", unified_diff(&name, &text, &formatted));
+        out!("{}", unified_diff(&name, &text, &formatted));
         return Ok(true);
     }
     write_atomically(path, &formatted).map_err(|e| format!("error: {name}: {e}\n"))?;

@@ -31,11 +31,15 @@ pub fn run(args: &HaltArgs) -> u8 {
     };
     match log.halt(&who, &args.reason) {
         Ok(receipt) => {
-            println!(
+            outln!(
                 "HALTED at seq {} by {} ({}) at {}: {}",
-                receipt.seq, who.id, who.role, receipt.at, args.reason
+                receipt.seq,
+                who.id,
+                who.role,
+                receipt.at,
+                args.reason
             );
-            println!("every decision is blocked until `gavel resume`");
+            outln!("every decision is blocked until `gavel resume`");
             0
         }
         Err(e) => fail(e),

@@ -107,12 +107,12 @@ pub fn run(args: &InitArgs) -> u8 {
     match init(&args.dir, args.approver.clone()) {
         Ok(lines) => {
             for line in lines {
-                println!("{line}");
+                outln!("{line}");
             }
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             1
         }
     }

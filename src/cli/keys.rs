@@ -40,7 +40,7 @@ pub fn run(args: &KeysArgs) -> u8 {
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
                 || name.starts_with('.')
             {
-                eprintln!(
+                errln!(
                     "error: key name `{name}` must be letters, digits, `-`, `_` or `.`, not starting with `.`"
                 );
                 return 1;
@@ -48,34 +48,34 @@ pub fn run(args: &KeysArgs) -> u8 {
             let key = match PrivateKey::generate() {
                 Ok(k) => k,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return 1;
                 }
             };
             match key.write_pair(dir, name) {
                 Ok((key_path, pub_path)) => {
-                    println!("private key: {key_path} (mode 0600; keep it secret)");
-                    println!("public key:  {pub_path}");
-                    println!("key id:      {}", key.public_key().key_id());
-                    println!(
+                    outln!("private key: {key_path} (mode 0600; keep it secret)");
+                    outln!("public key:  {pub_path}");
+                    outln!("key id:      {}", key.public_key().key_id());
+                    outln!(
                         "for a policy: key \"{}\"",
                         key.public_key().to_gavel_string()
                     );
                     0
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     1
                 }
             }
         }
         KeysCommand::Id { file } => match load_public_key(file) {
             Ok(key) => {
-                println!("{}", key.key_id());
+                outln!("{}", key.key_id());
                 0
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 1
             }
         },

@@ -65,16 +65,16 @@ pub fn run(args: &LicenseArgs) -> u8 {
         match out {
             Some(path) => {
                 super::files::write_new(path, &format!("{json}\n"))?;
-                eprintln!("wrote license ({tier} for {org}) to {}", path.display());
+                errln!("wrote license ({tier} for {org}) to {}", path.display());
             }
-            None => println!("{json}"),
+            None => outln!("{json}"),
         }
         Ok(())
     })();
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             1
         }
     }

@@ -1,5 +1,39 @@
 //! The command-line interface: one file per subcommand, all logic in the library.
 
+/// `outln!` that never panics (see [`output`]).
+macro_rules! outln {
+    () => {
+        $crate::cli::output::write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` that never panics (see [`output`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_out(format_args!($($arg)*))
+    };
+}
+
+/// `errln!` that never panics (see [`output`]).
+macro_rules! errln {
+    () => {
+        $crate::cli::output::write_err(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` that never panics (see [`output`]).
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_err(format_args!($($arg)*))
+    };
+}
+
 mod actor;
 mod approve;
 mod approve_resume;
@@ -12,6 +46,7 @@ mod halt;
 mod init;
 mod keys;
 mod license;
+mod output;
 mod override_;
 mod recording;
 mod render;
@@ -121,5 +156,11 @@ pub fn run() -> ExitCode {
         Command::ApproveResume(args) => approve_resume::run(&args),
         Command::Override(args) => override_::run(&args),
     };
-    ExitCode::from(code)
+    match output::finish() {
+        Ok(()) => ExitCode::from(code),
+        Err(why) => {
+            errln!("error: cannot write the output: {why}");
+            ExitCode::from(1)
+        }
+    }
 }

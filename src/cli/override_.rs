@@ -61,11 +61,14 @@ pub fn run(args: &OverrideArgs) -> u8 {
         .ok();
     match log.record_override(&who, &request, &args.reason, expires_at) {
         Ok(receipt) => {
-            println!(
+            outln!(
                 "!!! BREAK-GLASS OVERRIDE recorded at seq {} by {} ({}): {}",
-                receipt.seq, who.id, who.role, args.reason
+                receipt.seq,
+                who.id,
+                who.role,
+                args.reason
             );
-            println!(
+            outln!(
                 "request {} ({} by {}) may proceed once{}; the override is in the audit log and every report",
                 request_digest(&request),
                 request.action,

@@ -50,9 +50,13 @@ pub fn run(args: &ResumeArgs) -> u8 {
         jiff::Timestamp::now(),
     ) {
         Ok(receipt) => {
-            println!(
+            outln!(
                 "RESUMED at seq {} by {} ({}) at {}: {}",
-                receipt.seq, who.id, who.role, receipt.at, args.reason
+                receipt.seq,
+                who.id,
+                who.role,
+                receipt.at,
+                args.reason
             );
             0
         }

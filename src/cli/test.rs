@@ -24,7 +24,7 @@ pub fn run(args: &TestArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 1;
         }
     };
@@ -33,15 +33,15 @@ pub fn run(args: &TestArgs) -> u8 {
         let policy = match Policy::load(&dir) {
             Ok(p) => p,
             Err(e) => {
-                println!("{e}");
-                println!("✗ {}: the policy does not compile", dir.display());
+                outln!("{e}");
+                outln!("✗ {}: the policy does not compile", dir.display());
                 failed += 1;
                 continue;
             }
         };
         let files = test_files(&dir);
         if files.is_empty() {
-            println!("- {}: no tests in {}/tests/", dir.display(), dir.display());
+            outln!("- {}: no tests in {}/tests/", dir.display(), dir.display());
         }
         for path in files {
             let result = run_file(&policy, &path);
@@ -59,26 +59,26 @@ pub fn run(args: &TestArgs) -> u8 {
             if selected.is_empty() && result.error.is_none() && args.filter.is_some() {
                 continue;
             }
-            println!("{}", path.display());
+            outln!("{}", path.display());
             if let Some(error) = &result.error {
-                println!("  ✗ cannot run this file: {error}");
+                outln!("  ✗ cannot run this file: {error}");
                 failed += 1;
             }
             for case in selected {
                 if case.failures.is_empty() {
                     passed += 1;
-                    println!("  ✓ {}", case.name);
+                    outln!("  ✓ {}", case.name);
                 } else {
                     failed += 1;
-                    println!("  ✗ {}", case.name);
+                    outln!("  ✗ {}", case.name);
                     for failure in &case.failures {
-                        println!("      {failure}");
+                        outln!("      {failure}");
                     }
-                    println!("      decision: {}", case.summary);
+                    outln!("      decision: {}", case.summary);
                 }
             }
         }
     }
-    println!("\n{passed} passed, {failed} failed");
+    outln!("\n{passed} passed, {failed} failed");
     u8::from(failed > 0)
 }

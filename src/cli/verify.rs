@@ -33,12 +33,12 @@ pub fn run(args: &VerifyArgs) -> u8 {
     match verify(args) {
         Ok(lines) => {
             for line in lines {
-                println!("{line}");
+                outln!("{line}");
             }
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             1
         }
     }

@@ -68,12 +68,12 @@ pub fn run(args: &CheckpointArgs) -> u8 {
             if let Err(e) = std::fs::write(path, text) {
                 return fail(format!("{}: {e}", path.display()));
             }
-            eprintln!(
+            errln!(
                 "checkpoint of log {log_id} at seq {seq} written to {}; keep it outside the log (a git commit, a CI artifact)",
                 path.display()
             );
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     0
 }

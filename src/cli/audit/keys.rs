@@ -27,12 +27,12 @@ pub fn run_init(args: &InitKeyArgs) -> u8 {
     if let Err(e) = key.write_new(&args.out) {
         return fail(e);
     }
-    println!(
+    outln!(
         "created {} (audit HMAC key, mode 0600): never commit it, and back it up — without it the log cannot be verified",
         args.out.display()
     );
     if args.log.exists() {
-        println!(
+        outln!(
             "note: {} already exists and stays MACed with the key it was created with; to change an existing log's key, use `gavel audit rotate-key`",
             args.log.display()
         );
@@ -74,7 +74,7 @@ pub fn run_rotate(args: &RotateKeyArgs) -> u8 {
     match rotate(args) {
         Ok(lines) => {
             for line in lines {
-                println!("{line}");
+                outln!("{line}");
             }
             0
         }

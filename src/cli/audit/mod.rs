@@ -112,6 +112,6 @@ pub fn run(args: &AuditArgs) -> u8 {
 
 /// Prints `error: …` and returns exit code 1.
 pub(crate) fn fail(error: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {error}");
+    errln!("error: {error}");
     1
 }

@@ -39,17 +39,17 @@ pub fn run(args: &PendingArgs) -> u8 {
         Err(e) => return fail(e),
     };
     if args.format == Format::Json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
         return 0;
     }
     if list.is_empty() {
-        println!("no requests are waiting for approval");
+        outln!("no requests are waiting for approval");
         return 0;
     }
-    println!("{} request(s) waiting for approval:", list.len());
+    outln!("{} request(s) waiting for approval:", list.len());
     for p in &list {
         let env = p
             .environment
@@ -64,7 +64,7 @@ pub fn run(args: &PendingArgs) -> u8 {
             ),
             None => ", no deadline".into(),
         };
-        println!(
+        outln!(
             "  request {} {}{env} by {}: waiting {} (since seq {}, latest decision seq {}){deadline}",
             p.request_digest.get(..16).unwrap_or(&p.request_digest),
             p.action,
@@ -74,7 +74,7 @@ pub fn run(args: &PendingArgs) -> u8 {
             p.latest_seq
         );
         for m in &p.missing {
-            println!("      needs {m}");
+            outln!("      needs {m}");
         }
     }
     0

@@ -36,7 +36,7 @@ pub fn run(args: &RepairArgs) -> u8 {
     }
     match log.repair() {
         Ok(Some((body, receipt))) => {
-            println!(
+            outln!(
                 "repaired {}: removed an incomplete trailing line of {} bytes at offset {} (sha256 {}); recorded as seq {}",
                 args.log.log.display(),
                 body.removed_bytes,
@@ -47,7 +47,7 @@ pub fn run(args: &RepairArgs) -> u8 {
             0
         }
         Ok(None) => {
-            println!(
+            outln!(
                 "nothing to repair: {} ends with a complete record",
                 args.log.log.display()
             );

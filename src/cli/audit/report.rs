@@ -65,8 +65,8 @@ pub fn run(args: &ReportArgs) -> u8 {
         Err(e) => return fail(e),
     };
     match args.format {
-        ReportFormat::Md => print!("{}", report.to_markdown()),
-        ReportFormat::Json => println!(
+        ReportFormat::Md => out!("{}", report.to_markdown()),
+        ReportFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ),
@@ -74,7 +74,7 @@ pub fn run(args: &ReportArgs) -> u8 {
     if report.coverage.chain_verified {
         0
     } else {
-        eprintln!(
+        errln!(
             "error: the log does not verify: {}",
             report.coverage.verification
         );

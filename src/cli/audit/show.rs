@@ -37,17 +37,17 @@ pub fn run(args: &ShowArgs) -> u8 {
             continue;
         }
         match args.format {
-            Format::Json => println!(
+            Format::Json => outln!(
                 "{}",
                 serde_json::to_string_pretty(&record).unwrap_or_default()
             ),
             Format::Human => {
-                println!("{}", describe(&record));
-                println!(
+                outln!("{}", describe(&record));
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&record.body).unwrap_or_default()
                 );
-                println!("prev {}\nmac  {}", record.prev, record.mac);
+                outln!("prev {}\nmac  {}", record.prev, record.mac);
             }
         }
         return 0;

@@ -27,8 +27,8 @@ pub struct TailArgs {
 
 fn print(record: &Record, format: Format) {
     match format {
-        Format::Human => println!("{}", describe(record)),
-        Format::Json => println!("{}", serde_json::to_string(record).unwrap_or_default()),
+        Format::Human => outln!("{}", describe(record)),
+        Format::Json => outln!("{}", serde_json::to_string(record).unwrap_or_default()),
     }
 }
 
@@ -55,7 +55,7 @@ pub fn run(args: &TailArgs) -> u8 {
         print(record, args.format);
     }
     if torn > 0 {
-        eprintln!(
+        errln!(
             "warning: {} ends in an incomplete line of {torn} bytes (a writer crashed mid-append); `gavel audit repair` removes it",
             args.log.log.display()
         );
@@ -96,7 +96,7 @@ pub fn run(args: &TailArgs) -> u8 {
             let text = String::from_utf8_lossy(&line);
             match serde_json::from_str::<Record>(text.trim_end()) {
                 Ok(record) => print(&record, args.format),
-                Err(e) => eprintln!("warning: not a record: {e}"),
+                Err(e) => errln!("warning: not a record: {e}"),
             }
         }
     }

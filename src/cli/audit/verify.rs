@@ -75,9 +75,9 @@ pub fn run(args: &VerifyArgs) -> u8 {
         Err(message) => {
             if args.format == Format::Json {
                 let out = serde_json::json!({"status": "error", "error": message});
-                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             }
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             2
         }
     }
@@ -136,7 +136,7 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) {
         if let Some(map) = value.as_object_mut() {
             map.insert("status".into(), status.into());
         }
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
@@ -149,19 +149,19 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) {
     };
     match &report.finding {
         Some(finding) => {
-            println!("TAMPERED: {path}: {finding}");
-            println!("  the {range} before it verified");
+            outln!("TAMPERED: {path}: {finding}");
+            outln!("  the {range} before it verified");
         }
         None => {
-            println!(
+            outln!(
                 "ok: {path}: {range} intact, log {}",
                 report.log_id.as_deref().unwrap_or("(empty)")
             );
             if report.rotations > 0 {
-                println!("  {} key rotation(s) verified", report.rotations);
+                outln!("  {} key rotation(s) verified", report.rotations);
             }
             if report.signatures_checked {
-                println!(
+                outln!(
                     "  signatures: {} verified with trusted keys, {} with keys the log names, {} by unknown keys (not checked; pass --trust or --policies), {} unsigned",
                     report.signatures_trusted,
                     report.signatures_log_keys,
@@ -169,11 +169,11 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) {
                     report.unsigned
                 );
             } else {
-                println!("  signatures not checked (--no-signatures)");
+                outln!("  signatures not checked (--no-signatures)");
             }
             match report.checkpoint_seq {
-                Some(seq) => println!("  matches the checkpoint at seq {seq}"),
-                None => println!(
+                Some(seq) => outln!("  matches the checkpoint at seq {seq}"),
+                None => outln!(
                     "  no checkpoint given: records cut from the end of the log would not show"
                 ),
             }

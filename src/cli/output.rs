@@ -1,0 +1,56 @@
+//! Writing to stdout and stderr without panicking.
+//!
+//! `outln!` panics when stdout cannot be written (a full disk, a closed pipe: `gavel test |
+//! head -1`), and a panic exits 101, a code the README does not document. Everything the
+//! CLI prints goes through [`outln!`], [`out!`] and [`errln!`] instead: a failed write to
+//! stdout is remembered, nothing more is written there, and [`super::run`] ends with one
+//! line on stderr and exit 1 — the caller did not get what it asked for, so it must not read
+//! success (for `gavel eval`, the decision it did not see). A failed write to stderr has
+//! nowhere to be reported and is dropped.
+
+use std::fmt;
+use std::io::Write;
+use std::sync::Mutex;
+
+/// Why stdout could not be written, once it could not.
+static FAILED: Mutex<Option<String>> = Mutex::new(None);
+
+fn failed() -> Option<String> {
+    FAILED
+        .lock()
+        .map(|f| f.clone())
+        .unwrap_or_else(|e| e.into_inner().clone())
+}
+
+fn record(error: std::io::Error) {
+    let mut failed = FAILED.lock().unwrap_or_else(|e| e.into_inner());
+    failed.get_or_insert_with(|| error.to_string());
+}
+
+/// Writes `args` to stdout, unless an earlier write failed.
+pub(crate) fn write_out(args: fmt::Arguments<'_>) {
+    if failed().is_some() {
+        return;
+    }
+    if let Err(error) = std::io::stdout().lock().write_fmt(args) {
+        record(error);
+    }
+}
+
+/// Writes `args` to stderr; a failure is dropped (there is nowhere left to say it).
+pub(crate) fn write_err(args: fmt::Arguments<'_>) {
+    let _ = std::io::stderr().lock().write_fmt(args);
+}
+
+/// Flushes stdout and says whether everything written there arrived: `Err` with why not.
+pub(crate) fn finish() -> Result<(), String> {
+    if failed().is_none()
+        && let Err(error) = std::io::stdout().lock().flush()
+    {
+        record(error);
+    }
+    match failed() {
+        Some(why) => Err(why),
+        None => Ok(()),
+    }
+}
