@@ -4,7 +4,11 @@
 //! A [`Decimal`] is an `i64` count of millionths (six fractional digits), which covers line
 //! counts, usage counters and risk weights with room to spare and makes every operation exact
 //! or a reported error. Products keep six fractional digits and truncate toward zero; every
-//! operation that would leave the `i64` range returns [`ArithmeticError`] instead of wrapping.
+//! operation that would leave the range returns [`ArithmeticError`] instead of wrapping.
+//!
+//! The range is symmetric, ±9,223,372,036,854.775807 ([`Decimal::MIN`] is `-MAX`): the one
+//! `i64` without a negation, `-9,223,372,036,854.775808`, is out of range, so negating a
+//! number never fails and the documented range is the whole truth.
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,9 +26,9 @@ pub struct Decimal {
 
 /// An arithmetic operation left the representable range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("arithmetic overflow in `{lhs} {op} {rhs}`")]
+#[error("arithmetic overflow in `{}{op} {rhs}`", lhs_text(lhs))]
 pub struct ArithmeticError {
-    /// Left operand, formatted.
+    /// Left operand, formatted (empty for a negation, `- rhs`).
     pub lhs: String,
     /// The operator (`+`, `-`, `*`).
     pub op: &'static str,
@@ -46,6 +50,15 @@ pub enum ParseDecimalError {
     OutOfRange(String),
 }
 
+/// The left operand and its space, or nothing for a negation.
+fn lhs_text(lhs: &str) -> String {
+    if lhs.is_empty() {
+        String::new()
+    } else {
+        format!("{lhs} ")
+    }
+}
+
 impl Decimal {
     /// Zero.
     pub const ZERO: Decimal = Decimal { raw: 0 };
@@ -53,12 +66,18 @@ impl Decimal {
     pub const ONE: Decimal = Decimal { raw: SCALE };
     /// The largest representable value.
     pub const MAX: Decimal = Decimal { raw: i64::MAX };
-    /// The smallest representable value.
-    pub const MIN: Decimal = Decimal { raw: i64::MIN };
+    /// The smallest representable value: `-MAX` (see the module documentation).
+    pub const MIN: Decimal = Decimal { raw: -i64::MAX };
 
     /// Builds a decimal from its raw count of millionths.
     pub const fn from_raw(raw: i64) -> Self {
         Decimal { raw }
+    }
+
+    /// The decimal of `raw` millionths, or `None` when `raw` is outside the range
+    /// (`i64::MIN`).
+    pub fn in_range(raw: i64) -> Option<Self> {
+        (raw != i64::MIN).then_some(Decimal { raw })
     }
 
     /// The raw count of millionths.
@@ -80,7 +99,7 @@ impl Decimal {
     pub fn checked_add(self, rhs: Decimal) -> Result<Decimal, ArithmeticError> {
         self.raw
             .checked_add(rhs.raw)
-            .map(Decimal::from_raw)
+            .and_then(Decimal::in_range)
             .ok_or_else(|| self.overflow("+", rhs))
     }
 
@@ -88,7 +107,7 @@ impl Decimal {
     pub fn checked_sub(self, rhs: Decimal) -> Result<Decimal, ArithmeticError> {
         self.raw
             .checked_sub(rhs.raw)
-            .map(Decimal::from_raw)
+            .and_then(Decimal::in_range)
             .ok_or_else(|| self.overflow("-", rhs))
     }
 
@@ -96,13 +115,15 @@ impl Decimal {
     pub fn checked_mul(self, rhs: Decimal) -> Result<Decimal, ArithmeticError> {
         // Most products fit in 64 bits, where dividing by the constant scale is a multiply;
         // both divisions truncate toward zero.
+        // (`product / SCALE` is never `i64::MIN`.)
         if let Some(product) = self.raw.checked_mul(rhs.raw) {
             return Ok(Decimal::from_raw(product / SCALE));
         }
         let wide = i128::from(self.raw) * i128::from(rhs.raw) / i128::from(SCALE);
         i64::try_from(wide)
-            .map(Decimal::from_raw)
-            .map_err(|_| self.overflow("*", rhs))
+            .ok()
+            .and_then(Decimal::in_range)
+            .ok_or_else(|| self.overflow("*", rhs))
     }
 
     /// `-self`, or an error for the one value without a negation.
@@ -179,8 +200,9 @@ impl FromStr for Decimal {
         let magnitude = whole * i128::from(SCALE) + frac_raw;
         let signed = if negative { -magnitude } else { magnitude };
         i64::try_from(signed)
-            .map(Decimal::from_raw)
-            .map_err(|_| out_of_range())
+            .ok()
+            .and_then(Decimal::in_range)
+            .ok_or_else(out_of_range)
     }
 }
 
@@ -273,7 +295,7 @@ mod tests {
             ("-1.5", "-1.5"),
             ("123456.000001", "123456.000001"),
             ("9223372036854.775807", "9223372036854.775807"),
-            ("-9223372036854.775808", "-9223372036854.775808"),
+            ("-9223372036854.775807", "-9223372036854.775807"),
         ] {
             assert_eq!(d(input).to_string(), shown, "{input}");
         }
@@ -297,10 +319,12 @@ mod tests {
             "0.0000001".parse::<Decimal>(),
             Err(ParseDecimalError::TooPrecise(_))
         ));
-        assert!(matches!(
-            "9223372036854.775808".parse::<Decimal>(),
-            Err(ParseDecimalError::OutOfRange(_))
-        ));
+        for out in ["9223372036854.775808", "-9223372036854.775808"] {
+            assert!(matches!(
+                out.parse::<Decimal>(),
+                Err(ParseDecimalError::OutOfRange(_))
+            ));
+        }
         assert!(matches!(
             "99999999999999999999999".parse::<Decimal>(),
             Err(ParseDecimalError::OutOfRange(_))
@@ -315,7 +339,23 @@ mod tests {
         assert_eq!(d("100").checked_sub(d("250")).unwrap(), d("-150"));
         assert!(Decimal::MAX.checked_add(Decimal::ONE).is_err());
         assert!(Decimal::MAX.checked_mul(d("2")).is_err());
-        assert!(Decimal::MIN.checked_neg().is_err());
+        // The range is symmetric: MIN negates to MAX, and nothing reaches below MIN.
+        assert_eq!(Decimal::MIN.checked_neg().unwrap(), Decimal::MAX);
+        assert!(Decimal::MIN.checked_sub(d("0.000001")).is_err());
+        assert!(Decimal::MIN.checked_add(d("-0.000001")).is_err());
+        assert!(
+            d("0")
+                .checked_sub(Decimal::MAX)
+                .unwrap()
+                .checked_sub(d("0.000001"))
+                .is_err()
+        );
+        assert!(Decimal::MIN.checked_mul(d("1.000001")).is_err());
+        let err = Decimal::from_raw(i64::MIN).checked_neg().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "arithmetic overflow in `- -9223372036854.775808`"
+        );
         let err = Decimal::MAX.checked_add(Decimal::ONE).unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -75,8 +75,9 @@ pub(crate) fn double_decimal(x: f64) -> Result<Decimal, String> {
         raw = -raw;
     }
     i64::try_from(raw)
-        .map(Decimal::from_raw)
-        .map_err(|_| out_of_range(&digits))
+        .ok()
+        .and_then(Decimal::in_range)
+        .ok_or_else(|| out_of_range(&digits))
 }
 
 fn out_of_range(number: &dyn fmt::Display) -> String {
