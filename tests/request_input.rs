@@ -954,6 +954,33 @@ fn yaml_1_1_booleans_are_strings_in_yaml_as_in_json() {
 }
 
 #[test]
+fn yaml_1_1_underscored_numbers_are_strings_in_yaml_as_in_json() {
+    let policy = "policy \"n\"\nattribute code: string = \"x\"\nattribute n: number = 0\n\
+                  rule r {\n  when attr.n > 5\n  then notify \"code={attr.code} n={attr.n}\"\n}\n\
+                  default auto_approve\n";
+    let yaml = |attributes: &str| {
+        format!(
+            "action: apply_patch\nactor: {{id: a, kind: agent}}\nattributes: {{{attributes}}}\n"
+        )
+    };
+    // A string attribute keeps `1_000` as written; a number attribute is refused it.
+    let decision = decide(policy, yaml("code: 1_000, n: 6").as_bytes());
+    assert_eq!(decision.reasons, vec!["code=1_000 n=6".to_string()]);
+    let (field, message) = input_error_of(policy, &yaml("n: 1_000"));
+    assert_eq!(field.as_deref(), Some("attributes.n"));
+    assert_eq!(message, "expected a number, found the string `1_000`");
+    // The core schema's hexadecimal and octal numbers are numbers.
+    for spelling in ["0x10", "0o20", "16"] {
+        let decision = decide(policy, yaml(&format!("n: {spelling}")).as_bytes());
+        assert_eq!(
+            decision.reasons,
+            vec!["code=x n=16".to_string()],
+            "{spelling}"
+        );
+    }
+}
+
+#[test]
 fn a_leading_byte_order_mark_is_skipped_and_json_stays_json() {
     const BOM: &str = "\u{feff}";
     let plain = json(r#""attributes": {"n": 1}"#);

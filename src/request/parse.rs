@@ -311,6 +311,9 @@ fn yaml_options() -> serde_saphyr::Options {
     // country code `no` stays Norway, and a boolean attribute given `no` is refused as a
     // string rather than quietly read as `false`.
     options.strict_booleans = true;
+    // Likewise numbers: YAML 1.1 reads `1_000` as 1000, YAML 1.2's core schema (and JSON)
+    // as the string `1_000`.
+    options.underscored_numbers_as_strings = true;
     options.emit_comments = false;
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
