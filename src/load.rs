@@ -195,8 +195,13 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
     decode_source(&name, bytes)
 }
 
-/// Decodes file bytes as policy text: UTF-8, no NUL bytes.
-pub fn decode_source(name: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+/// Decodes file bytes as policy text: UTF-8, no NUL bytes. A leading UTF-8 byte order mark,
+/// which some editors write, is dropped: it is not part of the policy (its spec hash is the
+/// same with or without one), and diagnostics count lines and columns from what follows it.
+pub fn decode_source(name: &str, mut bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if let Some(pos) = bytes.iter().position(|b| *b == 0) {
         return Err(Box::new(Diagnostic::for_file(
             Code::Unreadable,

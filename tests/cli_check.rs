@@ -113,12 +113,41 @@ fn binary_and_non_utf8_files_are_diagnosed() {
         .output()
         .code(1)
         .stderr_has("not valid UTF-8 (first bad byte at offset 11)");
-    Cli::new()
+    let out = Cli::new()
         .file("policies/main.gavel", b"policy \"x\"\0")
+        .args(["check"])
+        .output();
+    out.code(1)
+        .stderr_has("NUL byte at offset 10")
+        .stderr_has("1 error(s)");
+    // The one file could not be read: that is the error, not a directory without files.
+    assert!(!out.stderr.contains("E0012"), "{}", out.stderr);
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_not_part_of_the_policy() {
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), GOOD.as_bytes()].concat();
+    let spec = |bytes: &[u8]| {
+        let out = Cli::new()
+            .file("policies/main.gavel", bytes)
+            .args(["check"])
+            .output();
+        out.code(0).stderr_has("policy `p` ok");
+        out.stderr
+    };
+    assert_eq!(spec(&with_bom), spec(GOOD.as_bytes()));
+    // Positions on the first line count from after the mark.
+    let broken = [
+        b"\xEF\xBB\xBF".as_slice(),
+        GOOD.replace("policy \"p\"", "policy p").as_bytes(),
+    ]
+    .concat();
+    Cli::new()
+        .file("policies/main.gavel", broken)
         .args(["check"])
         .output()
         .code(1)
-        .stderr_has("NUL byte at offset 10");
+        .stderr_has("policies/main.gavel:1:8");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::Format;
 use crate::check::{check, stale_glob_warnings, tracked_files};
-use crate::diagnostic::{Severity, render_human, to_json};
+use crate::diagnostic::{Code, Severity, render_human, to_json};
 use crate::load::{discover_policies, load_policy_dir};
 
 /// Arguments of `gavel check`.
@@ -48,7 +48,15 @@ pub fn run(args: &CheckArgs) -> u8 {
     for dir in &dirs {
         let (sources, mut diagnostics) = load_policy_dir(dir);
         let result = check(&sources);
-        diagnostics.extend(result.diagnostics);
+        // Files that could not be read are their own errors: that none was read is not also
+        // a policy without files (E0012).
+        let unread = sources.is_empty() && diagnostics.iter().any(|d| d.is_error());
+        diagnostics.extend(
+            result
+                .diagnostics
+                .into_iter()
+                .filter(|d| !(unread && d.code == Code::NoFiles)),
+        );
         if let (Some(policy), Some(files)) = (&result.policy, &tracked) {
             diagnostics.extend(stale_glob_warnings(policy, files));
         }

@@ -17,14 +17,29 @@ pub(crate) fn syntax_error(
         InputLocation::Pos(p) => p,
         InputLocation::Span((start, _)) => start,
     };
+    // With error detail (`super::parse`), the tokens tried at the farthest position the
+    // parse reached, when that is past where pest's error points.
+    // Only closing punctuation is taken from there: what it names is where a construct
+    // should have ended (`}` after a rule's outcome), while other tokens tried farther on
+    // are the inside of a word or a string, which pest's own error describes better.
+    let farther = error.parse_attempts().and_then(|attempts| {
+        let tokens = attempts.expected_tokens();
+        let tokens = describe_tokens(&tokens);
+        (attempts.max_position > pos && !tokens.is_empty())
+            .then_some((attempts.max_position, tokens))
+    });
+    let (pos, expected) = match farther {
+        Some((at, tokens)) => (at, Some(tokens)),
+        None => (pos, None),
+    };
     let found = found_token(text, pos);
     let span_len = found.len().max(1);
     let end = (pos + span_len).min(text.len().max(pos));
     let span = Span::new(file, offset + pos..offset + end);
-    let expected = match &error.variant {
+    let expected = expected.unwrap_or_else(|| match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } => message.clone(),
-    };
+    });
     let found_text = if found.is_empty() {
         "end of file".to_string()
     } else {
@@ -77,6 +92,33 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
         return Some("regex literals are written `/pattern/`; there is no division".into());
     }
     None
+}
+
+/// What ends a construct: the only tokens an error is moved farther on for.
+const CLOSING: &[&str] = &["}", ")", "]", ","];
+
+/// The literal tokens pest tried, as a readable list (`` `}` ``, `` `)` or `,` ``); empty
+/// unless every one of them (but a comment's `#`) is [`CLOSING`]. (pest does not export its token type by name: a literal is the kind
+/// whose debug form says `Sensitive`, and its display form is its text.)
+fn describe_tokens<T: std::fmt::Display + std::fmt::Debug>(tokens: &[T]) -> String {
+    let mut names: Vec<String> = tokens
+        .iter()
+        .filter(|token| format!("{token:?}").starts_with("Sensitive"))
+        .map(|token| token.to_string())
+        .collect();
+    // Whitespace and a comment may come anywhere; listing them says nothing.
+    names.retain(|text| !text.trim().is_empty() && text != "#");
+    if names.is_empty() || !names.iter().all(|text| CLOSING.contains(&text.as_str())) {
+        return String::new();
+    }
+    let mut names: Vec<String> = names.into_iter().map(|text| format!("`{text}`")).collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 /// A readable list of what the grammar would have accepted.

@@ -54,7 +54,7 @@ pub fn parse_file(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
         );
         return (empty, diagnostics);
     }
-    match GavelParser::parse(Rule::file, text) {
+    match parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut lowerer = Lowerer {
                 file,
@@ -75,6 +75,22 @@ pub fn parse_file(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
     }
 }
 
+/// Parses `text` as `rule`. A failed parse is parsed again with pest's error detail on, which
+/// records every token tried at the farthest position reached: pest's own error stops at the
+/// last rule it tried, so `then block "b" junk }` blamed the `block` keyword instead of
+/// `junk` (a `}` was expected there). Only a failed parse pays for the detail.
+fn parse(
+    rule: Rule,
+    text: &str,
+) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    GavelParser::parse(rule, text).map_err(|error| {
+        pest::set_error_detail(true);
+        let detailed = GavelParser::parse(rule, text).err();
+        pest::set_error_detail(false);
+        detailed.unwrap_or(error)
+    })
+}
+
 /// Parses each top-level piece separately so one syntax error does not hide the next.
 fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
     let mut lowerer = Lowerer {
@@ -86,7 +102,7 @@ fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
     for range in piece_boundaries(text) {
         let piece = text.get(range.clone()).unwrap_or("");
         lowerer.offset = range.start;
-        match GavelParser::parse(Rule::file, piece) {
+        match parse(Rule::file, piece) {
             Ok(mut pairs) => {
                 if let Some(p) = pairs.next() {
                     items.extend(lowerer.items(p));
@@ -187,7 +203,7 @@ pub fn parse_interpolation(
             "interpolation is nested too deeply",
         )]);
     }
-    match GavelParser::parse(Rule::interpolation, text) {
+    match parse(Rule::interpolation, text) {
         Ok(mut pairs) => {
             let mut lowerer = Lowerer {
                 file,
