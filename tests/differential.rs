@@ -125,11 +125,13 @@ impl Coverage {
             "{} of {n} cases were input errors: too few requests fit their policy",
             self.input_errors
         );
+        // `approved` comes up in about 1.6 % of cases (128 of 8,192): at one in 100, a run of
+        // 1,024 fell short about one time in twelve (10 of 1,024, found in a full test run).
         for (outcome, fraction) in [
             ("auto_approve", 100),
             ("notify", 100),
             ("require_approval", 100),
-            ("approved", 100),
+            ("approved", 200),
             ("expired", 200),
             ("block", 100),
         ] {
