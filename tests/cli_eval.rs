@@ -450,6 +450,66 @@ fn gavel_test_filter_lists_only_files_with_selected_cases() {
 }
 
 #[test]
+fn gavel_test_fails_when_it_tests_nothing_or_an_expectation_checks_nothing() {
+    let file = |expect: &str| {
+        format!(
+            "cases:\n  - name: docs\n    request: {{action: apply_patch, environment: dev, actor: {{id: a, kind: agent}}, files: [{{path: docs/x.md, added: 1}}]}}\n    expect: {{outcome: auto_approve{expect}}}\n"
+        )
+    };
+    // A filter that selects no case, and policies without tests, test nothing: exit 1.
+    cli()
+        .file("policies/tests/one.yaml", file(""))
+        .args(["test", "--filter", "dcos"])
+        .output()
+        .code(1)
+        .stdout_has("0 passed, 0 failed")
+        .stderr_has("error: no test case ran: no case name contains `dcos`");
+    cli()
+        .args(["test"])
+        .output()
+        .code(1)
+        .stderr_has("error: no test case ran: no policy has test files in its tests/");
+    // Expectations that pass whatever the policy decides make the file unrunnable.
+    for (expect, says) in [
+        (
+            ", risk: {}",
+            "case `docs`: `risk` names neither `score` nor `level`, so it checks nothing",
+        ),
+        (
+            ", reason_contains: \"\"",
+            "case `docs`: `reason_contains` is empty, so every decision contains it",
+        ),
+        (
+            ", fired: [docs, docs]",
+            "case `docs`: `fired` lists `docs` twice; it is the set of rules that fired",
+        ),
+        (
+            ", gates: [{rule: a}, {rule: a}]",
+            "case `docs`: `gates` lists `a` twice",
+        ),
+        (
+            ", risk: {score: high}",
+            "case `docs`: `risk.score` `high` is not a number",
+        ),
+    ] {
+        cli()
+            .file("policies/tests/one.yaml", file(expect))
+            .args(["test"])
+            .output()
+            .code(1)
+            .stdout_has(&format!("✗ cannot run this file: {says}"))
+            .stdout_has("0 passed, 1 failed");
+    }
+    // The same case, checking something, runs.
+    cli()
+        .file("policies/tests/one.yaml", file(", fired: [docs]"))
+        .args(["test"])
+        .output()
+        .code(0)
+        .stdout_has("1 passed, 0 failed");
+}
+
+#[test]
 fn git_range_builds_the_request() {
     let text: String = (1..=40).map(|i| format!("line {i}\n")).collect();
     let cli = cli().file("repo/docs/a.md", &text);

@@ -80,5 +80,17 @@ pub fn run(args: &TestArgs) -> u8 {
         }
     }
     outln!("\n{passed} passed, {failed} failed");
+    // A run that tested nothing must not pass: a mistyped `--filter` in CI, or policies
+    // whose tests are not where `gavel test` looks.
+    if passed + failed == 0 {
+        match &args.filter {
+            Some(filter) => errln!(
+                "error: no test case ran: no case name contains {}",
+                crate::quote::quote(filter)
+            ),
+            None => errln!("error: no test case ran: no policy has test files in its tests/"),
+        }
+        return 1;
+    }
     u8::from(failed > 0)
 }

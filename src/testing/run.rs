@@ -71,12 +71,65 @@ pub fn run_file(policy: &Policy, path: &Path) -> FileResult {
         ));
         return result;
     }
+    if let Some(problem) = file.cases.iter().find_map(loose_expectation) {
+        result.error = Some(problem);
+        return result;
+    }
     result.cases = file
         .cases
         .into_iter()
         .map(|case| run_case(policy, case))
         .collect();
     result
+}
+
+/// The first item of `items` that came before.
+fn twice<'a>(items: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().find(|item| !seen.insert(item.as_str()))
+}
+
+/// Why `case` expects something that cannot fail, or cannot be met, as written: such an
+/// expectation would pass (or fail) whatever the policy decides, so the file is refused
+/// rather than run.
+fn loose_expectation(case: &TestCase) -> Option<String> {
+    let name = crate::quote::quote(&case.name);
+    let expect = &case.expect;
+    if let Some(rule) = expect.fired.as_ref().and_then(|f| twice(f.iter())) {
+        return Some(format!(
+            "case {name}: `fired` lists `{rule}` twice; it is the set of rules that fired"
+        ));
+    }
+    if let Some(rule) = expect
+        .gates
+        .as_ref()
+        .and_then(|g| twice(g.iter().map(|g| &g.rule)))
+    {
+        return Some(format!(
+            "case {name}: `gates` lists `{rule}` twice; a rule's gate is listed once"
+        ));
+    }
+    if let Some(risk) = &expect.risk {
+        if risk.score.is_none() && risk.level.is_none() {
+            return Some(format!(
+                "case {name}: `risk` names neither `score` nor `level`, so it checks nothing"
+            ));
+        }
+        if let Some(score) = &risk.score
+            && score.parse::<crate::number::Decimal>().is_err()
+        {
+            return Some(format!(
+                "case {name}: `risk.score` {} is not a number",
+                crate::quote::quote(score)
+            ));
+        }
+    }
+    if expect.reason_contains.as_deref() == Some("") {
+        return Some(format!(
+            "case {name}: `reason_contains` is empty, so every decision contains it"
+        ));
+    }
+    None
 }
 
 fn read_test_file(path: &Path) -> Result<TestFile, String> {
@@ -211,6 +264,7 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
         let actual = decision.risk.as_ref();
         if let Some(score) = &risk.score {
             let got = actual.map(|r| r.score.to_string());
+            // A score that is no number is refused before the case runs.
             let want = score
                 .parse::<crate::number::Decimal>()
                 .map(|d| d.to_string())
