@@ -103,6 +103,16 @@ fn repo_flag_warns_about_globs_matching_no_tracked_file() {
     let out = ws.run(["check", "--policies", "repo/policies", "--repo", "repo"]);
     out.code(0);
     assert!(!out.stderr.contains("W0011"), "{}", out.stderr);
+    // From a subdirectory of the repository, the whole repository's files count.
+    let out = ws.run([
+        "check",
+        "--policies",
+        "repo/policies",
+        "--repo",
+        "repo/policies",
+    ]);
+    out.code(0);
+    assert!(!out.stderr.contains("W0011"), "{}", out.stderr);
 }
 
 #[test]

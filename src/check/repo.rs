@@ -11,24 +11,34 @@ use std::process::Command;
 use crate::checked::CheckedPolicy;
 use crate::diagnostic::{Code, Diagnostic};
 
-/// Files tracked by git in `repo`, as repository-relative `/`-separated paths.
+/// Files tracked by git in the repository holding `repo` (a subdirectory of it too), as
+/// paths from the repository's root, as requests name them: `git ls-files` run in a
+/// subdirectory lists only that subdirectory's files, relative to it, which would warn about
+/// every glob outside it.
 pub fn tracked_files(repo: &Path) -> Result<Vec<String>, String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(["ls-files", "-z", "--cached"])
-        .output()
-        .map_err(|e| format!("cannot run git in `{}`: {e}", repo.display()))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "`{}` is not a git repository ({})",
-            repo.display(),
-            stderr.trim()
-        ));
-    }
-    Ok(output
-        .stdout
+    let git = |dir: &Path, args: &[&str]| -> Result<Vec<u8>, String> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git in `{}`: {e}", repo.display()))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(format!(
+                "`{}` is not a git repository ({})",
+                repo.display(),
+                stderr.trim()
+            ));
+        }
+        Ok(output.stdout)
+    };
+    let top = git(repo, &["rev-parse", "--show-toplevel"])?;
+    let top = String::from_utf8_lossy(&top)
+        .trim_end_matches('\n')
+        .to_string();
+    let listed = git(Path::new(&top), &["ls-files", "-z", "--cached"])?;
+    Ok(listed
         .split(|b| *b == 0)
         .filter(|p| !p.is_empty())
         .map(|p| String::from_utf8_lossy(p).into_owned())
