@@ -79,11 +79,17 @@ pub fn parse_file(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
 /// records every token tried at the farthest position reached: pest's own error stops at the
 /// last rule it tried, so `then block "b" junk }` blamed the `block` keyword instead of
 /// `junk` (a `}` was expected there). Only a failed parse pays for the detail.
+///
+/// The detail switch is global to the process: the switching and the detailed parse happen
+/// under one lock, so that two failed parses on two threads cannot turn it off under each
+/// other (which would make a diagnostic depend on what another thread was doing).
 fn parse(
     rule: Rule,
     text: &str,
 ) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     GavelParser::parse(rule, text).map_err(|error| {
+        let _detail = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
         pest::set_error_detail(true);
         let detailed = GavelParser::parse(rule, text).err();
         pest::set_error_detail(false);
