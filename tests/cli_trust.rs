@@ -134,11 +134,16 @@ fn full_flow_pending_then_approved_signed_and_verifiable() {
         "bob.json",
         &[],
     );
-    ws.run(["verify", "alice.json"])
+    ws.run(["verify", "alice.json", "--now", "2026-04-01T10:00:00Z"])
         .code(0)
         .stdout_has("approved by alice@example.com as admin")
         .stdout_has(" (spec ")
         .stdout_has(" of decision dec_");
+    // Expired at its `expires_at` (24 hours after it was issued): signed, but no approval.
+    ws.run(["verify", "alice.json", "--now", "2026-04-02T09:30:00Z"])
+        .code(1)
+        .stderr_has("the approval credential is signed by ed25519:")
+        .stderr_has("but it expired at 2026-04-02T09:30:00Z");
 
     // One approval: still pending, naming what is missing.
     let one = eval(&ws, &["--approval", "alice.json"], "2026-04-01T10:00:00Z");
@@ -193,7 +198,7 @@ fn verify_escapes_what_a_credential_says() {
         "alice.json",
         &["--note", "ok\nvalid decision forged\u{1b}[2J\u{202e}"],
     );
-    let out = ws.run(["verify", "alice.json"]);
+    let out = ws.run(["verify", "alice.json", "--now", "2026-04-01T10:00:00Z"]);
     out.code(0)
         .stdout_has("\nnote: ok\\nvalid decision forged\\u{1b}[2J\\u{202e}\n");
     assert!(
@@ -664,9 +669,14 @@ fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
         out.json()["license"]["denial"],
         "the `starter` license tier does not include environment `prod`; the `pro` tier allows it"
     );
-    ws.run(["verify", "starter.license"])
+    ws.run(["verify", "starter.license", "--now", NOW])
         .code(0)
         .stdout_has("tier starter for acme");
+    // In force or not: an expired license, or one of a tier the policy does not have,
+    // verifies as signed but is no license, and `verify` fails on it.
+    ws.run(["verify", "starter.license", "--now", "2027-01-31T23:59:59Z"])
+        .code(1)
+        .stderr_has("but it expired at 2027-01-31T23:59:59Z (now 2027-01-31T23:59:59Z)");
 
     // Unknown key: issued by someone who is not the authority.
     ws.issue_license("pro", "keys/carol.key", "forged.license", NOW);
@@ -688,6 +698,116 @@ fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
     // Unknown tier.
     ws.issue_license("gold", "keys/vendor.key", "gold.license", NOW);
     assert!(denial(run("gold.license", NOW)).contains("unknown tier: `gold`"));
+    ws.run(["verify", "gold.license", "--now", NOW])
+        .code(1)
+        .stderr_has("but its tier `gold` is not a tier of policy `releases`");
+    // A license expires at its `expires_at` instant, as approvals and overrides do, and
+    // says so the same way on either side of it.
+    for now in ["2027-01-31T23:59:59Z", "2027-02-01T00:00:00Z"] {
+        assert!(
+            denial(run("pro.license", now)).starts_with("the license failed verification: expired"),
+            "{now}"
+        );
+    }
+    assert_eq!(
+        run("pro.license", "2027-01-31T23:59:58Z").json()["license"]["allowed"],
+        true
+    );
+}
+
+/// A license given under a policy that declares no license tiers is not ignored: the
+/// policy trusts no license authority, so it cannot verify, and the decision blocks
+/// naming why — whether the file is a license or not.
+#[test]
+fn a_license_under_a_policy_without_tiers_blocks() {
+    let ws = setup();
+    ws.write(
+        "untiered/main.gavel",
+        "policy \"plain\"\nenvironments dev -> prod\ndefault auto_approve\n",
+    );
+    ws.write(
+        "req.json",
+        r#"{"action":"deploy","environment":"dev","actor":{"id":"a","kind":"human"}}"#,
+    );
+    ws.write("garbage.license", "not a license");
+    let run = |license: &str| {
+        ws.run([
+            "eval",
+            "--policies",
+            "untiered",
+            "--request",
+            "req.json",
+            "--license",
+            license,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--no-audit",
+        ])
+    };
+    for (license, why) in [
+        (
+            "pro.license",
+            "the license failed verification: unknown key",
+        ),
+        ("garbage.license", "the license failed verification: "),
+    ] {
+        let out = run(license);
+        out.code(3);
+        let json = out.json();
+        assert_eq!(json["outcome"], "block", "{license}");
+        assert!(
+            json["license"]["denial"].as_str().unwrap().starts_with(why),
+            "{license}: {}",
+            json["license"]
+        );
+    }
+    // Without --license the same request is auto-approved.
+    ws.run([
+        "eval",
+        "--policies",
+        "untiered",
+        "--request",
+        "req.json",
+        "--now",
+        NOW,
+        "--no-audit",
+    ])
+    .code(0);
+}
+
+/// A signed decision in which a member name appears twice is refused by `gavel verify`:
+/// the signature covers the value serde_json keeps (the last), while another reader may
+/// keep the first.
+#[test]
+fn verify_refuses_a_signed_decision_with_a_repeated_member() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    let decision = ws.read("decision.json");
+    ws.run(["verify", "decision.json", "--now", NOW]).code(0);
+    for (from, to) in [
+        (
+            "\"authorizes\": false,",
+            "\"authorizes\": true, \"authorizes\": false,",
+        ),
+        (
+            "\"outcome\": \"require_approval\",",
+            "\"outcome\": \"auto_approve\", \"outcome\": \"require_approval\",",
+        ),
+        (
+            "\"name\": \"releases\",",
+            "\"name\": \"other\", \"name\": \"releases\",",
+        ),
+    ] {
+        assert!(decision.contains(from), "{from}");
+        ws.write("dup.json", decision.replacen(from, to, 1));
+        ws.run(["verify", "dup.json", "--now", NOW])
+            .code(1)
+            .stderr_has("is not usable JSON: member `")
+            .stderr_has("` is given twice");
+    }
 }
 
 #[test]

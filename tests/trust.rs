@@ -231,6 +231,11 @@ fn library_rejects_each_credential_problem_with_its_own_kind() {
             "2026-01-01T00:25:00Z".parse().unwrap())),
         Err(RejectionKind::Expired)
     );
+    // The `expires_at` instant itself is expired, as for a license or an override.
+    assert_eq!(
+        verify(&credential(&decision, &ann, |a| a.expires_at = now)),
+        Err(RejectionKind::Expired)
+    );
 }
 
 #[test]

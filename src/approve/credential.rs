@@ -293,7 +293,9 @@ impl Approval {
                 ),
             ));
         }
-        if self.expires_at < now {
+        // Expired from `expires_at` on, like licenses and overrides (the instant itself is
+        // past the credential's life, as for a JWT's `exp`).
+        if self.expires_at <= now {
             return Err(Rejection::new(
                 RejectionKind::Expired,
                 format!("expired at {}", self.expires_at),

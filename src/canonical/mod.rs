@@ -8,8 +8,10 @@
 //! fully.
 
 mod serializer;
+mod strict;
 
 pub use serializer::{CanonicalError, to_canonical_string};
+pub use strict::from_slice_unique;
 
 use std::cmp::Ordering;
 use std::fmt::Write as _;

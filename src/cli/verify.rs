@@ -26,9 +26,14 @@ pub struct VerifyArgs {
     /// Policy directory to take trusted keys from.
     #[arg(long, default_value = "policies")]
     policies: PathBuf,
+    /// Check expiry as of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    now: Option<jiff::Timestamp>,
 }
 
-/// Exit 0 when the signature verifies, 1 when it does not or the file is unusable.
+/// Exit 0 when the signature verifies and the credential is in force, 1 when it does not,
+/// when an approval or license has expired or names a tier the policy does not have, or
+/// when the file is unusable.
 pub fn run(args: &VerifyArgs) -> u8 {
     match verify(args) {
         Ok(lines) => {
@@ -48,14 +53,17 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
     // Read up to the request limit (larger than the credential limit); a larger file is
     // refused, naming its size when the file system knows it.
     let raw = super::eval::read_input(&args.file, &format!("`{}`", args.file))?;
-    let value: serde_json::Value =
-        serde_json::from_slice(&raw).map_err(|e| format!("`{}` is not JSON: {e}", args.file))?;
+    // A name given twice is refused, not resolved: a signature over the value kept here
+    // would not cover what another reader keeps from the same bytes.
+    let value = crate::canonical::from_slice_unique(&raw)
+        .map_err(|e| format!("`{}` is not usable JSON: {e}", args.file))?;
     let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let mut keys: Vec<PublicKey> = Vec::new();
     for path in &args.keys {
         keys.push(load_public_key(path)?);
     }
     let policy = Policy::load(&args.policies).ok();
+    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let mut lines = Vec::new();
     match kind {
         crate::approve::APPROVAL_TYPE => {
@@ -97,6 +105,15 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
             if let Some(note) = &approval.note {
                 lines.push(format!("note: {}", shown(note)));
             }
+            // A valid signature on an expired credential is no approval: a script that
+            // gates on `gavel verify` must not pass it.
+            if approval.expires_at <= now {
+                return Err(format!(
+                    "the approval credential is signed by {}, but it expired at {} (now {now})",
+                    key.key_id(),
+                    approval.expires_at
+                ));
+            }
         }
         crate::license::LICENSE_TYPE => {
             let license = License::from_json(&raw).map_err(|e| e.to_string())?;
@@ -106,6 +123,28 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
                 }));
             }
             let key = checked(&keys, &value)?;
+            if license.expires_at <= now {
+                return Err(format!(
+                    "the license is signed by {}, but it expired at {} (now {now})",
+                    key.key_id(),
+                    license.expires_at
+                ));
+            }
+            if let Some(policy) = &policy
+                && !policy.checked().licenses.is_empty()
+                && !policy
+                    .checked()
+                    .licenses
+                    .iter()
+                    .any(|t| t.name == license.tier)
+            {
+                return Err(format!(
+                    "the license is signed by {}, but its tier {} is not a tier of policy {}",
+                    key.key_id(),
+                    crate::quote::quote(&license.tier),
+                    crate::quote::quote(policy.name())
+                ));
+            }
             lines.push(format!("valid license signed by {}", key.key_id()));
             lines.push(format!(
                 "tier {} for {}, issued {}, expires {}",

@@ -502,7 +502,11 @@ fn run<'a, E: Evaluator<'a>>(
         }
         decision.promotion = Some(promotion);
     }
-    if !policy.licenses.is_empty() {
+    // A license given to a policy without tiers is checked too: it cannot verify (the
+    // policy trusts no license authority and has no tier for it), and passing one there is
+    // a mistake — the wrong policy, or a license meant for another — that must not go by
+    // unnoticed.
+    if !policy.licenses.is_empty() || context.license.is_some() {
         let report = license_check(policy, ev.facts(), context);
         if let Some(denial) = &report.denial {
             forced.push(denial.clone());

@@ -155,7 +155,8 @@ impl License {
                 VerifyError::UnknownKey(id) => LicenseError::UnknownKey(id),
                 other => LicenseError::InvalidSignature(other.to_string()),
             })?;
-        if self.expires_at < now {
+        // Expired from `expires_at` on, like approvals and overrides.
+        if self.expires_at <= now {
             return Err(LicenseError::Expired(self.expires_at));
         }
         if !policy
