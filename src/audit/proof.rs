@@ -9,6 +9,9 @@
 
 use std::collections::HashMap;
 
+use super::log::HaltInForce;
+use super::resume_approval::{ResumeApproval, count_resume_approvals};
+use super::state::Resumed;
 use crate::compile::Policy;
 use crate::keys::PublicKey;
 use crate::sign::{Signature, Verifier};
@@ -22,10 +25,12 @@ pub(crate) struct RecordProof {
     pub signature: Option<Signature>,
 }
 
-/// The approvers' keys as the policy declares them: who may sign resumes and overrides.
-#[derive(Clone, Debug, Default)]
+/// The approvers' keys as the policy declares them: who may sign resumes and overrides;
+/// and the policy, whose `halt { resume by ... resume require ... }` a resume must meet.
+#[derive(Clone, Debug)]
 pub(crate) struct StateSigners {
     keys: HashMap<String, PublicKey>,
+    policy: Policy,
 }
 
 impl StateSigners {
@@ -40,7 +45,48 @@ impl StateSigners {
                 Some((a.id.clone(), key))
             })
             .collect();
-        StateSigners { keys }
+        StateSigners {
+            keys,
+            policy: policy.clone(),
+        }
+    }
+
+    /// Why the resume `resumed` does not lift its halt, or `None` when it does: it must be
+    /// signed by the key the policy declares for who resumed (see [`Self::refusal`]), they
+    /// must hold a role the policy's `resume by` names, and the approvals the record
+    /// carries must meet the policy's `resume require` gate. `gavel resume` checks all of
+    /// this before writing the record; it is checked again here because whoever holds the
+    /// audit key can write a resume record without `gavel resume`.
+    pub(crate) fn resume_refusal(&self, resumed: &Resumed, log_id: &str) -> Option<String> {
+        if let Some(why) = self.refusal(&resumed.by, resumed.proof.as_deref()) {
+            return Some(why);
+        }
+        let checked = self.policy.checked();
+        if let Err(why) = checked.approver_in_role(
+            &resumed.by,
+            &resumed.role,
+            &checked.halt.resume_by,
+            "resume",
+        ) {
+            return Some(why);
+        }
+        checked.halt.resume_require.as_ref()?;
+        let mut approvals = Vec::new();
+        for value in resumed.approvals.iter() {
+            match serde_json::from_value::<ResumeApproval>(value.clone()) {
+                Ok(approval) => approvals.push(approval),
+                Err(e) => return Some(format!("a resume approval it carries is malformed: {e}")),
+            }
+        }
+        let halt = HaltInForce {
+            log_id: log_id.to_string(),
+            seq: resumed.halt.seq,
+            mac: resumed.halt.mac.clone(),
+            state: resumed.halt.state.clone(),
+        };
+        count_resume_approvals(&self.policy, &halt, &resumed.by, &approvals, resumed.at)
+            .err()
+            .map(|e| e.to_string())
     }
 
     /// Why the record naming `by` does not count, or `None` when its signature verifies with

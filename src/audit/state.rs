@@ -35,6 +35,10 @@ pub(crate) enum Effect {
         halt_seq: u64,
         /// Who resumed (approver id).
         by: String,
+        /// The role they resumed in.
+        role: String,
+        /// The resume approvals the record carries (signed credentials, as written).
+        approvals: Arc<[serde_json::Value]>,
         /// The record's signature, when read from the log (see [`RecordProof`]).
         proof: Option<Arc<RecordProof>>,
     },
@@ -96,7 +100,9 @@ struct RequestBits {
 
 impl Effect {
     /// The effect of a record read from the log. Bodies that do not parse change nothing
-    /// (the MAC already vouches they are what was written).
+    /// (the MAC already vouches they are what was written) — except a halt's: a `halt`
+    /// record is a stop whatever its body says, so one that does not read as gavel writes
+    /// it still halts, naming why (a halt taken as recorded only ever blocks).
     pub(crate) fn of_record(kind: RecordKind, body: &str, at: Timestamp) -> Effect {
         match kind {
             RecordKind::Decision => match serde_json::from_str::<DecisionBits>(body) {
@@ -115,12 +121,18 @@ impl Effect {
                     at,
                     reason: h.reason,
                 }),
-                Err(_) => Effect::None,
+                Err(e) => Effect::Halt(HaltState {
+                    by: "(unreadable halt record)".into(),
+                    at,
+                    reason: format!("a halt record whose body gavel cannot read ({e})"),
+                }),
             },
             RecordKind::Resume => match serde_json::from_str::<ResumeBody>(body) {
                 Ok(r) => Effect::Resume {
                     halt_seq: r.halt_seq,
                     by: r.by,
+                    role: r.role,
+                    approvals: r.approvals.into(),
                     proof: None,
                 },
                 Err(_) => Effect::None,
@@ -203,7 +215,13 @@ pub(crate) struct Resumed {
     pub halt: Halt,
     /// The resume record's seq.
     pub seq: u64,
+    /// When the resume was recorded.
+    pub at: Timestamp,
     pub by: String,
+    /// The role the record says `by` resumed in.
+    pub role: String,
+    /// The resume approvals the record carries.
+    pub approvals: Arc<[serde_json::Value]>,
     pub proof: Option<Arc<RecordProof>>,
     /// The signature check's result, made once: every later decision asks, and a log's
     /// policy keys do not change.
@@ -213,6 +231,8 @@ pub(crate) struct Resumed {
 /// The fold of every record so far.
 #[derive(Debug, Default)]
 pub(crate) struct LogState {
+    /// The log's id (from its genesis record), once read.
+    pub log_id: Option<String>,
     pub halt: Option<Halt>,
     /// Set when the last halt was lifted; cleared by the next halt.
     pub resumed: Option<Resumed>,
@@ -248,7 +268,7 @@ impl LogState {
     pub(crate) fn usable_override(&self, digest: &str, now: Timestamp) -> Option<&OverrideSlot> {
         self.overrides
             .get(digest)
-            .filter(|s| s.used_by.is_none() && s.expires_at.is_none_or(|e| now <= e))
+            .filter(|s| s.used_by.is_none() && s.expires_at.is_none_or(|e| now < e))
     }
 
     /// Whether a record with `effect`, appended at `at`, is consistent with the state.
@@ -288,7 +308,7 @@ impl LogState {
                                     .unwrap_or_default()
                             ));
                         }
-                        Some(s) if s.expires_at.is_some_and(|e| at > e) => {
+                        Some(s) if s.expires_at.is_some_and(|e| at >= e) => {
                             return Err(format!(
                                 "refused: the break-glass override for request {} (seq {}) expired",
                                 short(&d.digest),
@@ -381,13 +401,18 @@ impl LogState {
             Effect::Resume {
                 halt_seq,
                 by,
+                role,
+                approvals,
                 proof,
             } => {
                 if self.halt.as_ref().is_some_and(|h| h.seq == *halt_seq) {
                     self.resumed = self.halt.take().map(|halt| Resumed {
                         halt,
                         seq,
+                        at,
                         by: by.clone(),
+                        role: role.clone(),
+                        approvals: approvals.clone(),
                         proof: proof.clone(),
                         refusal: std::sync::OnceLock::new(),
                     });
@@ -501,6 +526,45 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// Found by QA: a halt record whose body had a member too many or too few changed
+    /// nothing, so a halt written that way (by whoever holds the audit key) was no stop at
+    /// all. A halt record halts whatever its body says.
+    #[test]
+    fn a_halt_record_that_does_not_read_as_gavel_writes_it_still_halts() {
+        let when = at("2026-12-07T10:00:00Z");
+        let full = r#"{"by":"bob","key":"k","policy":{"name":"p","spec_hash":"h"},"reason":"incident","role":"oncall"}"#;
+        assert_eq!(
+            Effect::of_record(RecordKind::Halt, full, when),
+            Effect::Halt(HaltState {
+                by: "bob".into(),
+                at: when,
+                reason: "incident".into()
+            })
+        );
+        let extra = full.replace(r#""role""#, r#""ticket":"INC-1","role""#);
+        for body in [
+            r#"{"by":"bob","reason":"incident","role":"oncall"}"#,
+            extra.as_str(),
+            "{}",
+            "[]",
+        ] {
+            match Effect::of_record(RecordKind::Halt, body, when) {
+                Effect::Halt(state) => {
+                    assert_eq!(state.by, "(unreadable halt record)", "{body}");
+                    assert_eq!(state.at, when);
+                    assert!(
+                        state
+                            .reason
+                            .starts_with("a halt record whose body gavel cannot read ("),
+                        "{body}: {}",
+                        state.reason
+                    );
+                }
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+    }
+
     fn decision(digest: &str, authorizes: bool, overridden: bool) -> Effect {
         Effect::Decision(DecisionEffect {
             digest: digest.into(),
@@ -567,6 +631,8 @@ mod tests {
                     &Effect::Resume {
                         halt_seq: 2,
                         by: "ops".into(),
+                        role: "ops".into(),
+                        approvals: Arc::from([]),
                         proof: None,
                     },
                     now
@@ -580,6 +646,8 @@ mod tests {
             &Effect::Resume {
                 halt_seq: 3,
                 by: "ops".into(),
+                role: "ops".into(),
+                approvals: Arc::from([]),
                 proof: None,
             },
         );

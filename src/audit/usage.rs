@@ -102,9 +102,9 @@ impl AuditLog {
             if let Some(halt) = &state.halt {
                 context.halt = Some(halt.state.clone());
             } else if let (Some(signers), Some(resumed)) = (signers, &state.resumed)
-                && let Some(why) = resumed
-                    .refusal
-                    .get_or_init(|| signers.refusal(&resumed.by, resumed.proof.as_deref()))
+                && let Some(why) = resumed.refusal.get_or_init(|| {
+                    signers.resume_refusal(resumed, state.log_id.as_deref().unwrap_or(""))
+                })
             {
                 let mut halt = resumed.halt.state.clone();
                 halt.reason = format!(

@@ -256,6 +256,9 @@ impl Writer {
             state.apply(line.seq, line.mac_text, at, &effect);
             new_len = raw.offset + raw.len;
         }
+        if state.log_id.is_none() {
+            state.log_id.clone_from(&self.chain.log_id);
+        }
         drop(state);
         self.verified_len = new_len;
         if result.is_ok()
@@ -439,6 +442,9 @@ impl Writer {
             self.chain.head_mac = mac;
         }
         let mut state = state_lock(state);
+        if state.log_id.is_none() {
+            state.log_id.clone_from(&self.chain.log_id);
+        }
         for (record, signature) in sealed.into_iter().zip(signatures) {
             // Resumes and overrides keep their signature, checked against the policy
             // before they count (as when they are read back from the file).

@@ -125,3 +125,97 @@ fn a_resume_in_an_approvers_name_but_not_her_key_leaves_the_halt_in_force() {
     let gated = gk.decide_with(&docs, Context::at(now()));
     assert_eq!(gated.decision.outcome, DecisionOutcome::AutoApprove);
 }
+
+/// A policy where carol (key 2) is an approver who may not resume, and a resume needs one
+/// approval from a security lead (`with_gate`) or none.
+fn strict_policy(with_gate: bool) -> Policy {
+    Policy::from_str(&format!(
+        "policy \"ops\"\nenvironments dev -> prod\nroles admin, seclead\n\
+         approver \"alice\" roles admin key \"{}\"\n\
+         approver \"carol\" roles seclead key \"{}\"\n\
+         halt {{\n  by admin\n  resume by admin\n{}}}\n\
+         default auto_approve\n",
+        key(1).public_key().to_gavel_string(),
+        key(2).public_key().to_gavel_string(),
+        if with_gate {
+            "  resume require 1 approval from seclead\n"
+        } else {
+            ""
+        },
+    ))
+    .unwrap()
+}
+
+fn docs() -> Request {
+    Request::from_json(
+        br#"{"action":"deploy","environment":"dev","actor":{"id":"dev","kind":"human"}}"#,
+    )
+    .unwrap()
+}
+
+/// Found by QA: a resume record signed with the declared key of an approver the policy
+/// does not let resume lifted the halt — the record's signature was checked, its role not.
+#[test]
+fn a_resume_by_an_approver_whose_role_may_not_resume_leaves_the_halt_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = strict_policy(false);
+    let log = AuditLog::open(
+        dir.path().join("audit.jsonl"),
+        KeyRing::new(AuditKey::generate().unwrap()),
+    )
+    .unwrap();
+    let gk = Gatekeeper::new(policy.clone(), Signer::new(key(9)), log);
+    let halter = authorize(&policy, Power::Halt, "alice", None, &key(1)).unwrap();
+    gk.log().halt(&halter, "incident 12").unwrap();
+    // Carol signs with her own declared key, in her own role — which may not resume.
+    let carol = Authorized {
+        id: "carol".into(),
+        role: "seclead".into(),
+        key: key(2).public_key(),
+        signer: Signer::new(key(2)),
+        power: Power::Resume,
+        ..halter.clone()
+    };
+    gk.log()
+        .resume(&policy, &carol, "looks fine", &[], now())
+        .unwrap();
+    let gated = gk.decide_with(&docs(), Context::at(now()));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    let reason = &gated.decision.halt.as_ref().expect("still halted").reason;
+    assert!(
+        reason.contains("does not count: role `seclead` may not resume (the policy allows admin)"),
+        "{reason}"
+    );
+}
+
+/// Found by QA: a resume record without the approvals the policy's `resume require` asks
+/// for lifted the halt. The approvals it carries are counted again against the policy.
+#[test]
+fn a_resume_without_the_required_approvals_leaves_the_halt_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let strict = strict_policy(true);
+    let log = AuditLog::open(
+        dir.path().join("audit.jsonl"),
+        KeyRing::new(AuditKey::generate().unwrap()),
+    )
+    .unwrap();
+    let gk = Gatekeeper::new(strict.clone(), Signer::new(key(9)), log);
+    let halter = authorize(&strict, Power::Halt, "alice", None, &key(1)).unwrap();
+    gk.log().halt(&halter, "incident 13").unwrap();
+    let resumer = authorize(&strict, Power::Resume, "alice", None, &key(1)).unwrap();
+    // Refused when written against the policy...
+    assert!(
+        gk.log()
+            .resume(&strict, &resumer, "fixed", &[], now())
+            .is_err()
+    );
+    // ...and written anyway by a caller that passes a lenient one.
+    gk.log()
+        .resume(&strict_policy(false), &resumer, "fixed", &[], now())
+        .unwrap();
+    let gated = gk.decide_with(&docs(), Context::at(now()));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    let reason = &gated.decision.halt.as_ref().expect("still halted").reason;
+    assert!(reason.contains("does not count: "), "{reason}");
+    assert!(reason.contains("seclead"), "{reason}");
+}

@@ -242,6 +242,21 @@ fn halt_and_resume_with_required_approvals() {
         "{out}"
     );
     assert_eq!(log(d).halt_state().unwrap(), None);
+    // Decisions see the halt lifted: the resume is checked against the policy again (its
+    // signature, alice's role, bob's approval) and passes.
+    let (code, out, err) = run(
+        d,
+        &[
+            "eval",
+            "--request",
+            "req.json",
+            "--format",
+            "json",
+            "--no-audit",
+        ],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!out.contains("\"halt\""), "{out}");
 
     // An approval binds to one halt: it does not lift the next one.
     let (code, _, err) = run(
