@@ -186,32 +186,37 @@ impl<'a> Line<'a> {
         if let Some(fast) = Line::split(line) {
             return Ok(fast);
         }
+        // Every record gavel writes is its canonical JSON, which `split` takes apart. A line
+        // it cannot take apart is read by serde only to say precisely what is wrong; one that
+        // reads as a record all the same differs from the canonical form outside `body`
+        // (whitespace, a `\r` before the newline, member order, an escape), in bytes the
+        // MAC does not cover — accepting it would let such bytes change unseen.
         let raw: RawRecord<'a> =
             serde_json::from_slice(line).map_err(|e| format!("not a valid record: {e}"))?;
-        let kind = RecordKind::parse(raw.kind)
-            .ok_or_else(|| format!("unknown record kind `{}`", raw.kind))?;
-        let mac = decode_mac(raw.mac).ok_or("`mac` is not 64 lowercase hex digits")?;
-        let prev = decode_mac(raw.prev).ok_or("`prev` is not 64 lowercase hex digits")?;
-        let mac_old = match raw.mac_old {
-            Some(text) => Some(decode_mac(text).ok_or("`mac_old` is not 64 lowercase hex digits")?),
-            None => None,
-        };
+        RecordKind::parse(raw.kind).ok_or_else(|| format!("unknown record kind `{}`", raw.kind))?;
+        for (name, text) in [
+            ("mac", Some(raw.mac)),
+            ("prev", Some(raw.prev)),
+            ("mac_old", raw.mac_old),
+        ] {
+            if text.is_some_and(|t| decode_mac(t).is_none()) {
+                return Err(format!("`{name}` is not 64 lowercase hex digits"));
+            }
+        }
         if raw.signature.is_some() != raw.signed_by.is_some() {
             return Err("`signature` and `signed_by` must appear together".into());
         }
-        Ok(Line {
-            seq: raw.seq,
-            at: raw.at,
-            kind,
-            body: raw.body.get(),
-            prev,
-            prev_text: raw.prev,
-            mac,
-            mac_text: raw.mac,
-            mac_old,
-            signature: raw.signature,
-            signed_by: raw.signed_by,
-        })
+        if let Err(e) = raw.at.parse::<Timestamp>() {
+            return Err(format!("`at` is not a timestamp: {e}"));
+        }
+        if !raw.body.get().starts_with('{') {
+            return Err("`body` is not a JSON object".into());
+        }
+        Err(format!(
+            "record {} is not in canonical form: bytes outside its `body` differ from what \
+             gavel writes (whitespace, a carriage return, member order or an escape)",
+            raw.seq
+        ))
     }
 
     /// The fast path: `{"at":"…","body":…,"kind":"…","mac":"…",["mac_old":"…",]"prev":"…",

@@ -39,6 +39,67 @@ fn modified_record() {
     assert_eq!(finding(&path), (TamperKind::Modified, 4));
 }
 
+/// Found by QA: bytes outside `body`, which the MAC does not cover, could change unseen —
+/// whitespace between members, spaces before a record, a carriage return before the
+/// newline. Every record is its canonical JSON; any other layout is a finding.
+#[test]
+fn changed_layout_outside_the_body() {
+    for (what, change) in [
+        (
+            "a space after a colon",
+            (|l: &str| l.replacen("\"kind\":", "\"kind\": ", 1)) as fn(&str) -> String,
+        ),
+        ("spaces before the record", |l: &str| format!("   {l}")),
+        ("a carriage return before the newline", |l: &str| {
+            format!("{l}\r")
+        }),
+        ("members reordered", |l: &str| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let m = v.as_object().unwrap();
+            let mut out = String::from("{");
+            for (i, k) in [
+                "seq",
+                "at",
+                "kind",
+                "body",
+                "prev",
+                "mac",
+                "signature",
+                "signed_by",
+            ]
+            .iter()
+            .enumerate()
+            {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!("\"{k}\":{}", m[*k]));
+            }
+            out + "}"
+        }),
+    ] {
+        let (_dir, path) = setup();
+        let mut l = lines(&path);
+        l[5] = change(&l[5]);
+        write_lines(&path, &l);
+        let report = verify(&path, &ring(1));
+        let f = report
+            .finding
+            .unwrap_or_else(|| panic!("{what}: not detected"));
+        assert_eq!(
+            (f.kind, f.seq),
+            (TamperKind::Malformed, 5),
+            "{what}: {}",
+            f.detail
+        );
+        assert!(
+            f.detail.contains("record 5 is not in canonical form"),
+            "{what}: {}",
+            f.detail
+        );
+    }
+}
+
 #[test]
 fn modified_last_record() {
     let (_dir, path) = setup();
