@@ -65,6 +65,10 @@ fn decisions_are_recorded_and_the_chain_verifies() {
         .code(1);
     assert!(ws.read(".gavel/audit.jsonl").lines().count() >= 3);
     ws.run(["audit", "verify"]).code(0);
+    // `gavel init` set up a signing key: every record is signed, as --require-signed asks.
+    ws.run(["audit", "verify", "--require-signed"])
+        .code(0)
+        .stdout_has(" 0 unsigned");
 }
 
 #[test]

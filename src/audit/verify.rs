@@ -30,6 +30,12 @@ pub struct VerifyOptions<'a> {
     pub trusted: Vec<PublicKey>,
     /// A checkpoint the log must still contain.
     pub checkpoint: Option<Checkpoint>,
+    /// Every record must carry a signature that verifies with a known key (trusted, or
+    /// named by the log): an unsigned record, or one signed by an unknown key, is a
+    /// `bad_signature` finding instead of a count. Without it, someone holding the audit
+    /// key can strip a signed record's signature, change it and MAC it again, and the log
+    /// still verifies (with one more unsigned record). Needs `signatures`.
+    pub require_signed: bool,
     /// Called now and then with (bytes read, file size).
     pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
 }
@@ -216,7 +222,7 @@ pub fn verify_path(
     report.log_id = chain.log_id.clone();
     report.rotations = chain.rotations;
     if options.signatures {
-        let mut check = SignatureCheck::new(&options.trusted);
+        let mut check = SignatureCheck::new(&options.trusted, options.require_signed);
         check.add_genesis_keys(&chain.signing_keys);
         if let Some(bad) = check.run(path, &mut report)? {
             // The first bad signature comes before anything the MAC walk found: the
@@ -306,19 +312,39 @@ fn against_checkpoint(
 struct SignatureCheck {
     trusted: HashMap<String, PublicKey>,
     genesis_keys: HashMap<String, PublicKey>,
+    /// See [`VerifyOptions::require_signed`].
+    require_signed: bool,
 }
 
 /// A signature to check.
 struct SignatureJob {
     seq: u64,
     line: u64,
-    key: PublicKey,
+    /// `None` only with a `problem`.
+    key: Option<PublicKey>,
     trusted: bool,
     signature: Option<[u8; 64]>,
     bytes: Vec<u8>,
     prev: [u8; 32],
     prev_at: Option<Timestamp>,
     problem: Option<String>,
+}
+
+impl SignatureJob {
+    /// A record refused without checking a signature: `problem` says why.
+    fn refused(line: &Line<'_>, number: u64, prev_at: &str, problem: String) -> SignatureJob {
+        SignatureJob {
+            seq: line.seq,
+            line: number,
+            key: None,
+            trusted: false,
+            signature: None,
+            bytes: Vec::new(),
+            prev: line.prev,
+            prev_at: prev_at.parse().ok(),
+            problem: Some(problem),
+        }
+    }
 }
 
 /// The first bad signature, with what the report needs to end before it.
@@ -332,10 +358,11 @@ struct BadSignature {
 const SIGNATURE_BLOCK: usize = 4096;
 
 impl SignatureCheck {
-    fn new(trusted: &[PublicKey]) -> Self {
+    fn new(trusted: &[PublicKey], require_signed: bool) -> Self {
         SignatureCheck {
             trusted: trusted.iter().map(|k| (k.key_id(), *k)).collect(),
             genesis_keys: HashMap::new(),
+            require_signed,
         }
     }
 
@@ -389,6 +416,17 @@ impl SignatureCheck {
         report: &mut VerifyReport,
     ) -> Option<SignatureJob> {
         let (Some(id), Some(signature)) = (line.signed_by, line.signature.as_ref()) else {
+            if self.require_signed {
+                return Some(SignatureJob::refused(
+                    line,
+                    number,
+                    prev_at,
+                    format!(
+                        "record {} is not signed, and every record must be (--require-signed)",
+                        line.seq
+                    ),
+                ));
+            }
             report.unsigned += 1;
             return None;
         };
@@ -405,6 +443,16 @@ impl SignatureCheck {
             (*key, false)
         } else if let Some(key) = embedded_key(line).filter(|k| k.key_id() == id) {
             (key, false)
+        } else if self.require_signed {
+            return Some(SignatureJob::refused(
+                line,
+                number,
+                prev_at,
+                format!(
+                    "record {} is signed by `{id}`, a key neither trusted nor named by the log, and every record must be signed by one (--require-signed)",
+                    line.seq
+                ),
+            ));
         } else {
             report.signatures_unknown_key += 1;
             return None;
@@ -418,7 +466,7 @@ impl SignatureCheck {
         Some(SignatureJob {
             seq: line.seq,
             line: number,
-            key,
+            key: Some(key),
             trusted,
             signature: raw,
             bytes,
@@ -435,12 +483,15 @@ fn check_block(jobs: &mut Vec<SignatureJob>, report: &mut VerifyReport) -> Optio
         if let Some(problem) = &job.problem {
             return Some(problem.clone());
         }
+        let Some(key) = job.key else {
+            return Some("no key to check the signature with".into());
+        };
         let sig = ed25519_dalek::Signature::from_bytes(job.signature.as_ref()?);
-        match job.key.verifying_key().verify_strict(&job.bytes, &sig) {
+        match key.verifying_key().verify_strict(&job.bytes, &sig) {
             Ok(()) => None,
             Err(_) => Some(format!(
                 "the signature by {} does not verify: the record was changed and re-MACed by someone holding the audit key",
-                job.key.key_id()
+                key.key_id()
             )),
         }
     };

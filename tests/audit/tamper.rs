@@ -259,6 +259,68 @@ fn bad_signature_after_an_insider_remacs_with_the_real_key() {
     assert_eq!(report.head_mac, macs_only_head_mac_at(&path, 4));
 }
 
+/// Found by QA: an insider holding the audit key strips a record's signature, changes it
+/// and MACs it again. Signatures alone count it as one more unsigned record; with
+/// `require_signed` it is a finding at its seq, and so is a record signed by a key nobody
+/// knows.
+#[test]
+fn a_stripped_or_unknown_signature_is_a_finding_when_signatures_are_required() {
+    let required = |path: &std::path::Path| {
+        verify_path(
+            path,
+            &ring(1),
+            VerifyOptions {
+                signatures: true,
+                require_signed: true,
+                ..VerifyOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    let (_dir, path) = setup();
+    assert!(required(&path).intact());
+    let mut l = lines(&path);
+    l[8] = edit(&l[8].replace("note 8", "note 8 (quietly changed)"), |v| {
+        let record = v.as_object_mut().unwrap();
+        record.remove("signature");
+        record.remove("signed_by");
+    });
+    remac(&mut l, 8, &key_hex(1));
+    write_lines(&path, &l);
+    let lenient = verify(&path, &ring(1));
+    assert!(lenient.intact());
+    assert_eq!(lenient.unsigned, 1);
+    let report = required(&path);
+    let f = report
+        .finding
+        .expect("the stripped signature must be a finding");
+    assert_eq!((f.kind, f.seq), (TamperKind::BadSignature, 8));
+    assert!(f.detail.contains("record 8 is not signed"), "{}", f.detail);
+    assert_eq!((report.records, report.head_seq), (8, Some(7)));
+
+    // Signed again, by a key neither trusted nor named by the log.
+    let (_dir, path) = setup();
+    let mut l = lines(&path);
+    let stranger = PrivateKey::from_seed(&[77; 32]).public_key().key_id();
+    l[8] = edit(&l[8], |v| {
+        v["signed_by"] = stranger.clone().into();
+        v["signature"]["key_id"] = stranger.clone().into();
+    });
+    remac(&mut l, 8, &key_hex(1));
+    write_lines(&path, &l);
+    assert_eq!(verify(&path, &ring(1)).signatures_unknown_key, 1);
+    let f = required(&path)
+        .finding
+        .expect("an unknown signer must be a finding");
+    assert_eq!((f.kind, f.seq), (TamperKind::BadSignature, 8));
+    assert!(
+        f.detail
+            .contains("a key neither trusted nor named by the log"),
+        "{}",
+        f.detail
+    );
+}
+
 fn macs_only_head_mac_at(path: &std::path::Path, seq: usize) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(&lines(path)[seq]).unwrap();
     v["mac"].as_str().map(str::to_string)

@@ -29,8 +29,13 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     policies: Option<PathBuf>,
     /// Check MACs and links only, not signatures (faster).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "require_signed")]
     no_signatures: bool,
+    /// Every record must be signed by a trusted key or one the log names: an unsigned
+    /// record (someone with the audit key may have stripped its signature and changed it)
+    /// is a finding, not a count.
+    #[arg(long)]
+    require_signed: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -116,6 +121,7 @@ fn verify(args: &VerifyArgs) -> Result<VerifyReport, String> {
         signatures: !args.no_signatures,
         trusted,
         checkpoint,
+        require_signed: args.require_signed,
         progress: if show_progress {
             Some(&mut progress)
         } else {
