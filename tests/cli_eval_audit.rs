@@ -113,6 +113,35 @@ fn a_halt_in_the_log_blocks_every_decision_until_resumed() {
     quiet.code(3);
     assert_eq!(quiet.json()["halt"]["by"], "ops@example.com");
     assert_eq!(ws.read(".gavel/audit.jsonl").lines().count(), records);
+    // Found by QA: with the halt's last newline cut off (a torn tail, as a crash mid-write
+    // leaves), `--no-audit` decided without the halt; it refuses the log as an append does.
+    let log = ws.read(".gavel/audit.jsonl");
+    ws.write("torn.jsonl", log.strip_suffix('\n').unwrap());
+    for extra in [&[][..], &["--no-audit"][..]] {
+        let mut args = vec![
+            "eval",
+            "--request",
+            "docs.json",
+            "--license",
+            "starter.license",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--audit-log",
+            "torn.jsonl",
+        ];
+        args.extend_from_slice(extra);
+        let out = ws.run(args);
+        out.code(3);
+        let json = out.json();
+        assert_eq!(json["outcome"], "block", "{extra:?}");
+        assert!(
+            json["summary"].as_str().unwrap().contains("incomplete"),
+            "{extra:?}: {}",
+            json["summary"]
+        );
+    }
     ws.run([
         "resume",
         "--reason",

@@ -72,7 +72,19 @@ impl AuditFlags {
             Err(e) => return Audit::Unavailable(e.to_string()),
         };
         match AuditLog::open(&path, ring) {
-            Ok(log) if self.no_audit => Audit::ReadOnly(Box::new(log)),
+            // A torn last line may be the halt that was being written: `--no-audit` reads
+            // the log for its halt, so it refuses such a log as an append would, rather than
+            // deciding without that line (`gavel audit repair` first).
+            Ok(log) if self.no_audit => match log.torn_tail() {
+                Some(bytes) => Audit::Unavailable(
+                    crate::audit::AuditError::TornTail {
+                        path: path.display().to_string(),
+                        bytes,
+                    }
+                    .to_string(),
+                ),
+                None => Audit::ReadOnly(Box::new(log)),
+            },
             Ok(log) => Audit::On(Box::new(log)),
             Err(e) => Audit::Unavailable(e.to_string()),
         }
