@@ -28,12 +28,18 @@ fn short(text: &str) -> &str {
 /// };
 /// assert_eq!(describe(&record), "#3  2026-03-01T12:00:00Z  note      by ops: freeze starts");
 /// ```
+///
+/// Whatever the record holds, the line is one line: text from the record (a note, a reason,
+/// a request's actor) is shown with control, bidirectional and invisible characters
+/// escaped ([`crate::quote::one_line`]), so a record cannot forge another line of the
+/// listing or send escape sequences to the terminal.
 pub fn describe(record: &Record) -> String {
     let what = summary(record).unwrap_or_else(|| format!("{}", record.body));
+    let what = crate::quote::one_line(&what);
     let signed = record
         .signed_by
         .as_deref()
-        .map(|k| format!("  [signed {k}]"))
+        .map(|k| format!("  [signed {}]", crate::quote::one_line(k)))
         .unwrap_or_default();
     format!(
         "#{}  {}  {:<8}  {what}{signed}",

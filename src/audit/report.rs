@@ -676,12 +676,19 @@ impl Report {
     /// The report as Markdown.
     pub fn to_markdown(&self) -> String {
         use std::fmt::Write as _;
+        // Text from the log (names, reasons, actors) on one line, escaped: a record cannot
+        // add lines to the report or send escape sequences to whoever views it.
+        let t = |text: &str| crate::quote::one_line(text).into_owned();
         let mut out = String::new();
         let c = &self.coverage;
-        let _ = writeln!(out, "# Audit report: {}\n", c.log);
+        let _ = writeln!(out, "# Audit report: {}\n", t(&c.log));
         let _ = writeln!(out, "## Coverage\n\n{}\n", c.statement);
         if !c.chain_verified {
-            let _ = writeln!(out, "**Chain verification failed:** {}\n", c.verification);
+            let _ = writeln!(
+                out,
+                "**Chain verification failed:** {}\n",
+                t(&c.verification)
+            );
         }
         let d = &self.decisions;
         let _ = writeln!(
@@ -699,7 +706,7 @@ impl Report {
             }
             let _ = writeln!(out, "| {title} | decisions |\n|---|---|");
             for (k, v) in map {
-                let _ = writeln!(out, "| {k} | {v} |");
+                let _ = writeln!(out, "| {} | {v} |", t(k));
             }
             out.push('\n');
         }
@@ -718,26 +725,26 @@ impl Report {
         if !a.per_approver.is_empty() {
             let _ = writeln!(out, "| approver | approvals | rejections |\n|---|---|---|");
             for (who, n) in &a.per_approver {
-                let _ = writeln!(out, "| {who} | {} | {} |", n.approvals, n.rejections);
+                let _ = writeln!(out, "| {} | {} | {} |", t(who), n.approvals, n.rejections);
             }
             out.push('\n');
         }
         let events = |out: &mut String, title: &str, list: &[DecisionEvent]| {
             let _ = writeln!(out, "## {title} ({})\n", list.len());
             for e in list {
-                let env = e.environment.as_deref().unwrap_or("-");
+                let env = t(e.environment.as_deref().unwrap_or("-"));
                 let by = if e.rejected_by.is_empty() {
                     String::new()
                 } else {
-                    format!(", rejected by {}", e.rejected_by.join(", "))
+                    format!(", rejected by {}", t(&e.rejected_by.join(", ")))
                 };
                 let _ = writeln!(
                     out,
                     "- seq {} at {}: {} in {env} by {}{by}",
                     e.seq,
                     format_at(e.at),
-                    e.action,
-                    e.actor
+                    t(&e.action),
+                    t(&e.actor)
                 );
             }
             out.push('\n');
@@ -755,11 +762,11 @@ impl Report {
                 "- **OVERRIDE** seq {} at {} by {} ({}): {} — {} in {} ({used})",
                 o.seq,
                 format_at(o.at),
-                o.by,
-                o.role,
-                o.reason,
-                o.action,
-                o.environment.as_deref().unwrap_or("-")
+                t(&o.by),
+                t(&o.role),
+                t(&o.reason),
+                t(&o.action),
+                t(o.environment.as_deref().unwrap_or("-"))
             );
         }
         out.push('\n');
@@ -770,9 +777,9 @@ impl Report {
                     "resumed at seq {} at {} by {} ({}): {}",
                     r.seq,
                     format_at(r.at),
-                    r.by,
-                    r.role,
-                    r.reason
+                    t(&r.by),
+                    t(&r.role),
+                    t(&r.reason)
                 ),
                 None => "NOT RESUMED".into(),
             };
@@ -781,15 +788,15 @@ impl Report {
                 "- **HALT** seq {} at {} by {} ({}): {} — {resumed}",
                 h.seq,
                 format_at(h.at),
-                h.by,
-                h.role,
-                h.reason
+                t(&h.by),
+                t(&h.role),
+                t(&h.reason)
             );
         }
         out.push('\n');
         let _ = writeln!(out, "## Rules that fired most\n");
         for r in &self.top_rules {
-            let _ = writeln!(out, "- `{}`: {}", r.rule, r.fired);
+            let _ = writeln!(out, "- `{}`: {}", t(&r.rule), r.fired);
         }
         out.push('\n');
         let _ = writeln!(out, "## Promotions\n");
@@ -797,7 +804,10 @@ impl Report {
             let _ = writeln!(
                 out,
                 "- {} -> {}: {} decisions, {} authorized",
-                p.from, p.to, p.decisions, p.authorized
+                t(&p.from),
+                t(&p.to),
+                p.decisions,
+                p.authorized
             );
             for e in p.history.iter().rev().take(10).rev() {
                 let _ = writeln!(
@@ -806,7 +816,7 @@ impl Report {
                     e.seq,
                     format_at(e.at),
                     e.outcome,
-                    e.actor
+                    t(&e.actor)
                 );
             }
         }

@@ -34,10 +34,10 @@ pub fn run(args: &HaltArgs) -> u8 {
             outln!(
                 "HALTED at seq {} by {} ({}) at {}: {}",
                 receipt.seq,
-                who.id,
+                crate::quote::one_line(&who.id),
                 who.role,
                 receipt.at,
-                args.reason
+                crate::quote::one_line(&args.reason)
             );
             outln!("every decision is blocked until `gavel resume`");
             0

@@ -64,15 +64,15 @@ pub fn run(args: &OverrideArgs) -> u8 {
             outln!(
                 "!!! BREAK-GLASS OVERRIDE recorded at seq {} by {} ({}): {}",
                 receipt.seq,
-                who.id,
+                crate::quote::one_line(&who.id),
                 who.role,
-                args.reason
+                crate::quote::one_line(&args.reason)
             );
             outln!(
                 "request {} ({} by {}) may proceed once{}; the override is in the audit log and every report",
                 request_digest(&request),
-                request.action,
-                request.actor.id,
+                crate::quote::one_line(&request.action),
+                crate::quote::one_line(&request.actor.id),
                 expires_at
                     .map(|t| format!(", until {t}"))
                     .unwrap_or_default()

@@ -53,10 +53,10 @@ pub fn run(args: &ResumeArgs) -> u8 {
             outln!(
                 "RESUMED at seq {} by {} ({}) at {}: {}",
                 receipt.seq,
-                who.id,
+                crate::quote::one_line(&who.id),
                 who.role,
                 receipt.at,
-                args.reason
+                crate::quote::one_line(&args.reason)
             );
             0
         }

@@ -508,3 +508,80 @@ fn a_directory_of_policies_is_one_line_for_every_policy_command() {
     assert!(err.contains("`collection` has no .gavel files"), "{err}");
     assert!(!err.contains("-->"), "{err}");
 }
+
+/// Found by QA: text from the log — a halt's reason, a note, a request's actor — reached the
+/// terminal raw through `halt`, `audit tail`, `audit pending` and `audit report`, so a
+/// newline in it forged a line of the listing and an escape sequence went to the terminal.
+/// Each shows it escaped, on one line.
+#[test]
+fn text_from_the_log_is_shown_escaped_on_one_line() {
+    let dir = workspace();
+    let d = dir.path();
+    let forged = "disk full\n#9  2026-12-07T12:00:00Z  resume    RESUMED\u{1b}[2J";
+    let shown = "disk full\\n#9  2026-12-07T12:00:00Z  resume    RESUMED\\u{1b}[2J";
+    let (code, out, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            forged,
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(shown), "{out}");
+    std::fs::write(
+        d.join("inj.json"),
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"erin\n#7  forged  decision  auto_approve\u001b[8m","kind":"human"}}"#,
+    )
+    .unwrap();
+    // Blocked by the halt; the request's actor is in the log all the same.
+    let (code, _, _) = run(d, &["eval", "--request", "inj.json"]);
+    assert_eq!(code, 3);
+    let (code, out, err) = run(d, &["audit", "note", "all good\n#8  forged note\u{1b}[31m"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for args in [&["audit", "tail", "-n", "3"][..], &["audit", "report"][..]] {
+        let (code, out, err) = run(d, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(!out.contains('\u{1b}'), "{args:?}: {out}");
+        assert!(
+            !out.contains("\n#7") && !out.contains("\n#8") && !out.contains("\n#9"),
+            "{args:?}: {out}"
+        );
+        assert!(out.contains(shown), "{args:?}: {out}");
+    }
+    let (_, tail, _) = run(d, &["audit", "tail", "-n", "3"]);
+    assert_eq!(tail.lines().count(), 3, "{tail}");
+    assert!(
+        tail.contains("erin\\n#7  forged  decision  auto_approve\\u{1b}[8m"),
+        "{tail}"
+    );
+    assert!(
+        tail.contains("all good\\n#8  forged note\\u{1b}[31m"),
+        "{tail}"
+    );
+
+    // Not halted: the request waits for approval, and `audit pending` names its actor.
+    let dir = workspace();
+    let d = dir.path();
+    std::fs::write(
+        d.join("inj.json"),
+        r#"{"action":"deploy","environment":"prod","actor":{"id":"erin\n  request forged\u001b[8m","kind":"human"}}"#,
+    )
+    .unwrap();
+    let (code, _, _) = run(d, &["eval", "--request", "inj.json"]);
+    assert_eq!(code, 2);
+    let (code, out, err) = run(d, &["audit", "pending"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains('\u{1b}') && !out.contains("\n  request forged"),
+        "{out}"
+    );
+    assert!(
+        out.contains("by erin\\n  request forged\\u{1b}[8m: waiting"),
+        "{out}"
+    );
+}

@@ -1,5 +1,6 @@
 //! `gavel audit pending`.
 
+use crate::quote::one_line as shown;
 use clap::Args;
 
 use super::{LogArgs, fail};
@@ -54,7 +55,7 @@ pub fn run(args: &PendingArgs) -> u8 {
         let env = p
             .environment
             .as_deref()
-            .map(|e| format!(" in {e}"))
+            .map(|e| format!(" in {}", shown(e)))
             .unwrap_or_default();
         let deadline = match p.deadline {
             Some(d) if p.overdue => format!(", deadline {d} PASSED"),
@@ -66,15 +67,15 @@ pub fn run(args: &PendingArgs) -> u8 {
         };
         outln!(
             "  request {} {}{env} by {}: waiting {} (since seq {}, latest decision seq {}){deadline}",
-            p.request_digest.get(..16).unwrap_or(&p.request_digest),
-            p.action,
-            p.actor,
+            shown(p.request_digest.get(..16).unwrap_or(&p.request_digest)),
+            shown(&p.action),
+            shown(&p.actor),
             human_age(p.age_seconds),
             p.first_seq,
             p.latest_seq
         );
         for m in &p.missing {
-            outln!("      needs {m}");
+            outln!("      needs {}", shown(m));
         }
     }
     0
