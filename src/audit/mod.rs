@@ -55,6 +55,7 @@ pub use key::{
 };
 pub use log::{AuditLog, HaltInForce, Head};
 pub use pending::{PendingRequest, human_age, pending};
+pub(crate) use reader::parse_record;
 pub use reader::{Records, last_records};
 pub use record::{FORMAT, GENESIS_PREV, Record, RecordKind};
 pub use report::{

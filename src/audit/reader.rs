@@ -22,6 +22,9 @@ pub struct Records {
     done: bool,
     /// Whether any record was read: a log always holds at least its genesis record.
     any: bool,
+    /// The `seq` the next record should have, as far as the records read so far say: what
+    /// a finding names when the chain is not checked (no key ring).
+    next_seq: u64,
 }
 
 impl Records {
@@ -34,6 +37,7 @@ impl Records {
             chain: ring.map(Chain::new),
             done: false,
             any: false,
+            next_seq: 0,
         })
     }
 
@@ -81,7 +85,7 @@ impl Iterator for Records {
         };
         let fallback = Finding {
             kind: TamperKind::Malformed,
-            seq: self.chain.as_ref().map_or(0, |c| c.next_seq),
+            seq: self.chain.as_ref().map_or(self.next_seq, |c| c.next_seq),
             line: raw.number,
             detail: "the line does not verify".into(),
         };
@@ -122,6 +126,7 @@ impl Iterator for Records {
         match line.to_record() {
             Ok(record) => {
                 self.any = true;
+                self.next_seq = record.seq.saturating_add(1);
                 Some(Ok(record))
             }
             Err(why) => {
@@ -175,13 +180,44 @@ pub fn last_records(path: &Path, n: usize) -> Result<(Vec<Record>, u64), AuditEr
             let skip = lines.len().saturating_sub(n);
             let mut records = Vec::new();
             for bytes in lines.into_iter().skip(skip) {
-                let record = Line::parse(bytes)
-                    .and_then(|l| l.to_record())
-                    .map_err(|why| AuditError::Malformed(format!("{}: {why}", path.display())))?;
-                records.push(record);
+                match parse_record(bytes) {
+                    Ok(record) => records.push(record),
+                    Err(why) => {
+                        // Where the line starts in the file, from where it lies in `body`.
+                        let at = start + (bytes.as_ptr() as usize - body.as_ptr() as usize) as u64;
+                        let line =
+                            line_number(&mut file, at).map_err(|e| AuditError::io(path, &e))?;
+                        return Err(AuditError::Malformed(format!(
+                            "{}: line {line} is not a valid record: {why}",
+                            path.display()
+                        )));
+                    }
+                }
             }
             return Ok((records, complete_end));
         }
         end = start;
+    }
+}
+
+/// One line of the log (without its newline) as a record, not authenticated, or why it is
+/// none.
+pub(crate) fn parse_record(bytes: &[u8]) -> Result<Record, String> {
+    Line::parse(bytes).and_then(|l| l.to_record())
+}
+
+/// The 1-based number of the line starting at byte `offset`: the newlines before it, plus
+/// one. Only for naming a bad line in an error, so reading from the start is fine.
+fn line_number(file: &mut File, offset: u64) -> std::io::Result<u64> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut before = file.take(offset);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut newlines = 0u64;
+    loop {
+        let n = before.read(&mut buf)?;
+        if n == 0 {
+            return Ok(newlines + 1);
+        }
+        newlines += memchr::memchr_iter(b'\n', buf.get(..n).unwrap_or_default()).count() as u64;
     }
 }

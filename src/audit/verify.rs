@@ -111,7 +111,7 @@ pub fn verify_path(
         ..VerifyReport::default()
     };
     let checkpoint_seq = options.checkpoint.as_ref().map(|c| c.head_seq);
-    let mut mac_at_checkpoint: Option<[u8; 32]> = None;
+    let mut at_checkpoint: Option<CheckpointRecord> = None;
     let mut since_progress = 0u64;
     let mut head_mac = [0u8; 32];
     let mut last_at = String::new();
@@ -203,7 +203,12 @@ pub fn verify_path(
             report.unsigned += 1;
         }
         if Some(line.seq) == checkpoint_seq {
-            mac_at_checkpoint = Some(line.mac);
+            at_checkpoint = Some(CheckpointRecord {
+                mac: line.mac,
+                line: number,
+                prev: line.prev,
+                prev_at: last_at.parse().ok(),
+            });
         }
         report.records += 1;
         report.head_seq = Some(line.seq);
@@ -242,9 +247,32 @@ pub fn verify_path(
     if report.finding.is_none()
         && let Some(cp) = &options.checkpoint
     {
-        report.finding = against_checkpoint(cp, &report, mac_at_checkpoint);
-        if report.finding.is_none() {
-            report.checkpoint_seq = Some(cp.head_seq);
+        report.finding = against_checkpoint(cp, &report, at_checkpoint.as_ref());
+        match &report.finding {
+            None => report.checkpoint_seq = Some(cp.head_seq),
+            // Not the checkpointed log: nothing in it is vouched for.
+            Some(f) if f.kind == TamperKind::Replaced => {
+                report.records = 0;
+                report.head_seq = None;
+                report.head_mac = None;
+                report.first_at = None;
+                report.last_at = None;
+            }
+            // The report ends just before the record that differs from the checkpoint's.
+            Some(f) if f.kind == TamperKind::RolledBack => {
+                if let Some(seen) = &at_checkpoint {
+                    report.records = f.seq;
+                    report.head_seq = f.seq.checked_sub(1);
+                    report.head_mac = report
+                        .head_seq
+                        .map(|_| crate::canonical::hex_lower(&seen.prev));
+                    report.last_at = seen.prev_at;
+                    if report.records == 0 {
+                        report.first_at = None;
+                    }
+                }
+            }
+            Some(_) => {}
         }
     }
     if let Some(progress) = options.progress.as_mut() {
@@ -262,16 +290,27 @@ fn malformed(seq: u64, line: u64, detail: String) -> Finding {
     }
 }
 
+/// The record at the checkpoint's `head_seq`, as the walk saw it.
+struct CheckpointRecord {
+    mac: [u8; 32],
+    /// Its line in the file.
+    line: u64,
+    /// The MAC and time of the record before it: where a report that ends before it ends.
+    prev: [u8; 32],
+    prev_at: Option<Timestamp>,
+}
+
 fn against_checkpoint(
     cp: &Checkpoint,
     report: &VerifyReport,
-    mac_at_checkpoint: Option<[u8; 32]>,
+    at_checkpoint: Option<&CheckpointRecord>,
 ) -> Option<Finding> {
     if report.log_id.as_deref() != Some(cp.log_id.as_str()) {
         return Some(Finding {
             kind: TamperKind::Replaced,
             seq: 0,
-            line: 0,
+            // The genesis record, which names the log.
+            line: 1,
             detail: format!(
                 "the checkpoint is for log {}, this log is {}: the log was replaced",
                 cp.log_id,
@@ -293,11 +332,11 @@ fn against_checkpoint(
         });
     }
     let expected = super::record::decode_mac(&cp.head_mac);
-    if expected.is_none() || mac_at_checkpoint != expected {
+    if expected.is_none() || at_checkpoint.map(|r| r.mac) != expected {
         return Some(Finding {
             kind: TamperKind::RolledBack,
             seq: cp.head_seq,
-            line: 0,
+            line: at_checkpoint.map_or(0, |r| r.line),
             detail: format!(
                 "record {} is not the one the checkpoint of {} saw: the log was rolled back and rewritten from there",
                 cp.head_seq, cp.at

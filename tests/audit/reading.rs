@@ -286,6 +286,57 @@ fn tail_show_and_checkpoint() {
     );
 }
 
+/// Found by QA: `audit show` named seq 0 for a malformed line wherever it was, and `audit
+/// tail` named no line at all. Both name the line (and show the seq it should have had).
+#[test]
+fn a_malformed_line_is_named_by_show_and_tail() {
+    let dir = keyed_dir();
+    for i in 1..=6 {
+        let note = format!("n{i}");
+        assert!(
+            gavel(dir.path(), &["audit", "note", &note])
+                .status
+                .success()
+        );
+    }
+    let log = dir.path().join(".gavel/audit.jsonl");
+    let mut bytes = std::fs::read(&log).unwrap();
+    // Break the UTF-8 of line 7 (seq 6, the note `n6`): one byte of its text.
+    let line7 = bytes
+        .split(|b| *b == b'\n')
+        .take(6)
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    let text_at = line7
+        + bytes[line7..]
+            .windows(8)
+            .position(|w| w == b"\"text\":\"")
+            .unwrap()
+        + 8;
+    bytes[text_at] = 0xff;
+    std::fs::write(&log, &bytes).unwrap();
+    let verify = gavel(dir.path(), &["audit", "verify"]);
+    assert!(
+        text(&verify.stdout).contains("malformed at seq 6 (line 7)"),
+        "{}",
+        text(&verify.stdout)
+    );
+    let show = gavel(dir.path(), &["audit", "show", "7"]);
+    assert_eq!(show.status.code(), Some(1));
+    assert!(
+        text(&show.stderr).contains("malformed at seq 6 (line 7)"),
+        "{}",
+        text(&show.stderr)
+    );
+    let tail = gavel(dir.path(), &["audit", "tail"]);
+    assert_eq!(tail.status.code(), Some(1));
+    assert!(
+        text(&tail.stderr).contains("audit.jsonl: line 7 is not a valid record: "),
+        "{}",
+        text(&tail.stderr)
+    );
+}
+
 #[test]
 fn tail_follow_prints_records_as_they_are_appended() {
     use std::io::BufRead as _;

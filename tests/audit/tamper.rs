@@ -376,8 +376,15 @@ fn rolled_back_after_a_checkpoint() {
         },
     )
     .unwrap();
-    let f = report.finding.unwrap();
+    let f = report.finding.clone().unwrap();
     assert_eq!((f.kind, f.seq), (TamperKind::RolledBack, 8));
+    // Found by QA: the finding named no line, and the report said every record (seq 0..9)
+    // verified. It names line 9 (seq 8) and ends just before it, at seq 7.
+    assert_eq!(f.line, 9);
+    assert_eq!((report.records, report.head_seq), (8, Some(7)));
+    let macs_only = verify(&path, &ring(1));
+    assert_eq!(report.head_mac, macs_only_head_mac_at(&path, 7));
+    assert!(macs_only.intact());
     drop(dir);
 }
 
@@ -405,7 +412,11 @@ fn replaced_log_against_a_checkpoint() {
         },
     )
     .unwrap();
-    assert_eq!(report.finding.unwrap().kind, TamperKind::Replaced);
+    let f = report.finding.clone().unwrap();
+    assert_eq!((f.kind, f.seq, f.line), (TamperKind::Replaced, 0, 1));
+    // Not the checkpointed log: nothing in it is reported as verified against it.
+    assert_eq!((report.records, report.head_seq), (0, None));
+    assert_eq!(report.head_mac, None);
     drop(dir);
 }
 

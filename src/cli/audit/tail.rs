@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{LogArgs, fail};
-use crate::audit::{Record, describe, last_records};
+use crate::audit::{Record, describe, last_records, parse_record};
 use crate::cli::Format;
 
 /// Arguments of `gavel audit tail`.
@@ -64,6 +64,8 @@ pub fn run(args: &TailArgs) -> u8 {
         return 0;
     }
     let mut pending: Vec<u8> = Vec::new();
+    // Where `pending` starts in the file, to say where a bad line is.
+    let mut pending_at = offset;
     loop {
         let _ = std::io::stdout().flush();
         std::thread::sleep(Duration::from_millis(200));
@@ -93,10 +95,16 @@ pub fn run(args: &TailArgs) -> u8 {
         pending.extend_from_slice(&buf);
         while let Some(pos) = pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = pending.drain(..=pos).collect();
-            let text = String::from_utf8_lossy(&line);
-            match serde_json::from_str::<Record>(text.trim_end()) {
+            let at = pending_at;
+            pending_at += line.len() as u64;
+            let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+            match parse_record(bytes) {
                 Ok(record) => print(&record, args.format),
-                Err(e) => errln!("warning: not a record: {e}"),
+                Err(why) => errln!(
+                    "warning: {}: the line at byte {at} is not a valid record: {}",
+                    args.log.log.display(),
+                    crate::quote::one_line(&why)
+                ),
             }
         }
     }
