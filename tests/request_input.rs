@@ -317,6 +317,59 @@ fn gavel_eval_usage_flag_beyond_a_number_exits_1_naming_the_counter() {
     assert!(decision.get("errors").is_none(), "{decision}");
 }
 
+/// Found by QA: `--usage` read its value as an integer, so `3.0` (a count, in a request
+/// document) was refused and every refusal said "not a non-negative whole number". It reads
+/// the value as a request document reads a count, in the same words.
+#[test]
+fn gavel_eval_usage_flag_reads_counts_as_a_request_does() {
+    let run = |value: &str| {
+        crate::support::Cli::new()
+            .file("policies/main.gavel", USAGE_POLICY)
+            .file("request.json", json(""))
+            .args([
+                "eval",
+                "--request",
+                "request.json",
+                "--no-audit",
+                "--format",
+                "json",
+                "--usage",
+            ])
+            .args([format!("calls={value}")])
+            .output()
+    };
+    let whole = run("3.0");
+    assert_eq!(
+        whole.json()["input_error"],
+        serde_json::Value::Null,
+        "{}",
+        whole.stdout
+    );
+    for (value, says) in [
+        (
+            "99999999999999999999999",
+            "more than the limit of 9223372036854",
+        ),
+        (
+            "9223372036855",
+            "9223372036855, more than the limit of 9223372036854",
+        ),
+        (
+            "-1",
+            "-1 is negative; a count is a whole number from 0 to 9223372036854",
+        ),
+        ("2.5", "2.5 is not a whole number"),
+        (
+            "x",
+            "`x` is not a number; a count is a whole number from 0 to 9223372036854",
+        ),
+    ] {
+        let out = run(value);
+        out.code(1).stderr_has(says);
+        assert_eq!(out.json()["input_error"]["field"], "usage.calls", "{value}");
+    }
+}
+
 /// A YAML request with each part at its limit but the number of files (`files` of them,
 /// each with all five fields): 10,000 roles, 10,000 features, 256 attributes (one a list of
 /// 10,000 numbers) and 256 usage counters.

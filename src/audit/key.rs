@@ -89,6 +89,11 @@ impl AuditKey {
     pub fn load(path: &Path) -> Result<AuditKey, AuditError> {
         let origin = path.display().to_string();
         let metadata = std::fs::metadata(path).map_err(|e| AuditError::io(path, &e))?;
+        if metadata.is_dir() {
+            return Err(AuditError::WeakKey(format!(
+                "{origin}: a directory, not an audit key file"
+            )));
+        }
         if metadata.len() > (MAX_KEY_BYTES * 2 + 64) as u64 {
             return Err(AuditError::WeakKey(format!(
                 "{origin}: too large to be an audit key file"
@@ -358,6 +363,21 @@ impl KeyRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by QA: a directory given as the key file was "too large to be an audit key
+    /// file" (its size as the file system reports it).
+    #[test]
+    fn a_directory_is_named_as_one() {
+        let dir = std::env::temp_dir();
+        let error = AuditKey::load(&dir)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.ends_with(": a directory, not an audit key file"),
+            "{error}"
+        );
+    }
 
     fn random32() -> Vec<u8> {
         (0u8..32)

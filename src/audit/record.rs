@@ -16,6 +16,7 @@ use base64::Engine as _;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 
 use crate::sign::Signature;
 
@@ -117,26 +118,30 @@ pub struct Record {
     pub signature: Option<Signature>,
 }
 
-/// A line as serde reads it: strings borrowed, the body kept as raw text.
-///
-/// Legitimate records never contain escapes in `at`, `kind`, `prev`, `mac`, `mac_old` or
-/// `signed_by`, so borrowing them cannot fail for a record gavel wrote.
+/// A line as serde reads it, to say what is wrong with a line that is not a canonical
+/// record (see [`Line::parse`]): the body kept as raw text, strings unescaped where they
+/// have to be (gavel never writes an escape outside `body`, but a line being diagnosed may
+/// hold one, and should be told about in the record's terms, not serde's).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRecord<'a> {
     seq: u64,
-    at: &'a str,
-    kind: &'a str,
+    #[serde(borrow)]
+    at: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
     #[serde(borrow)]
     body: &'a RawValue,
-    prev: &'a str,
-    mac: &'a str,
-    #[serde(default)]
-    mac_old: Option<&'a str>,
+    #[serde(borrow)]
+    prev: Cow<'a, str>,
+    #[serde(borrow)]
+    mac: Cow<'a, str>,
     #[serde(default, borrow)]
-    signature: Option<RawSignature<'a>>,
+    mac_old: Option<Cow<'a, str>>,
     #[serde(default)]
-    signed_by: Option<&'a str>,
+    signature: Option<serde::de::IgnoredAny>,
+    #[serde(default, borrow)]
+    signed_by: Option<Cow<'a, str>>,
 }
 
 /// A signature block, borrowed.
@@ -193,11 +198,12 @@ impl<'a> Line<'a> {
         // MAC does not cover — accepting it would let such bytes change unseen.
         let raw: RawRecord<'a> =
             serde_json::from_slice(line).map_err(|e| format!("not a valid record: {e}"))?;
-        RecordKind::parse(raw.kind).ok_or_else(|| format!("unknown record kind `{}`", raw.kind))?;
+        RecordKind::parse(&raw.kind)
+            .ok_or_else(|| format!("unknown record kind {}", crate::quote::quote(&raw.kind)))?;
         for (name, text) in [
-            ("mac", Some(raw.mac)),
-            ("prev", Some(raw.prev)),
-            ("mac_old", raw.mac_old),
+            ("mac", Some(&*raw.mac)),
+            ("prev", Some(&*raw.prev)),
+            ("mac_old", raw.mac_old.as_deref()),
         ] {
             if text.is_some_and(|t| decode_mac(t).is_none()) {
                 return Err(format!("`{name}` is not 64 lowercase hex digits"));

@@ -600,12 +600,8 @@ fn apply_git_and_flags(args: &EvalArgs, request: &mut Request) -> Result<(), Req
             .insert(key.to_string(), json);
     }
     for (key, value) in flag_pairs(&args.usage, "--usage")? {
-        let n: u64 = value.parse().map_err(|_| {
-            RequestError::field(
-                format!("usage.{key}"),
-                format!("`{value}` is not a non-negative whole number"),
-            )
-        })?;
+        let n = crate::request::count::usage_count_text(value)
+            .map_err(|why| RequestError::field(format!("usage.{key}"), why))?;
         request.usage.as_map_mut().insert(key.to_string(), n);
     }
     // The document parser caps each map at MAX_ATTRIBUTES entries and nothing after it

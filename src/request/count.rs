@@ -31,6 +31,24 @@ pub(super) fn usage_counts<'de, D: Deserializer<'de>>(
     Ok(UniqueMap::<UsageCount>::deserialize(deserializer)?.map_values(|count| count.0))
 }
 
+/// Reads a usage count given as text (`gavel eval --usage KEY=N`) by the rules and in the
+/// words of one in a request document: `3.0` is 3, `-1` and `2.5` are refused as such, and
+/// a number too large for a count says so, where parsing as an integer would call all
+/// three "not a number".
+pub(crate) fn usage_count_text(text: &str) -> Result<u64, String> {
+    let visitor = CountVisitor {
+        limit: MAX_USAGE_COUNT,
+        unit: "",
+    };
+    match serde_json::from_str::<serde_json::Number>(text.trim()) {
+        Ok(number) => de::Deserializer::deserialize_any(number, visitor).map_err(|e| e.to_string()),
+        Err(_) => Err(format!(
+            "`{}` is not a number; a count is a whole number from 0 to {MAX_USAGE_COUNT}",
+            crate::quote::excerpt(text)
+        )),
+    }
+}
+
 struct UsageCount(u64);
 
 impl<'de> Deserialize<'de> for UsageCount {

@@ -1,6 +1,6 @@
 //! Requests: what is proposed, read from JSON or YAML and normalized.
 
-mod count;
+pub(crate) mod count;
 mod digest;
 mod normalize;
 mod number;
