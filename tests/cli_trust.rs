@@ -923,3 +923,61 @@ fn approvers_can_use_their_openssh_key_with_a_passphrase() {
     .code(0)
     .stdout_has("APPROVED by sam@example.com\n");
 }
+
+/// Found by QA: a key file with something more than one key was refused as if it were no
+/// key at all ("not valid base64", "not a gavel private key"), an OpenSSH `.pub` with more
+/// lines was used silently, a binary file was "stream did not contain valid UTF-8", and
+/// `--sign-key /dev/zero` never ended. Each is refused saying what is wrong.
+#[test]
+fn key_files_with_more_than_a_key_are_refused_saying_so() {
+    let (out, ws) = Cli::new().args(["keys", "new", "me", "--dir", "k"]).run();
+    out.code(0);
+    ws.run(["keys", "new", "you", "--dir", "k"]).code(0);
+    let key = ws.read("k/me.key");
+    let public = ws.read("k/me.pub");
+    ws.write("trailing.key", format!("{key}garbage\n"));
+    ws.write("two.key", format!("{key}{}", ws.read("k/you.key")));
+    ws.write("extra.pub", format!("{public}# a comment\n"));
+    ws.write(
+        "ssh.pub",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDHUQM3uxt9yUcttSToQOG9ftBSnxVPIIhRvCR0TxwBc a@b\ngarbage\n",
+    );
+    ws.write("binary.key", [0xffu8, 0xfe, 0x00, 0x9c]);
+    for (file, says) in [
+        (
+            "trailing.key",
+            "trailing.key: text after the `-----END GAVEL ED25519 PRIVATE KEY-----` line",
+        ),
+        (
+            "two.key",
+            "two.key: more than one key block; a key file holds one key",
+        ),
+        (
+            "extra.pub",
+            "extra.pub: 2 lines; a public key file holds one key on one line",
+        ),
+        (
+            "ssh.pub",
+            "ssh.pub: 2 lines; a public key file holds one key on one line",
+        ),
+        ("binary.key", "binary.key: not a text key file"),
+        ("/dev/zero", "/dev/zero: too large to be a key file"),
+    ] {
+        let out = ws.run(["keys", "id", file]);
+        out.code(1).stderr_has(says);
+        assert_eq!(out.stderr.lines().count(), 1, "{file}: {}", out.stderr);
+    }
+    // A name that is no file name is refused on one line, the name escaped.
+    ws.run(["keys", "new", "a\nb", "--dir", "k"])
+        .code(1)
+        .stderr_has("error: key name `a\\nb` must be letters, digits");
+    ws.write(
+        "policies/main.gavel",
+        "policy \"p\"\ndefault auto_approve\n",
+    );
+    for file in ["two.key", "/dev/zero"] {
+        ws.run(["eval", "--actor", "a", "--no-audit", "--sign-key", file])
+            .code(1)
+            .stderr_has("error: cannot sign: ");
+    }
+}

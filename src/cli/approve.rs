@@ -47,7 +47,7 @@ pub struct ApproveArgs {
     #[arg(long, default_value = "policies")]
     policies: PathBuf,
     /// Issue time (RFC 3339) instead of now.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::time_arg::timestamp)]
     now: Option<jiff::Timestamp>,
     /// Where the credential is recorded (an `approval` record), by the same rule as
     /// `gavel eval`'s decisions.

@@ -57,7 +57,7 @@ pub struct EvalArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Decide as of this time (RFC 3339) instead of now.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::time_arg::timestamp)]
     pub now: Option<jiff::Timestamp>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]

@@ -41,7 +41,8 @@ pub fn run(args: &KeysArgs) -> u8 {
                 || name.starts_with('.')
             {
                 errln!(
-                    "error: key name `{name}` must be letters, digits, `-`, `_` or `.`, not starting with `.`"
+                    "error: key name {} must be letters, digits, `-`, `_` or `.`, not starting with `.`",
+                    crate::quote::quote(name)
                 );
                 return 1;
             }

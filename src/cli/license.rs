@@ -35,7 +35,7 @@ enum LicenseCommand {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Issue time (RFC 3339) instead of now.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::cli::time_arg::timestamp)]
         now: Option<jiff::Timestamp>,
     },
 }
@@ -51,7 +51,7 @@ pub fn run(args: &LicenseArgs) -> u8 {
         now,
     } = &args.command;
     let result = (|| -> Result<(), String> {
-        let expires = parse_expiry(expires)?;
+        let expires = crate::cli::time_arg::time_or_date(expires, true)?;
         let issued = now.unwrap_or_else(jiff::Timestamp::now);
         if expires <= issued {
             return Err(format!(
@@ -78,18 +78,4 @@ pub fn run(args: &LicenseArgs) -> u8 {
             1
         }
     }
-}
-
-/// `YYYY-MM-DD` (end of that day, UTC) or an RFC 3339 timestamp.
-fn parse_expiry(text: &str) -> Result<jiff::Timestamp, String> {
-    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
-        return Ok(ts);
-    }
-    let date: jiff::civil::Date = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
-    date.at(23, 59, 59, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .map_err(|e| format!("`{text}`: {e}"))
 }

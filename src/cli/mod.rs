@@ -52,6 +52,7 @@ mod recording;
 mod render;
 mod resume;
 mod test;
+mod time_arg;
 mod verify;
 
 use std::process::ExitCode;

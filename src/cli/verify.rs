@@ -27,7 +27,7 @@ pub struct VerifyArgs {
     #[arg(long, default_value = "policies")]
     policies: PathBuf,
     /// Check expiry as of this time (RFC 3339) instead of now.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::time_arg::timestamp)]
     now: Option<jiff::Timestamp>,
 }
 
@@ -67,7 +67,8 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
     let mut lines = Vec::new();
     match kind {
         crate::approve::APPROVAL_TYPE => {
-            let approval = Approval::from_json(&raw).map_err(|e| e.to_string())?;
+            let approval =
+                Approval::from_json(&raw).map_err(|e| format!("`{}`: {e}", args.file))?;
             if keys.is_empty() {
                 keys.extend(policy_keys(&policy, |p| {
                     p.checked()
@@ -116,7 +117,7 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
             }
         }
         crate::license::LICENSE_TYPE => {
-            let license = License::from_json(&raw).map_err(|e| e.to_string())?;
+            let license = License::from_json(&raw).map_err(|e| format!("`{}`: {e}", args.file))?;
             if keys.is_empty() {
                 keys.extend(policy_keys(&policy, |p| {
                     p.checked().license_authorities.clone()

@@ -91,13 +91,22 @@ impl PrivateKey {
             path: path.to_string(),
             message: message.to_string(),
         };
-        let body = text
-            .trim()
-            .strip_prefix(BEGIN)
-            .and_then(|rest| rest.trim_end().strip_suffix(END))
-            .ok_or_else(|| {
-                format("not a gavel private key (expected a `GAVEL ED25519 PRIVATE KEY` block)")
-            })?;
+        let rest = text.trim().strip_prefix(BEGIN).ok_or_else(|| {
+            format("not a gavel private key (expected a `GAVEL ED25519 PRIVATE KEY` block)")
+        })?;
+        let end = rest.find(END).ok_or_else(|| {
+            format("the key block has no `-----END GAVEL ED25519 PRIVATE KEY-----` line")
+        })?;
+        let body = rest.get(..end).unwrap_or_default();
+        let after = rest.get(end + END.len()..).unwrap_or_default().trim();
+        if after.contains(BEGIN) || body.contains(BEGIN) {
+            return Err(format("more than one key block; a key file holds one key"));
+        }
+        if !after.is_empty() {
+            return Err(format(
+                "text after the `-----END GAVEL ED25519 PRIVATE KEY-----` line; a key file holds the key block only",
+            ));
+        }
         let bytes = Zeroizing::new(
             STANDARD
                 .decode(body.trim())
@@ -118,16 +127,32 @@ impl PrivateKey {
             path: name.clone(),
             message: e.to_string(),
         })?;
-        if metadata.len() > 64 * 1024 {
+        if metadata.len() > super::MAX_KEY_FILE_BYTES {
             return Err(PrivateKeyError::Format {
                 path: name,
                 message: "too large to be a key file".into(),
             });
         }
-        let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| PrivateKeyError::Io {
-            path: name.clone(),
-            message: e.to_string(),
-        })?);
+        // Read at most one byte over the limit: a device (`/dev/zero`) reports no size, and
+        // reading it to the end would never end.
+        let mut bytes = Zeroizing::new(Vec::new());
+        std::fs::File::open(path)
+            .and_then(|file| {
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(file, super::MAX_KEY_FILE_BYTES + 1),
+                    &mut bytes,
+                )
+            })
+            .map_err(|e| PrivateKeyError::Io {
+                path: name.clone(),
+                message: e.to_string(),
+            })?;
+        if bytes.len() as u64 > super::MAX_KEY_FILE_BYTES {
+            return Err(PrivateKeyError::Format {
+                path: name,
+                message: "too large to be a key file".into(),
+            });
+        }
         let text = std::str::from_utf8(&bytes).map_err(|_| PrivateKeyError::Format {
             path: name.clone(),
             message: "not a text key file".into(),

@@ -13,7 +13,7 @@ pub struct PendingArgs {
     #[command(flatten)]
     log: LogArgs,
     /// Judge ages and deadlines as of this time (RFC 3339) instead of now.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::time_arg::timestamp)]
     now: Option<jiff::Timestamp>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]

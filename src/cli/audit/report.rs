@@ -21,25 +21,14 @@ pub struct ReportArgs {
     log: LogArgs,
     /// Only records at or after this time (RFC 3339, or a date `YYYY-MM-DD` meaning its
     /// start in UTC).
-    #[arg(long, value_parser = parse_time)]
+    #[arg(long, value_parser = |text: &str| crate::cli::time_arg::time_or_date(text, false))]
     since: Option<jiff::Timestamp>,
     /// Only records before this time (same forms); must be later than `--since`.
-    #[arg(long, value_parser = parse_time)]
+    #[arg(long, value_parser = |text: &str| crate::cli::time_arg::time_or_date(text, false))]
     until: Option<jiff::Timestamp>,
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     format: ReportFormat,
-}
-
-fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
-    if let Ok(t) = text.parse::<jiff::Timestamp>() {
-        return Ok(t);
-    }
-    text.parse::<jiff::civil::Date>()
-        .ok()
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-        .map(|z| z.timestamp())
-        .ok_or_else(|| format!("`{text}` is not a time (write 2026-03-01 or 2026-03-01T12:00:00Z)"))
 }
 
 /// Prints the report. Exit 1 when the log cannot be read; a log that does not verify is

@@ -1,0 +1,85 @@
+//! Times given on the command line (`--now`, `--since`, `--until`, `--expires`).
+//!
+//! jiff refuses a time outside the range it represents in its own terms ("converting
+//! datetime with time zone offset `+00` to timestamp overflowed: parameter 'Unix timestamp
+//! seconds' is not in the required range of ..."). A date such as `9999-12-31` is a valid
+//! date, so the person who typed it needs to hear which limit it passed, in gavel's terms.
+
+use jiff::Timestamp;
+
+/// Parses an RFC 3339 time, saying plainly when it is malformed or out of range.
+pub(crate) fn timestamp(text: &str) -> Result<Timestamp, String> {
+    text.parse::<Timestamp>().map_err(|e| refusal(text, &e))
+}
+
+/// Parses an RFC 3339 time or a date `YYYY-MM-DD`, which means its first second in UTC, or
+/// its last (`23:59:59`) with `end_of_day`.
+pub(crate) fn time_or_date(text: &str, end_of_day: bool) -> Result<Timestamp, String> {
+    if let Ok(time) = text.parse::<Timestamp>() {
+        return Ok(time);
+    }
+    let Ok(date) = text.parse::<jiff::civil::Date>() else {
+        return Err(format!(
+            "`{}` is not a date (YYYY-MM-DD) or an RFC 3339 time (such as 2026-12-07T10:00:00Z)",
+            crate::quote::excerpt(text)
+        ));
+    };
+    let (hour, minute, second) = if end_of_day { (23, 59, 59) } else { (0, 0, 0) };
+    date.at(hour, minute, second, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|zoned| zoned.timestamp())
+        .map_err(|e| refusal(text, &e))
+}
+
+/// Why `text` is not a time gavel can use, from jiff's error `error`.
+pub(crate) fn refusal(text: &str, error: &jiff::Error) -> String {
+    let why = error.to_string();
+    if why.contains("overflow") || why.contains("not in the required range") {
+        format!(
+            "`{}` is out of range: times must lie between {} and {}",
+            crate::quote::excerpt(text),
+            Timestamp::MIN,
+            Timestamp::MAX
+        )
+    } else {
+        format!(
+            "`{}` is not an RFC 3339 time (such as 2026-12-07T10:00:00Z): {why}",
+            crate::quote::excerpt(text)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_and_malformed_times_are_told_apart() {
+        assert_eq!(
+            timestamp("2026-12-07T10:00:00Z").ok(),
+            "2026-12-07T10:00:00Z".parse().ok()
+        );
+        let far = timestamp("9999-12-31T00:00:00Z").err().unwrap_or_default();
+        assert!(far.starts_with("`9999-12-31T00:00:00Z` is out of range: times must lie between -009999-01-02T01:59:59Z and 9999-12-30T22:00:00"), "{far}");
+        let bad = timestamp("tomorrow").err().unwrap_or_default();
+        assert!(
+            bad.starts_with("`tomorrow` is not an RFC 3339 time"),
+            "{bad}"
+        );
+        assert_eq!(
+            time_or_date("2026-03-01", true).ok(),
+            "2026-03-01T23:59:59Z".parse().ok()
+        );
+        assert_eq!(
+            time_or_date("2026-03-01", false).ok(),
+            "2026-03-01T00:00:00Z".parse().ok()
+        );
+        let far = time_or_date("9999-12-31", true).err().unwrap_or_default();
+        assert!(far.starts_with("`9999-12-31` is out of range"), "{far}");
+        let bad = time_or_date("31/12/2026", false).err().unwrap_or_default();
+        assert!(
+            bad.starts_with("`31/12/2026` is not a date (YYYY-MM-DD)"),
+            "{bad}"
+        );
+    }
+}
