@@ -232,15 +232,7 @@ pub fn verify_path(
         if let Some(bad) = check.run(path, &mut report)? {
             // The first bad signature comes before anything the MAC walk found: the
             // report ends just before it.
-            report.records = bad.finding.seq;
-            report.head_seq = bad.finding.seq.checked_sub(1);
-            report.head_mac = report
-                .head_seq
-                .map(|_| crate::canonical::hex_lower(&bad.prev));
-            report.last_at = bad.prev_at;
-            if report.records == 0 {
-                report.first_at = None;
-            }
+            report.end_before(bad.finding.seq, &bad.prev, bad.prev_at);
             report.finding = Some(bad.finding);
         }
     }
@@ -261,15 +253,8 @@ pub fn verify_path(
             // The report ends just before the record that differs from the checkpoint's.
             Some(f) if f.kind == TamperKind::RolledBack => {
                 if let Some(seen) = &at_checkpoint {
-                    report.records = f.seq;
-                    report.head_seq = f.seq.checked_sub(1);
-                    report.head_mac = report
-                        .head_seq
-                        .map(|_| crate::canonical::hex_lower(&seen.prev));
-                    report.last_at = seen.prev_at;
-                    if report.records == 0 {
-                        report.first_at = None;
-                    }
+                    let seq = f.seq;
+                    report.end_before(seq, &seen.prev, seen.prev_at);
                 }
             }
             Some(_) => {}
@@ -279,6 +264,20 @@ pub fn verify_path(
         progress(total, total);
     }
     Ok(report)
+}
+
+impl VerifyReport {
+    /// Ends the report just before the record at `seq`, whose predecessor has MAC `prev`
+    /// and time `prev_at`: what verified is what came before it.
+    fn end_before(&mut self, seq: u64, prev: &[u8; 32], prev_at: Option<Timestamp>) {
+        self.records = seq;
+        self.head_seq = seq.checked_sub(1);
+        self.head_mac = self.head_seq.map(|_| crate::canonical::hex_lower(prev));
+        self.last_at = prev_at;
+        if self.records == 0 {
+            self.first_at = None;
+        }
+    }
 }
 
 fn malformed(seq: u64, line: u64, detail: String) -> Finding {
