@@ -18,6 +18,7 @@ impl ByteSet {
         }
     }
 
+    #[inline]
     pub(crate) fn contains(&self, byte: u8) -> bool {
         self.0
             .get(usize::from(byte / 64))

@@ -20,7 +20,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
+use sha2::digest::generic_array::{GenericArray, typenum::U64};
+use sha2::{Digest, Sha256, compress256};
 
 use super::context::VerifiedApproval;
 use jiff::Timestamp;
@@ -30,19 +31,48 @@ use super::decision::PolicyRef;
 /// The SHA-256 block size: the prefix is padded to a multiple of it.
 const BLOCK: usize = 64;
 
+/// One SHA-256 block, as [`compress256`] takes it.
+type Block = GenericArray<u8, U64>;
+
+/// SHA-256's initial state (FIPS 180-4, 5.3.3).
+const H256_256: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
 /// SHA-256 state after the constant prefix of one policy's decision ids, with the policy's
 /// name and the spec hash it was made from, which every decision names too (and shares).
 #[derive(Clone, Debug)]
 pub(crate) struct IdPrefix {
     state: Sha256,
+    /// The same state as raw SHA-256 words, for the decisions without approvals, whose
+    /// remaining bytes fill exactly one block (see [`IdPrefix::id`]).
+    words: [u32; 8],
+    /// How many bytes the prefix is (a whole number of blocks).
+    prefix_len: u64,
     policy: Arc<PolicyRef>,
 }
 
 impl IdPrefix {
     /// The state after the prefix for `spec_hash`, for the policy `name`.
     pub(crate) fn new(name: &str, spec_hash: &str) -> IdPrefix {
+        let prefix = prefix(spec_hash);
+        let mut words = H256_256;
+        let blocks: Vec<Block> = prefix
+            .chunks_exact(BLOCK)
+            .map(Block::clone_from_slice)
+            .collect();
+        compress256(&mut words, &blocks);
         IdPrefix {
-            state: Sha256::new_with_prefix(prefix(spec_hash)),
+            state: Sha256::new_with_prefix(&prefix),
+            words,
+            prefix_len: prefix.len() as u64,
             policy: Arc::new(PolicyRef {
                 name: name.to_string(),
                 spec_hash: spec_hash.to_string(),
@@ -63,6 +93,9 @@ impl IdPrefix {
         at: Timestamp,
         approvals: &[VerifiedApproval],
     ) -> DecisionId {
+        if approvals.is_empty() {
+            return self.id_without_approvals(digest, at);
+        }
         let mut hasher = self.state.clone();
         hasher.update([0u8]);
         hasher.update(digest);
@@ -88,6 +121,34 @@ impl IdPrefix {
             }
         }
         DecisionId::from_hash(&hasher.finalize())
+    }
+
+    /// [`IdPrefix::id`] without approvals: the 45 bytes after the prefix and SHA-256's
+    /// padding (`0x80`, zeros, the message length in bits) are one block, compressed straight
+    /// into a copy of the prefix's state rather than through a hasher's buffer.
+    fn id_without_approvals(&self, digest: &[u8; 32], at: Timestamp) -> DecisionId {
+        const TAIL: usize = 1 + 32 + 8 + 4;
+        let mut block = [0u8; BLOCK];
+        let bits = self.prefix_len.wrapping_add(TAIL as u64).wrapping_mul(8);
+        let fields: [(usize, &[u8]); 5] = [
+            (1, digest),
+            (33, &at.as_second().to_be_bytes()),
+            (41, &at.subsec_nanosecond().to_be_bytes()),
+            (TAIL, &[0x80]),
+            (BLOCK - 8, &bits.to_be_bytes()),
+        ];
+        for (at, bytes) in fields {
+            if let Some(slot) = block.get_mut(at..at + bytes.len()) {
+                slot.copy_from_slice(bytes);
+            }
+        }
+        let mut words = self.words;
+        compress256(&mut words, &[Block::from(block)]);
+        let mut hash = [0u8; 12];
+        for (out, word) in hash.chunks_exact_mut(4).zip(words) {
+            out.copy_from_slice(&word.to_be_bytes());
+        }
+        DecisionId::from_hash(&hash)
     }
 }
 

@@ -159,6 +159,16 @@ pub(crate) fn evaluate(
     let mut counted = Vec::new();
     let mut ignored = context.rejected_credentials.clone();
     let mut rejection = None;
+    // Most decisions are made before anyone approved: nothing to sort, check or count.
+    if context.approvals.is_empty() {
+        settle(&mut gates, context.now);
+        return GateResult {
+            gates,
+            counted,
+            ignored,
+            rejection,
+        };
+    }
     // (gate, approver) pairs already counted.
     let mut counted_at: HashSet<(usize, &str)> = HashSet::new();
 
@@ -357,16 +367,22 @@ pub(crate) fn evaluate(
         });
     }
 
-    for gate in &mut gates {
-        let have = u32::try_from(gate.approved_by.len()).unwrap_or(u32::MAX);
-        gate.met = have >= gate.count;
-        gate.missing = gate.count.saturating_sub(have);
-        gate.expired = !gate.met && gate.deadline.is_some_and(|d| context.now > d);
-    }
+    settle(&mut gates, context.now);
     GateResult {
         gates,
         counted,
         ignored,
         rejection,
+    }
+}
+
+/// Settles whether each gate is met, how many approvals it misses, and whether its window
+/// closed at `now` before it was met.
+fn settle(gates: &mut [Gate], now: Timestamp) {
+    for gate in gates {
+        let have = u32::try_from(gate.approved_by.len()).unwrap_or(u32::MAX);
+        gate.met = have >= gate.count;
+        gate.missing = gate.count.saturating_sub(have);
+        gate.expired = !gate.met && gate.deadline.is_some_and(|d| now > d);
     }
 }

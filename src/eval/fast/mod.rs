@@ -70,9 +70,15 @@ impl<'a> FastEvaluator<'a> {
         let mut added: u64 = 0;
         let mut removed: u64 = 0;
         let mut hits = std::mem::take(&mut scratch.hits);
+        // A policy without globs (no path sets) matches no path: only the lines are summed.
+        let no_globs = compiled.index.is_empty();
         for file in facts.files.iter() {
             added = added.saturating_add(file.added);
             removed = removed.saturating_add(file.removed);
+            if no_globs {
+                scratch.file_starts.push(scratch.file_sets.len() as u32);
+                continue;
+            }
             compiled.index.matches_into(file.path.as_ref(), &mut hits);
             let start = scratch.file_sets.len();
             scratch.file_starts.push(start as u32);
