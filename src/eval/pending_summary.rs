@@ -56,22 +56,49 @@ fn push_joined<S: AsRef<str>>(out: &mut String, items: impl Iterator<Item = S>, 
     }
 }
 
+/// The UTC date and time to the minute of `seconds` since 1970-01-01 (not before it): year,
+/// month, day, hour, minute. The civil date of a day count is Howard Hinnant's
+/// `civil_from_days` (<https://howardhinnant.github.io/date_algorithms.html>), integer
+/// arithmetic only: cheaper than a calendar library's general conversion, and every decision
+/// waiting for approval writes its deadline.
+fn utc_minute(seconds: u64) -> [u64; 5] {
+    let (days, in_day) = (seconds / 86_400, seconds % 86_400);
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let (month, year_shift) = if shifted_month < 10 {
+        (shifted_month + 3, 0)
+    } else {
+        (shifted_month - 9, 1)
+    };
+    let year = year_of_era + era * 400 + year_shift;
+    [year, month, day, in_day / 3_600, in_day % 3_600 / 60]
+}
+
 /// `at` as `strftime("%Y-%m-%d %H:%M UTC")` writes it.
 fn push_utc_minute(out: &mut String, at: Timestamp) {
-    let t = jiff::tz::Offset::UTC.to_datetime(at);
-    let Ok(year) = u16::try_from(t.year()) else {
-        // Negative years: rare enough to leave to jiff.
+    // A whole number of seconds truncated toward zero: for the instants just before 1970,
+    // whose seconds are 0 but whose nanoseconds are negative, that is not the floor.
+    let seconds = u64::try_from(at.as_second()).ok();
+    let Some(seconds) = seconds.filter(|_| at.subsec_nanosecond() >= 0) else {
+        // Before 1970: rare enough to leave to jiff.
         out.push_str(&at.strftime("%Y-%m-%d %H:%M UTC").to_string());
         return;
     };
+    let [year, month, day, hour, minute] = utc_minute(seconds);
     let mut buf = [0u8; 16];
     let fields = [
         (year / 100, 0),
         (year % 100, 2),
-        (u16::from(t.month().unsigned_abs()), 5),
-        (u16::from(t.day().unsigned_abs()), 8),
-        (u16::from(t.hour().unsigned_abs()), 11),
-        (u16::from(t.minute().unsigned_abs()), 14),
+        (month, 5),
+        (day, 8),
+        (hour, 11),
+        (minute, 14),
     ];
     for (value, at) in fields {
         if let Some(pair) = buf.get_mut(at..at + 2) {
@@ -109,6 +136,11 @@ mod tests {
             "-000001-06-01T05:07:00Z",
             "-009999-01-03T00:00:00Z",
             "2024-02-29T23:59:30Z",
+            "1969-12-31T23:59:59.5Z",
+            "1970-01-01T00:00:00.5Z",
+            "2000-02-29T23:59:59.999999999Z",
+            "2100-03-01T00:00:00Z",
+            "1999-12-31T23:59:00Z",
         ] {
             let at: Timestamp = s.parse().unwrap();
             let mut out = String::new();

@@ -86,7 +86,7 @@ impl<'a> Reference<'a> {
             .get(id)
             .ok_or_else(|| EvalError::internal("regex id"))?;
         let regex = crate::check::build_regex(&def.pattern, &def.flags)
-            .map_err(|e| EvalError(format!("regex {}: {e}", def.display())))?;
+            .map_err(|e| EvalError::new(format!("regex {}: {e}", def.display())))?;
         Ok(regex.is_match(s))
     }
 

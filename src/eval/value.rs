@@ -121,20 +121,36 @@ impl<'a> Val<'a> {
 }
 
 /// Evaluation failed: arithmetic overflow, or a value out of range.
+///
+/// The message is a boxed `str`, two words: every step of the evaluators returns a
+/// `Result<bool, EvalError>` or `Result<Decimal, EvalError>`, which then fits in two registers
+/// instead of being returned through memory, as it was with a `String` (three words) in the
+/// error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct EvalError(pub String);
+pub struct EvalError(pub Box<str>);
+
+// What the note above relies on.
+const _: () = assert!(size_of::<Result<crate::number::Decimal, EvalError>>() <= 16);
+const _: () = assert!(size_of::<Result<bool, EvalError>>() <= 16);
 
 impl From<ArithmeticError> for EvalError {
+    #[cold]
     fn from(e: ArithmeticError) -> Self {
-        EvalError(e.to_string())
+        EvalError::new(e.to_string())
     }
 }
 
 impl EvalError {
+    /// An error with `message`.
+    #[cold]
+    pub fn new(message: String) -> Self {
+        EvalError(message.into_boxed_str())
+    }
+
     /// An internal inconsistency (a checked policy guarantees these cannot happen).
     pub fn internal(what: &str) -> Self {
-        EvalError(format!("internal error: {what}"))
+        EvalError::new(format!("internal error: {what}"))
     }
 
     /// A fact the policy reads and the request does not provide. Both evaluators report it
@@ -142,7 +158,7 @@ impl EvalError {
     /// every optional fact a policy reads, but a policy that declares no environments may
     /// still read `environment`, which no request can then provide: this is reachable.
     pub fn missing_fact(fact: &crate::checked::Fact) -> Self {
-        EvalError(format!("the request does not provide `{}`", fact.name()))
+        EvalError::new(format!("the request does not provide `{}`", fact.name()))
     }
 }
 
@@ -164,5 +180,5 @@ pub(crate) fn as_num(v: Val<'_>) -> Result<Decimal, EvalError> {
 
 /// A count as a decimal.
 pub(crate) fn count(n: u64) -> Result<Decimal, EvalError> {
-    Decimal::from_u64(n).ok_or_else(|| EvalError(format!("count {n} is out of range")))
+    Decimal::from_u64(n).ok_or_else(|| EvalError::new(format!("count {n} is out of range")))
 }

@@ -177,7 +177,7 @@ impl<'a> FastEvaluator<'a> {
         self.compiled
             .strings
             .is_match(set, path_set, s)
-            .map_err(EvalError)
+            .map_err(EvalError::new)
     }
 
     fn set_membership(
@@ -376,7 +376,12 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
         selected: bool,
         limit: usize,
     ) -> Result<FileSelection, EvalError> {
-        let mut files = Vec::new();
+        // The files of a set are counted already: the list is allocated at its size.
+        let listed = match filter {
+            FileFilter::Set(s) if selected => (self.scratch.set_count(*s) as usize).min(limit),
+            _ => 0,
+        };
+        let mut files = Vec::with_capacity(listed);
         let mut total = 0;
         for i in 0..self.files.len() {
             if self.file_passes(filter, i)? != selected {

@@ -43,7 +43,7 @@ impl WorkMeter {
             }
             None => {
                 self.left = 0;
-                Err(EvalError(format!(
+                Err(EvalError::new(format!(
                     "evaluation exceeded its work limit of {MAX_EVALUATION_WORK} units: string \
                      tests, pattern matches and list lookups over request values cost their \
                      size, once per file inside a per-file condition, and this request's values \
