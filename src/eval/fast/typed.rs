@@ -18,7 +18,7 @@
 
 use super::FastEvaluator;
 use crate::ast::{ArithOp, CompareOp};
-use crate::checked::{CExpr, CExprKind, FileFilter, Scope, Type, Value};
+use crate::checked::{CExpr, CExprKind, Fact, FileFilter, Scope, Type, Value};
 use crate::eval::scratch::Memo;
 use crate::eval::value::{EvalError, as_bool, as_num, count};
 use crate::number::Decimal;
@@ -192,6 +192,16 @@ impl<'a> FastEvaluator<'a> {
                 let y = self.eval_bool_expr(b, file)?;
                 Ok(holds(*op, x.cmp(&y)))
             }
+            // `environment == prod`, `action != "deploy"`: a request's string compared for
+            // equality with a literal, read in place rather than through two generic steps
+            // that build values.
+            CExprKind::Compare(op @ (CompareOp::Eq | CompareOp::Ne), a, b)
+                if plain_string(a) && plain_string(b) =>
+            {
+                let x = self.plain_str(a)?;
+                let y = self.plain_str(b)?;
+                Ok((x == y) == (*op == CompareOp::Eq))
+            }
             CExprKind::Compare(op, a, b) => self.compare(*op, a, b, file),
             CExprKind::Quantifier(q, filter) => self.quantify(*q, filter),
             CExprKind::GlobMatch { value, set } | CExprKind::InSet { value, set } => {
@@ -259,6 +269,37 @@ impl<'a> FastEvaluator<'a> {
             }
             CExprKind::Count(filter) => count(self.passing_count(filter)?),
             _ => as_num(self.eval_node(expr, file)?),
+        }
+    }
+}
+
+/// Whether `plain_str` reads `expr`: a string literal or symbol, or the action or an
+/// environment of the request.
+fn plain_string(expr: &CExpr) -> bool {
+    matches!(
+        expr.kind,
+        CExprKind::Lit(Value::String(_) | Value::Symbol(_))
+            | CExprKind::Fact(Fact::Action | Fact::Environment | Fact::FromEnvironment)
+    )
+}
+
+impl<'a> FastEvaluator<'a> {
+    /// The string `expr` is, for the expressions [`plain_string`] accepts, as the generic walk
+    /// reads them (the same error for an environment the request does not give).
+    fn plain_str(&self, expr: &'a CExpr) -> Result<&'a str, EvalError> {
+        let r = self.facts.request;
+        match &expr.kind {
+            CExprKind::Lit(Value::String(s) | Value::Symbol(s)) => Ok(s),
+            CExprKind::Fact(Fact::Action) => Ok(&r.action),
+            CExprKind::Fact(f @ Fact::Environment) => r
+                .environment
+                .as_deref()
+                .ok_or_else(|| EvalError::missing_fact(f)),
+            CExprKind::Fact(f @ Fact::FromEnvironment) => r
+                .from_environment
+                .as_deref()
+                .ok_or_else(|| EvalError::missing_fact(f)),
+            _ => Err(EvalError::internal("expected a plain string")),
         }
     }
 }
