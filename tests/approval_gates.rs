@@ -651,3 +651,43 @@ fn cli_what_is_needed_names_the_scope_and_approve_warns_without_it() {
     out.code(0);
     assert!(!out.stderr.contains("warning: gate"), "{}", out.stderr);
 }
+
+/// Found by QA: an approval handed over in `Context` (an embedder's own verification, or a
+/// `gavel test` case) still counted at its `expires_at` instant, while a credential expires
+/// then. It expires at that instant here too.
+#[test]
+fn an_approval_in_the_context_expires_at_its_expires_at_instant() {
+    let with_expiry = |expires: &str| {
+        let mut approval = credential(
+            ALICE,
+            "admin",
+            "2026-03-01T12:05:00Z",
+            Verdict::Approve,
+            &["deploy"],
+        );
+        approval.expires_at = Some(at(expires));
+        decide(vec![approval])
+    };
+    // The decision is at 12:15.
+    let valid = with_expiry("2026-03-01T12:15:01Z");
+    assert_eq!(
+        valid.outcome,
+        DecisionOutcome::Approved,
+        "{}",
+        valid.summary
+    );
+    for expires in ["2026-03-01T12:15:00Z", "2026-03-01T12:14:59Z"] {
+        let d = with_expiry(expires);
+        assert_eq!(
+            d.outcome,
+            DecisionOutcome::RequireApproval,
+            "{expires}: {}",
+            d.summary
+        );
+        assert!(
+            ignored(&d).contains(&(format!("{ALICE}@2026-03-01T12:05:00Z"), "expired".into())),
+            "{expires}: {:?}",
+            ignored(&d)
+        );
+    }
+}

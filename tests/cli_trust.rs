@@ -730,11 +730,30 @@ fn a_license_under_a_policy_without_tiers_blocks() {
         r#"{"action":"deploy","environment":"dev","actor":{"id":"a","kind":"human"}}"#,
     );
     ws.write("garbage.license", "not a license");
-    let run = |license: &str| {
+    // The vendor's authority declared, but no tier: the license verifies as signed and
+    // names a tier the policy does not have.
+    ws.write(
+        "authority/main.gavel",
+        format!(
+            "policy \"plain\"\nenvironments dev -> prod\nlicense authority key \"{}\"\ndefault auto_approve\n",
+            ws.read("keys/vendor.pub").trim()
+        ),
+    );
+    ws.run([
+        "verify",
+        "--policies",
+        "authority",
+        "pro.license",
+        "--now",
+        NOW,
+    ])
+    .code(1)
+    .stderr_has("but its tier `pro` is not a tier of policy `plain`");
+    let run_in = |policies: &str, license: &str| {
         ws.run([
             "eval",
             "--policies",
-            "untiered",
+            policies,
             "--request",
             "req.json",
             "--license",
@@ -746,14 +765,24 @@ fn a_license_under_a_policy_without_tiers_blocks() {
             "--no-audit",
         ])
     };
-    for (license, why) in [
+    for (policies, license, why) in [
         (
+            "untiered",
             "pro.license",
             "the license failed verification: unknown key",
         ),
-        ("garbage.license", "the license failed verification: "),
+        (
+            "untiered",
+            "garbage.license",
+            "the license failed verification: ",
+        ),
+        (
+            "authority",
+            "pro.license",
+            "the license failed verification: unknown tier",
+        ),
     ] {
-        let out = run(license);
+        let out = run_in(policies, license);
         out.code(3);
         let json = out.json();
         assert_eq!(json["outcome"], "block", "{license}");
@@ -808,6 +837,20 @@ fn verify_refuses_a_signed_decision_with_a_repeated_member() {
             .stderr_has("is not usable JSON: member `")
             .stderr_has("` is given twice");
     }
+    // Found by QA: a member name the refusal quotes was printed raw — a forged line and an
+    // escape sequence on the terminal. The error is one line, escaped.
+    ws.write(
+        "unknown.json",
+        decision.replacen(
+            "\"authorizes\": false,",
+            "\"authorizes\": false, \"x\\nerror: FORGED\\u001b[31m\": 1,",
+            1,
+        ),
+    );
+    let out = ws.run(["verify", "unknown.json", "--now", NOW]);
+    out.code(1).stderr_has("x\\nerror: FORGED\\u{1b}[31m");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
 }
 
 #[test]

@@ -350,6 +350,11 @@ fn gavel_eval_usage_flag_reads_counts_as_a_request_does() {
             "99999999999999999999999",
             "more than the limit of 9223372036854",
         ),
+        ("1e400", "1e400, more than the limit of 9223372036854"),
+        (
+            "-1e400",
+            "-1e400 is negative; a count is a whole number from 0 to",
+        ),
         (
             "9223372036855",
             "9223372036855, more than the limit of 9223372036854",

@@ -682,7 +682,7 @@ impl Report {
         let mut out = String::new();
         let c = &self.coverage;
         let _ = writeln!(out, "# Audit report: {}\n", t(&c.log));
-        let _ = writeln!(out, "## Coverage\n\n{}\n", c.statement);
+        let _ = writeln!(out, "## Coverage\n\n{}\n", t(&c.statement));
         if !c.chain_verified {
             let _ = writeln!(
                 out,

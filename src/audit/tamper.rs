@@ -79,15 +79,18 @@ pub struct Finding {
 }
 
 impl std::fmt::Display for Finding {
+    /// One line: the detail may quote the log's bytes (a member name serde refused), so it
+    /// is escaped ([`crate::quote::one_line`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let detail = crate::quote::one_line(&self.detail);
         if self.line > 0 {
             write!(
                 f,
-                "{} at seq {} (line {}): {}",
-                self.kind, self.seq, self.line, self.detail
+                "{} at seq {} (line {}): {detail}",
+                self.kind, self.seq, self.line
             )
         } else {
-            write!(f, "{} at seq {}: {}", self.kind, self.seq, self.detail)
+            write!(f, "{} at seq {}: {detail}", self.kind, self.seq)
         }
     }
 }

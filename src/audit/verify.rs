@@ -199,16 +199,17 @@ pub fn verify_path(
                 break;
             }
         }
-        if !options.signatures && line.signed_by.is_none() {
-            report.unsigned += 1;
-        }
         if Some(line.seq) == checkpoint_seq {
             at_checkpoint = Some(CheckpointRecord {
                 mac: line.mac,
                 line: number,
                 prev: line.prev,
                 prev_at: last_at.parse().ok(),
+                unsigned_before: report.unsigned,
             });
+        }
+        if !options.signatures && line.signed_by.is_none() {
+            report.unsigned += 1;
         }
         report.records += 1;
         report.head_seq = Some(line.seq);
@@ -226,6 +227,35 @@ pub fn verify_path(
     report.bytes = reader.offset();
     report.log_id = chain.log_id.clone();
     report.rotations = chain.rotations;
+    // Against the checkpoint first: a log rolled back at seq k (or replaced) vouches only
+    // for what came before, so the signature pass, and its counts, cover only that. A bad
+    // signature before k still comes first.
+    let mut checkpoint_finding = None;
+    if report.finding.is_none()
+        && let Some(cp) = &options.checkpoint
+    {
+        checkpoint_finding = against_checkpoint(cp, &report, at_checkpoint.as_ref());
+        match &checkpoint_finding {
+            // Not the checkpointed log: nothing in it is vouched for.
+            Some(f) if f.kind == TamperKind::Replaced => {
+                report.records = 0;
+                report.head_seq = None;
+                report.head_mac = None;
+                report.first_at = None;
+                report.last_at = None;
+                report.unsigned = 0;
+            }
+            // The report ends just before the record that differs from the checkpoint's.
+            Some(f) if f.kind == TamperKind::RolledBack => {
+                if let Some(seen) = &at_checkpoint {
+                    let seq = f.seq;
+                    report.end_before(seq, &seen.prev, seen.prev_at);
+                    report.unsigned = seen.unsigned_before;
+                }
+            }
+            _ => {}
+        }
+    }
     if options.signatures {
         let mut check = SignatureCheck::new(&options.trusted, options.require_signed);
         check.add_genesis_keys(&chain.signing_keys);
@@ -234,30 +264,15 @@ pub fn verify_path(
             // report ends just before it.
             report.end_before(bad.finding.seq, &bad.prev, bad.prev_at);
             report.finding = Some(bad.finding);
+            checkpoint_finding = None;
         }
     }
     if report.finding.is_none()
         && let Some(cp) = &options.checkpoint
     {
-        report.finding = against_checkpoint(cp, &report, at_checkpoint.as_ref());
-        match &report.finding {
+        match checkpoint_finding {
             None => report.checkpoint_seq = Some(cp.head_seq),
-            // Not the checkpointed log: nothing in it is vouched for.
-            Some(f) if f.kind == TamperKind::Replaced => {
-                report.records = 0;
-                report.head_seq = None;
-                report.head_mac = None;
-                report.first_at = None;
-                report.last_at = None;
-            }
-            // The report ends just before the record that differs from the checkpoint's.
-            Some(f) if f.kind == TamperKind::RolledBack => {
-                if let Some(seen) = &at_checkpoint {
-                    let seq = f.seq;
-                    report.end_before(seq, &seen.prev, seen.prev_at);
-                }
-            }
-            Some(_) => {}
+            Some(f) => report.finding = Some(f),
         }
     }
     if let Some(progress) = options.progress.as_mut() {
@@ -297,6 +312,8 @@ struct CheckpointRecord {
     /// The MAC and time of the record before it: where a report that ends before it ends.
     prev: [u8; 32],
     prev_at: Option<Timestamp>,
+    /// Unsigned records before it, as counted without a signature pass.
+    unsigned_before: u64,
 }
 
 fn against_checkpoint(
@@ -480,6 +497,21 @@ impl SignatureCheck {
         } else if let Some(key) = self.genesis_keys.get(id) {
             (*key, false)
         } else if let Some(key) = embedded_key(line).filter(|k| k.key_id() == id) {
+            // A key the record names itself vouches only that the record is intact since
+            // it was signed: whoever holds the audit key can rewrite a halt, resume or
+            // override, name their own key and sign it. Required signatures must be by a
+            // key known from elsewhere.
+            if self.require_signed {
+                return Some(SignatureJob::refused(
+                    line,
+                    number,
+                    prev_at,
+                    format!(
+                        "record {} is signed by `{id}`, a key only the record itself names; with --require-signed it must be a trusted key (pass --policies DIR or --trust KEY)",
+                        line.seq
+                    ),
+                ));
+            }
             (key, false)
         } else if self.require_signed {
             return Some(SignatureJob::refused(

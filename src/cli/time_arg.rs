@@ -15,10 +15,15 @@ pub(crate) fn timestamp(text: &str) -> Result<Timestamp, String> {
 /// Parses an RFC 3339 time or a date `YYYY-MM-DD`, which means its first second in UTC, or
 /// its last (`23:59:59`) with `end_of_day`.
 pub(crate) fn time_or_date(text: &str, end_of_day: bool) -> Result<Timestamp, String> {
-    if let Ok(time) = text.parse::<Timestamp>() {
+    let as_time = text.parse::<Timestamp>();
+    if let Ok(time) = as_time {
         return Ok(time);
     }
     let Ok(date) = text.parse::<jiff::civil::Date>() else {
+        // Written as a time (it has one), it is refused as one: out of range or malformed.
+        if let (Err(e), true) = (&as_time, text.contains(['T', 't', ' '])) {
+            return Err(refusal(text, e));
+        }
         return Err(format!(
             "`{}` is not a date (YYYY-MM-DD) or an RFC 3339 time (such as 2026-12-07T10:00:00Z)",
             crate::quote::excerpt(text)
@@ -34,7 +39,9 @@ pub(crate) fn time_or_date(text: &str, end_of_day: bool) -> Result<Timestamp, St
 /// Why `text` is not a time gavel can use, from jiff's error `error`.
 pub(crate) fn refusal(text: &str, error: &jiff::Error) -> String {
     let why = error.to_string();
-    if why.contains("overflow") || why.contains("not in the required range") {
+    // jiff's words for an instant beyond its range (a month 13 is "not in the required
+    // range" too, but of `month`).
+    if why.contains("overflow") || why.contains("Unix timestamp") {
         format!(
             "`{}` is out of range: times must lie between {} and {}",
             crate::quote::excerpt(text),
@@ -76,6 +83,18 @@ mod tests {
         );
         let far = time_or_date("9999-12-31", true).err().unwrap_or_default();
         assert!(far.starts_with("`9999-12-31` is out of range"), "{far}");
+        let far = time_or_date("9999-12-31T23:59:59Z", false)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            far.starts_with("`9999-12-31T23:59:59Z` is out of range"),
+            "{far}"
+        );
+        let month = timestamp("2026-13-01T00:00:00Z").err().unwrap_or_default();
+        assert!(
+            month.starts_with("`2026-13-01T00:00:00Z` is not an RFC 3339 time"),
+            "{month}"
+        );
         let bad = time_or_date("31/12/2026", false).err().unwrap_or_default();
         assert!(
             bad.starts_with("`31/12/2026` is not a date (YYYY-MM-DD)"),

@@ -43,7 +43,8 @@ pub fn run(args: &VerifyArgs) -> u8 {
             0
         }
         Err(e) => {
-            errln!("error: {e}");
+            // The message may quote the file (a member name serde refused): escaped.
+            errln!("error: {}", crate::quote::one_line(&e));
             1
         }
     }
@@ -131,8 +132,8 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
                     license.expires_at
                 ));
             }
+            // A policy without tiers has none for it either (and blocks it when deciding).
             if let Some(policy) = &policy
-                && !policy.checked().licenses.is_empty()
                 && !policy
                     .checked()
                     .licenses

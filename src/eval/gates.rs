@@ -237,8 +237,9 @@ pub(crate) fn evaluate(
             ));
             continue;
         }
+        // Expired from `expires_at` on, as a credential is (`Approval::verify`).
         if let Some(expires) = approval.expires_at
-            && expires < context.now
+            && expires <= context.now
         {
             steps.push(ignore(
                 RejectionKind::Expired.as_str(),

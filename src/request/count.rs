@@ -40,8 +40,17 @@ pub(crate) fn usage_count_text(text: &str) -> Result<u64, String> {
         limit: MAX_USAGE_COUNT,
         unit: "",
     };
-    match serde_json::from_str::<serde_json::Number>(text.trim()) {
+    let text = text.trim();
+    match serde_json::from_str::<serde_json::Number>(text) {
         Ok(number) => de::Deserializer::deserialize_any(number, visitor).map_err(|e| e.to_string()),
+        // A number beyond a double (`1e400`), which a request document refuses as such.
+        Err(e) if e.to_string().starts_with("number out of range") => {
+            Err(if text.starts_with('-') {
+                format!("{text} is negative; a count is a whole number from 0 to {MAX_USAGE_COUNT}")
+            } else {
+                too_large(&text, "", MAX_USAGE_COUNT)
+            })
+        }
         Err(_) => Err(format!(
             "`{}` is not a number; a count is a whole number from 0 to {MAX_USAGE_COUNT}",
             crate::quote::excerpt(text)

@@ -219,3 +219,54 @@ fn a_resume_without_the_required_approvals_leaves_the_halt_in_force() {
     assert!(reason.contains("does not count: "), "{reason}");
     assert!(reason.contains("seclead"), "{reason}");
 }
+
+/// Found by QA: under `--require-signed`, a halt, resume or override record signed by the
+/// key it names itself passed — and whoever holds the audit key can rewrite such a record,
+/// name their own key and sign it. Required signatures must be by a trusted key; the
+/// policy's own approver keys are.
+#[test]
+fn a_record_signed_by_a_key_only_it_names_is_a_finding_when_signatures_are_required() {
+    use gavel::audit::{TamperKind, VerifyOptions, verify_path};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let ring = KeyRing::new(AuditKey::generate().unwrap());
+    let log = AuditLog::open(&path, ring.clone())
+        .unwrap()
+        .with_signer(Signer::new(key(9)));
+    let policy = policy();
+    let alice = authorize(&policy, Power::Halt, "alice", None, &key(1)).unwrap();
+    // Alice's own halt, then one in her name signed by a key only that record names.
+    log.halt(&alice, "incident 1").unwrap();
+    let resumer = authorize(&policy, Power::Resume, "alice", None, &key(1)).unwrap();
+    log.resume(&policy, &resumer, "fixed", &[], now()).unwrap();
+    log.halt(&forged(&alice, Power::Halt), "EVIL").unwrap();
+    let verify = |trusted: Vec<gavel::keys::PublicKey>, require_signed: bool| {
+        verify_path(
+            &path,
+            &ring,
+            VerifyOptions {
+                signatures: true,
+                trusted,
+                require_signed,
+                ..VerifyOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    let trusted = vec![key(1).public_key(), key(9).public_key()];
+    // Counted as a signature by a key the log names, without the requirement.
+    assert!(verify(trusted.clone(), false).intact());
+    let report = verify(trusted.clone(), true);
+    let f = report
+        .finding
+        .expect("the self-vouched signature must be a finding");
+    assert_eq!((f.kind, f.seq), (TamperKind::BadSignature, 3));
+    assert!(
+        f.detail.contains("a key only the record itself names"),
+        "{}",
+        f.detail
+    );
+    // Without trusted keys even alice's genuine halt is only self-vouched.
+    let f = verify(vec![key(9).public_key()], true).finding.unwrap();
+    assert_eq!(f.seq, 1);
+}

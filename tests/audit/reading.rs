@@ -335,6 +335,27 @@ fn a_malformed_line_is_named_by_show_and_tail() {
         "{}",
         text(&tail.stderr)
     );
+
+    // Found by QA: a malformed line's own text (here a member name serde quotes) reached
+    // the terminal raw, forging an output line and sending an escape sequence.
+    let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    lines[6] = br#"{"x\nFORGED LINE\u001b[31m":1}"#;
+    std::fs::write(&log, lines.join(&b'\n')).unwrap();
+    for args in [
+        &["audit", "tail"][..],
+        &["audit", "verify"],
+        &["audit", "show", "7"],
+        &["audit", "report"],
+    ] {
+        let out = gavel(dir.path(), args);
+        let all = text(&out.stdout) + &text(&out.stderr);
+        assert!(!all.contains('\u{1b}'), "{args:?}: {all}");
+        assert!(!all.contains("\nFORGED"), "{args:?}: {all}");
+        assert!(
+            all.contains("x\\nFORGED LINE\\u{1b}[31m"),
+            "{args:?}: {all}"
+        );
+    }
 }
 
 #[test]

@@ -375,7 +375,7 @@ fn rolled_back_after_a_checkpoint() {
         &path,
         &ring(1),
         VerifyOptions {
-            checkpoint: Some(checkpoint),
+            checkpoint: Some(checkpoint.clone()),
             ..VerifyOptions::default()
         },
     )
@@ -389,6 +389,21 @@ fn rolled_back_after_a_checkpoint() {
     let macs_only = verify(&path, &ring(1));
     assert_eq!(report.head_mac, macs_only_head_mac_at(&path, 7));
     assert!(macs_only.intact());
+    // The counts cover those records only (QA: they counted the whole file): seq 0..5 are
+    // the original signed ones, 6 and 7 were appended unsigned.
+    assert_eq!(report.unsigned, 2);
+    let signed = verify_path(
+        &path,
+        &ring(1),
+        VerifyOptions {
+            signatures: true,
+            checkpoint: Some(checkpoint.clone()),
+            ..VerifyOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(signed.finding.map(|f| f.kind), Some(TamperKind::RolledBack));
+    assert_eq!((signed.signatures_log_keys, signed.unsigned), (6, 2));
     drop(dir);
 }
 
@@ -418,9 +433,11 @@ fn replaced_log_against_a_checkpoint() {
     .unwrap();
     let f = report.finding.clone().unwrap();
     assert_eq!((f.kind, f.seq, f.line), (TamperKind::Replaced, 0, 1));
-    // Not the checkpointed log: nothing in it is reported as verified against it.
+    // Not the checkpointed log: nothing in it is reported as verified against it, nor
+    // counted.
     assert_eq!((report.records, report.head_seq), (0, None));
     assert_eq!(report.head_mac, None);
+    assert_eq!((report.signatures_log_keys, report.unsigned), (0, 0));
     drop(dir);
 }
 

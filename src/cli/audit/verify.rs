@@ -82,7 +82,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
                 let out = serde_json::json!({"status": "error", "error": message});
                 outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             }
-            errln!("error: {message}");
+            errln!("error: {}", crate::quote::one_line(&message));
             2
         }
     }
