@@ -168,3 +168,42 @@ fn missing_policy_directory_is_an_error() {
         .code(1)
         .stderr_has("policy directory `nowhere` does not exist");
 }
+
+/// Found by QA: a path given on the command line reached the terminal raw in errors, so a
+/// newline in it forged an output line. Every `error:` line is one line, escaped; so is a
+/// value clap refuses.
+#[test]
+fn errors_quoting_a_path_or_value_are_one_escaped_line() {
+    let forged = "a\nerror: INJECTED\u{1b}[31m";
+    let cases: [&[&str]; 4] = [
+        &["check", "--policies", forged],
+        &["fmt", "--check", "--policies", forged],
+        &["keys", "id", forged],
+        &["eval", "--format", forged],
+    ];
+    for args in cases {
+        let (out, _ws) = crate::support::Cli::new().args(args).run();
+        out.code(1);
+        assert_eq!(
+            out.stderr
+                .trim_end()
+                .lines()
+                .filter(|l| l.contains("INJECTED"))
+                .count(),
+            1,
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr.contains("\nerror: INJECTED"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains('\u{1b}'), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("a\\nerror: INJECTED"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}

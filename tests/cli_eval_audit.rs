@@ -66,9 +66,19 @@ fn decisions_are_recorded_and_the_chain_verifies() {
     assert!(ws.read(".gavel/audit.jsonl").lines().count() >= 3);
     ws.run(["audit", "verify"]).code(0);
     // `gavel init` set up a signing key: every record is signed, as --require-signed asks.
+    ws.run([
+        "audit",
+        "verify",
+        "--require-signed",
+        "--policies",
+        "policies",
+    ])
+    .code(0)
+    .stdout_has(" 0 unsigned");
+    // Without a trusted key, the keys the log names itself vouch for nothing.
     ws.run(["audit", "verify", "--require-signed"])
-        .code(0)
-        .stdout_has(" 0 unsigned");
+        .code(1)
+        .stdout_has("a key only the log itself names");
 }
 
 #[test]

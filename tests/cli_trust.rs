@@ -851,6 +851,30 @@ fn verify_refuses_a_signed_decision_with_a_repeated_member() {
     out.code(1).stderr_has("x\\nerror: FORGED\\u{1b}[31m");
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    // Found by QA: the decision's members as a JSON array (serde takes a struct that way)
+    // was approved, though `verify` called it unsigned. Both refuse it as no object.
+    let members: serde_json::Value = serde_json::from_str(&decision).unwrap();
+    let array: Vec<serde_json::Value> = members.as_object().unwrap().values().cloned().collect();
+    ws.write("array.json", serde_json::to_string(&array).unwrap());
+    ws.run(["verify", "array.json", "--now", NOW])
+        .code(1)
+        .stderr_has("not a JSON object");
+    ws.run([
+        "approve",
+        "array.json",
+        "--key",
+        "keys/alice.key",
+        "--as",
+        "alice@example.com",
+        "--role",
+        "admin",
+        "--scope",
+        "deploy",
+        "--out",
+        "array-approval.json",
+    ])
+    .code(1)
+    .stderr_has("`array.json` is not a gavel decision: not a JSON object");
 }
 
 #[test]

@@ -30,9 +30,10 @@ pub struct VerifyOptions<'a> {
     pub trusted: Vec<PublicKey>,
     /// A checkpoint the log must still contain.
     pub checkpoint: Option<Checkpoint>,
-    /// Every record must carry a signature that verifies with a known key (trusted, or
-    /// named by the log): an unsigned record, or one signed by an unknown key, is a
-    /// `bad_signature` finding instead of a count. Without it, someone holding the audit
+    /// Every record must carry a signature that verifies with a trusted key (`trusted`):
+    /// an unsigned record, or one signed by a key only the log names (its genesis
+    /// `signing_keys`, a halt's, resume's or override's own `key`) or by an unknown key, is
+    /// a `bad_signature` finding instead of a count. Without it, someone holding the audit
     /// key can strip a signed record's signature, change it and MAC it again, and the log
     /// still verifies (with one more unsigned record). Needs `signatures`.
     pub require_signed: bool,
@@ -354,7 +355,7 @@ fn against_checkpoint(
             seq: cp.head_seq,
             line: at_checkpoint.map_or(0, |r| r.line),
             detail: format!(
-                "record {} is not the one the checkpoint of {} saw: the log was rolled back and rewritten from there",
+                "record {} is not the one the checkpoint of {} saw: the log was rolled back and rewritten from there or from an earlier record (the records before it verify by their MACs, which whoever rewrote the log with the audit key could recompute; their signatures, checked against trusted keys, say more)",
                 cp.head_seq, cp.at
             ),
         });
@@ -494,20 +495,23 @@ impl SignatureCheck {
         }
         let (key, trusted) = if let Some(key) = self.trusted.get(id) {
             (*key, true)
-        } else if let Some(key) = self.genesis_keys.get(id) {
-            (*key, false)
-        } else if let Some(key) = embedded_key(line).filter(|k| k.key_id() == id) {
-            // A key the record names itself vouches only that the record is intact since
-            // it was signed: whoever holds the audit key can rewrite a halt, resume or
-            // override, name their own key and sign it. Required signatures must be by a
-            // key known from elsewhere.
+        } else if let Some(key) = self
+            .genesis_keys
+            .get(id)
+            .copied()
+            .or_else(|| embedded_key(line).filter(|k| k.key_id() == id))
+        {
+            // A key the log names — in its genesis record, or in the halt, resume or override
+            // body itself — vouches only that the record is intact since it was signed:
+            // whoever holds the audit key can write a genesis or such a record naming their
+            // own key, and sign with it. Required signatures must be by a trusted key.
             if self.require_signed {
                 return Some(SignatureJob::refused(
                     line,
                     number,
                     prev_at,
                     format!(
-                        "record {} is signed by `{id}`, a key only the record itself names; with --require-signed it must be a trusted key (pass --policies DIR or --trust KEY)",
+                        "record {} is signed by `{id}`, a key only the log itself names; with --require-signed it must be a trusted key (pass --policies DIR or --trust KEY)",
                         line.seq
                     ),
                 ));

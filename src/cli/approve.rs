@@ -60,7 +60,7 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
     match credential(args, verdict) {
         Ok(()) => 0,
         Err(e) => {
-            errln!("error: {e}");
+            errln!("error: {}", crate::quote::one_line(&e.to_string()));
             1
         }
     }
@@ -68,8 +68,15 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
 
 fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     let raw = super::eval::read_input(&args.decision, &format!("`{}`", args.decision))?;
-    let decision: Decision = serde_json::from_slice(&raw)
-        .map_err(|e| format!("`{}` is not a gavel decision: {e}", args.decision))?;
+    // Read as `gavel verify` reads it: one JSON object, no name given twice (serde would
+    // also take a struct written as an array, which is no signed decision).
+    let not_a_decision =
+        |why: &dyn std::fmt::Display| format!("`{}` is not a gavel decision: {why}", args.decision);
+    let value = crate::canonical::from_slice_unique(&raw).map_err(|e| not_a_decision(&e))?;
+    if !value.is_object() {
+        return Err(not_a_decision(&"not a JSON object"));
+    }
+    let decision: Decision = serde_json::from_value(value).map_err(|e| not_a_decision(&e))?;
     let key = PrivateKey::load(&args.key).map_err(|e| e.to_string())?;
     // Without the policy nothing says which keys may sign decisions, so a forged decision
     // could not be told from a real one: signing blind is refused, not warned about.

@@ -107,7 +107,7 @@ pub fn run(args: &EvalArgs) -> u8 {
                 crate::load::policy_dir_problem(&args.policies, "choose one with --policies");
             let reason = match layout {
                 Some((_, problem)) => {
-                    errln!("error: {problem}");
+                    errln!("error: {}", crate::quote::one_line(&problem.to_string()));
                     problem
                 }
                 None => {
@@ -118,7 +118,10 @@ pub fn run(args: &EvalArgs) -> u8 {
                         args.policies.display(),
                         if errors == 1 { "" } else { "s" }
                     );
-                    errln!("error: {reason}; every request is blocked");
+                    errln!(
+                        "error: {}; every request is blocked",
+                        crate::quote::one_line(&reason.to_string())
+                    );
                     reason
                 }
             };
@@ -320,7 +323,7 @@ fn usage_counters(
 }
 
 fn usage_error(message: &str) -> u8 {
-    errln!("error: {message}");
+    errln!("error: {}", crate::quote::one_line(message));
     1
 }
 

@@ -49,7 +49,7 @@ pub fn run(args: &KeysArgs) -> u8 {
             let key = match PrivateKey::generate() {
                 Ok(k) => k,
                 Err(e) => {
-                    errln!("error: {e}");
+                    errln!("error: {}", crate::quote::one_line(&e.to_string()));
                     return 1;
                 }
             };
@@ -65,7 +65,7 @@ pub fn run(args: &KeysArgs) -> u8 {
                     0
                 }
                 Err(e) => {
-                    errln!("error: {e}");
+                    errln!("error: {}", crate::quote::one_line(&e.to_string()));
                     1
                 }
             }
@@ -76,7 +76,7 @@ pub fn run(args: &KeysArgs) -> u8 {
                 0
             }
             Err(e) => {
-                errln!("error: {e}");
+                errln!("error: {}", crate::quote::one_line(&e.to_string()));
                 1
             }
         },

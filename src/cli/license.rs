@@ -74,7 +74,7 @@ pub fn run(args: &LicenseArgs) -> u8 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            errln!("error: {e}");
+            errln!("error: {}", crate::quote::one_line(&e.to_string()));
             1
         }
     }

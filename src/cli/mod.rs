@@ -134,10 +134,31 @@ pub enum Format {
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // clap quotes the value it refused as given: an argument holding a newline or
+            // an escape would split the message or reach the terminal. Such arguments are
+            // shown escaped, as gavel shows outside text everywhere.
+            let mut text = e.render().to_string();
+            // (`args_os`: `args` panics on an argument that is not UTF-8.)
+            let args = std::env::args_os()
+                .skip(1)
+                .filter_map(|a| a.into_string().ok());
+            for arg in args {
+                if arg.chars().any(|c| crate::quote::hidden(c).is_some()) {
+                    // clap drops terminal escape sequences from what it quotes.
+                    let shown = strip_escape_sequences(&arg);
+                    text = text
+                        .replace(&arg, &crate::quote::one_line(&arg))
+                        .replace(&shown, &crate::quote::one_line(&shown));
+                }
+            }
+            err!("{text}");
+            return ExitCode::from(1);
+        }
         Err(e) => {
-            // Printing can only fail when stderr or stdout is gone; the exit code still says it.
+            // Help and version. Printing can only fail when stdout is gone.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+            return ExitCode::from(0);
         }
     };
     let code = match cli.command {
@@ -164,4 +185,24 @@ pub fn run() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `text` without the terminal escape sequences (`ESC [ ... letter`) clap leaves out of the
+/// values it quotes in its errors.
+fn strip_escape_sequences(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

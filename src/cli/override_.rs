@@ -50,6 +50,13 @@ pub fn run(args: &OverrideArgs) -> u8 {
             e.message
         ));
     }
+    // An override that expires as it is recorded could never be used, yet would be
+    // announced and recorded as a break-glass action (as for `approve --expires 0s`).
+    if args.expires.seconds() == 0 {
+        return fail(
+            "--expires 0s: the override would expire as it is recorded; give how long it stays usable (e.g. 1h)",
+        );
+    }
     let log = match args.log.open() {
         Ok(log) => log,
         Err(e) => return fail(e),

@@ -15,15 +15,13 @@ pub(crate) fn timestamp(text: &str) -> Result<Timestamp, String> {
 /// Parses an RFC 3339 time or a date `YYYY-MM-DD`, which means its first second in UTC, or
 /// its last (`23:59:59`) with `end_of_day`.
 pub(crate) fn time_or_date(text: &str, end_of_day: bool) -> Result<Timestamp, String> {
-    let as_time = text.parse::<Timestamp>();
-    if let Ok(time) = as_time {
-        return Ok(time);
+    // Written with a time of day, it is a time, whole: out of range, malformed or without
+    // an offset, it is refused as a time (jiff would read `2027-03-01T10:00:00` as a date
+    // and drop the time of day).
+    if text.contains(['T', 't', ' ']) {
+        return timestamp(text);
     }
     let Ok(date) = text.parse::<jiff::civil::Date>() else {
-        // Written as a time (it has one), it is refused as one: out of range or malformed.
-        if let (Err(e), true) = (&as_time, text.contains(['T', 't', ' '])) {
-            return Err(refusal(text, e));
-        }
         return Err(format!(
             "`{}` is not a date (YYYY-MM-DD) or an RFC 3339 time (such as 2026-12-07T10:00:00Z)",
             crate::quote::excerpt(text)
@@ -94,6 +92,13 @@ mod tests {
         assert!(
             month.starts_with("`2026-13-01T00:00:00Z` is not an RFC 3339 time"),
             "{month}"
+        );
+        let local = time_or_date("2027-03-01T10:00:00", true)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            local.starts_with("`2027-03-01T10:00:00` is not an RFC 3339 time"),
+            "{local}"
         );
         let bad = time_or_date("31/12/2026", false).err().unwrap_or_default();
         assert!(

@@ -58,6 +58,12 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
     // would not cover what another reader keeps from the same bytes.
     let value = crate::canonical::from_slice_unique(&raw)
         .map_err(|e| format!("`{}` is not usable JSON: {e}", args.file))?;
+    if !value.is_object() {
+        return Err(format!(
+            "`{}` is not a decision, approval or license: not a JSON object",
+            args.file
+        ));
+    }
     let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let mut keys: Vec<PublicKey> = Vec::new();
     for path in &args.keys {

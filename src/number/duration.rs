@@ -13,10 +13,10 @@ pub struct Duration {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseDurationError {
     /// Not a sequence of `<digits><unit>` parts.
-    #[error("`{0}` is not a duration (write e.g. `30m`, `1h`, `24h`, `7d`, `1h30m`)")]
+    #[error("`{}` is not a duration (write e.g. `30m`, `1h`, `24h`, `7d`, `1h30m`)", crate::quote::one_line(.0))]
     Syntax(String),
     /// Larger than gavel accepts.
-    #[error("`{0}` is longer than the maximum of 3650 days")]
+    #[error("`{}` is longer than the maximum of 3650 days", crate::quote::one_line(.0))]
     TooLong(String),
 }
 

@@ -262,7 +262,7 @@ fn a_record_signed_by_a_key_only_it_names_is_a_finding_when_signatures_are_requi
         .expect("the self-vouched signature must be a finding");
     assert_eq!((f.kind, f.seq), (TamperKind::BadSignature, 3));
     assert!(
-        f.detail.contains("a key only the record itself names"),
+        f.detail.contains("a key only the log itself names"),
         "{}",
         f.detail
     );

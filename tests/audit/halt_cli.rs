@@ -326,6 +326,41 @@ fn override_is_signed_single_use_and_loud() {
         err.contains("may not break glass (override): the policy allows admin"),
         "{err}"
     );
+    // Found by QA: an override that expires as it is recorded was announced and recorded,
+    // and could never be used. Refused, with nothing written; a bad duration is refused
+    // on one line, escaped.
+    let before = std::fs::read(d.join(".gavel/audit.jsonl")).unwrap_or_default();
+    for (expires, says) in [
+        (
+            "0s",
+            "--expires 0s: the override would expire as it is recorded",
+        ),
+        ("a\nerror: forged", "`a\\nerror: forged` is not a duration"),
+    ] {
+        let (code, _, err) = run(
+            d,
+            &[
+                "override",
+                "--request",
+                "req.json",
+                "--reason",
+                "hotfix",
+                "--key",
+                "alice.key",
+                "--as",
+                "alice",
+                "--expires",
+                expires,
+            ],
+        );
+        assert_ne!(code, 0, "{expires}");
+        assert!(err.contains(says), "{expires}: {err}");
+        assert!(!err.contains("\nerror: forged"), "{expires}: {err}");
+    }
+    assert_eq!(
+        std::fs::read(d.join(".gavel/audit.jsonl")).unwrap_or_default(),
+        before
+    );
     let (code, _, err) = run(
         d,
         &[

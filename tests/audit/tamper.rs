@@ -276,6 +276,7 @@ fn a_stripped_or_unknown_signature_is_a_finding_when_signatures_are_required() {
             VerifyOptions {
                 signatures: true,
                 require_signed: true,
+                trusted: vec![super::signer().public_key()],
                 ..VerifyOptions::default()
             },
         )
@@ -283,6 +284,28 @@ fn a_stripped_or_unknown_signature_is_a_finding_when_signatures_are_required() {
     };
     let (_dir, path) = setup();
     assert!(required(&path).intact());
+    // Found by QA: the log's own genesis names its signing key, and whoever holds the audit
+    // key can write a genesis naming theirs. Required signatures count only by a trusted
+    // key: without one, the first record is refused.
+    let untrusted = verify_path(
+        &path,
+        &ring(1),
+        VerifyOptions {
+            signatures: true,
+            require_signed: true,
+            ..VerifyOptions::default()
+        },
+    )
+    .unwrap();
+    let f = untrusted
+        .finding
+        .expect("a key the log names is not trusted");
+    assert_eq!((f.kind, f.seq), (TamperKind::BadSignature, 0));
+    assert!(
+        f.detail.contains("a key only the log itself names"),
+        "{}",
+        f.detail
+    );
     let mut l = lines(&path);
     l[8] = edit(&l[8].replace("note 8", "note 8 (quietly changed)"), |v| {
         let record = v.as_object_mut().unwrap();
