@@ -392,6 +392,23 @@ fn gavel_test_names_the_field_of_a_key_given_twice() {
         );
 }
 
+/// Found by QA: a case name, an expectation or a decision message with a newline or an
+/// escape printed raw, splitting `gavel test`'s lines. Each is shown escaped.
+#[test]
+fn gavel_test_shows_names_and_expectations_escaped() {
+    let tests = "cases:\n  - name: \"a\\nFORGED\\e[31m\"\n    request: {action: apply_patch, \
+                 actor: {id: a, kind: agent}}\n    expect: {outcome: block, fired: [\"x\\ny\"]}\n";
+    let out = cli()
+        .file("policies/tests/a.yaml", tests)
+        .args(["test"])
+        .output();
+    out.code(1)
+        .stdout_has("  ✗ a\\nFORGED\\u{1b}[31m\n")
+        .stdout_has("x\\ny");
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+    assert!(!out.stdout.contains("\nFORGED"), "{}", out.stdout);
+}
+
 #[test]
 fn gavel_test_reports_failures_with_a_diff() {
     let tests = r#"

@@ -1,5 +1,8 @@
 //! `gavel test`: run the YAML cases beside each policy.
 
+// Case names, expectations and decisions come from test files and policies: shown
+// escaped, one line each.
+use crate::quote::one_line as shown;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -61,20 +64,20 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             outln!("{}", path.display());
             if let Some(error) = &result.error {
-                outln!("  ✗ cannot run this file: {error}");
+                outln!("  ✗ cannot run this file: {}", shown(&error.to_string()));
                 failed += 1;
             }
             for case in selected {
                 if case.failures.is_empty() {
                     passed += 1;
-                    outln!("  ✓ {}", case.name);
+                    outln!("  ✓ {}", shown(&case.name));
                 } else {
                     failed += 1;
-                    outln!("  ✗ {}", case.name);
+                    outln!("  ✗ {}", shown(&case.name));
                     for failure in &case.failures {
-                        outln!("      {failure}");
+                        outln!("      {}", shown(&failure.to_string()));
                     }
-                    outln!("      decision: {}", case.summary);
+                    outln!("      decision: {}", shown(&case.summary));
                 }
             }
         }
