@@ -59,6 +59,7 @@ pub fn check(sources: &SourceSet) -> CheckResult {
         };
     }
     for (id, file) in sources.iter() {
+        hidden_characters(id, &file.text, &mut diagnostics);
         let (parsed, parse_diagnostics) = crate::syntax::parse_file(id, &file.text);
         diagnostics.extend(parse_diagnostics);
         files.push(parsed);
@@ -140,4 +141,37 @@ fn sort(sources: &SourceSet, diagnostics: &mut [Diagnostic]) {
             .map_or((u32::MAX, 0), |p| (p.span.file.0, p.span.start));
         (file, start, std::cmp::Reverse(d.severity()))
     });
+}
+
+/// E0008 for each character of `text` that displays as something else: a control other than
+/// tab and line breaks, a bidirectional control, an invisible format character. In a comment,
+/// a string or a title, such a character makes the policy read differently to a reviewer
+/// than to gavel ("Trojan Source": `actor.id == "admin\u{202e}"` looks like another
+/// comparison), and nothing a policy says needs one. One diagnostic per line, for the first.
+fn hidden_characters(file: crate::ast::FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let (mut line, mut reported) = (0usize, None);
+    for (at, c) in text.char_indices() {
+        if c == '\n' {
+            line += 1;
+        }
+        if matches!(c, '\t' | '\n' | '\r') {
+            continue;
+        }
+        let Some(what) = crate::quote::hidden(c) else {
+            continue;
+        };
+        if reported == Some(line) {
+            continue;
+        }
+        reported = Some(line);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::HiddenCharacter,
+                crate::ast::Span::new(file, at..at + c.len_utf8()),
+                format!("{what} (U+{:04X}) in the policy text", u32::from(c)),
+            )
+            .with_label("shown here as a placeholder")
+            .with_help("remove it; a policy has no use for a character that cannot be seen"),
+        );
+    }
 }

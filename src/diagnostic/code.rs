@@ -58,6 +58,7 @@ codes! {
     BadEscape = "E0005", Error, "a string contains an unknown escape sequence";
     BadNumber = "E0006", Error, "a number literal is too precise or out of range";
     BadDuration = "E0007", Error, "a duration literal is malformed or too long";
+    HiddenCharacter = "E0008", Error, "a policy file holds a control, bidirectional or invisible character";
     Duplicate = "E0010", Error, "a name or a once-only declaration is declared twice";
     MissingPolicyName = "E0011", Error, "no `policy \"name\"` declaration";
     NoFiles = "E0012", Error, "the policy directory holds no `.gavel` files";

@@ -13,7 +13,13 @@ use crate::source::SourceSet;
 pub fn render_human(sources: &SourceSet, diagnostics: &[Diagnostic]) -> String {
     let mut files = SimpleFiles::new();
     for (_, file) in sources.iter() {
-        files.add(file.name.as_str(), file.text.as_str());
+        // What reaches the terminal: the name escaped, the text with its hidden characters
+        // made visible (E0008 names them; shown raw they would reorder or restyle the
+        // snippet meant to point at them).
+        files.add(
+            crate::quote::one_line(&file.name).into_owned(),
+            visible(&file.text).into_owned(),
+        );
     }
     let config = term::Config::default();
     let mut out = String::new();
@@ -31,6 +37,26 @@ pub fn render_human(sources: &SourceSet, diagnostics: &[Diagnostic]) -> String {
         }
     }
     out
+}
+
+/// `text` with each character that displays as something else — a control other than tab
+/// and line breaks, a bidirectional or invisible format character ([`crate::quote::hidden`])
+/// — replaced by a visible one of the same UTF-8 length (`?`, `¿` or `\u{FFFD}`), so that
+/// every byte offset, and so every span, stays where it was.
+pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_hidden = |c: char| !matches!(c, '\t' | '\n' | '\r') && crate::quote::hidden(c).is_some();
+    if !text.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match (is_hidden(c), c.len_utf8()) {
+            (false, _) => c,
+            (true, 1) => '?',
+            (true, 2) => '\u{bf}',
+            (true, _) => '\u{fffd}',
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Lines longer than this are shown cropped around the error.
@@ -51,7 +77,7 @@ fn render_long_line(sources: &SourceSet, diagnostic: &Diagnostic) -> Option<Stri
         .get(line_start..)?
         .find('\n')
         .map_or(text.len(), |i| line_start + i);
-    let line = text.get(line_start..line_end)?;
+    let line = visible(text.get(line_start..line_end)?);
     if line.chars().count() <= MAX_SHOWN_LINE {
         return None;
     }
@@ -202,4 +228,21 @@ pub fn to_json(sources: &SourceSet, diagnostics: &[Diagnostic]) -> Vec<JsonDiagn
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_characters_become_placeholders_of_the_same_length() {
+        let text = "a\u{1b}b\u{85}c\u{202e}d\u{200b}\te\n";
+        let shown = visible(text);
+        assert_eq!(shown, "a?b\u{bf}c\u{fffd}d\u{fffd}\te\n");
+        assert_eq!(shown.len(), text.len());
+        assert!(matches!(
+            visible("plain\ttext\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }
