@@ -75,7 +75,14 @@ fn format_one(path: &Path, check: bool) -> Result<bool, String> {
         return Ok(false);
     }
     if check {
-        out!("{}", unified_diff(&name, &text, &formatted));
+        // The diff shows policy text: its hidden characters (E0008) as placeholders, the
+        // file name escaped, as diagnostics show them.
+        let diff = unified_diff(
+            &crate::quote::one_line(&name),
+            &crate::diagnostic::visible(&text),
+            &crate::diagnostic::visible(&formatted),
+        );
+        out!("{diff}");
         return Ok(true);
     }
     write_atomically(path, &formatted).map_err(|e| format!("error: {name}: {e}\n"))?;
