@@ -1034,6 +1034,23 @@ fn key_files_with_more_than_a_key_are_refused_saying_so() {
         out.code(1).stderr_has(says);
         assert_eq!(out.stderr.lines().count(), 1, "{file}: {}", out.stderr);
     }
+    // A path the CLI reports (here where it wrote a license) is shown escaped.
+    let out = ws.run([
+        "license",
+        "issue",
+        "--tier",
+        "pro",
+        "--org",
+        "acme",
+        "--expires",
+        "2027-01-31",
+        "--key",
+        "k/me.key",
+        "--out",
+        "lic\nFORGED.json",
+    ]);
+    out.code(0).stderr_has("to lic\\nFORGED.json\n");
+    assert!(!out.stderr.contains("\nFORGED"), "{}", out.stderr);
     // A name that is no file name is refused on one line, the name escaped.
     ws.run(["keys", "new", "a\nb", "--dir", "k"])
         .code(1)

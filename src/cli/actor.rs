@@ -32,7 +32,7 @@ impl ActorArgs {
             Some(problem) => problem.to_string(),
             None => format!(
                 "{e}\nerror: the policy in `{}` does not compile",
-                self.policies.display()
+                crate::cli::shown_path(&self.policies)
             ),
         })?;
         let key = PrivateKey::load(&self.key).map_err(|e| e.to_string())?;

@@ -90,7 +90,7 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
         format!(
             "the policy at `{}` does not load{first}; it is needed to check the decision and \
              your key before you sign (pass --policies DIR)",
-            args.policies.display()
+            crate::cli::shown_path(&args.policies)
         )
     })?;
     check_against_policy(&policy, &decision, &key, &args.approver, verdict)?;
@@ -178,7 +178,7 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
             errln!(
                 "wrote {what} credential {} to {}{at_seq}",
                 approval.id(),
-                path.display()
+                crate::cli::shown_path(path)
             );
         }
         _ => {

@@ -53,14 +53,14 @@ pub fn run(args: &ApproveResumeArgs) -> u8 {
     match &args.out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
-                return fail(format!("{}: {e}", path.display()));
+                return fail(format!("{}: {e}", crate::cli::shown_path(path)));
             }
             errln!(
                 "approval by {} ({}) to lift the halt at seq {} written to {}",
                 who.id,
                 who.role,
                 halt.seq,
-                path.display()
+                crate::cli::shown_path(path)
             );
         }
         None => out!("{text}"),

@@ -73,7 +73,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 if let Some(policy) = &result.policy {
                     errln!(
                         "{}: policy `{}` ok ({} rules, spec {})",
-                        dir.display(),
+                        crate::cli::shown_path(dir),
                         policy.name,
                         policy.rules.len(),
                         hex::encode(policy.spec_hash).get(..16).unwrap_or("")

@@ -115,7 +115,7 @@ pub fn run(args: &EvalArgs) -> u8 {
                     let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
                     let reason = format!(
                         "the policy in `{}` does not compile ({errors} error{})",
-                        args.policies.display(),
+                        crate::cli::shown_path(&args.policies),
                         if errors == 1 { "" } else { "s" }
                     );
                     errln!(
@@ -382,7 +382,10 @@ fn read_credential<'a>(flag: &str, path: &'a PathBuf) -> Result<CredentialFile<'
         read_bounded(file, size, crate::limits::MAX_CREDENTIAL_BYTES, None)
     };
     let bytes = read().map_err(|e| {
-        RequestError::document(format!("{flag}: cannot read `{}`: {e}", path.display()))
+        RequestError::document(format!(
+            "{flag}: cannot read `{}`: {e}",
+            crate::cli::shown_path(path)
+        ))
     })?;
     Ok((path, bytes))
 }
@@ -413,7 +416,7 @@ fn credentials(
                     approver: "(unreadable)".into(),
                     credential: Some(path.display().to_string()),
                     kind: rejection.kind.as_str().into(),
-                    reason: format!("{}: {}", path.display(), rejection.message),
+                    reason: format!("{}: {}", crate::cli::shown_path(path), rejection.message),
                 }),
         }
     }

@@ -25,7 +25,7 @@ pub fn stage_new(path: &Path, text: &str) -> Result<Staged, String> {
     if path.exists() {
         return Err(format!(
             "`{}` already exists; refusing to overwrite",
-            path.display()
+            crate::cli::shown_path(path)
         ));
     }
     let dir = path
@@ -48,14 +48,14 @@ pub fn stage_new(path: &Path, text: &str) -> Result<Staged, String> {
     // On error `staged` is dropped here, removing whatever was written.
     result
         .map(|()| staged)
-        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        .map_err(|e| format!("cannot write `{}`: {e}", crate::cli::shown_path(path)))
 }
 
 impl Staged {
     /// Puts the file in place (a hard link, so an existing file is never replaced).
     pub fn commit(self) -> Result<(), String> {
         std::fs::hard_link(&self.tmp, &self.path)
-            .map_err(|e| format!("cannot write `{}`: {e}", self.path.display()))
+            .map_err(|e| format!("cannot write `{}`: {e}", crate::cli::shown_path(&self.path)))
     }
 }
 

@@ -125,7 +125,7 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
     {
         return Err(format!(
             "`{}` already exists and is not empty; refusing to overwrite a policy",
-            policies.display()
+            crate::cli::shown_path(&policies)
         ));
     }
     let id = approver_id(approver)?;
@@ -146,9 +146,10 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
         .replace("{SIGNING_KEY}", &signing.public_key().to_gavel_string());
     let write = |path: PathBuf, text: &str| -> Result<(), String> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("{}: {e}", crate::cli::shown_path(parent)))?;
         }
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", crate::cli::shown_path(&path)))
     };
     write(policies.join("main.gavel"), &policy)?;
     write(policies.join("tests").join("main.yaml"), STARTER_TESTS)?;
@@ -167,14 +168,17 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
             .map_err(|e| e.to_string())?;
         audit_line = Some(format!(
             "created {} (the audit log's HMAC key, mode 0600; never commit it, back it up)",
-            audit_key.display()
+            crate::cli::shown_path(&audit_key)
         ));
     }
     let mut lines = vec![
-        format!("created {}", policies.join("main.gavel").display()),
         format!(
             "created {}",
-            policies.join("tests").join("main.yaml").display()
+            crate::cli::shown_path(&policies.join("main.gavel"))
+        ),
+        format!(
+            "created {}",
+            crate::cli::shown_path(&policies.join("tests").join("main.yaml"))
         ),
         format!("created {key_path} (your private key, mode 0600; never commit it)"),
         format!("created {signing_path} (signs decisions; declared as `signer` in the policy)"),

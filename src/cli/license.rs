@@ -65,7 +65,10 @@ pub fn run(args: &LicenseArgs) -> u8 {
         match out {
             Some(path) => {
                 super::files::write_new(path, &format!("{json}\n"))?;
-                errln!("wrote license ({tier} for {org}) to {}", path.display());
+                errln!(
+                    "wrote license ({tier} for {org}) to {}",
+                    crate::cli::shown_path(path)
+                );
             }
             None => outln!("{json}"),
         }

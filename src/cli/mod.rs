@@ -206,3 +206,9 @@ fn strip_escape_sequences(text: &str) -> String {
     }
     out
 }
+
+/// A path as the CLI shows it: escaped on one line ([`crate::quote::one_line`]), since a
+/// file name may hold a newline or an escape sequence.
+pub(crate) fn shown_path(path: &std::path::Path) -> String {
+    crate::quote::one_line(&path.display().to_string()).into_owned()
+}

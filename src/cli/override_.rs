@@ -46,7 +46,7 @@ pub fn run(args: &OverrideArgs) -> u8 {
         let at = e.field.map(|f| format!("`{f}`: ")).unwrap_or_default();
         return fail(format!(
             "{}: {at}{}; a malformed request cannot be overridden",
-            args.request.display(),
+            crate::cli::shown_path(&args.request),
             e.message
         ));
     }
@@ -94,7 +94,7 @@ pub fn run(args: &OverrideArgs) -> u8 {
 /// limit is refused naming its size, and anything else is read only up to one byte over the
 /// limit, so that `--request /dev/zero` (which reports no size) ends.
 fn read_request(path: &PathBuf) -> Result<Request, String> {
-    let name = path.display();
+    let name = crate::cli::shown_path(path);
     let bytes = std::fs::File::open(path)
         .and_then(|file| {
             let size = super::eval::regular_file_size(&file);

@@ -37,14 +37,21 @@ pub fn run(args: &TestArgs) -> u8 {
             Ok(p) => p,
             Err(e) => {
                 outln!("{e}");
-                outln!("✗ {}: the policy does not compile", dir.display());
+                outln!(
+                    "✗ {}: the policy does not compile",
+                    crate::cli::shown_path(&dir)
+                );
                 failed += 1;
                 continue;
             }
         };
         let files = test_files(&dir);
         if files.is_empty() {
-            outln!("- {}: no tests in {}/tests/", dir.display(), dir.display());
+            outln!(
+                "- {}: no tests in {}/tests/",
+                crate::cli::shown_path(&dir),
+                crate::cli::shown_path(&dir)
+            );
         }
         for path in files {
             let result = run_file(&policy, &path);
@@ -62,7 +69,7 @@ pub fn run(args: &TestArgs) -> u8 {
             if selected.is_empty() && result.error.is_none() && args.filter.is_some() {
                 continue;
             }
-            outln!("{}", path.display());
+            outln!("{}", crate::cli::shown_path(&path));
             if let Some(error) = &result.error {
                 outln!("  ✗ cannot run this file: {}", shown(&error.to_string()));
                 failed += 1;

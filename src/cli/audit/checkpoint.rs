@@ -66,11 +66,11 @@ pub fn run(args: &CheckpointArgs) -> u8 {
     match &args.out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
-                return fail(format!("{}: {e}", path.display()));
+                return fail(format!("{}: {e}", crate::cli::shown_path(path)));
             }
             errln!(
                 "checkpoint of log {log_id} at seq {seq} written to {}; keep it outside the log (a git commit, a CI artifact)",
-                path.display()
+                crate::cli::shown_path(path)
             );
         }
         None => out!("{text}"),

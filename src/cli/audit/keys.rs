@@ -29,12 +29,12 @@ pub fn run_init(args: &InitKeyArgs) -> u8 {
     }
     outln!(
         "created {} (audit HMAC key, mode 0600): never commit it, and back it up — without it the log cannot be verified",
-        args.out.display()
+        crate::cli::shown_path(&args.out)
     );
     if args.log.exists() {
         outln!(
             "note: {} already exists and stays MACed with the key it was created with; to change an existing log's key, use `gavel audit rotate-key`",
-            args.log.display()
+            crate::cli::shown_path(&args.log)
         );
     }
     0
@@ -105,12 +105,12 @@ fn rotate(args: &RotateKeyArgs) -> Result<Vec<String>, AuditError> {
     let mut lines = vec![
         format!(
             "rotated the audit key of {} at seq {}: {old_fp} -> {new_fp}",
-            args.log.log.display(),
+            crate::cli::shown_path(&args.log.log),
             receipt.seq
         ),
         format!(
             "the old key is kept in {} (records before seq {} need it to verify)",
-            old_path.display(),
+            crate::cli::shown_path(&old_path),
             receipt.seq
         ),
     ];
@@ -118,7 +118,7 @@ fn rotate(args: &RotateKeyArgs) -> Result<Vec<String>, AuditError> {
     if from_env {
         lines.push(format!(
             "{KEY_ENV} still holds the old key: set it to the new key, which is in {}",
-            new_path.display()
+            crate::cli::shown_path(&new_path)
         ));
     } else {
         let target = sources.default_file.clone();
@@ -126,7 +126,10 @@ fn rotate(args: &RotateKeyArgs) -> Result<Vec<String>, AuditError> {
         let _ = std::fs::remove_file(&tmp);
         new.write_new(&tmp)?;
         std::fs::rename(&tmp, &target).map_err(|e| AuditError::io(&target, &e))?;
-        lines.push(format!("{} now holds the new key", target.display()));
+        lines.push(format!(
+            "{} now holds the new key",
+            crate::cli::shown_path(&target)
+        ));
     }
     Ok(lines)
 }

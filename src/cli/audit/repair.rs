@@ -38,7 +38,7 @@ pub fn run(args: &RepairArgs) -> u8 {
         Ok(Some((body, receipt))) => {
             outln!(
                 "repaired {}: removed an incomplete trailing line of {} bytes at offset {} (sha256 {}); recorded as seq {}",
-                args.log.log.display(),
+                crate::cli::shown_path(&args.log.log),
                 body.removed_bytes,
                 body.offset,
                 body.removed_sha256,
@@ -49,7 +49,7 @@ pub fn run(args: &RepairArgs) -> u8 {
         Ok(None) => {
             outln!(
                 "nothing to repair: {} ends with a complete record",
-                args.log.log.display()
+                crate::cli::shown_path(&args.log.log)
             );
             0
         }

@@ -54,7 +54,7 @@ pub fn run(args: &ShowArgs) -> u8 {
     }
     fail(format!(
         "{}: no record with seq {}",
-        args.log.log.display(),
+        crate::cli::shown_path(&args.log.log),
         args.seq
     ))
 }

@@ -48,7 +48,7 @@ pub fn run(args: &TailArgs) -> u8 {
         // A log always holds its genesis record: nothing complete means this is not one.
         return fail(crate::audit::AuditError::Malformed(format!(
             "{}: not an audit log: {torn} bytes without one complete record",
-            args.log.log.display()
+            crate::cli::shown_path(&args.log.log)
         )));
     }
     for record in &records {
@@ -57,7 +57,7 @@ pub fn run(args: &TailArgs) -> u8 {
     if torn > 0 {
         errln!(
             "warning: {} ends in an incomplete line of {torn} bytes (a writer crashed mid-append); `gavel audit repair` removes it",
-            args.log.log.display()
+            crate::cli::shown_path(&args.log.log)
         );
     }
     if !args.follow {
@@ -71,13 +71,13 @@ pub fn run(args: &TailArgs) -> u8 {
         std::thread::sleep(Duration::from_millis(200));
         let mut file = match std::fs::File::open(&args.log.log) {
             Ok(f) => f,
-            Err(e) => return fail(format!("{}: {e}", args.log.log.display())),
+            Err(e) => return fail(format!("{}: {e}", crate::cli::shown_path(&args.log.log))),
         };
         let len = file.metadata().map(|m| m.len()).unwrap_or(offset);
         if len < offset {
             return fail(format!(
                 "{}: the log shrank while it was followed",
-                args.log.log.display()
+                crate::cli::shown_path(&args.log.log)
             ));
         }
         if len == offset {
@@ -102,7 +102,7 @@ pub fn run(args: &TailArgs) -> u8 {
                 Ok(record) => print(&record, args.format),
                 Err(why) => errln!(
                     "warning: {}: the line at byte {at} is not a valid record: {}",
-                    args.log.log.display(),
+                    crate::cli::shown_path(&args.log.log),
                     crate::quote::one_line(&why)
                 ),
             }

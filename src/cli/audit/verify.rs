@@ -110,7 +110,7 @@ fn verify(args: &VerifyArgs) -> Result<VerifyReport, String> {
             let _ = write!(
                 err,
                 "\rverifying {}: {percent:>3}% ({} of {} MiB)",
-                args.log.log.display(),
+                crate::cli::shown_path(&args.log.log),
                 done >> 20,
                 total >> 20
             );
@@ -148,7 +148,7 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) {
         );
         return;
     }
-    let path = args.log.log.display();
+    let path = crate::cli::shown_path(&args.log.log);
     let range = match report.head_seq {
         Some(head) => format!("{} records (seq 0..{head})", report.records),
         None => "0 records".into(),
