@@ -471,16 +471,13 @@ impl SignatureCheck {
         prev_at: &str,
         report: &mut VerifyReport,
     ) -> Option<SignatureJob> {
+        // With `require_signed`, a record no trusted key signed is refused, saying why.
+        let refuse = |why: String| Some(SignatureJob::refused(line, number, prev_at, why));
+        let seq = line.seq;
         let (Some(id), Some(signature)) = (line.signed_by, line.signature.as_ref()) else {
             if self.require_signed {
-                return Some(SignatureJob::refused(
-                    line,
-                    number,
-                    prev_at,
-                    format!(
-                        "record {} is not signed, and every record must be (--require-signed)",
-                        line.seq
-                    ),
+                return refuse(format!(
+                    "record {seq} is not signed, and every record must be (--require-signed)"
                 ));
             }
             report.unsigned += 1;
@@ -506,26 +503,14 @@ impl SignatureCheck {
             // whoever holds the audit key can write a genesis or such a record naming their
             // own key, and sign with it. Required signatures must be by a trusted key.
             if self.require_signed {
-                return Some(SignatureJob::refused(
-                    line,
-                    number,
-                    prev_at,
-                    format!(
-                        "record {} is signed by `{id}`, a key only the log itself names; with --require-signed it must be a trusted key (pass --policies DIR or --trust KEY)",
-                        line.seq
-                    ),
+                return refuse(format!(
+                    "record {seq} is signed by `{id}`, a key only the log itself names; with --require-signed it must be a trusted key (pass --policies DIR or --trust KEY)"
                 ));
             }
             (key, false)
         } else if self.require_signed {
-            return Some(SignatureJob::refused(
-                line,
-                number,
-                prev_at,
-                format!(
-                    "record {} is signed by `{id}`, a key neither trusted nor named by the log, and every record must be signed by one (--require-signed)",
-                    line.seq
-                ),
+            return refuse(format!(
+                "record {seq} is signed by `{id}`, a key neither trusted nor named by the log; with --require-signed it must be a trusted key"
             ));
         } else {
             report.signatures_unknown_key += 1;
