@@ -103,9 +103,12 @@ pub fn one_line(value: &str) -> Cow<'_, str> {
 /// What kind of character `c` is, if one a reader cannot see for what it is: any Unicode
 /// control (C0, DEL, C1 such as U+0085), a bidirectional control (U+061C, U+200E, U+200F,
 /// U+202A–U+202E, U+2066–U+2069: `docs/a\u{202e}dm.exe` displays as `docs/aexe.md`), a
-/// zero-width or invisible format character (U+200B–U+200D, U+2060–U+2064, U+FEFF), or a
-/// line or paragraph separator (U+2028, U+2029). Request paths holding one are refused;
-/// text holding one is escaped where it is shown ([`one_line`]).
+/// zero-width or other invisible character — every format character (Unicode category
+/// Cf: U+00AD, U+200B–U+200D, U+2060–U+2064, U+206A–U+206F, U+FEFF, U+FFF9–U+FFFB, the tag
+/// characters U+E0000–U+E007F...) and the characters that render as blank fillers (U+034F,
+/// U+115F, U+1160, U+17B4, U+17B5, U+180E, U+3164, U+FFA0) — or a line or paragraph separator
+/// (U+2028, U+2029). Request paths holding one are refused; text holding one is escaped
+/// where it is shown ([`one_line`]); policy files holding one are refused (E0008).
 pub fn hidden(c: char) -> Option<&'static str> {
     match c {
         c if c.is_control() => Some("a control character"),
@@ -114,12 +117,56 @@ pub fn hidden(c: char) -> Option<&'static str> {
         | '\u{200F}'
         | '\u{202A}'..='\u{202E}'
         | '\u{2066}'..='\u{2069}' => Some("a bidirectional control"),
-        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' => {
-            Some("an invisible character")
-        }
+        '\u{00AD}'
+        | '\u{034F}'
+        | '\u{0600}'..='\u{0605}'
+        | '\u{06DD}'
+        | '\u{070F}'
+        | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}'
+        | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200D}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{206A}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FEFF}'
+        | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}'
+        | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}' => Some("an invisible character"),
         '\u{2028}' | '\u{2029}' => Some("a line or paragraph separator"),
         _ => None,
     }
+}
+
+/// The characters of a multi-line text (a policy file) a reader cannot see for what they
+/// are, with their byte offsets and what they are: [`hidden`] characters other than tab and
+/// line feed, and a carriage return not followed by a line feed — editors and terminals
+/// break the line there, gavel does not, so text after it shows on a line of its own that
+/// gavel reads as part of the line before (a rule after `# comment<CR>` is commented out).
+pub(crate) fn hidden_in_text(text: &str) -> impl Iterator<Item = (usize, char, &'static str)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '\t' | '\n' => {}
+                '\r' if chars.peek().is_some_and(|&(_, next)| next == '\n') => {}
+                '\r' => return Some((at, c, "a carriage return without a line feed")),
+                _ => {
+                    if let Some(what) = hidden(c) {
+                        return Some((at, c, what));
+                    }
+                }
+            }
+        }
+        None
+    })
 }
 
 /// Whether `value` has more than `limit` characters.

@@ -124,3 +124,52 @@ fn long_lines_are_cropped_around_the_error() {
     let under: String = lines[source].chars().skip(caret).take(4).collect();
     assert_eq!(under, "then", "{rendered}");
 }
+
+/// Found by QA: E0008 let through invisible characters outside the first list (a tag
+/// character made `"mallory<U+E0020>"` look like `"mallory"`), and a carriage return not
+/// followed by a line feed, after which an editor shows a rule that gavel reads as part of
+/// a comment. Each is E0008, on its line.
+#[test]
+fn every_invisible_character_and_a_lone_carriage_return_are_refused() {
+    for (text, line) in [
+        (
+            "policy \"p\"\ndefault auto_approve\nrule r \"t\" {\n  when actor.id == \"mallory\u{e0020}\"\n  then block \"no\"\n}\n",
+            4,
+        ),
+        (
+            "policy \"p\"\n# agents rule below\rrule r \"t\" { when actor is agent then block \"no\" }\ndefault auto_approve\n",
+            2,
+        ),
+        ("policy \"p\"\ndefault auto_approve # soft\u{ad}hyphen\n", 2),
+        ("policy \"p\"\ndefault auto_approve # filler \u{3164}\n", 2),
+    ] {
+        let mut sources = SourceSet::new();
+        sources.add("hidden.gavel", text);
+        let result = check(&sources);
+        let e0008: Vec<_> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::HiddenCharacter)
+            .collect();
+        assert_eq!(e0008.len(), 1, "{text:?}: {:?}", result.diagnostics);
+        let span = e0008[0].primary.as_ref().unwrap().span;
+        assert_eq!(
+            sources.line_col(span.file, span.start as usize).0,
+            line,
+            "{text:?}"
+        );
+        assert!(result.policy.is_none(), "{text:?}");
+        // Not formatted either: `fmt --check` must not pass what `check` refuses.
+        let formatted = gavel::fmt::format_source("hidden.gavel", text);
+        assert!(
+            formatted
+                .err()
+                .is_some_and(|d| d.iter().any(|d| d.code == Code::HiddenCharacter)),
+            "{text:?}"
+        );
+    }
+    // A CRLF file is fine.
+    let mut sources = SourceSet::new();
+    sources.add("crlf.gavel", "policy \"p\"\r\ndefault auto_approve\r\n");
+    assert!(check(&sources).policy.is_some());
+}

@@ -148,18 +148,17 @@ fn sort(sources: &SourceSet, diagnostics: &mut [Diagnostic]) {
 /// a string or a title, such a character makes the policy read differently to a reviewer
 /// than to gavel ("Trojan Source": `actor.id == "admin\u{202e}"` looks like another
 /// comparison), and nothing a policy says needs one. One diagnostic per line, for the first.
-fn hidden_characters(file: crate::ast::FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let (mut line, mut reported) = (0usize, None);
-    for (at, c) in text.char_indices() {
-        if c == '\n' {
-            line += 1;
-        }
-        if matches!(c, '\t' | '\n' | '\r') {
-            continue;
-        }
-        let Some(what) = crate::quote::hidden(c) else {
-            continue;
-        };
+pub(crate) fn hidden_characters(
+    file: crate::ast::FileId,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let (mut line, mut counted_to, mut reported) = (0usize, 0usize, None);
+    for (at, c, what) in crate::quote::hidden_in_text(text) {
+        line += text
+            .get(counted_to..at)
+            .map_or(0, |t| t.matches('\n').count());
+        counted_to = at;
         if reported == Some(line) {
             continue;
         }

@@ -208,7 +208,7 @@ pub fn run(args: &EvalArgs) -> u8 {
         // A signing key that cannot be used is an input error (exit 1), as an unreadable
         // `--approval` file is: a mistyped `--sign-key` must not look like a policy's block.
         // The decision printed is the block it caused.
-        errln!("error: cannot sign: {e}");
+        errln!("error: cannot sign: {}", crate::quote::one_line(e));
         emit(&decision, args.format);
         return 1;
     }

@@ -180,8 +180,14 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
             "created {}",
             crate::cli::shown_path(&policies.join("tests").join("main.yaml"))
         ),
-        format!("created {key_path} (your private key, mode 0600; never commit it)"),
-        format!("created {signing_path} (signs decisions; declared as `signer` in the policy)"),
+        format!(
+            "created {} (your private key, mode 0600; never commit it)",
+            crate::quote::one_line(&key_path)
+        ),
+        format!(
+            "created {} (signs decisions; declared as `signer` in the policy)",
+            crate::quote::one_line(&signing_path)
+        ),
     ];
     lines.extend(audit_line);
     lines.push(String::new());

@@ -55,8 +55,11 @@ pub fn run(args: &KeysArgs) -> u8 {
             };
             match key.write_pair(dir, name) {
                 Ok((key_path, pub_path)) => {
-                    outln!("private key: {key_path} (mode 0600; keep it secret)");
-                    outln!("public key:  {pub_path}");
+                    outln!(
+                        "private key: {} (mode 0600; keep it secret)",
+                        crate::quote::one_line(&key_path)
+                    );
+                    outln!("public key:  {}", crate::quote::one_line(&pub_path));
                     outln!("key id:      {}", key.public_key().key_id());
                     outln!(
                         "for a policy: key \"{}\"",

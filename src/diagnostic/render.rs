@@ -41,22 +41,28 @@ pub fn render_human(sources: &SourceSet, diagnostics: &[Diagnostic]) -> String {
 
 /// `text` with each character that displays as something else — a control other than tab
 /// and line breaks, a bidirectional or invisible format character ([`crate::quote::hidden`])
-/// — replaced by a visible one of the same UTF-8 length (`?`, `¿` or `\u{FFFD}`), so that
-/// every byte offset, and so every span, stays where it was.
+/// and a carriage return without a line feed — replaced by a visible one of the same UTF-8
+/// length (`?`, `¿`, `\u{FFFD}` or `\u{1D417}`), so that every byte offset, and so every
+/// span, stays where it was.
 pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    let is_hidden = |c: char| !matches!(c, '\t' | '\n' | '\r') && crate::quote::hidden(c).is_some();
-    if !text.chars().any(is_hidden) {
+    let mut hidden = crate::quote::hidden_in_text(text).peekable();
+    if hidden.peek().is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
-    text.chars()
-        .map(|c| match (is_hidden(c), c.len_utf8()) {
-            (false, _) => c,
-            (true, 1) => '?',
-            (true, 2) => '\u{bf}',
-            (true, _) => '\u{fffd}',
-        })
-        .collect::<String>()
-        .into()
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, c, _) in hidden {
+        out.push_str(text.get(from..at).unwrap_or_default());
+        out.push(match c.len_utf8() {
+            1 => '?',
+            2 => '\u{bf}',
+            3 => '\u{fffd}',
+            _ => '\u{1d417}',
+        });
+        from = at + c.len_utf8();
+    }
+    out.push_str(text.get(from..).unwrap_or_default());
+    out.into()
 }
 
 /// Lines longer than this are shown cropped around the error.
@@ -241,8 +247,13 @@ mod tests {
         assert_eq!(shown, "a?b\u{bf}c\u{fffd}d\u{fffd}\te\n");
         assert_eq!(shown.len(), text.len());
         assert!(matches!(
-            visible("plain\ttext\n"),
+            visible("plain\ttext\r\n"),
             std::borrow::Cow::Borrowed(_)
         ));
+        // A carriage return of its own, a tag character (four bytes), a soft hyphen.
+        let text = "x\ry\r\nz\u{e0020}w\u{ad}\n";
+        let shown = visible(text);
+        assert_eq!(shown, "x?y\r\nz\u{1d417}w\u{bf}\n");
+        assert_eq!(shown.len(), text.len());
     }
 }

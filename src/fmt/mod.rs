@@ -41,6 +41,13 @@ use writer::Writer;
 /// diagnostic the formatter makes itself: the (never expected) report that its output would
 /// change the policy's meaning or lose a comment, in which case nothing is returned.
 pub fn format_source(file_name: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
+    // A file `gavel check` refuses for a hidden character (E0008) is not formatted either:
+    // `fmt --check` passing it would let it through a CI that only checks formatting.
+    let mut hidden = Vec::new();
+    crate::check::hidden_characters(FileId(0), text, &mut hidden);
+    if !hidden.is_empty() {
+        return Err(hidden);
+    }
     let (file, diagnostics) = parse_file(FileId(0), text);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
