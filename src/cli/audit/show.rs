@@ -43,10 +43,12 @@ pub fn run(args: &ShowArgs) -> u8 {
             ),
             Format::Human => {
                 outln!("{}", describe(&record));
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&record.body).unwrap_or_default()
-                );
+                // JSON leaves bidirectional controls and separators raw; for people they
+                // are escaped like every other text from the log (each line stays one).
+                let body = serde_json::to_string_pretty(&record.body).unwrap_or_default();
+                for line in body.lines() {
+                    outln!("{}", crate::quote::one_line(line));
+                }
                 outln!("prev {}\nmac  {}", record.prev, record.mac);
             }
         }
