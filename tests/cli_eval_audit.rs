@@ -65,7 +65,12 @@ fn decisions_are_recorded_and_the_chain_verifies() {
         .code(1);
     assert!(ws.read(".gavel/audit.jsonl").lines().count() >= 3);
     ws.run(["audit", "verify"]).code(0);
-    // `gavel init` set up a signing key: every record is signed, as --require-signed asks.
+    // `gavel init` set up a signing key, which the audit commands sign with too (found by
+    // QA: notes and key rotations were unsigned, so such a log could never pass):
+    // every record is signed, as --require-signed asks.
+    ws.run(["audit", "note", "freeze starts"]).code(0);
+    ws.run(["audit", "rotate-key"]).code(0);
+    ws.run(["audit", "note", "after the rotation"]).code(0);
     ws.run([
         "audit",
         "verify",

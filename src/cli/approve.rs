@@ -128,7 +128,18 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
         None
     } else {
         match args.audit.open() {
-            Audit::On(log) => Some(log),
+            // Signed with the default signing key when there is one, as `gavel eval` signs:
+            // the genesis record too, if this creates the log (the credential's own record
+            // is signed by the approver).
+            Audit::On(log) => match super::recording::default_signer() {
+                Ok(Some(signer)) => Some(Box::new(log.with_signer(signer))),
+                Ok(None) => Some(log),
+                Err(e) => {
+                    return Err(format!(
+                        "cannot record the {what} in the audit log: {e}; no credential was written"
+                    ));
+                }
+            },
             Audit::Off | Audit::ReadOnly(_) => None,
             Audit::Unavailable(e) => {
                 return Err(format!(

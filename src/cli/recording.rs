@@ -90,3 +90,14 @@ impl AuditFlags {
         }
     }
 }
+
+/// The default signing key (`.gavel/keys/signing.key`) as a signer, when it exists.
+pub(crate) fn default_signer() -> Result<Option<crate::sign::Signer>, String> {
+    let path = std::path::Path::new(super::eval::DEFAULT_SIGNING_KEY);
+    if !path.exists() {
+        return Ok(None);
+    }
+    crate::keys::PrivateKey::load(path)
+        .map(|key| Some(crate::sign::Signer::new(key)))
+        .map_err(|e| format!("the default signing key cannot be used: {e}"))
+}

@@ -73,9 +73,22 @@ impl LogArgs {
         KeyRing::load(&self.sources())
     }
 
-    /// Opens the log for appending (created when missing; verified when present).
+    /// Opens the log for appending (created when missing; verified when present), signing
+    /// what it writes with the default signing key (`.gavel/keys/signing.key`) when that
+    /// exists, as `gavel eval` does: its genesis record when it creates the log, notes,
+    /// repairs and key rotations. Records that name their own signer (a halt, a resume, an
+    /// override: the approver's key) keep it. Without this, such a log could never pass
+    /// `gavel audit verify --require-signed`.
     pub(crate) fn open(&self) -> Result<AuditLog, AuditError> {
-        AuditLog::open(&self.log, self.keys()?)
+        let log = AuditLog::open(&self.log, self.keys()?)?;
+        match crate::cli::recording::default_signer() {
+            Ok(Some(signer)) => Ok(log.with_signer(signer)),
+            Ok(None) => Ok(log),
+            Err(message) => Err(AuditError::Io {
+                path: crate::cli::eval::DEFAULT_SIGNING_KEY.into(),
+                message,
+            }),
+        }
     }
 
     /// The log must exist (for reading commands).
