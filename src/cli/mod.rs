@@ -143,13 +143,19 @@ pub fn run() -> ExitCode {
             let args = std::env::args_os()
                 .skip(1)
                 .filter_map(|a| a.into_string().ok());
+            // An argument of nothing but whitespace and hidden characters is left alone:
+            // replacing it would replace every line break of the message.
+            let visible = |c: char| !c.is_whitespace() && crate::quote::hidden(c).is_none();
             for arg in args {
-                if arg.chars().any(|c| crate::quote::hidden(c).is_some()) {
+                if arg.chars().any(|c| crate::quote::hidden(c).is_some())
+                    && arg.chars().any(visible)
+                {
                     // clap drops terminal escape sequences from what it quotes.
                     let shown = strip_escape_sequences(&arg);
-                    text = text
-                        .replace(&arg, &crate::quote::one_line(&arg))
-                        .replace(&shown, &crate::quote::one_line(&shown));
+                    text = text.replace(&arg, &crate::quote::one_line(&arg));
+                    if shown.chars().any(visible) {
+                        text = text.replace(&shown, &crate::quote::one_line(&shown));
+                    }
                 }
             }
             err!("{text}");
