@@ -207,3 +207,30 @@ fn errors_quoting_a_path_or_value_are_one_escaped_line() {
         );
     }
 }
+
+/// Found by QA: `gavel check`'s human report goes to stderr, and a report that could not be
+/// written (a full disk) still exited 0. It exits 1, as output that cannot be written does
+/// for every command.
+#[test]
+fn a_check_report_that_cannot_be_written_exits_1() {
+    let (_, ws) = crate::support::Cli::new()
+        .file(
+            "policies/main.gavel",
+            "policy \"p\"\nroles unused\ndefault auto_approve\n",
+        )
+        .args(["check"])
+        .run();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gavel"))
+        .current_dir(ws.path())
+        .arg("check")
+        .stdout(std::process::Stdio::null())
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    ws.run(["check"]).code(0).stderr_has("W0002");
+}

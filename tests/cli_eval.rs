@@ -1085,3 +1085,28 @@ fn output_that_cannot_be_written_exits_one_with_one_line() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// The sample test file in docs/testing.md runs and passes against `policies/autopack`, as
+/// the doc says (found by QA: it named an approver autopack does not declare and left out an
+/// attribute autopack requires, so it failed as written).
+#[test]
+fn the_sample_test_file_in_the_docs_passes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/testing.md")).unwrap();
+    let section = &doc[doc.find("## A test file").unwrap()..];
+    let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let yaml = &section[start..start + section[start..].find("```").unwrap()];
+    let mut cli = crate::support::Cli::new();
+    for entry in std::fs::read_dir(root.join("policies/autopack")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "gavel") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            cli = cli.file(&format!("policies/{name}"), std::fs::read(&path).unwrap());
+        }
+    }
+    cli.file("policies/tests/sample.yaml", yaml)
+        .args(["test"])
+        .output()
+        .code(0)
+        .stdout_has("\n2 passed, 0 failed\n");
+}

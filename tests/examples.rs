@@ -153,39 +153,3 @@ fn the_readme_request_decides_as_documented() {
             .any(|e| e.files.iter().any(|m| m.file == ".env.local"))
     }));
 }
-
-/// The test file shown in `docs/testing.md` is one `gavel test` reads, and its cases run
-/// against a policy that has what they name.
-#[test]
-fn the_documented_test_file_format_is_the_real_one() {
-    let doc = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/testing.md"),
-    )
-    .unwrap();
-    let start = doc.find("```yaml\n").unwrap() + "```yaml\n".len();
-    let end = start + doc[start..].find("```").unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("tests")).unwrap();
-    std::fs::write(dir.path().join("tests/doc.yaml"), &doc[start..end]).unwrap();
-    std::fs::write(
-        dir.path().join("main.gavel"),
-        "policy \"doc\"\nenvironments dev -> prod\nroles admin\n\
-         approver \"walter@example.com\" roles admin\npaths docs [\"docs/**\"]\n\
-         default require 1 approval from admin within 1h\n\
-         risk {\n  50 when environment == prod as \"production\"\n  levels { high >= 50, low }\n}\n\
-         rule tier1_auto_approve {\n  when files.count > 0 and all files in docs\n  then auto_approve\n}\n",
-    )
-    .unwrap();
-    let policy = gavel::Policy::load(dir.path()).unwrap();
-    let result = run_file(&policy, &dir.path().join("tests/doc.yaml"));
-    assert!(result.error.is_none(), "{:?}", result.error);
-    assert_eq!(result.cases.len(), 2);
-    for case in &result.cases {
-        assert!(
-            case.failures.is_empty(),
-            "{}: {:?}",
-            case.name,
-            case.failures
-        );
-    }
-}

@@ -88,6 +88,11 @@ pub fn run(args: &CheckArgs) -> u8 {
             if errors + warnings > 0 {
                 errln!("{errors} error(s), {warnings} warning(s)");
             }
+            // The report is stderr: one that did not arrive is a failure, though nothing
+            // is left to say why.
+            if super::output::stderr_failed() {
+                return 1;
+            }
         }
         Format::Json => {
             let out = serde_json::json!({

@@ -37,9 +37,21 @@ pub(crate) fn write_out(args: fmt::Arguments<'_>) {
     }
 }
 
-/// Writes `args` to stderr; a failure is dropped (there is nowhere left to say it).
+/// Whether a write to stderr failed.
+static STDERR_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes `args` to stderr. A failure cannot be reported (there is nowhere left to say it),
+/// but it is remembered for the commands whose report is on stderr ([`stderr_failed`]).
 pub(crate) fn write_err(args: fmt::Arguments<'_>) {
-    let _ = std::io::stderr().lock().write_fmt(args);
+    if std::io::stderr().lock().write_fmt(args).is_err() {
+        STDERR_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Whether anything written to stderr failed to arrive: for `gavel check`, whose human
+/// report is its stderr, that is output that could not be written (exit 1).
+pub(crate) fn stderr_failed() -> bool {
+    STDERR_FAILED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Flushes stdout and says whether everything written there arrived: `Err` with why not.
