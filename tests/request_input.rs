@@ -352,6 +352,10 @@ fn gavel_eval_usage_flag_reads_counts_as_a_request_does() {
         ),
         ("1e400", "1e400, more than the limit of 9223372036854"),
         (
+            "18446744073709551616",
+            "18446744073709551616, more than the limit of 9223372036854",
+        ),
+        (
             "-1e400",
             "-1e400 is negative; a count is a whole number from 0 to",
         ),

@@ -16,6 +16,13 @@ use serde_json::{Map, Value};
 /// Parses `bytes` as one JSON value, refusing repeated member names at any depth and
 /// anything after the value but whitespace.
 pub fn from_slice_unique(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        // JSON forbids it (RFC 8259 §8.1), and serde's "expected value at line 1 column 1"
+        // does not say what is there.
+        return Err(de::Error::custom(
+            "the file starts with a UTF-8 byte order mark, which JSON does not allow",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = UniqueValue.deserialize(&mut de)?;
     de.end()?;
@@ -126,6 +133,19 @@ mod tests {
         let plain: Option<Value> = serde_json::from_str(text).ok();
         assert!(strict.is_some());
         assert_eq!(strict, plain);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_named() {
+        let error = from_slice_unique(b"\xEF\xBB\xBF{}")
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.contains("byte order mark")),
+            "{error:?}"
+        );
     }
 
     #[test]

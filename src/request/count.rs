@@ -41,6 +41,13 @@ pub(crate) fn usage_count_text(text: &str) -> Result<u64, String> {
         unit: "",
     };
     let text = text.trim();
+    // A whole number too large for a count is named as written, not as the double a JSON
+    // reader makes of it (`18446744073709551616`, not `18446744073709552000`).
+    if let Ok(n) = text.parse::<u128>()
+        && n > u128::from(MAX_USAGE_COUNT)
+    {
+        return Err(too_large(&text, "", MAX_USAGE_COUNT));
+    }
     match serde_json::from_str::<serde_json::Number>(text) {
         Ok(number) => de::Deserializer::deserialize_any(number, visitor).map_err(|e| e.to_string()),
         // A number beyond a double (`1e400`), which a request document refuses as such.
