@@ -35,7 +35,7 @@ pub struct VerifyOptions<'a> {
     /// `signing_keys`, a halt's, resume's or override's own `key`) or by an unknown key, is
     /// a `bad_signature` finding instead of a count. Without it, someone holding the audit
     /// key can strip a signed record's signature, change it and MAC it again, and the log
-    /// still verifies (with one more unsigned record). Needs `signatures`.
+    /// still verifies (with one more unsigned record). Implies `signatures`.
     pub require_signed: bool,
     /// Called now and then with (bytes read, file size).
     pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
@@ -105,10 +105,12 @@ pub fn verify_path(
     if let Some(cp) = &options.checkpoint {
         cp.verify_signature(&options.trusted)?;
     }
+    // Requiring signatures is checking them.
+    let signatures = options.signatures || options.require_signed;
     let mut reader = LineReader::new(file, 0);
     let mut chain = Chain::new(ring.clone());
     let mut report = VerifyReport {
-        signatures_checked: options.signatures,
+        signatures_checked: signatures,
         ..VerifyReport::default()
     };
     let checkpoint_seq = options.checkpoint.as_ref().map(|c| c.head_seq);
@@ -209,7 +211,7 @@ pub fn verify_path(
                 unsigned_before: report.unsigned,
             });
         }
-        if !options.signatures && line.signed_by.is_none() {
+        if !signatures && line.signed_by.is_none() {
             report.unsigned += 1;
         }
         report.records += 1;
@@ -239,11 +241,7 @@ pub fn verify_path(
         match &checkpoint_finding {
             // Not the checkpointed log: nothing in it is vouched for.
             Some(f) if f.kind == TamperKind::Replaced => {
-                report.records = 0;
-                report.head_seq = None;
-                report.head_mac = None;
-                report.first_at = None;
-                report.last_at = None;
+                report.end_before(0, &[0; 32], None);
                 report.unsigned = 0;
             }
             // The report ends just before the record that differs from the checkpoint's.
@@ -257,7 +255,7 @@ pub fn verify_path(
             _ => {}
         }
     }
-    if options.signatures {
+    if signatures {
         let mut check = SignatureCheck::new(&options.trusted, options.require_signed);
         check.add_genesis_keys(&chain.signing_keys);
         if let Some(bad) = check.run(path, &mut report)? {

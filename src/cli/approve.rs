@@ -60,7 +60,7 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
     match credential(args, verdict) {
         Ok(()) => 0,
         Err(e) => {
-            errln!("error: {}", crate::quote::one_line(&e.to_string()));
+            crate::cli::output::print_error(&e);
             1
         }
     }

@@ -28,7 +28,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(dirs) => dirs,
         Err(message) => {
-            errln!("error: {}", crate::quote::one_line(&message.to_string()));
+            crate::cli::output::print_error(&message);
             return 1;
         }
     };
@@ -36,7 +36,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         Some(repo) => match tracked_files(repo) {
             Ok(files) => Some(files),
             Err(message) => {
-                errln!("error: {}", crate::quote::one_line(&message.to_string()));
+                crate::cli::output::print_error(&message);
                 return 1;
             }
         },

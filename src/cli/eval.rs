@@ -107,7 +107,7 @@ pub fn run(args: &EvalArgs) -> u8 {
                 crate::load::policy_dir_problem(&args.policies, "choose one with --policies");
             let reason = match layout {
                 Some((_, problem)) => {
-                    errln!("error: {}", crate::quote::one_line(&problem.to_string()));
+                    crate::cli::output::print_error(&problem);
                     problem
                 }
                 None => {
@@ -323,25 +323,18 @@ fn usage_counters(
 }
 
 fn usage_error(message: &str) -> u8 {
-    errln!("error: {}", crate::quote::one_line(message));
+    crate::cli::output::print_error(&message);
     1
 }
 
 /// The decision signer, when a key is configured (`None` when none is).
 fn signer(args: &EvalArgs) -> Signing {
-    let path = match &args.sign_key {
-        Some(p) => p.clone(),
-        None => {
-            let default = PathBuf::from(DEFAULT_SIGNING_KEY);
-            if !default.exists() {
-                return Ok(None);
-            }
-            default
-        }
-    };
-    crate::keys::PrivateKey::load(&path)
-        .map(|k| Some(crate::sign::Signer::new(k)))
-        .map_err(|e| e.to_string())
+    match &args.sign_key {
+        Some(path) => crate::keys::PrivateKey::load(path)
+            .map(|k| Some(crate::sign::Signer::new(k)))
+            .map_err(|e| e.to_string()),
+        None => super::recording::default_signer(),
+    }
 }
 
 /// A credential file (`--approval`, `--license`) as read: its bytes, or why it cannot be a

@@ -24,7 +24,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(d) => d,
         Err(e) => {
-            errln!("error: {}", crate::quote::one_line(&e.to_string()));
+            crate::cli::output::print_error(&e);
             return 1;
         }
     };
@@ -34,7 +34,7 @@ pub fn run(args: &FmtArgs) -> u8 {
         let files = match gavel_files(&dir) {
             Ok(f) => f,
             Err(e) => {
-                errln!("error: {}", crate::quote::one_line(&e.to_string()));
+                crate::cli::output::print_error(&e);
                 failed = true;
                 continue;
             }

@@ -112,7 +112,7 @@ pub fn run(args: &InitArgs) -> u8 {
             0
         }
         Err(e) => {
-            errln!("error: {}", crate::quote::one_line(&e.to_string()));
+            crate::cli::output::print_error(&e);
             1
         }
     }

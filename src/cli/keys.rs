@@ -49,7 +49,7 @@ pub fn run(args: &KeysArgs) -> u8 {
             let key = match PrivateKey::generate() {
                 Ok(k) => k,
                 Err(e) => {
-                    errln!("error: {}", crate::quote::one_line(&e.to_string()));
+                    crate::cli::output::print_error(&e);
                     return 1;
                 }
             };
@@ -68,7 +68,7 @@ pub fn run(args: &KeysArgs) -> u8 {
                     0
                 }
                 Err(e) => {
-                    errln!("error: {}", crate::quote::one_line(&e.to_string()));
+                    crate::cli::output::print_error(&e);
                     1
                 }
             }
@@ -79,7 +79,7 @@ pub fn run(args: &KeysArgs) -> u8 {
                 0
             }
             Err(e) => {
-                errln!("error: {}", crate::quote::one_line(&e.to_string()));
+                crate::cli::output::print_error(&e);
                 1
             }
         },

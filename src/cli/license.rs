@@ -77,7 +77,7 @@ pub fn run(args: &LicenseArgs) -> u8 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            errln!("error: {}", crate::quote::one_line(&e.to_string()));
+            crate::cli::output::print_error(&e);
             1
         }
     }

@@ -54,6 +54,16 @@ pub(crate) fn stderr_failed() -> bool {
     STDERR_FAILED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Prints `error: MESSAGE` on stderr, on one line: a message may quote outside text (a
+/// path, a member name a file holds, a value), escaped so that it cannot forge output lines
+/// or reach the terminal as escape sequences ([`crate::quote::one_line`]).
+pub(crate) fn print_error(message: &dyn fmt::Display) {
+    write_err(format_args!(
+        "error: {}\n",
+        crate::quote::one_line(&message.to_string())
+    ));
+}
+
 /// Flushes stdout and says whether everything written there arrived: `Err` with why not.
 pub(crate) fn finish() -> Result<(), String> {
     if failed().is_none()

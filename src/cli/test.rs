@@ -27,7 +27,7 @@ pub fn run(args: &TestArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(d) => d,
         Err(e) => {
-            errln!("error: {}", crate::quote::one_line(&e.to_string()));
+            crate::cli::output::print_error(&e);
             return 1;
         }
     };

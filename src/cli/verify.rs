@@ -44,7 +44,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
         }
         Err(e) => {
             // The message may quote the file (a member name serde refused): escaped.
-            errln!("error: {}", crate::quote::one_line(&e));
+            crate::cli::output::print_error(&e);
             1
         }
     }

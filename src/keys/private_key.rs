@@ -123,44 +123,17 @@ impl PrivateKey {
     /// Reads a private key file: gavel's format or an OpenSSH ed25519 key.
     pub fn load(path: &Path) -> Result<PrivateKey, PrivateKeyError> {
         let name = path.display().to_string();
-        let metadata = std::fs::metadata(path).map_err(|e| PrivateKeyError::Io {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
-        if metadata.len() > super::MAX_KEY_FILE_BYTES {
-            return Err(PrivateKeyError::Format {
-                path: name,
-                message: "too large to be a key file".into(),
-            });
-        }
-        // Read at most one byte over the limit: a device (`/dev/zero`) reports no size, and
-        // reading it to the end would never end.
-        let mut bytes = Zeroizing::new(Vec::new());
-        std::fs::File::open(path)
-            .and_then(|file| {
-                std::io::Read::read_to_end(
-                    &mut std::io::Read::take(file, super::MAX_KEY_FILE_BYTES + 1),
-                    &mut bytes,
-                )
-            })
-            .map_err(|e| PrivateKeyError::Io {
-                path: name.clone(),
-                message: e.to_string(),
-            })?;
-        if bytes.len() as u64 > super::MAX_KEY_FILE_BYTES {
-            return Err(PrivateKeyError::Format {
-                path: name,
-                message: "too large to be a key file".into(),
-            });
-        }
-        let text = std::str::from_utf8(&bytes).map_err(|_| PrivateKeyError::Format {
-            path: name.clone(),
-            message: "not a text key file".into(),
-        })?;
+        let text = read_key_text(path)?;
+        Self::from_key_text(&name, &text)
+    }
+
+    /// A private key from the text of a key file named `name`: gavel's format or an
+    /// OpenSSH ed25519 key.
+    pub(crate) fn from_key_text(name: &str, text: &str) -> Result<PrivateKey, PrivateKeyError> {
         if super::openssh::is_openssh_private_key(text) {
-            return super::openssh::read_openssh_private_key(&name, text);
+            return super::openssh::read_openssh_private_key(name, text);
         }
-        Self::from_file_text(&name, text)
+        Self::from_file_text(name, text)
     }
 
     /// Writes `NAME.key` (mode 0600) and `NAME.pub` into `dir`, refusing to overwrite.
@@ -204,6 +177,33 @@ impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PrivateKey({})", self.public_key().key_id())
     }
+}
+
+/// The largest key file read, public or private (64 KiB).
+pub(crate) const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+/// Reads a key file, public or private, as text: at most [`MAX_KEY_FILE_BYTES`] — read to
+/// one byte over, since a device (`/dev/zero`) reports no size and reading it to its end
+/// would never end — and UTF-8. Held in zeroizing memory: it may be a private key.
+pub(crate) fn read_key_text(path: &Path) -> Result<Zeroizing<String>, PrivateKeyError> {
+    use std::io::Read as _;
+    let name = path.display().to_string();
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_KEY_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| PrivateKeyError::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+    let format = |message: &str| PrivateKeyError::Format {
+        path: name.clone(),
+        message: message.into(),
+    };
+    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+        return Err(format("too large to be a key file"));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| format("not a text key file"))?;
+    Ok(Zeroizing::new(text.to_owned()))
 }
 
 #[cfg(test)]

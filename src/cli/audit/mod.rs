@@ -127,6 +127,6 @@ pub fn run(args: &AuditArgs) -> u8 {
 /// Prints `error` on one line, escaped: it may quote a log's bytes (a malformed line's
 /// member name), which must not forge output lines or reach the terminal as escapes.
 pub(crate) fn fail(error: impl std::fmt::Display) -> u8 {
-    errln!("error: {}", crate::quote::one_line(&error.to_string()));
+    crate::cli::output::print_error(&error);
     1
 }

@@ -31,9 +31,9 @@ pub struct VerifyArgs {
     /// Check MACs and links only, not signatures (faster).
     #[arg(long, conflicts_with = "require_signed")]
     no_signatures: bool,
-    /// Every record must be signed by a trusted key or one the log names: an unsigned
-    /// record (someone with the audit key may have stripped its signature and changed it)
-    /// is a finding, not a count.
+    /// Every record must be signed by a trusted key (`--policies`, `--trust`): an unsigned
+    /// record (someone with the audit key may have stripped its signature and changed it),
+    /// or one signed by a key only the log itself names, is a finding, not a count.
     #[arg(long)]
     require_signed: bool,
     /// Output format.
@@ -82,7 +82,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
                 let out = serde_json::json!({"status": "error", "error": message});
                 outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             }
-            errln!("error: {}", crate::quote::one_line(&message));
+            crate::cli::output::print_error(&message);
             2
         }
     }
