@@ -38,6 +38,8 @@ pub(crate) struct Compiled {
     pub id_prefix: IdPrefix,
     /// The text evidence shows for each condition of the rules, by span.
     pub condition_texts: str_hash::SpanMap<crate::shared_str::SharedStr>,
+    /// Conditions, risk weights and helpers compiled to straight-line programs.
+    pub programs: crate::eval::Programs,
 }
 
 /// Why a checked policy failed to compile (globs or regexes the checker accepted but the
@@ -73,6 +75,7 @@ impl Compiled {
             .collect::<Result<Vec<_>, _>>()?;
         let id_prefix = IdPrefix::new(&checked.name, &hex::encode(checked.spec_hash));
         let condition_texts = crate::eval::condition_texts(&checked);
+        let programs = crate::eval::Programs::new(&checked);
         Ok(Compiled {
             checked,
             index,
@@ -81,6 +84,7 @@ impl Compiled {
             regexes,
             id_prefix,
             condition_texts,
+            programs,
         })
     }
 

@@ -298,8 +298,8 @@ fn run<'a, E: Evaluator<'a>>(
     let mut block_reasons = Vec::new();
     let mut notes = Vec::new();
     let mut not_fired = Vec::new();
-    for rule in &policy.rules {
-        let fired = match ev.eval_bool(&rule.condition, None) {
+    for (index, rule) in policy.rules.iter().enumerate() {
+        let fired = match ev.rule_condition(index, &rule.condition) {
             Ok(fired) => fired,
             Err(error) => {
                 decision.errors.push(EvaluationError {
@@ -686,14 +686,16 @@ fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &
     };
     let mut score = RISK_MIN;
     let mut factors = Vec::new();
-    for factor in &risk.factors {
-        let result = ev.eval_bool(&factor.condition, None).and_then(|holds| {
-            if holds {
-                ev.eval_num(&factor.weight, None).map(Some)
-            } else {
-                Ok(None)
-            }
-        });
+    for (index, factor) in risk.factors.iter().enumerate() {
+        let result = ev
+            .factor_condition(index, &factor.condition)
+            .and_then(|holds| {
+                if holds {
+                    ev.factor_weight(index, &factor.weight).map(Some)
+                } else {
+                    Ok(None)
+                }
+            });
         match result {
             Ok(Some(weight)) => match score.checked_add(weight) {
                 Ok(s) => {

@@ -45,6 +45,25 @@ pub(crate) trait Evaluator<'a> {
         self.eval(expr, file).and_then(as_num)
     }
 
+    /// Whether rule number `index` of the policy fires; `condition` is its condition. The
+    /// compiled evaluator runs the condition's program (`fast/program.rs`), where it has one.
+    fn rule_condition(&mut self, index: usize, condition: &'a CExpr) -> Result<bool, EvalError> {
+        let _ = index;
+        self.eval_bool(condition, None)
+    }
+
+    /// Whether risk factor number `index` holds; `condition` is its condition.
+    fn factor_condition(&mut self, index: usize, condition: &'a CExpr) -> Result<bool, EvalError> {
+        let _ = index;
+        self.eval_bool(condition, None)
+    }
+
+    /// The weight of risk factor number `index`; `weight` is its expression.
+    fn factor_weight(&mut self, index: usize, weight: &'a CExpr) -> Result<Decimal, EvalError> {
+        let _ = index;
+        self.eval_num(weight, None)
+    }
+
     /// The files `filter` selects (`selected`) or does not select, at most `limit` listed,
     /// with the pattern and set that matched for set filters.
     fn filter_files(

@@ -31,6 +31,7 @@ pub use decision::{
     RiskContribution, RiskReport, RuleOutcome,
 };
 pub use fast::MAX_EVALUATION_WORK;
+pub(crate) use fast::Programs;
 pub(crate) use gates::FUTURE_TOLERANCE;
 
 pub(crate) use decision_id::IdPrefix;

@@ -20,9 +20,11 @@ use crate::number::Decimal;
 use crate::request::{FileFacts, normalize_path};
 use crate::shared_str::SharedStr;
 
+mod program;
 mod typed;
 mod work_limit;
 
+pub(crate) use program::Programs;
 pub use work_limit::MAX_EVALUATION_WORK;
 use work_limit::WorkMeter;
 
@@ -203,7 +205,7 @@ impl<'a> FastEvaluator<'a> {
 
     /// A numeric fact summed once per request, if `fact` is one.
     #[inline(always)]
-    fn total(&self, fact: &Fact) -> Option<Decimal> {
+    pub(super) fn total(&self, fact: &Fact) -> Option<Decimal> {
         match fact {
             Fact::FilesCount => Some(self.totals.files),
             Fact::LinesAdded => Some(self.totals.added),
@@ -216,7 +218,7 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
-    fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
+    pub(super) fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
         let r = self.facts.request;
         let missing = || EvalError::missing_fact(fact);
         Ok(match fact {
@@ -317,11 +319,14 @@ impl<'a> FastEvaluator<'a> {
         // 10000`) blocks whatever the order of the request's files. Stopping at the first
         // deciding file let a request that lists a harmless file first skip the error.
         let n = self.passing_count(filter)?;
-        Ok(match q {
-            Quantifier::Any => n > 0,
-            Quantifier::All => n == total,
-            Quantifier::No => n == 0,
-        })
+        Ok(quantified(q, n, total))
+    }
+
+    /// `any/all/no file in SET`: the set's count, kept since the files were matched.
+    #[inline(always)]
+    pub(super) fn quantify_set(&self, q: Quantifier, set: usize) -> bool {
+        let n = u64::from(self.scratch.set_count(set));
+        quantified(q, n, self.files.len() as u64)
     }
 
     fn compare(
@@ -357,6 +362,16 @@ impl<'a> FastEvaluator<'a> {
     }
 }
 
+/// Whether `q` holds when `n` of `total` files qualify.
+#[inline(always)]
+fn quantified(q: Quantifier, n: u64, total: u64) -> bool {
+    match q {
+        Quantifier::Any => n > 0,
+        Quantifier::All => n == total,
+        Quantifier::No => n == 0,
+    }
+}
+
 impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn eval(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Val<'a>, EvalError> {
         self.step(|ev| ev.eval_node(expr, file))
@@ -368,6 +383,27 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
 
     fn eval_num(&mut self, expr: &'a CExpr, file: Option<usize>) -> Result<Decimal, EvalError> {
         self.num_operand(expr, file)
+    }
+
+    fn rule_condition(&mut self, index: usize, condition: &'a CExpr) -> Result<bool, EvalError> {
+        match self.compiled.programs.rules.get(index) {
+            Some(Some(program)) => self.run_bool(program),
+            _ => self.bool_operand(condition, None),
+        }
+    }
+
+    fn factor_condition(&mut self, index: usize, condition: &'a CExpr) -> Result<bool, EvalError> {
+        match self.compiled.programs.factor_conditions.get(index) {
+            Some(Some(program)) => self.run_bool(program),
+            _ => self.bool_operand(condition, None),
+        }
+    }
+
+    fn factor_weight(&mut self, index: usize, weight: &'a CExpr) -> Result<Decimal, EvalError> {
+        match self.compiled.programs.factor_weights.get(index) {
+            Some(Some(program)) => self.run(program),
+            _ => self.num_operand(weight, None),
+        }
     }
 
     fn filter_files(

@@ -17,6 +17,7 @@
 //! has no typed walk, is held equal to them by the differential tests.
 
 use super::FastEvaluator;
+use super::program::Program;
 use crate::ast::{ArithOp, CompareOp};
 use crate::checked::{CExpr, CExprKind, Fact, FileFilter, Scope, Type, Value};
 use crate::eval::scratch::Memo;
@@ -44,12 +45,13 @@ impl<'a> FastEvaluator<'a> {
 
     /// Helper `id` of a scalar type (boolean or number) as `walk` evaluates it: a per-file
     /// helper on every use, a request-level one once per decision (memoized as `wrap` makes
-    /// it, read back with `unwrap`).
+    /// it, read back with `unwrap`), by its compiled program when it has one (`run`).
     fn scalar_helper<T: Copy>(
         &mut self,
         id: usize,
         file: Option<usize>,
         walk: fn(&mut Self, &'a CExpr, Option<usize>) -> Result<T, EvalError>,
+        run: fn(&mut Self, &'a Program) -> Result<T, EvalError>,
         wrap: fn(T) -> Memo,
         unwrap: fn(Memo) -> Option<T>,
     ) -> Result<T, EvalError> {
@@ -60,11 +62,56 @@ impl<'a> FastEvaluator<'a> {
         match self.scratch.memo(id) {
             Some(memo) => unwrap(memo).ok_or_else(|| EvalError::internal("helper memo")),
             None => {
-                let value = walk(self, &helper.value, None)?;
+                let value = match self.compiled.programs.helpers.get(id) {
+                    Some(Some(program)) => run(self, program)?,
+                    _ => walk(self, &helper.value, None)?,
+                };
                 self.scratch.set_memo(id, wrap(value));
                 Ok(value)
             }
         }
+    }
+
+    /// Numeric helper `id`, one level deeper (as a walk step reaching it would be).
+    pub(super) fn num_helper(
+        &mut self,
+        id: usize,
+        file: Option<usize>,
+    ) -> Result<Decimal, EvalError> {
+        self.step(|ev| {
+            ev.scalar_helper(
+                id,
+                file,
+                Self::eval_num_expr,
+                Self::run,
+                Memo::Num,
+                |memo| match memo {
+                    Memo::Num(n) => Some(n),
+                    _ => None,
+                },
+            )
+        })
+    }
+
+    /// Boolean helper `id`, one level deeper (as a walk step reaching it would be).
+    pub(super) fn bool_helper(
+        &mut self,
+        id: usize,
+        file: Option<usize>,
+    ) -> Result<bool, EvalError> {
+        self.step(|ev| {
+            ev.scalar_helper(
+                id,
+                file,
+                Self::eval_bool_expr,
+                Self::run_bool,
+                Memo::Bool,
+                |memo| match memo {
+                    Memo::Bool(b) => Some(b),
+                    _ => None,
+                },
+            )
+        })
     }
 
     /// An operand of a numeric node: literals, request totals, attributes and request-level
@@ -115,11 +162,21 @@ impl<'a> FastEvaluator<'a> {
 
     /// Attribute `id`, which the checker typed as a number.
     #[inline(always)]
-    fn number_attribute(&self, id: usize) -> Result<Decimal, EvalError> {
+    pub(super) fn number_attribute(&self, id: usize) -> Result<Decimal, EvalError> {
         self.facts
             .attributes
             .get(id)
             .and_then(|a| a.number())
+            .ok_or_else(|| EvalError::internal("attribute id"))
+    }
+
+    /// Attribute `id`, which the checker typed as a boolean.
+    #[inline(always)]
+    pub(super) fn bool_attribute(&self, id: usize) -> Result<bool, EvalError> {
+        self.facts
+            .attributes
+            .get(id)
+            .and_then(|a| a.boolean())
             .ok_or_else(|| EvalError::internal("attribute id"))
     }
 
@@ -144,16 +201,12 @@ impl<'a> FastEvaluator<'a> {
     ) -> Result<bool, EvalError> {
         match &expr.kind {
             CExprKind::Lit(Value::Bool(b)) => Ok(*b),
-            CExprKind::Attr(id) => self
-                .facts
-                .attributes
-                .get(*id)
-                .and_then(|a| a.boolean())
-                .ok_or_else(|| EvalError::internal("attribute id")),
+            CExprKind::Attr(id) => self.bool_attribute(*id),
             CExprKind::Helper(id) => self.scalar_helper(
                 *id,
                 file,
                 Self::eval_bool_expr,
+                Self::run_bool,
                 Memo::Bool,
                 |memo| match memo {
                     Memo::Bool(b) => Some(b),
@@ -231,6 +284,7 @@ impl<'a> FastEvaluator<'a> {
                 *id,
                 file,
                 Self::eval_num_expr,
+                Self::run,
                 Memo::Num,
                 |memo| match memo {
                     Memo::Num(n) => Some(n),
