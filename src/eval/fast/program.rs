@@ -706,4 +706,30 @@ mod tests {
         ));
         assert_eq!(ops, ["walk"]);
     }
+
+    #[test]
+    fn a_failing_program_blocks_as_the_walk_does() {
+        // `big` compiles (an `if` over arithmetic) and overflows on this request.
+        let source = "policy \"p\"\ndefault auto_approve\n\
+             let big = if files.count > 0 then lines.added * 100000000 else 0\n\
+             rule r \"r\" {\n  when big > 5 and files.count < 10\n  then block \"no\"\n}\n";
+        assert!(!compiled_ops(source)[0].contains("walk"));
+        let policy = Policy::from_str(source).unwrap_or_else(|e| panic!("{e}"));
+        let request = crate::Request::from_json(
+            br#"{"action":"deploy","actor":{"id":"a","kind":"human"},"files":[{"path":"x","added":999999999}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let context = crate::Context::at("2026-03-01T12:00:00Z".parse().unwrap_or_default());
+        let decision = policy.decide(&request, &context);
+        assert_eq!(decision.outcome.as_str(), "block");
+        assert_eq!(decision.errors.len(), 1, "{:?}", decision.errors);
+        assert_eq!(decision.errors[0].location, "rule `r`");
+        assert!(
+            decision.errors[0].error.contains("arithmetic overflow"),
+            "{:?}",
+            decision.errors
+        );
+        let reference = crate::eval::reference::decide(policy.checked(), &request, &context, false);
+        assert_eq!(decision, reference);
+    }
 }
