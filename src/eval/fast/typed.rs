@@ -72,25 +72,43 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
+    /// Numeric helper `id`, evaluated or read from the memo.
+    fn num_helper_value(&mut self, id: usize, file: Option<usize>) -> Result<Decimal, EvalError> {
+        self.scalar_helper(
+            id,
+            file,
+            Self::eval_num_expr,
+            Self::run,
+            Memo::Num,
+            |memo| match memo {
+                Memo::Num(n) => Some(n),
+                _ => None,
+            },
+        )
+    }
+
+    /// Boolean helper `id`, evaluated or read from the memo.
+    fn bool_helper_value(&mut self, id: usize, file: Option<usize>) -> Result<bool, EvalError> {
+        self.scalar_helper(
+            id,
+            file,
+            Self::eval_bool_expr,
+            Self::run_bool,
+            Memo::Bool,
+            |memo| match memo {
+                Memo::Bool(b) => Some(b),
+                _ => None,
+            },
+        )
+    }
+
     /// Numeric helper `id`, one level deeper (as a walk step reaching it would be).
     pub(super) fn num_helper(
         &mut self,
         id: usize,
         file: Option<usize>,
     ) -> Result<Decimal, EvalError> {
-        self.step(|ev| {
-            ev.scalar_helper(
-                id,
-                file,
-                Self::eval_num_expr,
-                Self::run,
-                Memo::Num,
-                |memo| match memo {
-                    Memo::Num(n) => Some(n),
-                    _ => None,
-                },
-            )
-        })
+        self.step(|ev| ev.num_helper_value(id, file))
     }
 
     /// Boolean helper `id`, one level deeper (as a walk step reaching it would be).
@@ -99,19 +117,7 @@ impl<'a> FastEvaluator<'a> {
         id: usize,
         file: Option<usize>,
     ) -> Result<bool, EvalError> {
-        self.step(|ev| {
-            ev.scalar_helper(
-                id,
-                file,
-                Self::eval_bool_expr,
-                Self::run_bool,
-                Memo::Bool,
-                |memo| match memo {
-                    Memo::Bool(b) => Some(b),
-                    _ => None,
-                },
-            )
-        })
+        self.step(|ev| ev.bool_helper_value(id, file))
     }
 
     /// An operand of a numeric node: literals, request totals, attributes and request-level
@@ -202,17 +208,7 @@ impl<'a> FastEvaluator<'a> {
         match &expr.kind {
             CExprKind::Lit(Value::Bool(b)) => Ok(*b),
             CExprKind::Attr(id) => self.bool_attribute(*id),
-            CExprKind::Helper(id) => self.scalar_helper(
-                *id,
-                file,
-                Self::eval_bool_expr,
-                Self::run_bool,
-                Memo::Bool,
-                |memo| match memo {
-                    Memo::Bool(b) => Some(b),
-                    _ => None,
-                },
-            ),
+            CExprKind::Helper(id) => self.bool_helper_value(*id, file),
             CExprKind::Not(e) => Ok(!self.bool_operand(e, file)?),
             CExprKind::And(items) => {
                 for item in items {
@@ -280,17 +276,7 @@ impl<'a> FastEvaluator<'a> {
             CExprKind::Fact(f) => as_num(self.fact(f)?),
             CExprKind::FileFact(f) => as_num(self.file_fact(*f, file)?),
             CExprKind::Attr(id) => self.number_attribute(*id),
-            CExprKind::Helper(id) => self.scalar_helper(
-                *id,
-                file,
-                Self::eval_num_expr,
-                Self::run,
-                Memo::Num,
-                |memo| match memo {
-                    Memo::Num(n) => Some(n),
-                    _ => None,
-                },
-            ),
+            CExprKind::Helper(id) => self.num_helper_value(*id, file),
             CExprKind::Neg(e) => Ok(self.eval_num_expr(e, file)?.checked_neg()?),
             CExprKind::Arith(op, a, b) => {
                 let x = self.num_operand(a, file)?;
