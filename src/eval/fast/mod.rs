@@ -5,6 +5,11 @@
 //! quantifier over a set is then a comparison of two integers, whatever the number of rules
 //! and globs. Request-level helpers are evaluated at most once. The per-set, per-file and
 //! per-helper memory is the thread's [`Scratch`], reused from decision to decision.
+//!
+//! Conditions and numbers are evaluated by typed walks over the checked expressions
+//! (`typed`), and those a walk would take several steps over — rule conditions, risk
+//! conditions and weights, request-level helpers — by programs compiled with the policy
+//! (`program`).
 
 use std::borrow::Cow;
 
@@ -205,7 +210,7 @@ impl<'a> FastEvaluator<'a> {
 
     /// A numeric fact summed once per request, if `fact` is one.
     #[inline(always)]
-    pub(super) fn total(&self, fact: &Fact) -> Option<Decimal> {
+    fn total(&self, fact: &Fact) -> Option<Decimal> {
         match fact {
             Fact::FilesCount => Some(self.totals.files),
             Fact::LinesAdded => Some(self.totals.added),
@@ -218,7 +223,7 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
-    pub(super) fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
+    fn fact(&self, fact: &Fact) -> Result<Val<'a>, EvalError> {
         let r = self.facts.request;
         let missing = || EvalError::missing_fact(fact);
         Ok(match fact {
@@ -324,7 +329,7 @@ impl<'a> FastEvaluator<'a> {
 
     /// `any/all/no file in SET`: the set's count, kept since the files were matched.
     #[inline(always)]
-    pub(super) fn quantify_set(&self, q: Quantifier, set: usize) -> bool {
+    fn quantify_set(&self, q: Quantifier, set: usize) -> bool {
         let n = u64::from(self.scratch.set_count(set));
         quantified(q, n, self.files.len() as u64)
     }
