@@ -5,8 +5,8 @@
 //! patches the text, so the layout depends only on what the policy says, the author's blank
 //! lines between items, and where comments sit.
 //!
-//! Comments are not in the AST (the grammar skips them); [`comments`] finds them in the source
-//! and the [`writer`] threads them back between the printed lines, so that none is ever lost
+//! Comments are not in the AST (the grammar skips them); `comments` finds them in the source
+//! and the `writer` threads them back between the printed lines, so that none is ever lost
 //! or duplicated. [`format_source`] checks, before returning, that the result parses to the
 //! same tree and holds the same comments, and refuses to return text that does not.
 //!

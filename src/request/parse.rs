@@ -64,8 +64,8 @@ fn bounded(text: String, shorten: fn(&str) -> Cow<'_, str>) -> String {
 }
 
 impl Request {
-    /// Reads a request from JSON or YAML, deciding which by how it starts ([`is_json`]),
-    /// after a leading byte order mark ([`without_bom`]).
+    /// Reads a request from JSON or YAML, deciding which by how it starts (`is_json`),
+    /// after a leading byte order mark (`without_bom`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Request, RequestError> {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(RequestError::document(format!(
@@ -84,7 +84,7 @@ impl Request {
         }
     }
 
-    /// Reads a JSON request (a leading byte order mark skipped, [`without_bom`]).
+    /// Reads a JSON request (a leading byte order mark skipped, `without_bom`).
     pub fn from_json(bytes: &[u8]) -> Result<Request, RequestError> {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(RequestError::document(format!(
@@ -114,7 +114,7 @@ impl Request {
     }
 
     /// Reads a YAML request (duplicate keys rejected, resource budget bounded; a leading byte
-    /// order mark skipped, [`without_bom`]).
+    /// order mark skipped, `without_bom`).
     pub fn from_yaml(bytes: &[u8]) -> Result<Request, RequestError> {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(RequestError::document(format!(

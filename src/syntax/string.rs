@@ -24,7 +24,7 @@ pub(crate) fn unescape(raw: &str) -> Result<String, (usize, String)> {
     Ok(out)
 }
 
-/// Escapes a value for printing inside a string literal (the inverse of [`unescape`]).
+/// Escapes a value for printing inside a string literal (the inverse of `unescape`).
 /// `{` and `}` are escaped only when `escape_braces` is set (message strings, where unescaped
 /// braces interpolate).
 pub fn escape(value: &str, escape_braces: bool) -> String {
