@@ -184,10 +184,27 @@ fn run_in(dir: &Path, args: &[String], stdin: Option<&[u8]>, envs: &[(String, St
         command.env(k, v);
     }
     let mut child = command.spawn().expect("spawn gavel");
-    if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        pipe.write_all(input).expect("write stdin");
-    }
+    // Stdin is written from its own thread while the output is collected: written first, a
+    // large input could wait on a child that waits on its full stdout pipe. A child that
+    // exits without reading all of it (an error found first, or a read limit) closes the
+    // pipe; that is the child's answer, judged by its exit code and output, not a failure to
+    // run it.
+    let writer = match (stdin, child.stdin.take()) {
+        (Some(input), Some(mut pipe)) => {
+            let input = input.to_vec();
+            Some(std::thread::spawn(move || match pipe.write_all(&input) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    panic!("write stdin: {e}")
+                }
+                _ => {}
+            }))
+        }
+        _ => None,
+    };
     let out = child.wait_with_output().expect("wait");
+    if let Some(writer) = writer {
+        writer.join().expect("stdin writer");
+    }
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
