@@ -166,10 +166,10 @@ fn unread_block(
 
 fn block_on_input_error(decision: &mut Decision, error: &RequestError) {
     bound_summary(&mut decision.request);
-    decision.input_error = Some(InputError {
+    decision.input_error = Some(Box::new(InputError {
         field: error.field.clone(),
         message: error.message.clone(),
-    });
+    }));
     decision.summary = format!("blocked: {error}");
     decision.reasons = vec![error.to_string()];
 }
@@ -500,7 +500,7 @@ fn run<'a, E: Evaluator<'a>>(
                 ),
             });
         }
-        decision.promotion = Some(promotion);
+        decision.promotion = Some(Box::new(promotion));
     }
     // A license given to a policy without tiers is checked too: it cannot verify (the
     // policy trusts no license authority and has no tier for it), and passing one there is
@@ -512,7 +512,7 @@ fn run<'a, E: Evaluator<'a>>(
             forced.push(denial.clone());
             lasting = Some("a license that does not allow the request");
         }
-        decision.license = Some(report);
+        decision.license = Some(Box::new(report));
     }
     // Every evaluation error is a reason, last of the forced ones; the summary names the
     // first.
@@ -536,7 +536,7 @@ fn run<'a, E: Evaluator<'a>>(
                 crate::quote::one_line(&halt.reason)
             ),
         );
-        decision.halt = Some(halt.clone());
+        decision.halt = Some(Box::new(halt.clone()));
         lasting = Some("a halt (resume first)");
     }
     if !forced.is_empty() {
@@ -562,7 +562,7 @@ fn run<'a, E: Evaluator<'a>>(
     // keeps what the policy said: its gates as counted, and every reason, after the
     // override's own.
     if let Some(ov) = &context.override_ {
-        decision.override_ = Some(ov.clone());
+        decision.override_ = Some(Box::new(ov.clone()));
         // Checked against the policy here, whoever filled the context, like approvals.
         if let Err(why) = policy.approver_in_role(&ov.by, &ov.role, &policy.override_by, "override")
         {

@@ -13,6 +13,11 @@ use crate::number::{Decimal, Duration};
 use crate::shared_str::SharedStr;
 
 /// A decision about one request.
+///
+/// The parts most decisions leave unset — an input error, a halt, a promotion check, a
+/// license report, an override — are boxed: a decision is 440 bytes instead of 760, and
+/// every move of one (returned from `decide`, passed on to be signed and recorded) copies
+/// that much less. Their JSON is the same.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
@@ -48,16 +53,16 @@ pub struct Decision {
     pub errors: Vec<EvaluationError>,
     /// The request was malformed or did not fit the policy (forces a block).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_error: Option<InputError>,
+    pub input_error: Option<Box<InputError>>,
     /// The emergency stop in force (forces a block).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub halt: Option<HaltState>,
+    pub halt: Option<Box<HaltState>>,
     /// Promotion check, for `promote` requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion: Option<Promotion>,
+    pub promotion: Option<Box<Promotion>>,
     /// License check, when the policy has license tiers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub license: Option<LicenseReport>,
+    pub license: Option<Box<LicenseReport>>,
     /// Approvals that counted toward at least one gate, and rejections.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<CountedApproval>,
@@ -66,7 +71,7 @@ pub struct Decision {
     pub ignored_approvals: Vec<IgnoredApproval>,
     /// A break-glass override, recorded loudly.
     #[serde(default, rename = "override", skip_serializing_if = "Option::is_none")]
-    pub override_: Option<Override>,
+    pub override_: Option<Box<Override>>,
     /// Rules that did not fire and what made them false (only with `--explain`, and absent
     /// when every rule fired).
     #[serde(default, skip_serializing_if = "Option::is_none")]
