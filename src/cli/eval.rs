@@ -118,10 +118,7 @@ pub fn run(args: &EvalArgs) -> u8 {
                         crate::cli::shown_path(&args.policies),
                         if errors == 1 { "" } else { "s" }
                     );
-                    errln!(
-                        "error: {}; every request is blocked",
-                        crate::quote::one_line(&reason.to_string())
-                    );
+                    crate::cli::output::print_error(&format!("{reason}; every request is blocked"));
                     reason
                 }
             };
@@ -208,7 +205,7 @@ pub fn run(args: &EvalArgs) -> u8 {
         // A signing key that cannot be used is an input error (exit 1), as an unreadable
         // `--approval` file is: a mistyped `--sign-key` must not look like a policy's block.
         // The decision printed is the block it caused.
-        errln!("error: cannot sign: {}", crate::quote::one_line(e));
+        crate::cli::output::print_error(&format!("cannot sign: {e}"));
         emit(&decision, args.format);
         return 1;
     }

@@ -33,6 +33,49 @@ pub(crate) use program::Programs;
 pub use work_limit::MAX_EVALUATION_WORK;
 use work_limit::WorkMeter;
 
+/// The numeric request facts read in place, without a step of the walk: the totals summed
+/// once per request, the directory count, the risk score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Total {
+    Files,
+    Added,
+    Removed,
+    Changed,
+    Net,
+    Directories,
+    Risk,
+}
+
+impl Total {
+    /// The total `fact` is, if it is one.
+    #[inline(always)]
+    pub(super) fn of(fact: &Fact) -> Option<Total> {
+        Some(match fact {
+            Fact::FilesCount => Total::Files,
+            Fact::LinesAdded => Total::Added,
+            Fact::LinesRemoved => Total::Removed,
+            Fact::LinesChanged => Total::Changed,
+            Fact::LinesNet => Total::Net,
+            Fact::DirectoriesCount => Total::Directories,
+            Fact::Risk => Total::Risk,
+            _ => return None,
+        })
+    }
+
+    /// The fact it is.
+    pub(super) fn fact(self) -> Fact {
+        match self {
+            Total::Files => Fact::FilesCount,
+            Total::Added => Fact::LinesAdded,
+            Total::Removed => Fact::LinesRemoved,
+            Total::Changed => Fact::LinesChanged,
+            Total::Net => Fact::LinesNet,
+            Total::Directories => Fact::DirectoriesCount,
+            Total::Risk => Fact::Risk,
+        }
+    }
+}
+
 /// Per-request facts computed once.
 struct Totals {
     files: Decimal,
@@ -208,18 +251,18 @@ impl<'a> FastEvaluator<'a> {
         }
     }
 
-    /// A numeric fact summed once per request, if `fact` is one.
+    /// A request total, when it is known: `None` for `risk` before it is computed and for a
+    /// count out of range ([`FastEvaluator::fact`] then gives the error).
     #[inline(always)]
-    fn total(&self, fact: &Fact) -> Option<Decimal> {
-        match fact {
-            Fact::FilesCount => Some(self.totals.files),
-            Fact::LinesAdded => Some(self.totals.added),
-            Fact::LinesRemoved => Some(self.totals.removed),
-            Fact::LinesChanged => Some(self.totals.changed),
-            Fact::LinesNet => Some(self.totals.net),
-            Fact::DirectoriesCount => count(self.facts.files.directories()).ok(),
-            Fact::Risk => self.risk.as_ref().map(|r| r.score),
-            _ => None,
+    fn total(&self, total: Total) -> Option<Decimal> {
+        match total {
+            Total::Files => Some(self.totals.files),
+            Total::Added => Some(self.totals.added),
+            Total::Removed => Some(self.totals.removed),
+            Total::Changed => Some(self.totals.changed),
+            Total::Net => Some(self.totals.net),
+            Total::Directories => count(self.facts.files.directories()).ok(),
+            Total::Risk => self.risk.as_ref().map(|r| r.score),
         }
     }
 

@@ -16,11 +16,9 @@
 //! short-circuits and the same errors; the differential tests hold the compiled evaluator,
 //! programs included, to the reference interpreter.
 
-use super::FastEvaluator;
+use super::{FastEvaluator, Total};
 use crate::ast::{ArithOp, CompareOp, Quantifier};
-use crate::checked::{
-    CExpr, CExprKind, CheckedPolicy, Fact, FileFilter, Scope, SetId, Type, Value,
-};
+use crate::checked::{CExpr, CExprKind, CheckedPolicy, FileFilter, Scope, SetId, Type, Value};
 use crate::eval::scratch::Memo;
 use crate::eval::value::{EvalError, as_num, count};
 use crate::number::Decimal;
@@ -28,33 +26,6 @@ use crate::number::Decimal;
 /// The most values a program holds at once. An expression that needs more (a deeply
 /// nested sum) is left to the walk: the stack lives in the evaluating function's frame.
 const STACK_SLOTS: usize = 16;
-
-/// A request-level number the program reads directly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Total {
-    Files,
-    Added,
-    Removed,
-    Changed,
-    Net,
-    Directories,
-    Risk,
-}
-
-impl Total {
-    fn of(fact: &Fact) -> Option<Total> {
-        Some(match fact {
-            Fact::FilesCount => Total::Files,
-            Fact::LinesAdded => Total::Added,
-            Fact::LinesRemoved => Total::Removed,
-            Fact::LinesChanged => Total::Changed,
-            Fact::LinesNet => Total::Net,
-            Fact::DirectoriesCount => Total::Directories,
-            Fact::Risk => Total::Risk,
-            _ => return None,
-        })
-    }
-}
 
 /// An operand of an operation: a number read in place, or the value on top of the stack
 /// (popped). Reading in place spares the operation that would push it: most arithmetic and
@@ -488,22 +459,11 @@ impl<'a> FastEvaluator<'a> {
             Operand::Const(n) => Ok(n),
             Operand::Pop => Ok(stack.pop()),
             Operand::Attr(id) => self.number_attribute(id),
-            Operand::Total(total) => {
-                let totals = &self.totals;
-                match total {
-                    Total::Files => Ok(totals.files),
-                    Total::Added => Ok(totals.added),
-                    Total::Removed => Ok(totals.removed),
-                    Total::Changed => Ok(totals.changed),
-                    Total::Net => Ok(totals.net),
-                    Total::Directories => count(self.facts.files.directories()),
-                    Total::Risk => match &self.risk {
-                        Some(risk) => Ok(risk.score),
-                        // Read before it is known: the walk's error for it.
-                        None => as_num(self.fact(&Fact::Risk)?),
-                    },
-                }
-            }
+            // As the walk reads an operand: the total, else the fact's error.
+            Operand::Total(total) => match self.total(total) {
+                Some(n) => Ok(n),
+                None => as_num(self.fact(&total.fact())?),
+            },
         }
     }
 

@@ -16,8 +16,8 @@
 //! the same short-circuits, and fail with the same errors: the reference interpreter, which
 //! has no typed walk, is held equal to them by the differential tests.
 
-use super::FastEvaluator;
 use super::program::Program;
+use super::{FastEvaluator, Total};
 use crate::ast::{ArithOp, CompareOp};
 use crate::checked::{CExpr, CExprKind, Fact, FileFilter, Scope, Type, Value};
 use crate::eval::scratch::Memo;
@@ -130,7 +130,7 @@ impl<'a> FastEvaluator<'a> {
     ) -> Result<Decimal, EvalError> {
         match &expr.kind {
             CExprKind::Lit(Value::Number(n)) => Ok(*n),
-            CExprKind::Fact(f) => match self.total(f) {
+            CExprKind::Fact(f) => match Total::of(f).and_then(|t| self.total(t)) {
                 Some(n) => Ok(n),
                 None => self.eval_num_expr(expr, file),
             },
