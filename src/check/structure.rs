@@ -263,6 +263,7 @@ pub(crate) fn build(
             .collect(),
         sets,
         regexes,
+        attributes_by_name: by_name(&attributes),
         attributes,
         helpers,
         risk,
@@ -276,6 +277,20 @@ pub(crate) fn build(
         spec_hash: [0; 32],
     })
     .filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+}
+
+/// The positions of `attributes`, ordered by name (see `CheckedPolicy::attributes_by_name`).
+fn by_name(attributes: &[Attribute]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..attributes.len()).collect();
+    order.sort_by(|&a, &b| {
+        let name = |i: usize| {
+            attributes
+                .get(i)
+                .map_or("", |a: &Attribute| a.name.as_str())
+        };
+        name(a).cmp(name(b))
+    });
+    order
 }
 
 fn idents(list: &[&Ident]) -> Vec<String> {

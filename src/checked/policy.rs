@@ -34,6 +34,10 @@ pub struct CheckedPolicy {
     pub regexes: Vec<RegexDef>,
     /// Declared request attributes.
     pub attributes: Vec<Attribute>,
+    /// Positions in `attributes`, ordered by attribute name (byte order, as a request's
+    /// attributes are kept): every decision matches the request's attributes against the
+    /// declared ones in one merged pass over both, rather than one search per attribute.
+    pub attributes_by_name: Vec<usize>,
     /// `let` helpers, ordered so every helper comes after the helpers it uses.
     pub helpers: Vec<Helper>,
     /// The risk score definition.

@@ -4,6 +4,9 @@
 //! environment, a missing attribute or a `..` path must never slip through as a pass.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use smallvec::{SmallVec, smallvec};
 
 use super::context::{Context, LicenseVerdict};
 use super::value::Val;
@@ -419,57 +422,60 @@ fn attributes<'a>(
     policy: &'a CheckedPolicy,
     request: &'a Request,
 ) -> Result<Vec<AttrValue<'a>>, RequestError> {
-    let supplied = request.attribute_map();
-    // Declared attributes are looked up one by one; the request holds an undeclared one
-    // exactly when fewer of its attributes were found than it has. Only then is it searched
-    // for, so a request that fits pays one lookup per declared attribute and no more.
-    let mut found = 0;
-    let mut first_error = None;
-    let mut values = Vec::with_capacity(policy.attributes.len());
-    for attr in &policy.attributes {
-        let field = || format!("attributes.{}", attr.name);
-        let value = match supplied.get(&attr.name) {
-            Some(json) => {
-                found += 1;
-                convert_attribute(&field, json, attr.ty)
+    // The request's attributes and the declared ones, both in name order, are paired in one
+    // merged pass: a request that fits costs one comparison per attribute, and the first
+    // attribute the walk cannot pair is the first undeclared one in name order, which is
+    // reported before any missing or mistyped one.
+    let mut supplied: SmallVec<[Option<&'a serde_json::Value>; 16]> =
+        smallvec![None; policy.attributes.len()];
+    let mut declared = policy
+        .attributes_by_name
+        .iter()
+        .filter_map(|&i| policy.attributes.get(i).map(|a| (i, a.name.as_str())));
+    for (name, json) in request.attribute_map() {
+        loop {
+            match declared.next() {
+                Some((i, declared_name)) => match declared_name.cmp(name.as_str()) {
+                    Ordering::Less => continue,
+                    Ordering::Equal => {
+                        if let Some(slot) = supplied.get_mut(i) {
+                            *slot = Some(json);
+                        }
+                        break;
+                    }
+                    Ordering::Greater => return Err(unknown_attribute(policy, name)),
+                },
+                None => return Err(unknown_attribute(policy, name)),
             }
-            None => attr
-                .default
-                .as_ref()
-                .map(AttrValue::Default)
-                .ok_or_else(|| {
-                    err(
+        }
+    }
+    // Then each declared attribute in declaration order: the first missing or mistyped one
+    // is the error.
+    let mut values = Vec::with_capacity(policy.attributes.len());
+    for (attr, json) in policy.attributes.iter().zip(&supplied) {
+        let field = || format!("attributes.{}", attr.name);
+        let value = match json {
+            Some(json) => convert_attribute(&field, json, attr.ty)?,
+            None => match &attr.default {
+                Some(default) => AttrValue::Default(default),
+                None => {
+                    return Err(err(
                         field(),
                         format!(
                             "missing attribute `{}` (declared as {})",
                             attr.name, attr.ty
                         ),
-                    )
-                }),
+                    ));
+                }
+            },
         };
-        match value {
-            Ok(value) => values.push(value),
-            Err(error) => {
-                first_error.get_or_insert(error);
-            }
-        }
+        values.push(value);
     }
-    if found < supplied.len() {
-        return Err(unknown_attribute(policy, request));
-    }
-    match first_error {
-        Some(error) => Err(error),
-        None => Ok(values),
-    }
+    Ok(values)
 }
 
-/// The error for the first attribute of `request` (in name order) that `policy` does not
-/// declare. An undeclared attribute is reported before any missing or mistyped one.
-fn unknown_attribute(policy: &CheckedPolicy, request: &Request) -> RequestError {
-    let declared = |name: &str| policy.attributes.iter().any(|a| a.name == name);
-    let Some(name) = request.attribute_map().keys().find(|n| !declared(n)) else {
-        return RequestError::field("attributes", "internal error: no undeclared attribute");
-    };
+/// The error for `name`, an attribute of the request that `policy` does not declare.
+fn unknown_attribute(policy: &CheckedPolicy, name: &str) -> RequestError {
     let declared: Vec<String> = policy.attributes.iter().map(|a| a.name.clone()).collect();
     err(
         format!("attributes.{name}"),
@@ -604,11 +610,18 @@ mod tests {
     /// The field named by the input error of deciding `attributes` (a JSON object) against
     /// a policy declaring `a: number`, `b: string = "x"` and `c: bool`, in that order.
     fn refused_field(attributes: &str) -> Option<String> {
-        let policy = Policy::from_str(
+        decide(
             "policy \"p\"\nattribute a: number\nattribute b: string = \"x\"\n\
              attribute c: bool\ndefault auto_approve\n",
+            attributes,
         )
-        .unwrap();
+        .input_error
+        .and_then(|e| e.field)
+    }
+
+    /// Decides a request with `attributes` (a JSON object) against the policy `source`.
+    fn decide(source: &str, attributes: &str) -> crate::Decision {
+        let policy = Policy::from_str(source).unwrap();
         let request = Request::from_json(
             format!(
                 r#"{{"action": "apply_patch", "actor": {{"id": "a", "kind": "agent"}},
@@ -617,8 +630,47 @@ mod tests {
             .as_bytes(),
         )
         .unwrap();
-        let decision = policy.decide(&request, &Context::at(jiff::Timestamp::UNIX_EPOCH));
-        decision.input_error.and_then(|e| e.field)
+        policy.decide(&request, &Context::at(jiff::Timestamp::UNIX_EPOCH))
+    }
+
+    /// A policy whose attributes are declared out of name order (`zeta`, `alpha`, `mid`),
+    /// so that pairing them with a request's, which are kept in name order, has to reorder.
+    const UNSORTED: &str = "policy \"p\"\nattribute zeta: number\n\
+        attribute alpha: string = \"x\"\nattribute mid: bool\ndefault auto_approve\n\
+        rule r {\n  when attr.zeta > 5 and attr.mid and attr.alpha == \"x\"\n  then block \"r\"\n}\n";
+
+    #[test]
+    fn attributes_declared_out_of_name_order_get_their_own_values() {
+        let outcome = |attributes: &str| {
+            let decision = decide(UNSORTED, attributes);
+            assert_eq!(decision.input_error, None, "{attributes}");
+            decision.outcome.as_str()
+        };
+        assert_eq!(outcome(r#"{"zeta": 6, "mid": true}"#), "block");
+        assert_eq!(outcome(r#"{"zeta": 6, "mid": false}"#), "auto_approve");
+        assert_eq!(outcome(r#"{"zeta": 5, "mid": true}"#), "auto_approve");
+        assert_eq!(
+            outcome(r#"{"zeta": 6, "mid": true, "alpha": "y"}"#),
+            "auto_approve"
+        );
+        let field = |attributes: &str| decide(UNSORTED, attributes).input_error?.field;
+        // Undeclared names sorting before, between and after the declared ones: the first
+        // in name order is named.
+        assert_eq!(
+            field(r#"{"zeta": 6, "mid": true, "beta": 1}"#).as_deref(),
+            Some("attributes.beta")
+        );
+        assert_eq!(
+            field(r#"{"zz": 1, "beta": 1, "aaa": 2}"#).as_deref(),
+            Some("attributes.aaa")
+        );
+        assert_eq!(
+            field(r#"{"zeta": 6, "mid": true, "zz": 1}"#).as_deref(),
+            Some("attributes.zz")
+        );
+        // Missing ones in declaration order, not name order.
+        assert_eq!(field("{}").as_deref(), Some("attributes.zeta"));
+        assert_eq!(field(r#"{"zeta": 1}"#).as_deref(), Some("attributes.mid"));
     }
 
     #[test]
