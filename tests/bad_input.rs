@@ -471,3 +471,39 @@ fn a_count_out_of_range_is_named_in_the_requests_terms() {
         assert!(!message.contains("u64"), "{message}");
     }
 }
+
+/// A text flag whose value is not UTF-8 is named, with its bytes escaped; a path flag may be
+/// any bytes and is not blamed. clap alone says only "invalid UTF-8 was detected in one or
+/// more arguments".
+#[cfg(unix)]
+#[test]
+fn a_text_flag_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let ws = workspace();
+    let os = |bytes: &[u8]| std::ffi::OsStr::from_bytes(bytes).to_os_string();
+    for (args, expected) in [
+        (
+            vec![os(b"eval"), os(b"--actor"), os(b"a\xffb")],
+            "error: the value of `--actor` is not valid UTF-8: `a\\xffb`",
+        ),
+        (
+            vec![
+                os(b"eval"),
+                os(b"--policies=/tmp/\xfe"),
+                os(b"--attr=k=\x1b\xff"),
+            ],
+            "error: the value of `--attr` is not valid UTF-8: `k=\\x1b\\xff`",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gavel"))
+            .current_dir(ws.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.starts_with(expected), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}

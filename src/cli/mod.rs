@@ -46,6 +46,7 @@ mod halt;
 mod init;
 mod keys;
 mod license;
+mod non_utf8_argument;
 mod output;
 mod override_;
 mod recording;
@@ -134,6 +135,15 @@ pub enum Format {
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidUtf8 => {
+            let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+            let command = <Cli as clap::CommandFactory>::command();
+            match non_utf8_argument::describe(&command, &args) {
+                Some(message) => errln!("{message}"),
+                None => err!("{}", e.render()),
+            }
+            return ExitCode::from(1);
+        }
         Err(e) if e.use_stderr() => {
             // clap quotes the value it refused as given: an argument holding a newline or
             // an escape would split the message or reach the terminal. Such arguments are
