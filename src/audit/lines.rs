@@ -1,6 +1,6 @@
 //! Reading a log line by line with a bound on line length.
 //!
-//! A line longer than [`MAX_LOG_RECORD_BYTES`](crate::limits::MAX_LOG_RECORD_BYTES) is
+//! A line longer than [`crate::limits::MAX_LOG_RECORD_BYTES`] is
 //! reported as too long and skipped without being held in memory; a final fragment without a
 //! newline is reported as incomplete (a torn tail).
 

@@ -1,5 +1,5 @@
 //! [`build`]: a validated pattern as a [`globset::Glob`], configured to mean exactly what
-//! [`super::reference_match`] means.
+//! [`super::reference_match()`] means.
 //!
 //! The evaluator matches many paths against many patterns, so it uses globset (patterns
 //! compiled to one regex set). globset's defaults differ from gavel's semantics, so every option
@@ -29,7 +29,7 @@ use super::parsed::{Atom, AtomKind, Pattern, Piece};
 use super::pattern::validated;
 
 /// Validates `pattern` and builds the globset [`Glob`] that matches exactly the paths
-/// [`super::reference_match`] matches (for normalized paths; see there).
+/// [`super::reference_match()`] matches (for normalized paths; see there).
 ///
 /// # Examples
 ///

@@ -17,9 +17,9 @@
 //! `*` and `?` never match `/`, and neither does any class; `**` is a whole segment matching
 //! any number of directories; `.` at the start of a name is not special. `?` and classes match
 //! one *byte*, so a two-byte character such as `é` needs `??`; write non-ASCII text literally.
-//! The full rules are on [`reference_match`]; what is refused, and why, on [`validate`].
+//! The full rules are on [`reference_match()`]; what is refused, and why, on [`validate`].
 //!
-//! Two matchers implement these rules: [`reference_match`], short enough to check by reading,
+//! Two matchers implement these rules: [`reference_match()`], short enough to check by reading,
 //! and [`build`], which configures globset for the evaluator. Differential tests hold them
 //! equal on everything [`validate`] accepts. Paths given to either must be normalized as gavel
 //! normalizes request paths: relative, `/`-separated, without empty, `.` or `..` segments,

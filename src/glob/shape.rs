@@ -7,7 +7,7 @@
 //! cheaper than running a regex set over the path. A pattern with `{a,b}` is the union of the
 //! patterns its alternatives spell out, so it has a shape when each of those does.
 //!
-//! The shapes mean exactly what [`super::reference_match`] means, on normalized paths (see
+//! The shapes mean exactly what [`super::reference_match()`] means, on normalized paths (see
 //! there); the differential tests of the evaluator's glob index hold them equal.
 
 use super::parsed::{Atom, AtomKind, Piece};

@@ -94,7 +94,7 @@ impl From<Request> for PreparedRequest {
 #[derive(Clone, Debug)]
 pub(crate) struct RequestFacts<'r> {
     /// What every decision on the request says about it, with its digest
-    /// ([`request_digest`]); decisions share it.
+    /// ([`crate::eval::request_digest`]); decisions share it.
     pub summary: Arc<RequestSummary>,
     /// The digest's 32 bytes, which decision ids hash.
     pub digest_bytes: [u8; 32],

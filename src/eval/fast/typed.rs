@@ -3,7 +3,7 @@
 //!
 //! Most of what a policy evaluates is boolean logic over numeric comparisons: `risk < 50`,
 //! `lines.changed > 100 and lines.removed <= 50`, `any file in protected`. The generic walk
-//! ([`crate::eval::engine::Evaluator::eval`]) returns every intermediate result as a [`Val`], a tagged value that
+//! ([`crate::eval::engine::Evaluator::eval`]) returns every intermediate result as a [`crate::eval::value::Val`], a tagged value that
 //! may own a string, so each node pays for building, moving, matching and dropping one. The
 //! checker has already typed every expression, so a node of type `bool` can be walked by a
 //! function that returns a plain `bool`, and a `number` by one that returns a [`Decimal`].
