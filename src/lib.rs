@@ -36,6 +36,7 @@ pub mod source;
 mod stack;
 pub mod syntax;
 pub mod testing;
+mod timestamp_text;
 
 pub use compile::{Policy, PolicyError};
 pub use eval::{Context, Decision, DecisionOutcome};

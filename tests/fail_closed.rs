@@ -146,6 +146,37 @@ fn license_verification_failure_blocks() {
     assert_blocks(&out, "malformed license");
 }
 
+/// A credential's time that is not RFC 3339 (a year past 9999, month 13) is refused saying
+/// what was expected, with the text quoted, rather than in the date parser's own words.
+#[test]
+fn a_credential_time_that_is_not_rfc3339_is_named_plainly() {
+    let license = |expires: &str| {
+        format!(
+            "{{\"type\":\"gavel.license.v1\",\"tier\":\"pro\",\"org\":\"acme\",\
+             \"issued_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"{expires}\"}}"
+        )
+    };
+    for expires in ["10000-01-01T00:00:00Z", "2026-13-01T00:00:00Z"] {
+        let out = Cli::new()
+            .file(
+                "policies/main.gavel",
+                policy("license authority key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\nlicense pro { environments dev, prod }\n"),
+            )
+            .file("req.json", AUTO)
+            .file("bad.license", license(expires))
+            .args(["eval", "--request", "req.json", "--license", "bad.license", "--now", NOW, "--format", "json"])
+            .output();
+        out.code(3);
+        assert_blocks(
+            &out,
+            &format!(
+                "malformed license: `expires_at`: `{expires}` is not an RFC 3339 timestamp such \
+                 as `2026-03-01T12:00:00Z` ("
+            ),
+        );
+    }
+}
+
 #[test]
 fn signing_failure_blocks() {
     let out = Cli::new()

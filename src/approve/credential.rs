@@ -75,10 +75,13 @@ pub struct Approval {
     /// The role the approver acts in.
     pub role: String,
     /// When the approval window of the request started (from the reviewed decision).
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub requested_at: Timestamp,
     /// When it was issued.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub issued_at: Timestamp,
     /// When it stops being valid.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub expires_at: Timestamp,
     /// The approver's note, or the reason for a rejection.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -40,6 +40,7 @@ pub struct ResumeApproval {
     /// The role they approve in.
     pub role: String,
     /// When it was signed.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub issued_at: Timestamp,
     /// A note (the post-incident review, the root cause...).
     #[serde(default, skip_serializing_if = "Option::is_none")]

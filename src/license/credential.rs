@@ -44,8 +44,10 @@ pub struct License {
     /// The licensed organization.
     pub org: String,
     /// When it was issued.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub issued_at: Timestamp,
     /// When it expires.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub expires_at: Timestamp,
     /// The authority's signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -300,15 +300,7 @@ impl<T: Named> Visitor<'_> for NamedVisitor<T> {
 pub(super) fn timestamp<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<jiff::Timestamp>, D::Error> {
-    let Some(text) = Option::<String>::deserialize(deserializer)? else {
-        return Ok(None);
-    };
-    text.parse().map(Some).map_err(|e| {
-        de::Error::custom(format!(
-            "{} is not an RFC 3339 timestamp such as `2026-03-01T12:00:00Z` ({e})",
-            crate::quote::quote(&text)
-        ))
-    })
+    crate::timestamp_text::optional(deserializer)
 }
 
 #[cfg(test)]
