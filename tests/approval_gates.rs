@@ -691,3 +691,37 @@ fn an_approval_in_the_context_expires_at_its_expires_at_instant() {
         );
     }
 }
+
+/// A window that would end after the latest time there is has no deadline, so it could
+/// never expire: the decision blocks naming it (found by QA: it used to wait forever).
+#[test]
+fn a_window_ending_past_the_last_representable_time_blocks() {
+    let policy = policy();
+    let last = jiff::Timestamp::MAX;
+    let late = last
+        .checked_sub(jiff::SignedDuration::from_mins(30))
+        .unwrap();
+    let decision = policy.decide(&request(None), &Context::at(late));
+    assert_eq!(decision.outcome, DecisionOutcome::Block);
+    assert!(!decision.authorizes);
+    assert_eq!(decision.errors.len(), 2, "{:?}", decision.errors);
+    assert!(
+        decision.errors[0]
+            .location
+            .contains("the approval window of rule `deploy`"),
+        "{:?}",
+        decision.errors
+    );
+    assert!(
+        decision.errors[0].error.contains("1h from"),
+        "{:?}",
+        decision.errors
+    );
+    // Two hours before the end, the same gates have deadlines and the request waits.
+    let earlier = last
+        .checked_sub(jiff::SignedDuration::from_hours(2))
+        .unwrap();
+    let decision = policy.decide(&request(None), &Context::at(earlier));
+    assert_eq!(decision.outcome, DecisionOutcome::RequireApproval);
+    assert!(decision.gates.iter().all(|g| g.deadline.is_some()));
+}

@@ -435,6 +435,19 @@ fn run<'a, E: Evaluator<'a>>(
         decision.approvals = result.counted;
         decision.ignored_approvals = result.ignored;
         decision.gates = result.gates;
+        // A window whose end cannot be represented (it starts within its length of the
+        // largest time there is) would have no deadline and so never expire: fail closed.
+        for gate in &decision.gates {
+            if let (Some(window), None) = (gate.window, gate.deadline) {
+                decision.errors.push(EvaluationError {
+                    location: format!("the approval window of rule `{}`", gate.rule),
+                    error: format!(
+                        "{window} from {window_start} ends after the latest time gavel can represent ({})",
+                        Timestamp::MAX
+                    ),
+                });
+            }
+        }
         decision.requested_at = (!decision.gates.is_empty()).then_some(window_start);
         rejection = result.rejection;
     }
