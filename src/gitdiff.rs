@@ -10,7 +10,9 @@
 //! being judged carries its own `.gitattributes`, and `* -diff` there (or one NUL byte in a
 //! file) would otherwise turn any change into one of 0 lines. A truly binary file is counted
 //! by its newline bytes, which says little: guard binary paths with globs (`any file matches
-//! "**/*.bin"`). A submodule bump counts as one line removed and one added. `BASE...HEAD`
+//! "**/*.bin"`). A submodule bump counts as one line removed and one added; a change of type
+//! (a file that becomes a symlink) is one modified file counting both sections git's patch
+//! shows for it, the old side deleted and the new added. `BASE...HEAD`
 //! (three dots) diffs against the merge base, as git does. A path whose name holds a
 //! backslash is refused: requests read `\\` as a directory separator, git never does.
 //!
@@ -109,11 +111,23 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
 /// The changed files of `range`, with their statuses and line counts.
 pub fn files_from_git(repo: &Path, range: &ResolvedRange) -> Result<Vec<FileChange>, String> {
     let base = if range.dots == "..." {
-        let out = git(
-            repo,
-            &["merge-base", "--end-of-options", &range.base, &range.head],
-        )?;
-        text(&out)?.trim().to_string()
+        let args = ["merge-base", "--end-of-options", &range.base, &range.head];
+        let output = command(repo, &args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        // `git merge-base` says nothing when the two commits share no history: it only
+        // exits 1.
+        if output.status.code() == Some(1) && output.stderr.is_empty() {
+            return Err(format!(
+                "{} and {} have no common ancestor, so `...` has no merge base to diff \
+                 against; write BASE..HEAD to diff the two commits themselves",
+                range.base, range.head
+            ));
+        }
+        if !output.status.success() {
+            return Err(failure(&args, &output.stderr));
+        }
+        text(&output.stdout)?.trim().to_string()
     } else {
         range.base.clone()
     };
@@ -130,7 +144,7 @@ pub fn files_from_git(repo: &Path, range: &ResolvedRange) -> Result<Vec<FileChan
             "--",
         ],
     )?;
-    let mut files = parse_name_status(&statuses)?;
+    let (mut files, sections) = parse_name_status(&statuses)?;
     // Refused before any patch is read: a commit of a million files must not cost its
     // whole patch first (a request's own limit, `MAX_REQUEST_FILES`).
     if files.len() > MAX_REQUEST_FILES {
@@ -140,16 +154,21 @@ pub fn files_from_git(repo: &Path, range: &ResolvedRange) -> Result<Vec<FileChan
         ));
     }
     let counts = patch_counts(repo, &base, &range.head)?;
-    if counts.len() != files.len() {
+    let expected: usize = sections.iter().sum();
+    if counts.len() != expected {
         return Err(format!(
-            "git listed {} changed files but printed {} patches; cannot count their lines",
+            "git listed {} changed files, {expected} patches expected, but printed {}; cannot \
+             count their lines",
             files.len(),
             counts.len()
         ));
     }
-    for (file, (added, removed)) in files.iter_mut().zip(counts) {
-        file.added = added;
-        file.removed = removed;
+    let mut counts = counts.into_iter();
+    for (file, &n) in files.iter_mut().zip(&sections) {
+        for (added, removed) in counts.by_ref().take(n) {
+            file.added = file.added.saturating_add(added);
+            file.removed = file.removed.saturating_add(removed);
+        }
     }
     Ok(files)
 }
@@ -325,12 +344,17 @@ fn git_path(bytes: &[u8]) -> Result<String, String> {
     Ok(path)
 }
 
-/// Parses `--name-status -z`: `STATUS\0PATH\0` or `RNNN\0OLD\0NEW\0`.
-fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
+/// Parses `--name-status -z`: `STATUS\0PATH\0` or `RNNN\0OLD\0NEW\0`. With the files, how
+/// many sections each has in the patch: two for a change of type (`T`: a file that became a
+/// symlink or a submodule, or back), which a patch shows as the old one deleted and the new
+/// one added; one for any other. The file counts the lines of both, as `--numstat` does.
+fn parse_name_status(out: &[u8]) -> Result<(Vec<FileChange>, Vec<usize>), String> {
     let mut fields = out.split(|b| *b == 0).filter(|f| !f.is_empty());
     let mut files = Vec::new();
+    let mut sections = Vec::new();
     while let Some(status) = fields.next() {
-        let status = text(status)?;
+        let status_text = text(status)?;
+        let status = status_text.as_str();
         let first = fields.next().ok_or("truncated git output")?;
         let (path, from, status) = match status.chars().next() {
             Some('R') | Some('C') => {
@@ -350,6 +374,7 @@ fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
             Some('D') => (git_path(first)?, None, FileStatus::Deleted),
             _ => (git_path(first)?, None, FileStatus::Modified),
         };
+        sections.push(if status_text.starts_with('T') { 2 } else { 1 });
         files.push(FileChange {
             path,
             added: 0,
@@ -358,7 +383,7 @@ fn parse_name_status(out: &[u8]) -> Result<Vec<FileChange>, String> {
             from,
         });
     }
-    Ok(files)
+    Ok((files, sections))
 }
 
 #[cfg(test)]
@@ -367,9 +392,12 @@ mod tests {
 
     #[test]
     fn parses_renames_and_statuses() {
-        let status = b"M\0src/a.rs\0R087\0old/b.rs\0new/b.rs\0A\0img.png\0D\0gone.txt\0";
-        let files = parse_name_status(status).unwrap();
-        assert_eq!(files.len(), 4);
+        let status = b"M\0src/a.rs\0R087\0old/b.rs\0new/b.rs\0A\0img.png\0D\0gone.txt\0T\0link\0";
+        let (files, sections) = parse_name_status(status).unwrap();
+        assert_eq!(files.len(), 5);
+        // A change of type is two sections of the patch: the old one deleted, the new added.
+        assert_eq!(sections, [1, 1, 1, 1, 2]);
+        assert_eq!(files[4].status, FileStatus::Modified);
         assert_eq!(files[0].status, FileStatus::Modified);
         assert_eq!(files[1].path, "new/b.rs");
         assert_eq!(files[1].from.as_deref(), Some("old/b.rs"));
@@ -390,7 +418,7 @@ mod tests {
             assert!(error.contains("holds a backslash"), "{error}");
         }
         // Other names pass as they are.
-        let files = parse_name_status(b"M\0docs/run.sh\0").unwrap();
+        let (files, _) = parse_name_status(b"M\0docs/run.sh\0").unwrap();
         assert_eq!(files[0].path, "docs/run.sh");
     }
 

@@ -1110,3 +1110,47 @@ fn the_sample_test_file_in_the_docs_passes() {
         .code(0)
         .stdout_has("\n2 passed, 0 failed\n");
 }
+
+/// `--repo` only says where `--git` reads the diff: given alone it is refused rather than
+/// ignored, so a script that forgot `--git` learns it (found by QA).
+#[test]
+fn repo_without_git_is_refused() {
+    let out = cli()
+        .args(["eval", "--env", "dev", "--repo", "elsewhere", "--now", NOW])
+        .output();
+    out.code(1)
+        .stderr_has("the following required arguments were not provided")
+        .stderr_has("--git <BASE..HEAD>");
+}
+
+/// A request file whose name is not UTF-8 is read like any other: paths are bytes.
+#[cfg(unix)]
+#[test]
+fn a_request_file_whose_name_is_not_utf8_is_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_, ws) = cli().args(["check"]).run();
+    let name = std::ffi::OsStr::from_bytes(b"req\xff.json");
+    std::fs::write(
+        ws.path().join(name),
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+           "files":[{"path":"docs/a.md","added":30}]}"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gavel"))
+        .current_dir(ws.path())
+        .args([
+            "eval",
+            "--no-audit",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--request",
+        ])
+        .arg(name)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("\"outcome\": \"auto_approve\""), "{stdout}");
+}

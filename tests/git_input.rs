@@ -166,3 +166,57 @@ fn bad_ranges_are_refused_with_one_line() {
         assert!(!error.contains('\n'), "{range}: {error}");
     }
 }
+
+/// A file that becomes a symlink (or a symlink that becomes a file) is one changed file whose
+/// patch git prints as two sections, the old one deleted and the new one added; both count,
+/// as `git diff --numstat` counts them, next to files changed around it (found by QA: the
+/// request was refused, git having "printed 2 patches" for 1 file).
+#[cfg(unix)]
+#[test]
+fn a_file_that_becomes_a_symlink_is_one_change_counting_both_sides() {
+    let (_dir, repo) = repository();
+    std::fs::remove_file(repo.join("app/a.txt")).unwrap();
+    std::os::unix::fs::symlink("../secret/k.key", repo.join("app/a.txt")).unwrap();
+    std::fs::write(repo.join("secret/k.key"), lines(4)).unwrap();
+    commit(&repo);
+    git(&repo, &["tag", "linked"]);
+    // The symlink's patch removes the file's 3 lines and adds its target, 1 line.
+    assert_eq!(
+        changes(&repo, "base..HEAD"),
+        [
+            ("app/a.txt".to_string(), 1, 3, FileStatus::Modified),
+            ("secret/k.key".to_string(), 2, 0, FileStatus::Modified),
+        ]
+    );
+    // And back: the symlink becomes a file of 5 lines.
+    std::fs::remove_file(repo.join("app/a.txt")).unwrap();
+    std::fs::write(repo.join("app/a.txt"), lines(5)).unwrap();
+    commit(&repo);
+    assert_eq!(
+        changes(&repo, "linked..HEAD"),
+        [("app/a.txt".to_string(), 5, 1, FileStatus::Modified)]
+    );
+}
+
+/// `BASE...HEAD` on two histories with no common ancestor says so; git's merge-base only
+/// exits 1 without a word (found by QA: the error ended in "failed:" and nothing).
+#[test]
+fn three_dots_between_unrelated_histories_says_there_is_no_merge_base() {
+    let (_dir, repo) = repository();
+    git(&repo, &["checkout", "-q", "--orphan", "other"]);
+    git(&repo, &["rm", "-rqf", "."]);
+    std::fs::write(repo.join("z.txt"), "nothing like the base\n").unwrap();
+    commit(&repo);
+    let range = resolve_range(&repo, "base...other").unwrap();
+    let error = files_from_git(&repo, &range).unwrap_err();
+    assert!(
+        error.ends_with(
+            "have no common ancestor, so `...` has no merge base to diff against; write \
+             BASE..HEAD to diff the two commits themselves"
+        ),
+        "{error}"
+    );
+    // Two dots diff the commits themselves.
+    let range = resolve_range(&repo, "base..other").unwrap();
+    assert_eq!(files_from_git(&repo, &range).unwrap().len(), 3);
+}

@@ -67,7 +67,10 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
 }
 
 fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
-    let raw = super::eval::read_input(&args.decision, &format!("`{}`", args.decision))?;
+    let raw = super::eval::read_input(
+        std::path::Path::new(&args.decision),
+        &format!("`{}`", args.decision),
+    )?;
     // Read as `gavel verify` reads it: one JSON object, no name given twice (serde would
     // also take a struct written as an array, which is no signed decision).
     let not_a_decision =

@@ -1,7 +1,7 @@
 //! `gavel eval`: decide a request.
 
 use std::io::Read as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -21,12 +21,12 @@ pub struct EvalArgs {
     pub policies: PathBuf,
     /// Request file (JSON or YAML), `-` for stdin.
     #[arg(long)]
-    pub request: Option<String>,
+    pub request: Option<PathBuf>,
     /// Build the request's files from a git diff, e.g. `main..HEAD`.
     #[arg(long, value_name = "BASE..HEAD")]
     pub git: Option<String>,
     /// Repository for `--git` (default: the current directory).
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", requires = "git")]
     pub repo: PathBuf,
     /// Target environment.
     #[arg(long = "env")]
@@ -546,7 +546,8 @@ fn apply_git_and_flags(args: &EvalArgs, request: &mut Request) -> Result<(), Req
         return Err(RequestError::field(
             "files",
             format!(
-                "`{path}` lists {n} file{} and --git builds the files from the diff; give one or the other",
+                "`{}` lists {n} file{} and --git builds the files from the diff; give one or the other",
+                crate::cli::shown_path(path),
                 if n == 1 { "" } else { "s" }
             ),
         ));
@@ -676,8 +677,8 @@ fn flag_pairs<'s>(
 /// its size: "the request is 209715318 bytes, more than the limit of 33554432". Anything else
 /// (stdin, a device, a file that grew) is read only up to one byte over the limit, so that
 /// `--request /dev/zero` ends, and the refusal says "more than 33554432 bytes".
-pub fn read_input(path: &str, what: &str) -> Result<Vec<u8>, String> {
-    let read = if path == "-" {
+pub fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, String> {
+    let read = if path == Path::new("-") {
         read_bounded(std::io::stdin().lock(), None, MAX_REQUEST_BYTES, Some(what))
     } else {
         std::fs::File::open(path).and_then(|file| {
@@ -685,7 +686,7 @@ pub fn read_input(path: &str, what: &str) -> Result<Vec<u8>, String> {
             read_bounded(file, size, MAX_REQUEST_BYTES, Some(what))
         })
     };
-    read.map_err(|e| format!("cannot read `{path}`: {e}"))?
+    read.map_err(|e| format!("cannot read `{}`: {e}", crate::cli::shown_path(path)))?
 }
 
 /// The size of `file` when it is a regular file (a device or a pipe reports no useful size).

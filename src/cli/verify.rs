@@ -53,7 +53,10 @@ pub fn run(args: &VerifyArgs) -> u8 {
 fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
     // Read up to the request limit (larger than the credential limit); a larger file is
     // refused, naming its size when the file system knows it.
-    let raw = super::eval::read_input(&args.file, &format!("`{}`", args.file))?;
+    let raw = super::eval::read_input(
+        std::path::Path::new(&args.file),
+        &format!("`{}`", args.file),
+    )?;
     // A name given twice is refused, not resolved: a signature over the value kept here
     // would not cover what another reader keeps from the same bytes.
     let value = crate::canonical::from_slice_unique(&raw)
