@@ -1154,3 +1154,29 @@ fn a_request_file_whose_name_is_not_utf8_is_read() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("\"outcome\": \"auto_approve\""), "{stdout}");
 }
+
+/// More `--role` flags than a document may list roles is refused naming the flag; as many
+/// as the limit pass (found by QA: the refusal named only `actor.roles`).
+#[test]
+fn more_role_flags_than_the_limit_are_refused_naming_the_flag() {
+    let max = gavel::limits::MAX_LIST_ITEMS;
+    let roles = |n: usize| (0..n).flat_map(|_| ["--role".to_string(), "r".to_string()]);
+    let (_, ws) = cli().args(["check"]).run();
+    let base = [
+        "eval",
+        "--env",
+        "dev",
+        "--no-audit",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ];
+    let out = ws.run(base.iter().map(|s| s.to_string()).chain(roles(max + 1)));
+    out.code(1).stderr_has(&format!(
+        "error: `actor.roles`: with --role, {} roles, more than the limit of {max}",
+        max + 1
+    ));
+    let out = ws.run(base.iter().map(|s| s.to_string()).chain(roles(max)));
+    assert_eq!(out.json()["input_error"], serde_json::Value::Null);
+}

@@ -374,7 +374,9 @@ fn gavel_eval_usage_flag_reads_counts_as_a_request_does() {
         ),
     ] {
         let out = run(value);
-        out.code(1).stderr_has(says);
+        out.code(1)
+            .stderr_has(says)
+            .stderr_has(&format!("--usage calls={value}: "));
         assert_eq!(out.json()["input_error"]["field"], "usage.calls", "{value}");
     }
 }

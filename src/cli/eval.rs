@@ -586,6 +586,17 @@ fn apply_git_and_flags(args: &EvalArgs, request: &mut Request) -> Result<(), Req
         };
     }
     if !args.roles.is_empty() {
+        // Held to a document's limit here, so that the refusal names the flag.
+        let max = crate::limits::MAX_LIST_ITEMS;
+        if args.roles.len() > max {
+            return Err(RequestError::field(
+                "actor.roles",
+                format!(
+                    "with --role, {} roles, more than the limit of {max}",
+                    args.roles.len()
+                ),
+            ));
+        }
         request.actor.roles = args.roles.clone();
     }
     for (key, value) in flag_pairs(&args.attrs, "--attr")? {
@@ -597,8 +608,12 @@ fn apply_git_and_flags(args: &EvalArgs, request: &mut Request) -> Result<(), Req
             .insert(key.to_string(), json);
     }
     for (key, value) in flag_pairs(&args.usage, "--usage")? {
-        let n = crate::request::count::usage_count_text(value)
-            .map_err(|why| RequestError::field(format!("usage.{key}"), why))?;
+        let n = crate::request::count::usage_count_text(value).map_err(|why| {
+            RequestError::field(
+                format!("usage.{key}"),
+                format!("--usage {key}={value}: {why}"),
+            )
+        })?;
         request.usage.as_map_mut().insert(key.to_string(), n);
     }
     // The document parser caps each map at MAX_ATTRIBUTES entries and nothing after it
