@@ -412,3 +412,98 @@ fn cli_an_override_does_not_stand_in_for_a_license() {
         "{reasons}"
     );
 }
+
+/// `not X` of a single condition is shown as written, holding as the `not` does, with X's
+/// values; `not` of a compound condition is explained by its parts (found by QA: a failing
+/// `not attr.allowed` was listed as `attr.allowed` holding, which read as a reason to pass).
+#[test]
+fn evidence_shows_a_negated_condition_as_written() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nenvironments dev -> prod\nattribute allowed: bool = false\n\
+         paths docs [\"docs/**\"]\ndefault auto_approve\n\
+         rule flag { when not attr.allowed then block \"not allowed\" }\n\
+         rule no_docs { when not any file in docs then notify \"no docs\" }\n\
+         rule compound { when not (environment == dev or actor is human) then block \"no\" }\n",
+    )
+    .unwrap();
+    let shown =
+        |decision: &Decision, rule: &str| -> Vec<(String, bool, Option<String>, Vec<String>)> {
+            let fired = decision
+                .fired
+                .iter()
+                .find(|f| f.rule == rule)
+                .map(|f| &f.evidence);
+            let not_fired = decision
+                .explanation
+                .iter()
+                .flatten()
+                .find(|n| n.rule == rule)
+                .map(|n| &n.evidence);
+            fired
+                .or(not_fired)
+                .unwrap_or_else(|| panic!("no evidence for {rule}"))
+                .iter()
+                .map(|e| {
+                    (
+                        e.condition.to_string(),
+                        e.holds,
+                        e.left.as_ref().map(|v| serde_json::to_string(v).unwrap()),
+                        e.files.iter().map(|f| f.file.clone()).collect(),
+                    )
+                })
+                .collect()
+        };
+    let decide = |json: &str| policy.decide_explained(&request(json), &Context::at(now()));
+    let fired = decide(
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+            "files":[{"path":"src/a.rs","added":1}]}"#,
+    );
+    assert_eq!(
+        shown(&fired, "flag"),
+        [(
+            "not attr.allowed".into(),
+            true,
+            Some("false".into()),
+            vec![]
+        )]
+    );
+    // `not any file in docs` holds: no file is listed, as none matched.
+    assert_eq!(
+        shown(&fired, "no_docs"),
+        [("not any file in docs".into(), true, None, vec![])]
+    );
+    // A compound under `not` is explained by its parts: `environment == dev` held, so the
+    // `not (...)` failed.
+    assert_eq!(
+        shown(&fired, "compound"),
+        [(
+            "environment == dev".into(),
+            true,
+            Some("\"dev\"".into()),
+            vec![]
+        )]
+    );
+    let failed = decide(
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+            "attributes":{"allowed":true},"files":[{"path":"docs/a.md","added":1}]}"#,
+    );
+    assert_eq!(
+        shown(&failed, "flag"),
+        [(
+            "not attr.allowed".into(),
+            false,
+            Some("true".into()),
+            vec![]
+        )]
+    );
+    // `not any file in docs` fails: the file that matched is listed.
+    assert_eq!(
+        shown(&failed, "no_docs"),
+        [(
+            "not any file in docs".into(),
+            false,
+            None,
+            vec!["docs/a.md".into()]
+        )]
+    );
+}

@@ -51,6 +51,12 @@ fn collect_node<'a, E: Evaluator<'a>>(
             }
             Ok(())
         }
+        // `not X` of a single condition is shown as written, holding as the `not` does,
+        // with X's values: "not attr.allowed [true]" says why it failed, where X alone,
+        // holding, would read as a reason to pass. A compound X is explained by its parts.
+        CExprKind::Not(inner) if is_atom(policy, inner) => {
+            atom(ev, policy, expr, inner, holds, !holds, out)
+        }
         CExprKind::Not(inner) => collect(ev, policy, inner, !holds, out),
         CExprKind::If(c, t, o) => {
             let c_holds = ev.eval_bool(c, None)?;
@@ -59,21 +65,37 @@ fn collect_node<'a, E: Evaluator<'a>>(
         }
         CExprKind::Helper(id) => match policy.helpers.get(*id) {
             Some(h) if h.scope == Scope::Request => collect(ev, policy, &h.value, holds, out),
-            _ => atom(ev, policy, expr, holds, out),
+            _ => atom(ev, policy, expr, expr, holds, holds, out),
         },
-        _ => atom(ev, policy, expr, holds, out),
+        _ => atom(ev, policy, expr, expr, holds, holds, out),
     }
 }
 
+/// Whether [`collect`] explains `expr` as one piece of evidence rather than by its parts.
+fn is_atom(policy: &CheckedPolicy, expr: &CExpr) -> bool {
+    match &expr.kind {
+        CExprKind::And(_) | CExprKind::Or(_) | CExprKind::Not(_) | CExprKind::If(..) => false,
+        CExprKind::Helper(id) => policy
+            .helpers
+            .get(*id)
+            .is_none_or(|h| h.scope != Scope::Request),
+        _ => true,
+    }
+}
+
+/// The evidence of `expr`, which holds as `expr_holds` says, shown as the condition `shown`
+/// (`expr` itself, or `not expr`), which holds as `holds` says.
 fn atom<'a, E: Evaluator<'a>>(
     ev: &mut E,
     policy: &'a CheckedPolicy,
+    shown: &'a CExpr,
     expr: &'a CExpr,
     holds: bool,
+    expr_holds: bool,
     out: &mut Vec<Evidence>,
 ) -> Result<(), EvalError> {
     let mut evidence = Evidence {
-        condition: ev.condition_text(policy, expr),
+        condition: ev.condition_text(policy, shown),
         holds,
         left: None,
         right: None,
@@ -108,7 +130,7 @@ fn atom<'a, E: Evaluator<'a>>(
         CExprKind::Quantifier(q, filter) => {
             // List the files that decided it: the matches for `any`/`no` and a holding
             // `all`; the files outside the filter for a failing `all`.
-            let selected = !matches!(q, Quantifier::All) || holds;
+            let selected = !matches!(q, Quantifier::All) || expr_holds;
             let selection = ev.filter_files(filter, selected, MAX_LISTED_FILES)?;
             if selection.total as usize > selection.files.len() {
                 evidence.file_count = Some(selection.total);
@@ -151,6 +173,9 @@ fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut SpanMap<SharedStr
     crate::stack::guarded(|| match &expr.kind {
         CExprKind::And(items) | CExprKind::Or(items) => {
             items.iter().for_each(|item| add_texts(policy, item, texts));
+        }
+        CExprKind::Not(inner) if is_atom(policy, inner) => {
+            texts.insert(expr.span, condition_text(policy, expr).into());
         }
         CExprKind::Not(inner) => add_texts(policy, inner, texts),
         CExprKind::If(c, t, o) => {
