@@ -2,8 +2,9 @@
 //!
 //! A policy is the set of `*.gavel` files directly inside one directory, read in file-name
 //! order (the order fixes the spec hash, never a decision). A directory with no `.gavel`
-//! files but subdirectories that have some is a collection of policies (like this
-//! repository's `policies/`): commands that take `--policies` then handle each.
+//! files but directories below it that have some is a collection of policies (like this
+//! repository's `policies/`, or `policies/<team>/<service>/`): commands that take
+//! `--policies` then handle each.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,8 @@ use crate::limits::{MAX_POLICY_FILE_BYTES, MAX_POLICY_FILES};
 use crate::source::SourceSet;
 
 /// The policy directories under `dir`: `dir` itself when it holds `.gavel` files, otherwise
-/// each immediate subdirectory that does, in name order.
+/// every directory below it that does (not looking inside a policy, and at most
+/// [`MAX_POLICY_DEPTH`] levels down), in path order.
 pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
     if !dir.is_dir() {
         return Err(format!(
@@ -24,14 +26,7 @@ pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
         return Ok(vec![dir.to_path_buf()]);
     }
     let mut subdirs = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() && !gavel_files(&path)?.is_empty() {
-            subdirs.push(path);
-        }
-    }
+    collect_policies(dir, 1, &mut subdirs)?;
     subdirs.sort();
     if subdirs.is_empty() {
         return Err(format!(
@@ -40,6 +35,33 @@ pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
         ));
     }
     Ok(subdirs)
+}
+
+/// How deep below the directory given policies are looked for (`policies/team/app` is 2).
+/// Deep enough for any layout of teams and services; a bound, so that a symlink loop ends.
+const MAX_POLICY_DEPTH: usize = 8;
+
+/// Adds the policy directories under `dir` (at `depth` below the one given) to `found`: a
+/// directory holding `.gavel` files is a policy, and what lies below it is its own (`tests/`);
+/// any other directory is searched further.
+fn collect_policies(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), String> {
+    if depth > MAX_POLICY_DEPTH {
+        return Ok(());
+    }
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        if gavel_files(&path)?.is_empty() {
+            collect_policies(&path, depth + 1, found)?;
+        } else {
+            found.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Why `dir` cannot be loaded as one policy, when the reason is its layout rather than its
@@ -79,11 +101,7 @@ pub fn policy_dir_problem(dir: &Path, choose: &str) -> Option<(Code, String)> {
             let mut names: Vec<String> = policies
                 .iter()
                 .take(LISTED)
-                .map(|p| {
-                    p.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                })
+                .map(|p| p.strip_prefix(dir).unwrap_or(p).display().to_string())
                 .collect();
             if policies.len() > LISTED {
                 names.push(format!("… ({} in all)", policies.len()));

@@ -397,7 +397,7 @@ fn gavel_test_names_the_field_of_a_key_given_twice() {
 #[test]
 fn gavel_test_shows_names_and_expectations_escaped() {
     let tests = "cases:\n  - name: \"a\\nFORGED\\e[31m\"\n    request: {action: apply_patch, \
-                 actor: {id: a, kind: agent}}\n    expect: {outcome: block, fired: [\"x\\ny\"]}\n";
+                 actor: {id: a, kind: agent}}\n    expect: {outcome: block, reason_contains: \"x\\ny\"}\n";
     let out = cli()
         .file("policies/tests/a.yaml", tests)
         .args(["test"])
@@ -1179,4 +1179,107 @@ fn more_role_flags_than_the_limit_are_refused_naming_the_flag() {
     ));
     let out = ws.run(base.iter().map(|s| s.to_string()).chain(roles(max)));
     assert_eq!(out.json()["input_error"], serde_json::Value::Null);
+}
+
+/// Test files that would pass without checking what they say, or run nothing, are refused
+/// naming the file and why (found by QA of `gavel test`): an expectation key left empty, a
+/// list where a mapping belongs, an outcome no decision has, a rule the policy lacks, a case
+/// without a name, a file without cases, a file that is no regular file.
+#[test]
+fn gavel_test_refuses_files_that_check_or_run_nothing() {
+    let request = "{action: apply_patch, environment: dev, actor: {id: a, kind: agent}, \
+                   files: [{path: docs/x.md, added: 1}]}";
+    let case = |expect: &str| {
+        format!("cases:\n  - name: c\n    request: {request}\n    expect: {expect}\n")
+    };
+    for (tests, says) in [
+        (
+            case("{outcome: auto_approve, gates: }"),
+            "`cases[0].expect.gates`: is empty (null), which checks nothing",
+        ),
+        (
+            case("{outcome: auto_approve, risk: {score: ~}}"),
+            "`cases[0].expect.risk.score`: is empty (null)",
+        ),
+        (
+            case("[auto_approve, [docs]]"),
+            "`cases[0].expect`: a list where a mapping belongs",
+        ),
+        (
+            case("{outcome: blocked}"),
+            "`outcome` is `blocked`, which no decision has",
+        ),
+        (
+            case("{outcome: auto_approve, fired: [doc]}"),
+            "`fired` lists `doc`, which is no rule of the policy",
+        ),
+        ("cases: []\n".to_string(), "the file has no cases"),
+        (
+            format!(
+                "cases:\n  - name: \" \"\n    request: {request}\n    expect: {{outcome: auto_approve}}\n"
+            ),
+            "case 1 has no name",
+        ),
+    ] {
+        let out = cli()
+            .file("policies/tests/t.yaml", &tests)
+            .args(["test"])
+            .output();
+        out.code(1)
+            .stdout_has("policies/tests/t.yaml\n  ✗ cannot run this file: ")
+            .stdout_has(says)
+            .stdout_has("0 passed, 1 failed");
+    }
+    // `reason_contains` is looked for in each text on its own, not across two of them.
+    let out = cli()
+        .file(
+            "policies/tests/t.yaml",
+            case("{outcome: block, reason_contains: \"`reason`\\nunknown field\"}")
+                .replace("files:", "bogus: 1, files:"),
+        )
+        .args(["test"])
+        .output();
+    out.code(1)
+        .stdout_has("✗ c\n")
+        .stdout_has("reason: expected to contain");
+    // A request in a case is read as `gavel eval --request` reads it, with its words.
+    let out = cli()
+        .file(
+            "policies/tests/t.yaml",
+            "cases:\n  - name: c\n    request: [apply_patch]\n    expect: {outcome: block, \
+             reason_contains: \"the request must be a JSON object or YAML mapping\"}\n",
+        )
+        .args(["test"])
+        .output();
+    out.code(0).stdout_has("✓ c\n");
+}
+
+/// Policies are found at any depth below `--policies` (`policies/<team>/<service>/`), as
+/// `gavel check` finds them, and a test file that is no regular file is refused rather than
+/// read (a symlink to `/dev/zero` would never end).
+#[cfg(unix)]
+#[test]
+fn gavel_test_finds_nested_policies_and_refuses_special_files() {
+    let tests = "cases:\n  - name: docs\n    request: {action: apply_patch, environment: dev, \
+                 actor: {id: a, kind: agent}, files: [{path: docs/x.md, added: 1}]}\n    \
+                 expect: {outcome: auto_approve}\n";
+    let (out, ws) = Cli::new()
+        .file("policies/team/app/main.gavel", policy())
+        .file("policies/team/app/tests/t.yaml", tests)
+        .file("policies/other/main.gavel", policy())
+        .file("policies/other/tests/t.yaml", tests)
+        .args(["test"])
+        .run();
+    out.code(0)
+        .stdout_has("policies/team/app/tests/t.yaml\n  ✓ docs")
+        .stdout_has("policies/other/tests/t.yaml\n  ✓ docs")
+        .stdout_has("2 passed, 0 failed");
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        ws.path().join("policies/other/tests/zero.yaml"),
+    )
+    .unwrap();
+    let out = ws.run(["test"]);
+    out.code(1)
+        .stdout_has("policies/other/tests/zero.yaml\n  ✗ cannot run this file: not a regular file");
 }

@@ -507,3 +507,39 @@ fn evidence_shows_a_negated_condition_as_written() {
         )]
     );
 }
+
+/// An override without a reason is ignored, whoever filled the context: its reason is what
+/// the audit log says the glass was broken for (found by QA: a test case's context could
+/// override with `reason: ""`).
+#[test]
+fn an_override_without_a_reason_is_ignored() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    for reason in ["", "  \n"] {
+        let mut context = overridden(tier("pro"));
+        if let Some(ov) = context.override_.as_mut() {
+            ov.reason = reason.into();
+        }
+        let d = policy.decide(&deploy("agent", "prod"), &context);
+        assert_eq!(d.outcome, DecisionOutcome::Block, "{d:#?}");
+        assert!(!d.authorizes);
+        assert!(
+            d.summary.contains("agents do not deploy to prod"),
+            "{}",
+            d.summary
+        );
+        assert!(
+            d.reasons.iter().any(|r| r
+                == "override by alice ignored: it gives no reason, and an override's reason is \
+                    mandatory"),
+            "{:?}",
+            d.reasons
+        );
+    }
+    // A license verdict with a member it does not have is refused, not read around it.
+    let json = r#"{"status":"invalid","reason":"revoked","tier":"enterprise"}"#;
+    let error = serde_json::from_str::<LicenseVerdict>(json).unwrap_err();
+    assert!(
+        error.to_string().contains("unknown field `tier`"),
+        "{error}"
+    );
+}

@@ -55,7 +55,7 @@ fn examples() -> &'static [Example] {
                     .collect();
                 let policy = Policy::from_sources(sources.clone()).unwrap();
                 let mut requests = Vec::new();
-                for file in gavel::testing::test_files(&dir) {
+                for file in gavel::testing::test_files(&dir).unwrap() {
                     let text = std::fs::read_to_string(&file).unwrap();
                     let cases = gavel::request::yaml_value(&text).unwrap();
                     for case in cases["cases"].as_array().unwrap() {

@@ -45,7 +45,14 @@ pub fn run(args: &TestArgs) -> u8 {
                 continue;
             }
         };
-        let files = test_files(&dir);
+        let files = match test_files(&dir) {
+            Ok(files) => files,
+            Err(error) => {
+                outln!("✗ {}: {}", crate::cli::shown_path(&dir), shown(&error));
+                failed += 1;
+                continue;
+            }
+        };
         if files.is_empty() {
             outln!(
                 "- {}: no tests in {}/tests/",

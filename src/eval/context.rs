@@ -120,7 +120,7 @@ pub struct IgnoredApproval {
 
 /// Result of verifying a license credential.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "status")]
+#[serde(rename_all = "snake_case", tag = "status", deny_unknown_fields)]
 pub enum LicenseVerdict {
     /// The license verified.
     Valid {

@@ -580,6 +580,15 @@ fn run<'a, E: Evaluator<'a>>(
         if let Err(why) = policy.approver_in_role(&ov.by, &ov.role, &policy.override_by, "override")
         {
             reasons.push(format!("override by {} ignored: {why}", ov.by));
+        } else if ov.reason.trim().is_empty() {
+            // The reason is what the audit log records the glass was broken for: without
+            // one, no override (`gavel override` refuses to write one; a caller filling the
+            // context in code is held to the same).
+            reasons.push(format!(
+                "override by {} ignored: it gives no reason, and an override's reason is \
+                 mandatory",
+                ov.by
+            ));
         } else if outcome.may_proceed() {
             // Nothing to lift.
         } else if let Some(what) = lasting {

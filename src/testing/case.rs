@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer, de};
 
 use crate::eval::{HaltState, LicenseVerdict, Override, VerifiedApproval};
 
@@ -45,22 +45,22 @@ pub struct Expectation {
     /// Required: the outcome.
     pub outcome: String,
     /// The exact set of rules that fired.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub fired: Option<Vec<String>>,
     /// Whether the default applied.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub default_applied: Option<bool>,
     /// Risk score (decimal string) and level.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub risk: Option<RiskExpectation>,
     /// The exact list of gates (by rule; count and roles when given).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub gates: Option<Vec<GateExpectation>>,
     /// A substring of the summary, a reason or the input error.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub reason_contains: Option<String>,
     /// Whether the decision authorizes the request.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub authorizes: Option<bool>,
 }
 
@@ -72,10 +72,10 @@ pub struct Expectation {
 )]
 pub struct RiskExpectation {
     /// Score as a decimal string.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub score: Option<String>,
     /// Level name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub level: Option<String>,
 }
 
@@ -89,13 +89,13 @@ pub struct GateExpectation {
     /// The rule requiring it (`default` for the default).
     pub rule: String,
     /// Approvals required.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub count: Option<u32>,
     /// Roles, in policy order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub roles: Option<Vec<String>>,
     /// Whether it is met.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub met: Option<bool>,
 }
 
@@ -124,4 +124,17 @@ pub struct TestContext {
     /// Break-glass override.
     #[serde(default, rename = "override")]
     pub override_: Option<Override>,
+}
+
+/// An optional expectation that, when its key is there, must say something: `gates:` left
+/// empty (null) would otherwise read as "not checked" and pass whatever was decided, where
+/// its author likely meant "no gates" (`gates: []`).
+fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    match Option::<T>::deserialize(d)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(de::Error::custom(
+            "is empty (null), which checks nothing: give a value (`[]` for none), or leave the \
+             key out",
+        )),
+    }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::case::{Expectation, TestCase, TestContext, TestFile};
 use crate::compile::Policy;
 use crate::eval::{Context, Decision, LicenseVerdict, input_error_decision};
-use crate::request::{Request, RequestError};
+use crate::request::Request;
 
 /// The default decision time of test cases, so results never depend on the clock.
 pub const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
@@ -33,19 +33,37 @@ pub struct FileResult {
     pub cases: Vec<CaseResult>,
 }
 
-/// The test files of a policy directory: `DIR/tests/*.yaml` (and `.yml`), sorted.
-pub fn test_files(policy_dir: &Path) -> Vec<PathBuf> {
+/// The test files of a policy directory: `DIR/tests/*.yaml` (and `.yml`), sorted; none
+/// when there is no `tests/`. A `tests/` that exists but cannot be read is an error, not "no
+/// tests": its cases would go unrun while the run passed.
+pub fn test_files(policy_dir: &Path) -> Result<Vec<PathBuf>, String> {
     let dir = policy_dir.join("tests");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(format!(
+                "cannot read {}: {e}",
+                crate::quote::one_line(&dir.display().to_string())
+            ));
+        }
     };
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| {
+                format!(
+                    "cannot read {}: {e}",
+                    crate::quote::one_line(&dir.display().to_string())
+                )
+            })?
+            .path();
+        if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            files.push(path);
+        }
+    }
     files.sort();
-    files
+    Ok(files)
 }
 
 /// Runs one test file against `policy`.
@@ -63,6 +81,14 @@ pub fn run_file(policy: &Policy, path: &Path) -> FileResult {
         }
     };
     // Checked before any case runs: a file that cannot be run runs none of its cases.
+    if file.cases.is_empty() {
+        result.error = Some("the file has no cases (`cases: []`)".to_string());
+        return result;
+    }
+    if let Some(at) = file.cases.iter().position(|c| c.name.trim().is_empty()) {
+        result.error = Some(format!("case {} has no name", at + 1));
+        return result;
+    }
     let mut names = std::collections::HashSet::new();
     if let Some(dup) = file.cases.iter().find(|c| !names.insert(c.name.as_str())) {
         result.error = Some(format!(
@@ -71,7 +97,11 @@ pub fn run_file(policy: &Policy, path: &Path) -> FileResult {
         ));
         return result;
     }
-    if let Some(problem) = file.cases.iter().find_map(loose_expectation) {
+    if let Some(problem) = file
+        .cases
+        .iter()
+        .find_map(|case| loose_expectation(policy, case))
+    {
         result.error = Some(problem);
         return result;
     }
@@ -92,7 +122,7 @@ fn twice<'a>(items: impl Iterator<Item = &'a String>) -> Option<&'a String> {
 /// Why `case` expects something that cannot fail, or cannot be met, as written: such an
 /// expectation would pass (or fail) whatever the policy decides, so the file is refused
 /// rather than run.
-fn loose_expectation(case: &TestCase) -> Option<String> {
+fn loose_expectation(policy: &Policy, case: &TestCase) -> Option<String> {
     let name = crate::quote::quote(&case.name);
     let expect = &case.expect;
     if let Some(rule) = expect.fired.as_ref().and_then(|f| twice(f.iter())) {
@@ -107,6 +137,33 @@ fn loose_expectation(case: &TestCase) -> Option<String> {
     {
         return Some(format!(
             "case {name}: `gates` lists `{rule}` twice; a rule's gate is listed once"
+        ));
+    }
+    if !OUTCOMES.contains(&expect.outcome.as_str()) {
+        return Some(format!(
+            "case {name}: `outcome` is {}, which no decision has; outcomes are {}",
+            crate::quote::quote(&expect.outcome),
+            OUTCOMES.join(", ")
+        ));
+    }
+    let rules = &policy.checked().rules;
+    let unknown = |rule: &str| !rules.iter().any(|r| r.name.as_str() == rule);
+    if let Some(rule) = expect.fired.iter().flatten().find(|r| unknown(r)) {
+        return Some(format!(
+            "case {name}: `fired` lists {}, which is no rule of the policy",
+            crate::quote::quote(rule)
+        ));
+    }
+    if let Some(gate) = expect
+        .gates
+        .iter()
+        .flatten()
+        .find(|g| g.rule != "default" && unknown(&g.rule))
+    {
+        return Some(format!(
+            "case {name}: `gates` lists {}, which is no rule of the policy (`default` is the \
+             default's gate)",
+            crate::quote::quote(&gate.rule)
         ));
     }
     if let Some(risk) = &expect.risk {
@@ -132,14 +189,112 @@ fn loose_expectation(case: &TestCase) -> Option<String> {
     None
 }
 
+/// The outcomes a decision can have, as `expect.outcome` names them.
+const OUTCOMES: [&str; 7] = [
+    "auto_approve",
+    "notify",
+    "approved",
+    "require_approval",
+    "rejected",
+    "expired",
+    "block",
+];
+
+/// The most a test file may hold: a request's limit (`MAX_REQUEST_BYTES`), so that a file
+/// that is no test file (`/dev/zero` behind a symlink, a 200 MB log) is refused before it
+/// is read whole.
+const MAX_TEST_FILE_BYTES: u64 = crate::limits::MAX_REQUEST_BYTES as u64;
+
 fn read_test_file(path: &Path) -> Result<TestFile, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let metadata = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    // A FIFO or a device would block or never end.
+    if !metadata.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    if metadata.len() > MAX_TEST_FILE_BYTES {
+        return Err(format!(
+            "{} bytes, more than the limit of {MAX_TEST_FILE_BYTES}",
+            metadata.len()
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_TEST_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_TEST_FILE_BYTES {
+        return Err(format!("more than {MAX_TEST_FILE_BYTES} bytes, the limit"));
+    }
     let text = std::str::from_utf8(&bytes).map_err(|_| "not UTF-8".to_string())?;
     let value = crate::request::yaml_value(text).map_err(|e| match e.field {
         Some(field) => format!("`{field}`: {}", e.message),
         None => e.message,
     })?;
+    mappings_written_as_mappings(&value)?;
     serde_path_to_error::deserialize(value).map_err(|e| format!("`{}`: {}", e.path(), e.inner()))
+}
+
+/// Refuses a list where the format has a mapping (the file, a case, `expect`, `risk`, a
+/// gate, `context`, an approval, `halt`, `override`, `license`). Read into a struct, a list
+/// is taken field by field in declaration order, so `[auto_approve, [r]]` would pass as an
+/// `expect` whose keys nobody wrote; the format says what each value is by its key.
+fn mappings_written_as_mappings(file: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value;
+    fn mapping<'v>(
+        value: &'v Value,
+        at: &str,
+    ) -> Result<Option<&'v serde_json::Map<String, Value>>, String> {
+        match value {
+            Value::Object(map) => Ok(Some(map)),
+            Value::Array(_) => Err(format!(
+                "`{at}`: a list where a mapping belongs; write each value under its key"
+            )),
+            // Anything else is refused, naming what was expected, when the file is read.
+            _ => Ok(None),
+        }
+    }
+    fn each_mapping(list: Option<&Value>, at: &str) -> Result<(), String> {
+        if let Some(Value::Array(items)) = list {
+            for (i, item) in items.iter().enumerate() {
+                mapping(item, &format!("{at}[{i}]"))?;
+            }
+        }
+        Ok(())
+    }
+    let Some(file) = mapping(file, ".")? else {
+        return Ok(());
+    };
+    let Some(Value::Array(cases)) = file.get("cases") else {
+        return Ok(());
+    };
+    for (i, case) in cases.iter().enumerate() {
+        let at = format!("cases[{i}]");
+        let Some(case) = mapping(case, &at)? else {
+            continue;
+        };
+        if let Some(expect) = case.get("expect") {
+            let at = format!("{at}.expect");
+            if let Some(expect) = mapping(expect, &at)? {
+                if let Some(risk) = expect.get("risk") {
+                    mapping(risk, &format!("{at}.risk"))?;
+                }
+                each_mapping(expect.get("gates"), &format!("{at}.gates"))?;
+            }
+        }
+        if let Some(context) = case.get("context") {
+            let at = format!("{at}.context");
+            if let Some(context) = mapping(context, &at)? {
+                for key in ["halt", "override", "license", "usage"] {
+                    if let Some(value) = context.get(key) {
+                        mapping(value, &format!("{at}.{key}"))?;
+                    }
+                }
+                each_mapping(context.get("approvals"), &format!("{at}.approvals"))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn context(ctx: Option<TestContext>) -> Result<Context, String> {
@@ -184,19 +339,18 @@ pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
             };
         }
     };
-    let decision = match serde_path_to_error::deserialize::<_, Request>(&case.request) {
+    // Read by the reader `gavel eval --request` uses, so that a request a case holds is
+    // refused (or not) with the same words as the same request in a file.
+    let raw = serde_json::to_vec(&case.request).unwrap_or_default();
+    let decision = match Request::from_json(&raw) {
         Ok(request) => policy.decide(&request, &stand_in_license(context, &request)),
-        Err(e) => {
-            let raw = serde_json::to_vec(&case.request).unwrap_or_default();
-            let error = RequestError::field(e.path().to_string(), e.inner().to_string());
-            input_error_decision(
-                policy.checked(),
-                policy.spec_hash(),
-                &raw,
-                &error,
-                context.now,
-            )
-        }
+        Err(error) => input_error_decision(
+            policy.checked(),
+            policy.spec_hash(),
+            &raw,
+            &error,
+            context.now,
+        ),
     };
     CaseResult {
         name: case.name,
@@ -333,12 +487,12 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
         }
     }
     if let Some(needle) = &expect.reason_contains {
-        let haystack = std::iter::once(decision.summary.as_str())
+        // Each text on its own: a needle spanning two of them is in none.
+        let found = std::iter::once(decision.summary.as_str())
             .chain(decision.reasons.iter().map(String::as_str))
             .chain(decision.input_error.iter().map(|e| e.message.as_str()))
-            .collect::<Vec<_>>()
-            .join("\n");
-        if !haystack.contains(needle.as_str()) {
+            .any(|text| text.contains(needle.as_str()));
+        if !found {
             failures.push(format!(
                 "reason: expected to contain {needle:?}, got {:?}",
                 decision.summary
