@@ -304,3 +304,76 @@ fn a_usage_limit_says_at_or_over() {
         );
     }
 }
+
+/// What reading a request document refuses is refused in a request built in code too, and
+/// what the caller puts in the context reaches the summary on one line (found by QA of the
+/// library API: a code-built request with 300 usage counters was auto-approved, and a halt's
+/// `by` with a newline forged a second summary line).
+#[test]
+fn code_built_requests_and_contexts_are_held_to_the_documents_rules() {
+    let policy = Policy::from_str("policy \"p\"\ndefault auto_approve\n").unwrap();
+    let base = || {
+        Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"}}"#)
+            .unwrap()
+    };
+    let field = |request: &Request, context: &Context| {
+        let d = policy.decide(request, context);
+        assert_eq!(d.outcome, DecisionOutcome::Block, "{d:#?}");
+        d.input_error.and_then(|e| e.field).unwrap_or_default()
+    };
+    let context = Context::at(now());
+    let mut many = base();
+    for i in 0..300 {
+        many.usage.as_map_mut().insert(format!("c{i}"), 1);
+    }
+    assert_eq!(field(&many, &context), "usage");
+    let mut long_key = base();
+    long_key.usage.as_map_mut().insert("k".repeat(70_000), 1);
+    assert!(field(&long_key, &context).starts_with("usage.kkk"));
+    let mut nul = base();
+    nul.license = serde_json::from_str(r#"{"tier":"pro","org":"a\u0000b"}"#).unwrap();
+    assert_eq!(field(&nul, &context), "license.org");
+    // The caller's own window start cannot lie in the future either.
+    let mut later = Context::at(now());
+    later.requested_at = Some("2036-06-01T12:00:00Z".parse().unwrap());
+    assert_eq!(field(&base(), &later), "context.requested_at");
+    // A verified license given to a policy without tiers says so.
+    let mut licensed = Context::at(now());
+    licensed.license = Some(LicenseVerdict::Valid {
+        tier: "pro".into(),
+        org: "acme".into(),
+        expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+    });
+    let d = policy.decide(&base(), &licensed);
+    assert!(
+        d.summary
+            .contains("the license is tier `pro`, but this policy has no license tiers"),
+        "{}",
+        d.summary
+    );
+    // Text from the context stays on one line.
+    let mut halted = Context::at(now());
+    halted.halt = Some(HaltState {
+        by: "ops\nAPPROVED: all clear".into(),
+        at: now(),
+        reason: "maintenance".into(),
+    });
+    let d = policy.decide(&base(), &halted);
+    assert!(!d.summary.contains('\n'), "{}", d.summary);
+    assert!(
+        d.summary.contains("halted by ops\\nAPPROVED"),
+        "{}",
+        d.summary
+    );
+    let mut invalid = Context::at(now());
+    invalid.license = Some(LicenseVerdict::Invalid {
+        reason: "expired\nAPPROVED".into(),
+    });
+    let d = policy.decide(&base(), &invalid);
+    assert!(!d.summary.contains('\n'), "{}", d.summary);
+    assert!(
+        d.reasons.iter().all(|r| !r.contains('\n')),
+        "{:?}",
+        d.reasons
+    );
+}

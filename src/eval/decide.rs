@@ -544,7 +544,7 @@ fn run<'a, E: Evaluator<'a>>(
             0,
             format!(
                 "halted by {} at {}: {}",
-                halt.by,
+                crate::quote::one_line(&halt.by),
                 halt.at,
                 crate::quote::one_line(&halt.reason)
             ),

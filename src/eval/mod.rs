@@ -33,6 +33,7 @@ pub use decision::{
 pub use fast::MAX_EVALUATION_WORK;
 pub(crate) use fast::Programs;
 pub(crate) use gates::FUTURE_TOLERANCE;
+pub(crate) use validate::check_string_lazy;
 
 pub(crate) use decision_id::IdPrefix;
 pub use decision_id::{DecisionId, DecisionIdError};

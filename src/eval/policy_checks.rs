@@ -72,9 +72,10 @@ pub(crate) fn license_check(
     context: &Context,
 ) -> LicenseReport {
     let failure = match &context.license {
-        Some(LicenseVerdict::Invalid { reason }) => {
-            Some(format!("the license failed verification: {reason}"))
-        }
+        Some(LicenseVerdict::Invalid { reason }) => Some(format!(
+            "the license failed verification: {}",
+            crate::quote::one_line(reason)
+        )),
         Some(LicenseVerdict::Valid { expires_at, .. }) if *expires_at <= context.now => {
             Some(format!("the license expired at {expires_at}"))
         }

@@ -164,15 +164,22 @@ pub(crate) fn validate<'a>(
         }
     }
     // A window that starts in the future never closes in time: a requester could stretch a
-    // `within 1h` gate to years by dating the request ahead.
-    if let Some(at) = request.requested_at {
-        let latest = context
-            .now
-            .checked_add(super::gates::FUTURE_TOLERANCE)
-            .unwrap_or(context.now);
-        if at > latest {
+    // `within 1h` gate to years by dating the request ahead. The caller's own window start
+    // (`Context::requested_at`) is held to the same: it would leave the request waiting for
+    // approvals that cannot count yet.
+    let latest = context
+        .now
+        .checked_add(super::gates::FUTURE_TOLERANCE)
+        .unwrap_or(context.now);
+    for (field, at) in [
+        ("requested_at", request.requested_at),
+        ("context.requested_at", context.requested_at),
+    ] {
+        if let Some(at) = at
+            && at > latest
+        {
             return Err(err(
-                "requested_at",
+                field,
                 format!(
                     "{at} is later than the decision time {}; approval windows cannot start in \
                      the future",
@@ -184,18 +191,22 @@ pub(crate) fn validate<'a>(
     let license_tier = license_tier(policy, request, context)?;
     if let Some(tier) = license_tier {
         if !policy.licenses.iter().any(|t| t.name == tier) {
+            let tiers: Vec<String> = policy.licenses.iter().map(|t| t.name.clone()).collect();
             return Err(err(
                 "license.tier",
-                format!(
-                    "unknown license tier `{tier}`; this policy has {}",
-                    one_of(
-                        &policy
-                            .licenses
-                            .iter()
-                            .map(|t| t.name.clone())
-                            .collect::<Vec<_>>()
+                if tiers.is_empty() {
+                    format!(
+                        "the license is tier {}, but this policy has no license tiers (a \
+                         license for another policy?)",
+                        quote(tier)
                     )
-                ),
+                } else {
+                    format!(
+                        "unknown license tier {}; this policy has {}",
+                        quote(tier),
+                        one_of(&tiers)
+                    )
+                },
             ));
         }
     } else if policy.required_facts.contains(&Fact::LicenseTier) {
@@ -203,7 +214,10 @@ pub(crate) fn validate<'a>(
             "license",
             match &context.license {
                 Some(LicenseVerdict::Invalid { reason }) => {
-                    format!("the license failed verification: {reason}")
+                    format!(
+                        "the license failed verification: {}",
+                        crate::quote::one_line(reason)
+                    )
                 }
                 Some(LicenseVerdict::Valid { expires_at, .. }) => {
                     format!("the license expired at {expires_at}")
@@ -319,7 +333,10 @@ fn list_length(field: &str, items: usize) -> Result<(), RequestError> {
 }
 
 /// [`check_string`] for a field whose name is built only for an error.
-fn check_string_lazy(field: &dyn Fn() -> String, value: &str) -> Result<(), RequestError> {
+pub(crate) fn check_string_lazy(
+    field: &dyn Fn() -> String,
+    value: &str,
+) -> Result<(), RequestError> {
     if value.len() > MAX_STRING_BYTES || value.contains('\0') {
         return check_string(&field(), value);
     }

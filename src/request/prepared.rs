@@ -22,7 +22,9 @@ use super::parse::RequestError;
 use super::request::{FileStatus, Request};
 use super::{normalize_path, request_digest_bytes};
 use crate::eval::RequestSummary;
-use crate::limits::{MAX_LINE_COUNT, MAX_REQUEST_FILES, MAX_REQUEST_LINES, MAX_USAGE_COUNT};
+use crate::limits::{
+    MAX_ATTRIBUTES, MAX_LINE_COUNT, MAX_REQUEST_FILES, MAX_REQUEST_LINES, MAX_USAGE_COUNT,
+};
 use crate::quote::{excerpt, quote};
 
 /// A request with its digest computed and its files normalized and checked, ready to be
@@ -302,14 +304,39 @@ fn check_files(request: &Request) -> Result<Vec<FileFacts<'_>>, RequestError> {
 
 /// Checks the request's usage counters: each must be a number (reading a request refuses
 /// larger ones already; a request built in code, or from `gavel eval --usage`, is checked
-/// here).
+/// here). With them, what reading a document refuses in the request's maps and its license
+/// claim, held for a request built in code too: at most [`MAX_ATTRIBUTES`] attributes and
+/// usage counters, and keys and license fields within `MAX_STRING_BYTES` and without a
+/// NUL byte. Checked once per request, whatever the policy.
 fn check_usage(request: &Request) -> Result<(), RequestError> {
+    for (field, entries) in [
+        ("attributes", request.attribute_map().len()),
+        ("usage", request.usage.as_map().len()),
+    ] {
+        if entries > MAX_ATTRIBUTES {
+            return Err(err(
+                field,
+                format!("{entries} entries, more than the limit of {MAX_ATTRIBUTES}"),
+            ));
+        }
+    }
+    let text = crate::eval::check_string_lazy;
+    for name in request.attribute_map().keys() {
+        text(&|| format!("attributes.{}", excerpt(name)), name)?;
+    }
     for (name, &count) in request.usage.as_map() {
+        text(&|| format!("usage.{}", excerpt(name)), name)?;
         if count > MAX_USAGE_COUNT {
             return Err(err(
                 format!("usage.{name}"),
                 too_large(&count, "", MAX_USAGE_COUNT),
             ));
+        }
+    }
+    if let Some(license) = &request.license {
+        text(&|| "license.tier".to_string(), &license.tier)?;
+        if let Some(org) = &license.org {
+            text(&|| "license.org".to_string(), org)?;
         }
     }
     Ok(())
