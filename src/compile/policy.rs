@@ -68,6 +68,18 @@ impl PolicyError {
 impl Policy {
     /// Loads the `.gavel` files of a directory. A directory that does not exist, or holds
     /// policy directories rather than `.gavel` files, is one diagnostic saying so.
+    ///
+    /// ```
+    /// use gavel::Policy;
+    ///
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/autopack");
+    /// let policy = Policy::load(dir).unwrap();
+    /// assert_eq!(policy.name(), "autopack");
+    ///
+    /// // A directory of policies is not one policy: the error says which to load.
+    /// let error = Policy::load(concat!(env!("CARGO_MANIFEST_DIR"), "/policies")).unwrap_err();
+    /// assert!(error.layout_problem().unwrap().contains("autopack"));
+    /// ```
     pub fn load(dir: impl AsRef<Path>) -> Result<Policy, PolicyError> {
         if let Some((code, message)) =
             crate::load::policy_dir_problem(dir.as_ref(), "load one of them, e.g.")
@@ -92,6 +104,22 @@ impl Policy {
     }
 
     /// Compiles a policy from `(file name, text)` pairs; files are ordered by name.
+    ///
+    /// ```
+    /// use gavel::Policy;
+    ///
+    /// let policy = Policy::from_sources([
+    ///     ("main.gavel", "policy \"p\"\npaths docs [\"docs/**\"]\ndefault block \"no\"\n"),
+    ///     ("docs.gavel", "rule docs { when all files in docs then auto_approve }\n"),
+    /// ])
+    /// .unwrap();
+    /// assert_eq!(policy.checked().rules.len(), 1);
+    ///
+    /// // Errors carry file, line and column, and render with a caret.
+    /// let error = Policy::from_sources([("main.gavel", "policy \"p\"\nrule r { when x }\n")])
+    ///     .unwrap_err();
+    /// assert!(error.to_string().contains("main.gavel:2:"));
+    /// ```
     pub fn from_sources<N, T>(
         files: impl IntoIterator<Item = (N, T)>,
     ) -> Result<Policy, PolicyError>
@@ -162,6 +190,37 @@ impl Policy {
     ///
     /// This prepares the request on the way (its digest, its normalized files); to decide
     /// one request more than once, prepare it once and use [`Policy::decide_prepared`].
+    ///
+    /// ```
+    /// use gavel::{Context, DecisionOutcome, Policy, Request};
+    ///
+    /// let policy = Policy::from_str(
+    ///     "policy \"p\"\nroles lead\npaths docs [\"docs/**\"]\n\
+    ///      default require 1 approval from lead within 1h\n\
+    ///      rule docs { when all files in docs then auto_approve }\n",
+    /// )
+    /// .unwrap();
+    /// let context = Context::at("2026-03-01T12:00:00Z".parse().unwrap());
+    /// let request = |path: &str| {
+    ///     Request::from_json(format!(
+    ///         r#"{{"action": "apply_patch", "actor": {{"id": "agent-7", "kind": "agent"}},
+    ///             "files": [{{"path": "{path}", "added": 3}}]}}"#
+    ///     ).as_bytes())
+    ///     .unwrap()
+    /// };
+    /// let docs = policy.decide(&request("docs/a.md"), &context);
+    /// assert_eq!(docs.outcome, DecisionOutcome::AutoApprove);
+    /// assert!(docs.authorizes);
+    ///
+    /// let code = policy.decide(&request("src/main.rs"), &context);
+    /// assert_eq!(code.outcome, DecisionOutcome::RequireApproval);
+    /// assert_eq!(code.summary, "needs 1 more approval from lead by 2026-03-01 13:00 UTC (`default`)");
+    ///
+    /// // A request that does not fit the policy is a block naming the field, never an allow.
+    /// let bad = policy.decide(&request("docs/../src/main.rs"), &context);
+    /// assert_eq!(bad.outcome, DecisionOutcome::Block);
+    /// assert_eq!(bad.input_error.unwrap().field.as_deref(), Some("files[0].path"));
+    /// ```
     pub fn decide(&self, request: &Request, context: &Context) -> Decision {
         self.decide_with_facts(request, &RequestFacts::of(request), context, false)
     }

@@ -9,7 +9,44 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// Inputs to a decision beyond the request.
+/// Inputs to a decision beyond the request: the time, and what the embedding service has
+/// verified or counted itself. `decide` reads no clock and no file; everything it may depend
+/// on besides the request is here.
+///
+/// ```
+/// use gavel::eval::{Verdict, VerifiedApproval};
+/// use gavel::{Context, DecisionOutcome, Policy, Request};
+///
+/// let policy = Policy::from_str(
+///     "policy \"p\"\nroles lead\n\
+///      approver \"ann@example.com\" roles lead key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\n\
+///      default require 1 approval from lead within 1h\n",
+/// )
+/// .unwrap();
+/// let request = Request::from_json(
+///     br#"{"action": "deploy", "actor": {"id": "ci-bot", "kind": "service"},
+///          "requested_at": "2026-03-01T12:00:00Z"}"#,
+/// )
+/// .unwrap();
+/// let mut context = Context::at("2026-03-01T12:30:00Z".parse().unwrap());
+/// // An approval whose signed credential the service verified (see `gavel::approve`).
+/// context.approvals.push(VerifiedApproval {
+///     approver: "ann@example.com".into(),
+///     role: "lead".into(),
+///     verdict: Verdict::Approve,
+///     issued_at: "2026-03-01T12:10:00Z".parse().unwrap(),
+///     expires_at: None,
+///     scope: Vec::new(),
+///     note: None,
+///     credential: None,
+/// });
+/// let decision = policy.decide(&request, &context);
+/// assert_eq!(decision.outcome, DecisionOutcome::Approved);
+///
+/// // Past the window, without the approval: expired.
+/// let late = Context::at("2026-03-01T13:30:00Z".parse().unwrap());
+/// assert_eq!(policy.decide(&request, &late).outcome, DecisionOutcome::Expired);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Context {

@@ -18,6 +18,33 @@ use crate::shared_str::SharedStr;
 /// license report, an override — are boxed: a decision is 440 bytes instead of 760, and
 /// every move of one (returned from `decide`, passed on to be signed and recorded) copies
 /// that much less. Their JSON is the same.
+///
+/// ```
+/// use gavel::{Context, Policy, Request};
+///
+/// let policy = Policy::from_str(
+///     "policy \"p\"\npaths secrets [\"**/.env*\"]\ndefault auto_approve\n\
+///      rule secrets { when any file in secrets then block \"no secrets\" }\n",
+/// )
+/// .unwrap();
+/// let request = Request::from_json(
+///     br#"{"action": "apply_patch", "actor": {"id": "agent-7", "kind": "agent"},
+///          "files": [{"path": "app/.env", "added": 1}]}"#,
+/// )
+/// .unwrap();
+/// let context = Context::at("2026-03-01T12:00:00Z".parse().unwrap());
+/// let decision = policy.decide(&request, &context);
+/// assert_eq!(decision.outcome.as_str(), "block");
+/// assert_eq!(decision.exit_code(), 3);
+/// // Why, with evidence: the file, the pattern it matched and its set.
+/// let evidence = &decision.fired[0].evidence[0];
+/// assert_eq!(evidence.condition, "any file in secrets");
+/// assert_eq!(evidence.files[0].file, "app/.env");
+/// assert_eq!(evidence.files[0].pattern.as_deref(), Some("**/.env*"));
+/// // The same policy, request and context give the same bytes (docs/decision-format.md).
+/// let json = serde_json::to_string(&decision).unwrap();
+/// assert_eq!(json, serde_json::to_string(&policy.decide(&request, &context)).unwrap());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {

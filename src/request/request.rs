@@ -9,6 +9,23 @@ use super::unique_map::UniqueMap;
 
 /// A proposed change or deployment, as JSON or YAML. Unknown fields are rejected: a typo in a
 /// field name must never silently drop a fact a rule depends on.
+///
+/// ```
+/// use gavel::Request;
+///
+/// let yaml = b"action: apply_patch\nactor: {id: agent-7, kind: agent}\nenvironment: dev\n\
+///              files:\n  - {path: ./docs/a.md, added: 3, removed: 1}\n";
+/// let request = Request::from_bytes(yaml).unwrap(); // JSON or YAML, told apart by content
+/// assert_eq!(request.files[0].added, 3);
+///
+/// // One clear error per problem, naming the field.
+/// let error = Request::from_json(br#"{"action": "apply_patch", "actr": {}}"#).unwrap_err();
+/// assert_eq!(error.field.as_deref(), Some("actr"));
+///
+/// // Built in code: `minimal` and the public fields; `decide` holds it to the same rules.
+/// let mut request = Request::minimal("deploy", "ci-bot", gavel::request::ActorKind::Service);
+/// request.environment = Some("prod".into());
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
