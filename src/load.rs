@@ -14,7 +14,7 @@ use crate::source::SourceSet;
 
 /// The policy directories under `dir`: `dir` itself when it holds `.gavel` files, otherwise
 /// every directory below it that does (not looking inside a policy, and at most
-/// [`MAX_POLICY_DEPTH`] levels down), in path order.
+/// eight levels down), in path order.
 pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
     if !dir.is_dir() {
         return Err(format!(
