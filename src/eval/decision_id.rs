@@ -10,8 +10,11 @@
 //! - a `0` byte, the request digest as its 32 raw bytes, then `evaluated_at` as seconds (8
 //!   bytes) and nanoseconds (4 bytes), big-endian: 45 bytes, which with SHA-256's padding
 //!   fill one block;
-//! - for each approval considered, in a fixed order: a newline, the approver, `0x1f`, its
-//!   `issued_at` as above and, if it has one, `0x1f` and its credential id.
+//! - for each approval considered, its encoding ([`approval_bytes`]: every field, each text
+//!   preceded by its length, so that no two different approvals, or lists of them, encode
+//!   alike), the encodings in byte order, so the order the caller listed them in does not
+//!   matter. Everything an approval says is in it — verdict, role, scope, note, expiry,
+//!   credential — so two decisions that counted different approvals never share an id.
 //!
 //! The id itself is a [`DecisionId`], kept inline: making a decision allocates nothing for
 //! it.
@@ -101,24 +104,10 @@ impl IdPrefix {
         hasher.update(digest);
         hasher.update(at.as_second().to_be_bytes());
         hasher.update(at.subsec_nanosecond().to_be_bytes());
-        let mut approvals: Vec<_> = approvals.iter().collect();
-        approvals.sort_by(|a, b| {
-            (&a.approver, a.issued_at, &a.credential).cmp(&(
-                &b.approver,
-                b.issued_at,
-                &b.credential,
-            ))
-        });
-        for approval in approvals {
-            hasher.update(b"\n");
-            hasher.update(approval.approver.as_bytes());
-            hasher.update(b"\x1f");
-            hasher.update(approval.issued_at.as_second().to_be_bytes());
-            hasher.update(approval.issued_at.subsec_nanosecond().to_be_bytes());
-            if let Some(c) = &approval.credential {
-                hasher.update(b"\x1f");
-                hasher.update(c.as_bytes());
-            }
+        let mut encoded: Vec<Vec<u8>> = approvals.iter().map(approval_bytes).collect();
+        encoded.sort_unstable();
+        for bytes in &encoded {
+            hasher.update(bytes);
         }
         DecisionId::from_hash(&hasher.finalize())
     }
@@ -150,6 +139,52 @@ impl IdPrefix {
         }
         DecisionId::from_hash(&hash)
     }
+}
+
+/// One approval as the decision id hashes it: a `1` byte; the approver and the role; the
+/// verdict (`0` approve, `1` reject); `issued_at`; then `expires_at`, the scope, the note and
+/// the credential id, each optional part as a `0` byte when absent or a `1` byte and the
+/// value. Texts are their length (8 bytes, big-endian) and their bytes, times seconds (8
+/// bytes) and nanoseconds (4 bytes), big-endian, the scope its count and its texts: a
+/// prefix-free encoding, so distinct approvals encode distinctly.
+fn approval_bytes(approval: &VerifiedApproval) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, value: &str) {
+        out.extend_from_slice(&(value.len() as u64).to_be_bytes());
+        out.extend_from_slice(value.as_bytes());
+    }
+    fn time(out: &mut Vec<u8>, at: Timestamp) {
+        out.extend_from_slice(&at.as_second().to_be_bytes());
+        out.extend_from_slice(&at.subsec_nanosecond().to_be_bytes());
+    }
+    let mut out = vec![1u8];
+    text(&mut out, &approval.approver);
+    text(&mut out, &approval.role);
+    out.push(match approval.verdict {
+        super::context::Verdict::Approve => 0,
+        super::context::Verdict::Reject => 1,
+    });
+    time(&mut out, approval.issued_at);
+    match approval.expires_at {
+        Some(at) => {
+            out.push(1);
+            time(&mut out, at);
+        }
+        None => out.push(0),
+    }
+    out.extend_from_slice(&(approval.scope.len() as u64).to_be_bytes());
+    for capability in &approval.scope {
+        text(&mut out, capability);
+    }
+    for optional in [&approval.note, &approval.credential] {
+        match optional {
+            Some(value) => {
+                out.push(1);
+                text(&mut out, value);
+            }
+            None => out.push(0),
+        }
+    }
+    out
 }
 
 /// A decision's id: `dec_` and 24 lowercase hex digits (the first 12 bytes of the hash the
@@ -332,6 +367,57 @@ mod tests {
                 id_from_scratch(spec_hash, &decision.request.digest, at)
             );
         }
+    }
+
+    #[test]
+    fn every_part_of_an_approval_changes_the_id_and_their_order_does_not() {
+        use super::super::context::Verdict;
+        let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+        let approval = |approver: &str, credential: Option<&str>| VerifiedApproval {
+            approver: approver.into(),
+            role: "lead".into(),
+            verdict: Verdict::Approve,
+            issued_at: at("2026-01-01T00:00:00Z"),
+            expires_at: None,
+            scope: Vec::new(),
+            note: None,
+            credential: credential.map(Into::into),
+        };
+        let prefix = IdPrefix::new("p", "ab");
+        let now = at("2026-01-01T00:10:00Z");
+        let id = |approvals: &[VerifiedApproval]| prefix.id(&[7; 32], now, approvals);
+        let base = approval("bob", Some("c"));
+        let mut ids = vec![id(&[]), id(std::slice::from_ref(&base))];
+        let mut changed = Vec::new();
+        let mut reject = base.clone();
+        reject.verdict = Verdict::Reject;
+        changed.push(reject);
+        let mut role = base.clone();
+        role.role = "admin".into();
+        changed.push(role);
+        let mut scope = base.clone();
+        scope.scope = vec!["deploy".into()];
+        changed.push(scope);
+        let mut note = base.clone();
+        note.note = Some("ok".into());
+        changed.push(note);
+        let mut expires = base.clone();
+        expires.expires_at = Some(now);
+        changed.push(expires);
+        changed.push(approval("bob", None));
+        for approval in &changed {
+            ids.push(id(std::slice::from_ref(approval)));
+        }
+        // One approval whose credential spells out a second one does not hash as the pair.
+        let carol = approval("carol", None);
+        let mut forged_credential = String::from("c");
+        forged_credential.push_str("\ncarol\u{1f}");
+        ids.push(id(&[approval("bob", Some(&forged_credential))]));
+        ids.push(id(&[base.clone(), carol.clone()]));
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len(), "{ids:?}");
+        // The order the caller lists approvals in does not matter.
+        assert_eq!(id(&[base.clone(), carol.clone()]), id(&[carol, base]));
     }
 
     #[test]
