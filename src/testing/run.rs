@@ -38,26 +38,20 @@ pub struct FileResult {
 /// tests": its cases would go unrun while the run passed.
 pub fn test_files(policy_dir: &Path) -> Result<Vec<PathBuf>, String> {
     let dir = policy_dir.join("tests");
+    let cannot = |e: std::io::Error| {
+        format!(
+            "cannot read {}: {e}",
+            crate::quote::one_line(&dir.display().to_string())
+        )
+    };
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => {
-            return Err(format!(
-                "cannot read {}: {e}",
-                crate::quote::one_line(&dir.display().to_string())
-            ));
-        }
+        Err(e) => return Err(cannot(e)),
     };
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .map_err(|e| {
-                format!(
-                    "cannot read {}: {e}",
-                    crate::quote::one_line(&dir.display().to_string())
-                )
-            })?
-            .path();
+        let path = entry.map_err(cannot)?.path();
         if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
             files.push(path);
         }
