@@ -1283,3 +1283,33 @@ fn gavel_test_finds_nested_policies_and_refuses_special_files() {
     out.code(1)
         .stdout_has("policies/other/tests/zero.yaml\n  ✗ cannot run this file: not a regular file");
 }
+
+/// A test case's `context.usage` is read as a request's usage counters are: `3.0` is 3, and a
+/// negative count is refused in the same words (found by QA: "expected u64").
+#[test]
+fn gavel_test_reads_context_usage_as_a_request_does() {
+    let case = |count: &str| {
+        format!(
+            "cases:\n  - name: calls\n    request: {{action: apply_patch, actor: {{id: a, kind: \
+             agent}}}}\n    context: {{usage: {{calls: {count}}}}}\n    expect: {{outcome: block, \
+             fired: [many]}}\n"
+        )
+    };
+    let policy = "policy \"p\"\ndefault auto_approve\n\
+                  rule many { when usage.calls > 2 then block \"too many\" }\n";
+    let out = Cli::new()
+        .file("policies/p.gavel", policy)
+        .file("policies/tests/t.yaml", case("3.0"))
+        .args(["test"])
+        .output();
+    out.code(0).stdout_has("✓ calls");
+    let out = Cli::new()
+        .file("policies/p.gavel", policy)
+        .file("policies/tests/t.yaml", case("-1"))
+        .args(["test"])
+        .output();
+    out.code(1).stdout_has(
+        "✗ cannot run this file: `cases[0].context.usage.calls`: -1 is negative; a count is a \
+         whole number from 0 to",
+    );
+}

@@ -31,6 +31,14 @@ pub(super) fn usage_counts<'de, D: Deserializer<'de>>(
     Ok(UniqueMap::<UsageCount>::deserialize(deserializer)?.map_values(|count| count.0))
 }
 
+/// [`usage_counts`] as a plain map, for counts that stand in for the caller's own
+/// (`context.usage` in a `gavel test` case): read by the same rules, `3.0` is 3.
+pub(crate) fn usage_count_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::collections::BTreeMap<String, u64>, D::Error> {
+    Ok(usage_counts(deserializer)?.as_map().clone())
+}
+
 /// Reads a usage count given as text (`gavel eval --usage KEY=N`) by the rules and in the
 /// words of one in a request document: `3.0` is 3, `-1` and `2.5` are refused as such, and
 /// a number too large for a count says so, where parsing as an integer would call all
