@@ -6,6 +6,7 @@
 //! repository's `policies/`, or `policies/<team>/<service>/`): commands that take
 //! `--policies` then handle each.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -26,7 +27,11 @@ pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
         return Ok(vec![dir.to_path_buf()]);
     }
     let mut subdirs = Vec::new();
-    collect_policies(dir, 1, &mut subdirs)?;
+    let mut seen = HashSet::new();
+    if let Ok(resolved) = std::fs::canonicalize(dir) {
+        seen.insert(resolved);
+    }
+    collect_policies(dir, 1, &mut seen, &mut subdirs)?;
     subdirs.sort();
     if subdirs.is_empty() {
         return Err(format!(
@@ -38,16 +43,21 @@ pub fn discover_policies(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// How deep below the directory given policies are looked for (`policies/team/app` is 2).
-/// Deep enough for any layout of teams and services; a bound, so that a symlink loop ends.
+/// Deep enough for any layout of teams and services; a directory deeper than that is an
+/// error, never skipped in silence (a policy there would go unchecked and untested).
 const MAX_POLICY_DEPTH: usize = 8;
 
 /// Adds the policy directories under `dir` (at `depth` below the one given) to `found`: a
 /// directory holding `.gavel` files is a policy, and what lies below it is its own (`tests/`);
-/// any other directory is searched further.
-fn collect_policies(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), String> {
-    if depth > MAX_POLICY_DEPTH {
-        return Ok(());
-    }
+/// any other directory is searched further. `seen` holds the directories searched so far,
+/// resolved: one reached again through a symlink is skipped, so a link back up the tree
+/// neither repeats the policies below it nor searches without end.
+fn collect_policies(
+    dir: &Path,
+    depth: usize,
+    seen: &mut HashSet<PathBuf>,
+    found: &mut Vec<PathBuf>,
+) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
     for entry in entries.flatten() {
@@ -55,10 +65,25 @@ fn collect_policies(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Resul
         if !path.is_dir() {
             continue;
         }
-        if gavel_files(&path)?.is_empty() {
-            collect_policies(&path, depth + 1, found)?;
-        } else {
+        let resolved = std::fs::canonicalize(&path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        if !seen.insert(resolved) {
+            continue;
+        }
+        if !gavel_files(&path)?.is_empty() {
             found.push(path);
+        } else if depth < MAX_POLICY_DEPTH {
+            collect_policies(&path, depth + 1, seen, found)?;
+        } else if std::fs::read_dir(&path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
+            .flatten()
+            .any(|e| e.path().is_dir())
+        {
+            return Err(format!(
+                "`{}` holds directories more than {MAX_POLICY_DEPTH} levels below the policies \
+                 directory; policies are looked for at most {MAX_POLICY_DEPTH} levels down",
+                path.display()
+            ));
         }
     }
     Ok(())

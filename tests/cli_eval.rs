@@ -1230,18 +1230,28 @@ fn gavel_test_refuses_files_that_check_or_run_nothing() {
             .stdout_has(says)
             .stdout_has("0 passed, 1 failed");
     }
-    // `reason_contains` is looked for in each text on its own, not across two of them.
+    // `reason_contains` is looked for in each text on its own, not across two of them: the
+    // summary ends with "(rule `secrets`)" and the first reason starts with "agents".
     let out = cli()
         .file(
             "policies/tests/t.yaml",
-            case("{outcome: block, reason_contains: \"`reason`\\nunknown field\"}")
-                .replace("files:", "bogus: 1, files:"),
+            case("{outcome: block, reason_contains: \"(rule `secrets`)\\nagents\"}")
+                .replace("docs/x.md", ".env"),
         )
         .args(["test"])
         .output();
     out.code(1)
         .stdout_has("✗ c\n")
         .stdout_has("reason: expected to contain");
+    let out = cli()
+        .file(
+            "policies/tests/t.yaml",
+            case("{outcome: block, reason_contains: \"(rule `secrets`)\"}")
+                .replace("docs/x.md", ".env"),
+        )
+        .args(["test"])
+        .output();
+    out.code(0).stdout_has("✓ c\n");
     // A request in a case is read as `gavel eval --request` reads it, with its words.
     let out = cli()
         .file(
@@ -1282,6 +1292,42 @@ fn gavel_test_finds_nested_policies_and_refuses_special_files() {
     let out = ws.run(["test"]);
     out.code(1)
         .stdout_has("policies/other/tests/zero.yaml\n  ✗ cannot run this file: not a regular file");
+    // A FIFO would block the open itself.
+    let fifo = ws.path().join("policies/other/tests/fifo.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A link back up the tree is searched once: no policy twice, no endless walk.
+    std::os::unix::fs::symlink(".", ws.path().join("policies/team/loop")).unwrap();
+    let out = ws.run(["test"]);
+    out.code(1)
+        .stdout_has("policies/other/tests/fifo.yaml\n  ✗ cannot run this file: not a regular file")
+        .stdout_has("2 passed, 2 failed");
+    assert_eq!(out.stdout.matches("✓ docs").count(), 2, "{}", out.stdout);
+}
+
+/// A directory deeper than policies are looked for is an error, not skipped: a policy there
+/// would go unchecked (found in review).
+#[test]
+fn policies_below_the_search_depth_are_an_error_not_skipped() {
+    let (_, ws) = Cli::new()
+        .file("policies/ok/main.gavel", policy())
+        .file("policies/1/2/3/4/5/6/7/8/bad/x.gavel", "garbage")
+        .args(["check"])
+        .run();
+    let out = ws.run(["check"]);
+    out.code(1).stderr_has(
+        "holds directories more than 8 levels below the policies directory; policies are looked \
+         for at most 8 levels down",
+    );
+    // Eight levels down is found.
+    let (out, _) = Cli::new()
+        .file("policies/1/2/3/4/5/6/7/ok/main.gavel", policy())
+        .args(["check"])
+        .run();
+    out.code(0);
 }
 
 /// A test case's `context.usage` is read as a request's usage counters are: `3.0` is 3, and a

@@ -535,6 +535,30 @@ fn an_override_without_a_reason_is_ignored() {
             d.reasons
         );
     }
+    // An override from an id or role that is not declared is ignored on one line, however
+    // the id and role are written.
+    for (by, role) in [
+        ("mallory\nFORGED LINE", "admin"),
+        ("alice", "lead\nROLE LINE"),
+    ] {
+        let mut context = overridden(tier("pro"));
+        if let Some(ov) = context.override_.as_mut() {
+            ov.by = by.into();
+            ov.role = role.into();
+        }
+        let d = policy.decide(&deploy("agent", "prod"), &context);
+        assert_eq!(d.outcome, DecisionOutcome::Block, "{d:#?}");
+        assert!(
+            d.reasons.iter().all(|r| !r.contains('\n')),
+            "{:?}",
+            d.reasons
+        );
+        assert!(
+            d.reasons.iter().any(|r| r.contains(" ignored: ")),
+            "{:?}",
+            d.reasons
+        );
+    }
     // A license verdict with a member it does not have is refused, not read around it.
     let json = r#"{"status":"invalid","reason":"revoked","tier":"enterprise"}"#;
     let error = serde_json::from_str::<LicenseVerdict>(json).unwrap_err();

@@ -18,7 +18,7 @@ use crate::sign::{Signer, Verifier};
 #[derive(Debug, Args)]
 pub struct ApproveArgs {
     /// The decision (JSON, as `gavel eval --format json` writes it), `-` for stdin.
-    decision: String,
+    decision: std::path::PathBuf,
     /// Your private key (gavel or OpenSSH ed25519).
     #[arg(long)]
     key: PathBuf,
@@ -68,13 +68,17 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
 
 fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     let raw = super::eval::read_input(
-        std::path::Path::new(&args.decision),
-        &format!("`{}`", args.decision),
+        &args.decision,
+        &format!("`{}`", crate::cli::shown_path(&args.decision)),
     )?;
     // Read as `gavel verify` reads it: one JSON object, no name given twice (serde would
     // also take a struct written as an array, which is no signed decision).
-    let not_a_decision =
-        |why: &dyn std::fmt::Display| format!("`{}` is not a gavel decision: {why}", args.decision);
+    let not_a_decision = |why: &dyn std::fmt::Display| {
+        format!(
+            "`{}` is not a gavel decision: {why}",
+            crate::cli::shown_path(&args.decision)
+        )
+    };
     let value = crate::canonical::from_slice_unique(&raw).map_err(|e| not_a_decision(&e))?;
     if !value.is_object() {
         return Err(not_a_decision(&"not a JSON object"));

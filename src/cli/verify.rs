@@ -17,7 +17,7 @@ use crate::sign::Verifier;
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The signed file (decision, approval or license), `-` for stdin.
-    file: String,
+    file: std::path::PathBuf,
     /// A trusted public key (repeatable). Without one, the policy's keys are trusted:
     /// `signer` keys for decisions, approvers' keys for approvals, `license authority` keys
     /// for licenses.
@@ -54,17 +54,21 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
     // Read up to the request limit (larger than the credential limit); a larger file is
     // refused, naming its size when the file system knows it.
     let raw = super::eval::read_input(
-        std::path::Path::new(&args.file),
-        &format!("`{}`", args.file),
+        &args.file,
+        &format!("`{}`", crate::cli::shown_path(&args.file)),
     )?;
     // A name given twice is refused, not resolved: a signature over the value kept here
     // would not cover what another reader keeps from the same bytes.
-    let value = crate::canonical::from_slice_unique(&raw)
-        .map_err(|e| format!("`{}` is not usable JSON: {e}", args.file))?;
+    let value = crate::canonical::from_slice_unique(&raw).map_err(|e| {
+        format!(
+            "`{}` is not usable JSON: {e}",
+            crate::cli::shown_path(&args.file)
+        )
+    })?;
     if !value.is_object() {
         return Err(format!(
             "`{}` is not a decision, approval or license: not a JSON object",
-            args.file
+            crate::cli::shown_path(&args.file)
         ));
     }
     let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
@@ -77,8 +81,8 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
     let mut lines = Vec::new();
     match kind {
         crate::approve::APPROVAL_TYPE => {
-            let approval =
-                Approval::from_json(&raw).map_err(|e| format!("`{}`: {e}", args.file))?;
+            let approval = Approval::from_json(&raw)
+                .map_err(|e| format!("`{}`: {e}", crate::cli::shown_path(&args.file)))?;
             if keys.is_empty() {
                 keys.extend(policy_keys(&policy, |p| {
                     p.checked()
@@ -127,7 +131,8 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
             }
         }
         crate::license::LICENSE_TYPE => {
-            let license = License::from_json(&raw).map_err(|e| format!("`{}`: {e}", args.file))?;
+            let license = License::from_json(&raw)
+                .map_err(|e| format!("`{}`: {e}", crate::cli::shown_path(&args.file)))?;
             if keys.is_empty() {
                 keys.extend(policy_keys(&policy, |p| {
                     p.checked().license_authorities.clone()
@@ -169,7 +174,7 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
             let decision: Decision = serde_json::from_value(value.clone()).map_err(|e| {
                 format!(
                     "`{}` is not a decision, approval or license: {e}",
-                    args.file
+                    crate::cli::shown_path(&args.file)
                 )
             })?;
             if keys.is_empty() {

@@ -579,10 +579,11 @@ fn run<'a, E: Evaluator<'a>>(
         // Checked against the policy here, whoever filled the context, like approvals.
         if let Err(why) = policy.approver_in_role(&ov.by, &ov.role, &policy.override_by, "override")
         {
-            reasons.push(format!(
-                "override by {} ignored: {why}",
-                crate::quote::one_line(&ov.by)
-            ));
+            // `why` repeats the id and role as given: the whole line is escaped.
+            reasons.push(
+                crate::quote::one_line(&format!("override by {} ignored: {why}", ov.by))
+                    .into_owned(),
+            );
         } else if ov.reason.trim().is_empty() {
             // The reason is what the audit log records the glass was broken for: without
             // one, no override (`gavel override` refuses to write one; a caller filling the

@@ -201,12 +201,16 @@ const MAX_TEST_FILE_BYTES: u64 = crate::limits::MAX_REQUEST_BYTES as u64;
 
 fn read_test_file(path: &Path) -> Result<TestFile, String> {
     use std::io::Read as _;
+    // A FIFO or a device would block or never end: looked at before opening, as opening a
+    // FIFO already blocks, and again on what was opened.
+    let regular = |metadata: std::io::Result<std::fs::Metadata>| match metadata {
+        Ok(m) if m.is_file() => Ok(m),
+        Ok(_) => Err("not a regular file".to_string()),
+        Err(e) => Err(format!("cannot read: {e}")),
+    };
+    regular(std::fs::metadata(path))?;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let metadata = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-    // A FIFO or a device would block or never end.
-    if !metadata.is_file() {
-        return Err("not a regular file".to_string());
-    }
+    let metadata = regular(file.metadata())?;
     if metadata.len() > MAX_TEST_FILE_BYTES {
         return Err(format!(
             "{} bytes, more than the limit of {MAX_TEST_FILE_BYTES}",
@@ -333,10 +337,10 @@ pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
             };
         }
     };
-    // Read by the reader `gavel eval --request` uses, so that a request a case holds is
-    // refused (or not) with the same words as the same request in a file.
+    // Read by the reader `gavel eval --request` uses for YAML, so that a request a case
+    // holds is refused (or not) with the same words as the same request in a file.
     let raw = serde_json::to_vec(&case.request).unwrap_or_default();
-    let decision = match Request::from_json(&raw) {
+    let decision = match Request::from_value(case.request) {
         Ok(request) => policy.decide(&request, &stand_in_license(context, &request)),
         Err(error) => input_error_decision(
             policy.checked(),
