@@ -12,12 +12,46 @@ use serde::{Deserialize, Deserializer, de};
 
 /// `text` as a timestamp, or the error saying what it should look like.
 pub(crate) fn parse(text: &str) -> Result<Timestamp, String> {
-    text.parse().map_err(|e| {
+    let refused = |why: &dyn std::fmt::Display| {
         format!(
-            "{} is not an RFC 3339 timestamp such as `2026-03-01T12:00:00Z` ({e})",
+            "{} is not an RFC 3339 timestamp such as `2026-03-01T12:00:00Z` ({why})",
             crate::quote::quote(text)
         )
-    })
+    };
+    let at: Timestamp = text.parse().map_err(|e| refused(&e))?;
+    match beyond_rfc3339(text) {
+        Some(why) => Err(refused(&why)),
+        None => Ok(at),
+    }
+}
+
+/// What jiff reads in `text` that RFC 3339 does not allow, if anything: jiff also takes
+/// offsets up to ±25:59:59, offsets without minutes or colon (`+05`, `+0530`) and a
+/// bracketed time zone (RFC 9557, `[Europe/Paris]`). RFC 3339 ends a time with `Z` or
+/// `±HH:MM`, hours 00 to 23.
+pub(crate) fn beyond_rfc3339(text: &str) -> Option<&'static str> {
+    if text.contains('[') {
+        return Some("a bracketed time zone is not RFC 3339");
+    }
+    let bytes = text.as_bytes();
+    if matches!(bytes.last(), Some(b'Z' | b'z')) {
+        return None;
+    }
+    let offset = bytes.len().checked_sub(6).and_then(|at| bytes.get(at..));
+    let digit = |b: u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
+    match offset {
+        Some(&[sign, h1, h2, b':', m1, m2]) if sign == b'+' || sign == b'-' => {
+            match (digit(h1), digit(h2), digit(m1), digit(m2)) {
+                (Some(h1), Some(h2), Some(m1), Some(m2))
+                    if h1 * 10 + h2 <= 23 && m1 * 10 + m2 <= 59 =>
+                {
+                    None
+                }
+                _ => Some("the offset must lie between -23:59 and +23:59"),
+            }
+        }
+        _ => Some("the time must end with `Z` or an offset `±HH:MM`"),
+    }
 }
 
 /// `#[serde(deserialize_with = ...)]` for a required timestamp.
@@ -46,11 +80,17 @@ mod tests {
             parse("2026-03-01T12:00:00Z").map(|t| t.as_second()),
             Ok(1_772_366_400)
         );
+        assert!(parse("2026-03-01T12:00:00+05:30").is_ok());
+        assert!(parse("2026-03-01T12:00:00.5-23:59").is_ok());
         for bad in [
             "10000-01-01T00:00:00Z",
             "2026-13-01T00:00:00Z",
             "tomorrow",
             "",
+            "2026-03-01T12:00:00+25:00",
+            "2026-03-01T12:00:00+05",
+            "2026-03-01T12:00:00+0530",
+            "2026-03-01T12:00:00Z[Europe/Paris]",
         ] {
             let message = parse(bad).unwrap_err();
             assert!(

@@ -9,7 +9,14 @@ use jiff::Timestamp;
 
 /// Parses an RFC 3339 time, saying plainly when it is malformed or out of range.
 pub(crate) fn timestamp(text: &str) -> Result<Timestamp, String> {
-    text.parse::<Timestamp>().map_err(|e| refusal(text, &e))
+    let at = text.parse::<Timestamp>().map_err(|e| refusal(text, &e))?;
+    match crate::timestamp_text::beyond_rfc3339(text) {
+        Some(why) => Err(format!(
+            "`{}` is not an RFC 3339 time (such as 2026-12-07T10:00:00Z): {why}",
+            crate::quote::excerpt(text)
+        )),
+        None => Ok(at),
+    }
 }
 
 /// Parses an RFC 3339 time or a date `YYYY-MM-DD`, which means its first second in UTC, or
@@ -105,5 +112,15 @@ mod tests {
             bad.starts_with("`31/12/2026` is not a date (YYYY-MM-DD)"),
             "{bad}"
         );
+        // What jiff reads beyond RFC 3339 is refused.
+        let offset = timestamp("2026-12-07T10:00:00+25:00")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            offset,
+            "`2026-12-07T10:00:00+25:00` is not an RFC 3339 time (such as \
+             2026-12-07T10:00:00Z): the offset must lie between -23:59 and +23:59"
+        );
+        assert!(timestamp("2026-12-07T10:00:00-05:00").is_ok());
     }
 }
