@@ -13,6 +13,7 @@
 pub mod approve;
 pub mod ast;
 pub mod audit;
+pub(crate) mod bounded_read;
 pub mod canonical;
 pub mod check;
 pub mod checked;

@@ -1,6 +1,5 @@
 //! `gavel eval`: decide a request.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -368,8 +367,8 @@ fn read_credentials(args: &EvalArgs) -> Result<CredentialFiles<'_>, RequestError
 fn read_credential<'a>(flag: &str, path: &'a PathBuf) -> Result<CredentialFile<'a>, RequestError> {
     let read = || {
         let file = std::fs::File::open(path)?;
-        let size = regular_file_size(&file);
-        read_bounded(file, size, crate::limits::MAX_CREDENTIAL_BYTES, None)
+        let size = crate::bounded_read::regular_file_size(&file);
+        crate::bounded_read::read_bounded(file, size, crate::limits::MAX_CREDENTIAL_BYTES, None)
     };
     let bytes = read().map_err(|e| {
         RequestError::document(format!(
@@ -694,52 +693,19 @@ fn flag_pairs<'s>(
 /// `--request /dev/zero` ends, and the refusal says "more than 33554432 bytes".
 pub fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, String> {
     let read = if path == Path::new("-") {
-        read_bounded(std::io::stdin().lock(), None, MAX_REQUEST_BYTES, Some(what))
+        crate::bounded_read::read_bounded(
+            std::io::stdin().lock(),
+            None,
+            MAX_REQUEST_BYTES,
+            Some(what),
+        )
     } else {
         std::fs::File::open(path).and_then(|file| {
-            let size = regular_file_size(&file);
-            read_bounded(file, size, MAX_REQUEST_BYTES, Some(what))
+            let size = crate::bounded_read::regular_file_size(&file);
+            crate::bounded_read::read_bounded(file, size, MAX_REQUEST_BYTES, Some(what))
         })
     };
     read.map_err(|e| format!("cannot read `{}`: {e}", crate::cli::shown_path(path)))?
-}
-
-/// The size of `file` when it is a regular file (a device or a pipe reports no useful size).
-pub fn regular_file_size(file: &std::fs::File) -> Option<u64> {
-    file.metadata()
-        .ok()
-        .filter(std::fs::Metadata::is_file)
-        .map(|m| m.len())
-}
-
-/// Reads `input` whole when it is at most `max` bytes; over the limit, the inner error says
-/// so (see [`read_input`]), naming the input as `what` ("the request is N bytes, ...") or,
-/// without one, starting at the size ("N bytes, more than the limit of M", as a malformed
-/// approval says). `size` is the input's size when the file system knows it: then an
-/// over-size input is not read at all. The outer error is a failure to read.
-pub fn read_bounded(
-    input: impl std::io::Read,
-    size: Option<u64>,
-    max: usize,
-    what: Option<&str>,
-) -> std::io::Result<Result<Vec<u8>, String>> {
-    let subject = what.map(|w| format!("{w} is ")).unwrap_or_default();
-    let too_large = |size: Option<u64>| match size {
-        Some(n) if n > max as u64 => {
-            format!("{subject}{n} bytes, more than the limit of {max}")
-        }
-        _ => format!("{subject}more than {max} bytes, the limit"),
-    };
-    if size.is_some_and(|n| n > max as u64) {
-        return Ok(Err(too_large(size)));
-    }
-    let mut buf = Vec::new();
-    input.take(max as u64 + 1).read_to_end(&mut buf)?;
-    Ok(if buf.len() > max {
-        Err(too_large(None))
-    } else {
-        Ok(buf)
-    })
 }
 
 /// The current user's id: git `user.email`, else `$USER`.

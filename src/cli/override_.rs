@@ -97,8 +97,8 @@ fn read_request(path: &PathBuf) -> Result<Request, String> {
     let name = crate::cli::shown_path(path);
     let bytes = std::fs::File::open(path)
         .and_then(|file| {
-            let size = super::eval::regular_file_size(&file);
-            super::eval::read_bounded(
+            let size = crate::bounded_read::regular_file_size(&file);
+            crate::bounded_read::read_bounded(
                 file,
                 size,
                 crate::limits::MAX_REQUEST_BYTES,

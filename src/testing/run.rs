@@ -197,10 +197,9 @@ const OUTCOMES: [&str; 7] = [
 /// The most a test file may hold: a request's limit (`MAX_REQUEST_BYTES`), so that a file
 /// that is no test file (`/dev/zero` behind a symlink, a 200 MB log) is refused before it
 /// is read whole.
-const MAX_TEST_FILE_BYTES: u64 = crate::limits::MAX_REQUEST_BYTES as u64;
+const MAX_TEST_FILE_BYTES: usize = crate::limits::MAX_REQUEST_BYTES;
 
 fn read_test_file(path: &Path) -> Result<TestFile, String> {
-    use std::io::Read as _;
     // A FIFO or a device would block or never end: looked at before opening, as opening a
     // FIFO already blocks, and again on what was opened.
     let regular = |metadata: std::io::Result<std::fs::Metadata>| match metadata {
@@ -211,19 +210,9 @@ fn read_test_file(path: &Path) -> Result<TestFile, String> {
     regular(std::fs::metadata(path))?;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let metadata = regular(file.metadata())?;
-    if metadata.len() > MAX_TEST_FILE_BYTES {
-        return Err(format!(
-            "{} bytes, more than the limit of {MAX_TEST_FILE_BYTES}",
-            metadata.len()
-        ));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_TEST_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_TEST_FILE_BYTES {
-        return Err(format!("more than {MAX_TEST_FILE_BYTES} bytes, the limit"));
-    }
+    let bytes =
+        crate::bounded_read::read_bounded(file, Some(metadata.len()), MAX_TEST_FILE_BYTES, None)
+            .map_err(|e| format!("cannot read: {e}"))??;
     let text = std::str::from_utf8(&bytes).map_err(|_| "not UTF-8".to_string())?;
     let value = crate::request::yaml_value(text).map_err(|e| match e.field {
         Some(field) => format!("`{field}`: {}", e.message),
