@@ -36,7 +36,7 @@ pub(super) fn usage_counts<'de, D: Deserializer<'de>>(
 pub(crate) fn usage_count_map<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<std::collections::BTreeMap<String, u64>, D::Error> {
-    Ok(usage_counts(deserializer)?.as_map().clone())
+    Ok(usage_counts(deserializer)?.into_map())
 }
 
 /// Reads a usage count given as text (`gavel eval --usage KEY=N`) by the rules and in the
