@@ -29,4 +29,5 @@ mod license_claims;
 mod limits;
 mod properties;
 mod request_input;
+mod test_coverage;
 mod trust;

@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::compile::Policy;
 use crate::load::discover_policies;
-use crate::testing::{run_file, test_files};
+use crate::testing::{Coverage, run_file, test_files};
 
 /// Arguments of `gavel test`.
 #[derive(Debug, Args)]
@@ -20,9 +20,15 @@ pub struct TestArgs {
     /// Only run cases whose name contains this text.
     #[arg(long)]
     filter: Option<String>,
+    /// Also report, per policy, which rules and risk factors the cases never saw both
+    /// firing and not, and whether the default and a request without files were tested;
+    /// each gap fails the run.
+    #[arg(long)]
+    coverage: bool,
 }
 
-/// Exit code 0 when every case passes, 1 otherwise.
+/// Exit code 0 when every case passes (and, with `--coverage`, nothing is uncovered), 1
+/// otherwise.
 pub fn run(args: &TestArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(d) => d,
@@ -31,7 +37,7 @@ pub fn run(args: &TestArgs) -> u8 {
             return 1;
         }
     };
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let (mut passed, mut failed, mut gaps) = (0usize, 0usize, 0usize);
     for dir in dirs {
         let policy = match Policy::load(&dir) {
             Ok(p) => p,
@@ -60,6 +66,7 @@ pub fn run(args: &TestArgs) -> u8 {
                 crate::cli::shown_path(&dir)
             );
         }
+        let mut observed = Vec::new();
         for path in files {
             let result = run_file(&policy, &path);
             let selected: Vec<_> = result
@@ -82,6 +89,7 @@ pub fn run(args: &TestArgs) -> u8 {
                 failed += 1;
             }
             for case in selected {
+                observed.push(case.observed.clone());
                 if case.failures.is_empty() {
                     passed += 1;
                     outln!("  ✓ {}", shown(&case.name));
@@ -95,8 +103,24 @@ pub fn run(args: &TestArgs) -> u8 {
                 }
             }
         }
+        if args.coverage {
+            let coverage = Coverage::of(policy.checked(), observed.iter().map(Option::as_ref));
+            outln!(
+                "coverage of {}: {}",
+                crate::cli::shown_path(&dir),
+                coverage.summary()
+            );
+            for gap in coverage.gaps() {
+                gaps += 1;
+                outln!("  ✗ {}", shown(&gap));
+            }
+        }
     }
-    outln!("\n{passed} passed, {failed} failed");
+    if args.coverage {
+        outln!("\n{passed} passed, {failed} failed, {gaps} coverage gaps");
+    } else {
+        outln!("\n{passed} passed, {failed} failed");
+    }
     // A run that tested nothing must not pass: a mistyped `--filter` in CI, or policies
     // whose tests are not where `gavel test` looks.
     if passed + failed == 0 {
@@ -109,5 +133,5 @@ pub fn run(args: &TestArgs) -> u8 {
         }
         return 1;
     }
-    u8::from(failed > 0)
+    u8::from(failed > 0 || gaps > 0)
 }

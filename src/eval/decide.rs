@@ -40,7 +40,7 @@ pub(crate) enum Engine<'c> {
 pub use crate::request::request_digest;
 
 /// A `block` with nothing decided yet: the starting point every decision fills in.
-fn empty_decision(
+pub(super) fn empty_decision(
     policy: Arc<PolicyRef>,
     request: Arc<RequestSummary>,
     now: Timestamp,
@@ -706,7 +706,12 @@ pub(crate) fn render_message<'a, E: Evaluator<'a>>(
     Ok(out)
 }
 
-fn risk<'a, E: Evaluator<'a>>(ev: &mut E, policy: &'a CheckedPolicy, decision: &mut Decision) {
+/// Computes the risk score into `decision` and tells `ev` (conditions may read it).
+pub(super) fn risk<'a, E: Evaluator<'a>>(
+    ev: &mut E,
+    policy: &'a CheckedPolicy,
+    decision: &mut Decision,
+) {
     let Some(risk) = &policy.risk else {
         return;
     };

@@ -5,6 +5,7 @@
 //! interpreter (`reference`) is a deliberately simple second implementation that property
 //! tests hold it to.
 
+mod condition_coverage;
 mod context;
 mod decide;
 mod decision;
@@ -20,6 +21,8 @@ mod scratch;
 mod validate;
 mod value;
 
+pub(crate) use condition_coverage::condition_outcomes;
+pub use condition_coverage::{ConditionAtom, condition_atoms};
 pub use context::{
     Context, HaltState, IgnoredApproval, LicenseVerdict, Override, Verdict, VerifiedApproval,
 };

@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use super::case::{Expectation, TestCase, TestContext, TestFile};
+use super::coverage::Observed;
 use crate::compile::Policy;
-use crate::eval::{Context, Decision, LicenseVerdict, input_error_decision};
-use crate::request::Request;
+use crate::eval::{Context, Decision, LicenseVerdict, condition_outcomes, input_error_decision};
+use crate::request::{Request, RequestFacts};
 
 /// The default decision time of test cases, so results never depend on the clock.
 pub const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
@@ -19,6 +20,9 @@ pub struct CaseResult {
     pub failures: Vec<String>,
     /// The decision's summary, for context in failure reports.
     pub summary: String,
+    /// What the decision showed about the policy, for coverage (`None`: the case was not
+    /// decided, or its decision says nothing about the rules; see [`Observed::of`]).
+    pub observed: Option<Observed>,
 }
 
 /// The results of one test file.
@@ -323,26 +327,38 @@ pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
                 name: case.name,
                 failures: vec![format!("bad context: {e}")],
                 summary: String::new(),
+                observed: None,
             };
         }
     };
     // Read by the reader `gavel eval --request` uses for YAML, so that a request a case
     // holds is refused (or not) with the same words as the same request in a file.
     let raw = serde_json::to_vec(&case.request).unwrap_or_default();
-    let decision = match Request::from_value(case.request) {
-        Ok(request) => policy.decide(&request, &stand_in_license(context, &request)),
-        Err(error) => input_error_decision(
-            policy.checked(),
-            policy.spec_hash(),
-            &raw,
-            &error,
-            context.now,
-        ),
+    let (decision, conditions) = match Request::from_value(case.request) {
+        Ok(request) => {
+            let context = stand_in_license(context, &request);
+            let facts = RequestFacts::of(&request);
+            let decision = policy.decide_with_facts(&request, &facts, &context, false);
+            let conditions = condition_outcomes(policy.checked(), &request, &facts, &context)
+                .unwrap_or_default();
+            (decision, conditions)
+        }
+        Err(error) => {
+            let decision = input_error_decision(
+                policy.checked(),
+                policy.spec_hash(),
+                &raw,
+                &error,
+                context.now,
+            );
+            (decision, Vec::new())
+        }
     };
     CaseResult {
         name: case.name,
         failures: compare(&case.expect, &decision),
         summary: decision.summary.clone(),
+        observed: Observed::of(&decision, conditions),
     }
 }
 
