@@ -567,3 +567,92 @@ fn an_override_without_a_reason_is_ignored() {
         "{error}"
     );
 }
+
+/// Found by an audit: the score summed factor by factor in written order overflowed when a
+/// large weight came before a positive one and a negative one brought it back, so writing
+/// the same factors in another order changed the decision (a block against a notify).
+#[test]
+fn the_risk_score_does_not_depend_on_the_order_of_its_factors() {
+    let policy = |factors: [&str; 3]| {
+        Policy::from_str(&format!(
+            "policy \"p\"\nattribute a: number = 0\nattribute b: number = 0\n\
+             attribute c: number = 0\nrisk {{\n  {}\n  {}\n  {}\n  levels {{ high >= 50, low }}\n}}\n\
+             rule hi {{ when risk.level == high then notify \"high {{risk}}\" }}\n",
+            factors[0], factors[1], factors[2]
+        ))
+        .unwrap()
+    };
+    let (a, b, c) = (
+        "attr.a when true as \"A\"",
+        "attr.b when true as \"B\"",
+        "attr.c when true as \"C\"",
+    );
+    let huge = request(
+        r#"{"action":"apply_patch","actor":{"id":"x","kind":"human"},
+            "attributes":{"a":9223372036854,"b":1,"c":-1}}"#,
+    );
+    for order in [[a, b, c], [a, c, b], [b, a, c], [c, b, a]] {
+        let d = policy(order).decide(&huge, &Context::at(now()));
+        assert!(d.errors.is_empty(), "{order:?}: {:?}", d.errors);
+        assert_eq!(d.outcome, DecisionOutcome::Notify, "{order:?}");
+        let risk = d.risk.unwrap();
+        assert_eq!(risk.score.to_string(), "100", "{order:?}");
+        assert_eq!(risk.factors.len(), 3);
+    }
+}
+
+/// A failed risk factor leaves the score unknown: no score is reported (the factors that
+/// did evaluate are not the policy's score), rules reading `risk` or `risk.level` fail
+/// saying so instead of reading a partial sum, and rules that do not read it decide as
+/// usual — the errors block.
+#[test]
+fn a_failed_risk_factor_leaves_the_score_unknown() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nattribute a: number = 0\n\
+         risk {\n  attr.a * attr.a when true as \"A\"\n  60 when true as \"B\"\n  \
+         levels { high >= 50, low }\n}\n\
+         rule hi { when risk.level == high then notify \"high\" }\n\
+         rule lo { when risk < 50 then auto_approve }\n\
+         rule humans { when actor is human then notify \"a person\" }\n",
+    )
+    .unwrap();
+    let d = policy.decide(
+        &request(
+            r#"{"action":"apply_patch","actor":{"id":"x","kind":"human"},
+                "attributes":{"a":9999999999}}"#,
+        ),
+        &Context::at(now()),
+    );
+    assert_eq!(d.outcome, DecisionOutcome::Block);
+    assert_eq!(d.risk, None);
+    let errors: Vec<(&str, &str)> = d
+        .errors
+        .iter()
+        .map(|e| (e.location.as_str(), e.error.as_str()))
+        .collect();
+    let unknown = "the risk score is not known: a risk factor failed to evaluate";
+    assert_eq!(
+        errors,
+        [
+            (
+                "risk factor `A`",
+                "arithmetic overflow in `9999999999 * 9999999999`"
+            ),
+            ("rule `hi`", unknown),
+            ("rule `lo`", unknown),
+        ]
+    );
+    let fired: Vec<&str> = d.fired.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(fired, ["humans"]);
+    // The reference interpreter agrees, word for word.
+    let reference = gavel::eval::reference::decide(
+        policy.checked(),
+        &request(
+            r#"{"action":"apply_patch","actor":{"id":"x","kind":"human"},
+                "attributes":{"a":9999999999}}"#,
+        ),
+        &Context::at(now()),
+        false,
+    );
+    assert_eq!(reference, d);
+}

@@ -1,6 +1,7 @@
 //! Human-readable rendering of decisions: outcome first, then why, then what would unblock.
 
 use crate::eval::{Decision, DecisionOutcome, Evidence};
+use crate::number::Decimal;
 use crate::quote::one_line as shown;
 
 /// The first line: the outcome in capitals, then the summary. The summary is written to
@@ -112,7 +113,11 @@ pub fn decision_text(decision: &Decision) -> String {
         let factors: Vec<String> = risk
             .factors
             .iter()
-            .map(|f| format!("{} +{}", shown(&f.factor), f.weight))
+            // A negative weight carries its own sign: `C -1`, not `C +-1`.
+            .map(|f| {
+                let sign = if f.weight < Decimal::ZERO { "" } else { "+" };
+                format!("{} {sign}{}", shown(&f.factor), f.weight)
+            })
             .collect();
         let factors = if factors.is_empty() {
             String::new()
@@ -274,5 +279,23 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("default decided"), "{text}");
+    }
+
+    #[test]
+    fn a_negative_risk_weight_is_shown_with_its_own_sign() {
+        let policy = crate::Policy::from_str(
+            "policy \"p\"\ndefault auto_approve\n\
+             risk { 30 when true as \"base\"; -10 when actor is human as \"a person\" }",
+        )
+        .unwrap();
+        let request =
+            crate::Request::from_json(br#"{"action":"deploy","actor":{"id":"a","kind":"human"}}"#)
+                .unwrap();
+        let context = crate::Context::at(jiff::Timestamp::UNIX_EPOCH);
+        let text = decision_text(&policy.decide(&request, &context));
+        assert!(
+            text.contains("risk: 20: base +30, a person -10\n"),
+            "{text}"
+        );
     }
 }

@@ -26,6 +26,7 @@ use super::value::EvalError;
 use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
 use crate::compile::Compiled;
 use crate::limits::MAX_STRING_BYTES;
+use crate::number::Decimal;
 use crate::request::{Mode, Request, RequestError, RequestFacts};
 use crate::shared_str::SharedStr;
 
@@ -715,8 +716,12 @@ pub(super) fn risk<'a, E: Evaluator<'a>>(
     let Some(risk) = &policy.risk else {
         return;
     };
-    let mut score = RISK_MIN;
+    // Summed exactly, then clamped: the total of weights that each fit cannot overflow
+    // an `i128`, so the score never depends on the order the factors are written in (an
+    // intermediate sum past the range, brought back by a negative weight, is no error).
+    let mut total = i128::from(RISK_MIN.raw());
     let mut factors = Vec::new();
+    let mut failed = false;
     for (index, factor) in risk.factors.iter().enumerate() {
         let result = ev
             .factor_condition(index, &factor.condition)
@@ -728,27 +733,30 @@ pub(super) fn risk<'a, E: Evaluator<'a>>(
                 }
             });
         match result {
-            Ok(Some(weight)) => match score.checked_add(weight) {
-                Ok(s) => {
-                    score = s;
-                    factors.push(RiskContribution {
-                        factor: factor.label.clone(),
-                        weight,
-                    });
-                }
-                Err(error) => decision.errors.push(EvaluationError {
+            Ok(Some(weight)) => {
+                total += i128::from(weight.raw());
+                factors.push(RiskContribution {
+                    factor: factor.label.clone(),
+                    weight,
+                });
+            }
+            Ok(None) => {}
+            Err(error) => {
+                failed = true;
+                decision.errors.push(EvaluationError {
                     location: format!("risk factor `{}`", factor.label),
                     error: error.to_string(),
-                }),
-            },
-            Ok(None) => {}
-            Err(error) => decision.errors.push(EvaluationError {
-                location: format!("risk factor `{}`", factor.label),
-                error: error.to_string(),
-            }),
+                });
+            }
         }
     }
-    let score = score.clamp(RISK_MIN, RISK_MAX);
+    // A failed factor leaves the score unknown: no score is reported, and rules reading it
+    // fail in turn (`EvalError::risk_unknown`) rather than reading a partial sum.
+    if failed {
+        return;
+    }
+    let clamped = total.clamp(i128::from(RISK_MIN.raw()), i128::from(RISK_MAX.raw()));
+    let score = i64::try_from(clamped).map_or(RISK_MAX, Decimal::from_raw);
     let level = risk
         .levels
         .iter()

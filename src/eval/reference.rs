@@ -221,11 +221,17 @@ impl<'a> Reference<'a> {
                         .and_then(|c| c.version.as_deref())
                         .ok_or_else(|| EvalError::missing_fact(fact))?,
                 )),
-                Fact::Risk => Val::Num(self.risk.as_ref().ok_or_else(missing)?.score),
+                Fact::Risk => Val::Num(
+                    self.risk
+                        .as_ref()
+                        .ok_or_else(EvalError::risk_unknown)?
+                        .score,
+                ),
                 Fact::RiskLevel => Val::Str(Cow::Borrowed(
                     self.risk
                         .as_ref()
-                        .and_then(|r| r.level)
+                        .ok_or_else(EvalError::risk_unknown)?
+                        .level
                         .ok_or_else(missing)?,
                 )),
                 Fact::Usage(name) => Val::Num(count(

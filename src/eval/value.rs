@@ -160,6 +160,13 @@ impl EvalError {
     pub fn missing_fact(fact: &crate::checked::Fact) -> Self {
         EvalError::new(format!("the request does not provide `{}`", fact.name()))
     }
+
+    /// `risk` or `risk.level` read when a risk factor failed: the score is not known, and
+    /// a partial one (the factors that did evaluate) could fire a rule the whole score would
+    /// not, or keep quiet one it would fire. Both evaluators say it in these words.
+    pub fn risk_unknown() -> Self {
+        EvalError::new("the risk score is not known: a risk factor failed to evaluate".to_string())
+    }
 }
 
 /// The value as a boolean.

@@ -302,15 +302,16 @@ impl<'a> FastEvaluator<'a> {
             Fact::Risk => Val::Num(
                 self.risk
                     .as_ref()
-                    .ok_or_else(|| EvalError::internal("risk read before it was computed"))?
+                    .ok_or_else(EvalError::risk_unknown)?
                     .score,
             ),
-            Fact::RiskLevel => {
-                let level = self.risk.as_ref().and_then(|r| r.level);
-                Val::Str(Cow::Borrowed(
-                    level.ok_or_else(|| EvalError::internal("no risk level"))?,
-                ))
-            }
+            Fact::RiskLevel => Val::Str(Cow::Borrowed(
+                self.risk
+                    .as_ref()
+                    .ok_or_else(EvalError::risk_unknown)?
+                    .level
+                    .ok_or_else(missing)?,
+            )),
             Fact::Usage(name) => Val::Num(count(self.facts.usage(name).ok_or_else(missing)?)?),
             Fact::LicenseTier => {
                 Val::Str(Cow::Borrowed(self.facts.license_tier.ok_or_else(missing)?))
