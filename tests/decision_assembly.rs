@@ -656,3 +656,41 @@ fn a_failed_risk_factor_leaves_the_score_unknown() {
     );
     assert_eq!(reference, d);
 }
+
+/// Found by an audit: during a halt, a request refused as input (a `..` path, an
+/// undeclared environment) was blocked naming only the refusal; every decision names the
+/// halt — who, when, why — first.
+#[test]
+fn a_refused_request_during_a_halt_names_the_halt_first() {
+    let policy = Policy::from_str(POLICY).unwrap();
+    let mut context = Context::at(now());
+    context.halt = Some(HaltState {
+        by: "carol@example.com".into(),
+        at: now(),
+        reason: "db on\nfire".into(),
+    });
+    for (request, refusal) in [
+        (deploy("human", "qa"), "environment `qa` is not declared"),
+        (
+            request(
+                r#"{"action":"apply_patch","environment":"dev","actor":{"id":"d","kind":"human"},
+                    "files":[{"path":"docs/../src/x","added":1}]}"#,
+            ),
+            "`..` segment",
+        ),
+    ] {
+        let d = policy.decide(&request, &context);
+        assert_eq!(d.outcome, DecisionOutcome::Block);
+        assert!(d.input_error.is_some(), "{d:#?}");
+        let halted = "halted by carol@example.com at 2026-06-01T12:00:00Z: db on\\nfire";
+        assert!(
+            d.summary.starts_with(&format!("blocked: {halted}; ")),
+            "{}",
+            d.summary
+        );
+        assert!(d.summary.contains(refusal), "{}", d.summary);
+        assert_eq!(d.reasons.first().map(String::as_str), Some(halted));
+        assert_eq!(d.reasons.len(), 2, "{:?}", d.reasons);
+        assert_eq!(d.halt.as_deref(), context.halt.as_ref());
+    }
+}

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 use smallvec::SmallVec;
 
-use super::context::Context;
+use super::context::{Context, HaltState};
 use super::decision::{
     Decision, DecisionOutcome, EvaluationError, FiredRule, InputError, NotFired, PolicyRef,
     RequestSummary, RiskContribution, RiskReport, RuleOutcome,
@@ -229,6 +229,15 @@ pub(crate) fn assemble(
         Ok(v) => v,
         Err(error) => {
             block_on_input_error(&mut decision, &error);
+            // A halt blocks every decision and every decision names it, a refused request's
+            // too: whoever reads only the refusal must still learn that everything is
+            // stopped.
+            if let Some(halt) = &context.halt {
+                let halted = halt_reason(halt);
+                decision.summary = format!("blocked: {halted}; {error}");
+                decision.reasons.insert(0, halted);
+                decision.halt = Some(Box::new(halt.clone()));
+            }
             finish(
                 &mut decision,
                 &prepared.digest_bytes,
@@ -541,15 +550,7 @@ fn run<'a, E: Evaluator<'a>>(
         lasting = lasting.or(Some("an evaluation error"));
     }
     if let Some(halt) = &context.halt {
-        forced.insert(
-            0,
-            format!(
-                "halted by {} at {}: {}",
-                crate::quote::one_line(&halt.by),
-                halt.at,
-                crate::quote::one_line(&halt.reason)
-            ),
-        );
+        forced.insert(0, halt_reason(halt));
         decision.halt = Some(Box::new(halt.clone()));
         lasting = Some("a halt (resume first)");
     }
@@ -618,6 +619,16 @@ fn run<'a, E: Evaluator<'a>>(
     decision.outcome = outcome;
     decision.summary = summary;
     decision.reasons = reasons;
+}
+
+/// `halted by WHO at WHEN: WHY`, one line.
+fn halt_reason(halt: &HaltState) -> String {
+    format!(
+        "halted by {} at {}: {}",
+        crate::quote::one_line(&halt.by),
+        halt.at,
+        crate::quote::one_line(&halt.reason)
+    )
 }
 
 /// ` (and N more WHATs)` for a summary that names the first of N + 1, or nothing.
