@@ -132,9 +132,10 @@ impl AuditLog {
     /// Checks resumes and overrides against `policy` before they count in a decision: a
     /// resume or override record counts only when it is signed by the key the policy
     /// declares for the approver it names. Its MAC only shows that someone with the audit
-    /// key wrote it — and the deciding service holds that key. Without this, such records
-    /// are trusted on their MAC (see `docs/audit-format.md`); [`super::Gatekeeper`] and
-    /// `gavel eval` always set it.
+    /// key wrote it — and the deciding service holds that key. Without this, nothing can
+    /// check them, so none counts (fail closed): a resumed halt stays in force and an
+    /// override is ignored, each saying to open the log with the policy (see
+    /// `docs/audit-format.md`). [`super::Gatekeeper`] and `gavel eval` always set it.
     pub fn with_policy(mut self, policy: &crate::Policy) -> AuditLog {
         self.state_signers = Some(super::proof::StateSigners::of(policy));
         self

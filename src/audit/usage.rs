@@ -68,6 +68,12 @@ impl UsageCounter {
     }
 }
 
+/// Why a resume or an override in a log opened without the policy does not count: only the
+/// policy's keys can vouch for who recorded it, and the log's MAC shows only that someone
+/// holding the audit key — the deciding service, for one — wrote it.
+const UNCHECKED: &str = "the audit log was opened without the policy, so who recorded it \
+                         cannot be checked (open it with `AuditLog::with_policy`)";
+
 impl AuditLog {
     /// Fills what the log knows into `context` for deciding `request` at `context.now`:
     /// the halt in force (a halt already in `context` is kept when the log has none), an
@@ -98,13 +104,21 @@ impl AuditLog {
         self.with_state(|state| {
             let signers = self.state_signers.as_ref();
             // The log's halt wins; a halt the caller already put in the context stays; a
-            // halt lifted by a resume the policy's keys do not vouch for is still in force.
+            // halt lifted by a resume the policy's keys do not vouch for is still in force —
+            // and so is one whose resume nobody could check, the log having no policy to
+            // check it with: fail closed, not trusted on the MAC.
             if let Some(halt) = &state.halt {
                 context.halt = Some(halt.state.clone());
-            } else if let (Some(signers), Some(resumed)) = (signers, &state.resumed)
-                && let Some(why) = resumed.refusal.get_or_init(|| {
-                    signers.resume_refusal(resumed, state.log_id.as_deref().unwrap_or(""))
-                })
+            } else if let Some(resumed) = &state.resumed
+                && let Some(why) = match signers {
+                    Some(signers) => resumed
+                        .refusal
+                        .get_or_init(|| {
+                            signers.resume_refusal(resumed, state.log_id.as_deref().unwrap_or(""))
+                        })
+                        .as_deref(),
+                    None => Some(UNCHECKED),
+                }
             {
                 let mut halt = resumed.halt.state.clone();
                 halt.reason = format!(
@@ -119,8 +133,10 @@ impl AuditLog {
             };
             context.override_ = None;
             if let Some(slot) = slot {
-                let refusal = signers
-                    .and_then(|signers| signers.refusal(&slot.override_.by, slot.proof.as_deref()));
+                let refusal = match signers {
+                    Some(signers) => signers.refusal(&slot.override_.by, slot.proof.as_deref()),
+                    None => Some(UNCHECKED.to_string()),
+                };
                 match refusal {
                     None => context.override_ = Some(slot.override_.clone()),
                     Some(why) => context.rejected_credentials.push(IgnoredApproval {

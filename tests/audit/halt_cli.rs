@@ -242,6 +242,24 @@ fn halt_and_resume_with_required_approvals() {
         "{out}"
     );
     assert_eq!(log(d).halt_state().unwrap(), None);
+    // A log opened without the policy cannot check the resume: for its decisions the halt
+    // stays in force, saying why.
+    let request = gavel::Request::from_json(&std::fs::read(d.join("req.json")).unwrap()).unwrap();
+    let mut context = gavel::Context::at(jiff::Timestamp::now());
+    log(d).fill_context(&mut context, &request, &[]).unwrap();
+    let still = context.halt.expect("the halt stays in force");
+    assert!(
+        still.reason.starts_with("incident 42 (still in force: the resume at seq 2 does not count: the audit log was opened without the policy"),
+        "{}",
+        still.reason
+    );
+    let policy = gavel::Policy::load(d.join("policies")).unwrap();
+    let mut context = gavel::Context::at(jiff::Timestamp::now());
+    log(d)
+        .with_policy(&policy)
+        .fill_context(&mut context, &request, &[])
+        .unwrap();
+    assert_eq!(context.halt, None);
     // Decisions see the halt lifted: the resume is checked against the policy again (its
     // signature, alice's role, bob's approval) and passes.
     let (code, out, err) = run(
@@ -403,8 +421,25 @@ fn override_is_signed_single_use_and_loud() {
     let policy = gavel::Policy::load(d.join("policies")).unwrap();
     let request = gavel::Request::from_json(&std::fs::read(d.join("req.json")).unwrap()).unwrap();
     let digest = gavel::request::request_digest(&request);
-    let log = log(d);
     let now = jiff::Timestamp::now();
+    // A log opened without the policy cannot check who recorded the override: it does
+    // not count (fail closed), and the decision says how to open the log instead.
+    let unchecked = log(d);
+    let mut context = gavel::Context::at(now);
+    unchecked.fill_context(&mut context, &request, &[]).unwrap();
+    assert_eq!(context.override_, None);
+    let decision = policy.decide(&request, &context);
+    assert!(!decision.authorizes, "{}", decision.summary);
+    let ignored = &decision.ignored_approvals;
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert_eq!(ignored[0].kind, "override_not_signed");
+    assert!(
+        ignored[0].reason.contains("opened without the policy")
+            && ignored[0].reason.contains("AuditLog::with_policy"),
+        "{}",
+        ignored[0].reason
+    );
+    let log = log(d).with_policy(&policy);
     let ov = log
         .override_for(&digest, now)
         .unwrap()
