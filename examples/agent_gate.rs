@@ -4,8 +4,7 @@
 //! decides three patches: a small docs change (applied), a change to a protected module
 //! (parked until a human approves) and a secrets change in production (refused).
 
-use gavel::eval::DecisionId;
-use gavel::{Context, DecisionOutcome, Policy, Request};
+use gavel::{Context, DecisionId, DecisionOutcome, Policy, Request};
 
 /// What the agent does with a patch, given gavel's decision.
 #[derive(Debug, PartialEq)]

@@ -40,6 +40,6 @@ pub mod testing;
 mod timestamp_text;
 
 pub use compile::{Policy, PolicyError};
-pub use eval::{Context, Decision, DecisionOutcome};
+pub use eval::{Context, Decision, DecisionId, DecisionOutcome};
 pub use request::{PreparedRequest, Request};
 pub use shared_str::SharedStr;
