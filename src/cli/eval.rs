@@ -189,7 +189,15 @@ pub fn run(args: &EvalArgs) -> u8 {
             (d, failed)
         }
         Err((read, error)) => {
-            let d = refused_decision(&policy, read, &error, now);
+            let mut d = refused_decision(&policy, read, &error, now);
+            // A halt in the log is named by this refusal too, as by every decision.
+            if let Audit::On(log) | Audit::ReadOnly(log) = &audit {
+                let mut halted = Context::at(now);
+                log.fill_cached(&mut halted, "", &[]);
+                if let Some(halt) = &halted.halt {
+                    crate::eval::name_halt(&mut d, halt);
+                }
+            }
             (record(&audit, &signing, d), true)
         }
     };

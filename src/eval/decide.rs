@@ -229,14 +229,8 @@ pub(crate) fn assemble(
         Ok(v) => v,
         Err(error) => {
             block_on_input_error(&mut decision, &error);
-            // A halt blocks every decision and every decision names it, a refused request's
-            // too: whoever reads only the refusal must still learn that everything is
-            // stopped.
             if let Some(halt) = &context.halt {
-                let halted = halt_reason(halt);
-                decision.summary = format!("blocked: {halted}; {error}");
-                decision.reasons.insert(0, halted);
-                decision.halt = Some(Box::new(halt.clone()));
+                name_halt(&mut decision, halt);
             }
             finish(
                 &mut decision,
@@ -619,6 +613,20 @@ fn run<'a, E: Evaluator<'a>>(
     decision.outcome = outcome;
     decision.summary = summary;
     decision.reasons = reasons;
+}
+
+/// Names `halt` first in a request's refusal (a `block` that says why in its summary and
+/// reasons). A halt blocks every decision and every decision names it, a refused request's
+/// too: whoever reads only the refusal must still learn that everything is stopped.
+pub(crate) fn name_halt(decision: &mut Decision, halt: &HaltState) {
+    let halted = halt_reason(halt);
+    let why = decision
+        .summary
+        .strip_prefix("blocked: ")
+        .unwrap_or(&decision.summary);
+    decision.summary = format!("blocked: {halted}; {why}");
+    decision.reasons.insert(0, halted);
+    decision.halt = Some(Box::new(halt.clone()));
 }
 
 /// `halted by WHO at WHEN: WHY`, one line.

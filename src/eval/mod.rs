@@ -26,8 +26,8 @@ pub use condition_coverage::{ConditionAtom, condition_atoms};
 pub use context::{
     Context, HaltState, IgnoredApproval, LicenseVerdict, Override, Verdict, VerifiedApproval,
 };
-pub(crate) use decide::request_input_error_decision;
 pub use decide::{input_error_decision, policy_error_decision, request_digest};
+pub(crate) use decide::{name_halt, request_input_error_decision};
 pub use decision::{
     CountedApproval, Decision, DecisionOutcome, EvaluationError, Evidence, FileMatch, FiredRule,
     Gate, InputError, LicenseReport, NotFired, PolicyRef, Promotion, RequestSummary,

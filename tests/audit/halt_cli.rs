@@ -655,3 +655,49 @@ fn text_from_the_log_is_shown_escaped_on_one_line() {
         "{out}"
     );
 }
+
+/// A request refused before it is decided (not JSON, a flag that cannot apply) names the
+/// halt in the log too, first, as every decision does.
+#[test]
+fn a_refused_request_names_the_halt() {
+    let dir = workspace();
+    let d = dir.path();
+    let (code, _, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "incident 42",
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(d.join("bad.json"), "{not json").unwrap();
+    for args in [
+        &["eval", "--request", "bad.json", "--format", "json"][..],
+        &[
+            "eval",
+            "--request",
+            "req.json",
+            "--attr",
+            "=1",
+            "--format",
+            "json",
+        ][..],
+    ] {
+        let (code, out, err) = run(d, args);
+        assert_eq!(code, 1, "{out}{err}");
+        let decision: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let summary = decision["summary"].as_str().unwrap();
+        assert!(
+            summary.starts_with("blocked: halted by carol at ")
+                && summary.contains(": incident 42; "),
+            "{summary}"
+        );
+        assert_eq!(decision["halt"]["by"], "carol", "{out}");
+        assert!(decision["input_error"].is_object(), "{out}");
+    }
+}
