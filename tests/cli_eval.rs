@@ -1359,3 +1359,38 @@ fn gavel_test_reads_context_usage_as_a_request_does() {
          whole number from 0 to",
     );
 }
+
+/// Times in a test case's context are read as times everywhere else: RFC 3339, quoted with
+/// the form expected when they are not (found by audit: jiff's own words, and `+25:00`
+/// accepted).
+#[test]
+fn gavel_test_reads_context_times_as_rfc3339() {
+    for (context, field, why) in [
+        (
+            "{now: bad}",
+            "cases[0].context.now",
+            "`bad` is not an RFC 3339 timestamp",
+        ),
+        (
+            "{halt: {by: x, at: \"2026-03-01T00:00:00+25:00\", reason: r}}",
+            "cases[0].context.halt.at",
+            "the offset must lie between -23:59 and +23:59",
+        ),
+        (
+            "{approvals: [{approver: alice@example.com, role: admin, verdict: approve, issued_at: \"2026-03-01 12:00\"}]}",
+            "cases[0].context.approvals[0].issued_at",
+            "is not an RFC 3339 timestamp",
+        ),
+    ] {
+        let tests = format!(
+            "cases:\n  - name: t\n    context: {context}\n    request: {{action: deploy, environment: prod, actor: {{id: a, kind: human}}}}\n    expect: {{outcome: block}}\n"
+        );
+        let out = cli()
+            .file("policies/tests/cases.yaml", tests)
+            .args(["test"])
+            .output();
+        out.code(1)
+            .stdout_has(&format!("✗ cannot run this file: `{field}`: "))
+            .stdout_has(why);
+    }
+}

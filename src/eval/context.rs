@@ -99,6 +99,7 @@ pub struct HaltState {
     /// Who halted.
     pub by: String,
     /// When.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub at: Timestamp,
     /// Why.
     pub reason: String,
@@ -115,9 +116,14 @@ pub struct VerifiedApproval {
     /// Approve or reject.
     pub verdict: Verdict,
     /// When it was issued.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub issued_at: Timestamp,
     /// When it stops being valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::timestamp_text::optional"
+    )]
     pub expires_at: Option<Timestamp>,
     /// Capabilities it covers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -166,6 +172,7 @@ pub enum LicenseVerdict {
         /// Licensed organization.
         org: String,
         /// Expiry.
+        #[serde(deserialize_with = "crate::timestamp_text::required")]
         expires_at: Timestamp,
     },
     /// The license failed verification; the decision blocks.
@@ -199,5 +206,6 @@ pub struct Override {
     /// Why (mandatory).
     pub reason: String,
     /// When.
+    #[serde(deserialize_with = "crate::timestamp_text::required")]
     pub at: Timestamp,
 }

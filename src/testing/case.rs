@@ -104,10 +104,10 @@ pub struct GateExpectation {
 #[serde(deny_unknown_fields, expecting = "`context`: a mapping")]
 pub struct TestContext {
     /// Decision time (default `2026-01-01T00:00:00Z`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::timestamp_text::optional")]
     pub now: Option<jiff::Timestamp>,
     /// Approval window start.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::timestamp_text::optional")]
     pub requested_at: Option<jiff::Timestamp>,
     /// Verified approvals.
     #[serde(default)]
