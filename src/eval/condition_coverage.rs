@@ -18,7 +18,7 @@ use super::context::Context;
 use super::decision::PolicyRef;
 use super::engine::Evaluator;
 use super::reference::Reference;
-use super::validate::{Facts, validate};
+use super::validate::validate;
 use crate::ast::Span;
 use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope, Type, Value};
 use crate::request::{Request, RequestFacts};
@@ -81,13 +81,7 @@ pub(crate) fn condition_outcomes(
     context: &Context,
 ) -> Option<Vec<(Span, bool)>> {
     let validated = validate(policy, request, prepared, context).ok()?;
-    let facts = Facts {
-        request,
-        context,
-        files: validated.files,
-        attributes: &validated.attributes,
-        license_tier: validated.license_tier,
-    };
+    let facts = validated.facts(request, context);
     let mut ev = Reference::new(policy, facts);
     // Conditions may read `risk`: it is computed first, as a decision computes it.
     let policy_ref = Arc::new(PolicyRef {

@@ -21,7 +21,7 @@ use super::evidence;
 use super::gates;
 use super::pending_summary::pending_summary;
 use super::policy_checks::{license_check, promotion_check};
-use super::validate::{Facts, validate};
+use super::validate::validate;
 use super::value::EvalError;
 use crate::checked::{CheckedPolicy, GateSpec, Message, MessagePart, Outcome, RISK_MAX, RISK_MIN};
 use crate::compile::Compiled;
@@ -241,13 +241,7 @@ pub(crate) fn assemble(
             return decision;
         }
     };
-    let facts = Facts {
-        request,
-        context,
-        files: validated.files,
-        attributes: &validated.attributes,
-        license_tier: validated.license_tier,
-    };
+    let facts = validated.facts(request, context);
     match engine {
         Engine::Compiled(compiled) => match super::fast::FastEvaluator::new(compiled, facts) {
             // One stack check for the whole evaluation (see `FastEvaluator::depth`).

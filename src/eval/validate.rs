@@ -66,6 +66,19 @@ pub(crate) struct Validated<'a> {
     pub license_tier: Option<&'a str>,
 }
 
+impl<'a> Validated<'a> {
+    /// The request as evaluators see it, with what validation found.
+    pub(crate) fn facts(&'a self, request: &'a Request, context: &'a Context) -> Facts<'a> {
+        Facts {
+            request,
+            context,
+            files: self.files,
+            attributes: &self.attributes,
+            license_tier: self.license_tier,
+        }
+    }
+}
+
 /// A request that fits the policy, as evaluators see it.
 pub(crate) struct Facts<'a> {
     pub request: &'a Request,
