@@ -515,6 +515,13 @@ fn yaml_alias_bombs_are_refused_in_plain_words() {
         "{}",
         error.message
     );
+    // An alias inside the node it names (found by audit: the parser's own words).
+    let error =
+        Request::from_yaml(b"a: &a [*a]\naction: x\nactor: {id: a, kind: agent}\n").unwrap_err();
+    assert_eq!(
+        error.message,
+        "malformed YAML: a recursive alias (`*name` inside the node it names) at line 1, column 8"
+    );
 }
 
 #[test]

@@ -411,6 +411,9 @@ impl serde_saphyr::MessageFormatter for YamlMessages {
             serde_saphyr::Error::AliasReplayStackDepthExceeded { max_depth, .. } => {
                 Cow::Owned(format!("aliases (`*name`) nest more than {max_depth} deep"))
             }
+            serde_saphyr::Error::RecursiveReferencesRequireWeakTypes { .. } => {
+                Cow::Borrowed("a recursive alias (`*name` inside the node it names)")
+            }
             other => serde_saphyr::DefaultMessageFormatter.format_message(other),
         }
     }
