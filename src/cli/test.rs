@@ -20,8 +20,8 @@ pub struct TestArgs {
     /// Only run cases whose name contains this text.
     #[arg(long)]
     filter: Option<String>,
-    /// Also report, per policy, which rules and risk factors the cases never saw both
-    /// firing and not, and whether the default and a request without files were tested;
+    /// Also report, per policy, which rules, risk factors and conditions the cases never
+    /// saw go both ways, and whether the default and a request without files were tried;
     /// each gap fails the run.
     #[arg(long)]
     coverage: bool,
