@@ -3,9 +3,11 @@
 //! A test suite that never sees a rule fire cannot notice the rule breaking, and one that
 //! never sees it stay quiet cannot notice it firing on everything. So coverage asks, of the
 //! cases that were decided: did every rule fire in some case and not fire in another? Did
-//! every risk factor contribute in some case and not in another? Did the default (or, without
-//! one, the default deny) decide some case? Did some case send a request without files,
-//! where `all files in ...` holds and `any file in ...` does not?
+//! every risk factor contribute in some case and not in another? Did every atom of every
+//! condition — each comparison, quantifier and test — hold in some case and fail in another
+//! (see [`crate::eval::condition_atoms`]), so that both sides of each threshold were tried?
+//! Did the default (or, without one, the default deny) decide some case? Did some case send
+//! a request without files, where `all files in ...` holds and `any file in ...` does not?
 //!
 //! A case counts only when its request was read and every rule and risk factor was evaluated
 //! without an error: an input error or a failed evaluation says nothing about which rules
