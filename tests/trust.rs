@@ -270,6 +270,60 @@ fn verified_credentials_feed_the_gate_logic() {
     assert!(err.to_string().contains("dry run"));
 }
 
+/// Found by a docs audit: the approval window started at the earliest `requested_at` of
+/// every credential given, verified or not, so a forged one dated early made the request
+/// expire (and one dated late stretched its window). Only verified credentials place it.
+#[test]
+fn only_verified_credentials_place_the_approval_window() {
+    let (policy, _, _, ann) = setup();
+    // No `requested_at` of its own: the window is where the first decision opened it.
+    let request = Request::from_json(
+        br#"{"action":"deploy","environment":"prod","actor":{"id":"joe","kind":"human"}}"#,
+    )
+    .unwrap();
+    let first = policy.decide(
+        &request,
+        &Context::at("2026-01-01T00:10:00Z".parse().unwrap()),
+    );
+    assert_eq!(
+        first.requested_at,
+        Some("2026-01-01T00:10:00Z".parse().unwrap())
+    );
+    let genuine = credential(&first, &ann, |_| {});
+    let mallory = PrivateKey::from_seed(&[9; 32]);
+    for forged_at in ["2025-12-31T20:00:00Z", "2026-01-01T00:50:00Z"] {
+        let forged = credential(&first, &mallory, |a| {
+            a.approver = "mallory@example.com".into();
+            a.requested_at = forged_at.parse().unwrap();
+        });
+        let mut context = Context::at("2026-01-01T00:30:00Z".parse().unwrap());
+        gavel::approve::apply_credentials(
+            &policy,
+            &request,
+            &[forged, genuine.clone()],
+            &mut context,
+        );
+        assert_eq!(context.requested_at, first.requested_at, "{forged_at}");
+        let decision = policy.decide(&request, &context);
+        assert_eq!(
+            decision.outcome.as_str(),
+            "approved",
+            "{forged_at}: {}",
+            decision.summary
+        );
+        assert_eq!(decision.ignored_approvals.len(), 1);
+        assert_eq!(decision.ignored_approvals[0].kind, "unknown_approver");
+    }
+    // A forged credential alone places nothing: the window opens at the decision's time.
+    let forged = credential(&first, &mallory, |a| {
+        a.approver = "mallory@example.com".into();
+        a.requested_at = "2025-12-31T20:00:00Z".parse().unwrap();
+    });
+    let mut context = Context::at("2026-01-01T00:30:00Z".parse().unwrap());
+    gavel::approve::apply_credentials(&policy, &request, &[forged], &mut context);
+    assert_eq!(context.requested_at, None);
+}
+
 #[test]
 fn signed_decisions_verify_and_any_field_change_breaks_them() {
     let (_, _, mut decision, _) = setup();

@@ -12,9 +12,11 @@ use crate::request::{Request, request_digest};
 
 /// Verifies credentials for `request` and puts them into `context`: the verified ones into
 /// `approvals`, the others into `rejected_credentials` (each with its reason, so the
-/// decision lists them). The approval window starts at the request's `requested_at`, else
-/// at the earliest `requested_at` the credentials carry (the time of the decision their
-/// approvers reviewed).
+/// decision lists them). Unless `context` or the request already says when the approval
+/// window starts, it starts at the earliest `requested_at` the verified credentials carry
+/// (the time of the decision their approvers reviewed, signed with the rest). A credential
+/// that does not verify moves nothing: anyone can write one, and an early `requested_at` in
+/// it would expire the request, a late one stretch its window.
 pub fn apply_credentials(
     policy: &Policy,
     request: &Request,
@@ -22,19 +24,22 @@ pub fn apply_credentials(
     context: &mut Context,
 ) {
     let digest = request_digest(request);
+    let mut window_start: Option<jiff::Timestamp> = None;
     for credential in credentials {
         match credential.verify(policy, &digest, request.environment.as_deref(), context.now) {
-            Ok(verified) => context.approvals.push(verified),
+            Ok(verified) => {
+                context.approvals.push(verified);
+                window_start = Some(
+                    window_start
+                        .map_or(credential.requested_at, |t| t.min(credential.requested_at)),
+                );
+            }
             Err(rejection) => context
                 .rejected_credentials
                 .push(credential.ignored(&rejection)),
         }
     }
     if context.requested_at.is_none() && request.requested_at.is_none() {
-        context.requested_at = credentials
-            .iter()
-            .filter(|c| c.request_digest == digest)
-            .map(|c| c.requested_at)
-            .min();
+        context.requested_at = window_start;
     }
 }
