@@ -218,3 +218,101 @@ cases:
         .stdout_has("✗ condition `attr.guard` (rule `guarded`, policies/main.gavel:6:8) never held")
         .stdout_has("✗ rule `guarded` never fired");
 }
+
+/// Found by QA: only a comparison's operands were searched for conditions of their own,
+/// so an `if` read by `starts_with`, `lower` or `in` went unlisted; and a boolean operand
+/// of `==` was listed as a condition besides the comparison.
+#[test]
+fn conditions_inside_any_operand_are_listed_and_operands_are_not_conditions() {
+    let policy = r#"policy "p"
+attribute ok: bool = false
+let who = if actor is human then actor.id else "bot"
+rule s1 { when who starts_with "al" then notify "a" }
+rule s2 { when lower(if attr.ok then "A" else "B") == "a" then notify "b" }
+rule s3 { when attr.ok == true then notify "c" }
+"#;
+    let cases = r#"
+cases:
+  - name: alice
+    request: {action: apply_patch, actor: {id: alice, kind: human}, attributes: {ok: true}}
+    expect: {outcome: notify}
+  - name: bob
+    request: {action: apply_patch, actor: {id: bob, kind: human}}
+    expect: {outcome: default_deny_is_block}
+"#
+    .replace("default_deny_is_block", "block");
+    let out = Cli::new()
+        .file("policies/main.gavel", policy)
+        .file("policies/tests/cases.yaml", cases)
+        .args(["test", "--coverage"])
+        .output();
+    out.code(1)
+        .stdout_has("✓ alice")
+        .stdout_has("✓ bob")
+        // who starts_with "al"; actor is human; lower(...) == "a"; attr.ok (in the `if`);
+        // attr.ok == true — and not `attr.ok` a second time as the operand of `==`.
+        .stdout_has("3 of 3 rules, 4 of 5 conditions seen both ways")
+        .stdout_has(
+            "✗ condition `actor is human` (helper `who`, policies/main.gavel:3:14) held in \
+             every case, never failed",
+        );
+    assert_eq!(
+        out.stdout.matches("✗ condition").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+}
+
+/// Found by QA: a failing message (the rule fired; only its text failed) made the case not
+/// count, though which rules fired is known; with `--filter`, a policy none of whose cases
+/// was selected was reported as covering nothing; a policy without test cases says so.
+#[test]
+fn what_counts_and_what_is_reported_under_a_filter() {
+    let policy = r#"policy "p"
+attribute n: number = 1
+default auto_approve
+rule s5 { when files.count > 0 then notify "{attr.n * attr.n}" }
+"#;
+    let cases = r#"
+cases:
+  - name: message overflow
+    request: {action: apply_patch, actor: {id: a, kind: human}, files: [{path: x, added: 1}], attributes: {n: 1000000000000}}
+    expect: {outcome: block}
+  - name: no files
+    request: {action: apply_patch, actor: {id: a, kind: human}}
+    expect: {outcome: auto_approve}
+"#;
+    let other = "policy \"q\"\ndefault auto_approve\n";
+    let other_case = "cases:\n  - name: beta\n    request: {action: apply_patch, actor: {id: a, kind: human}}\n    expect: {outcome: auto_approve}\n";
+    let cli = || {
+        Cli::new()
+            .file("policies/p/main.gavel", policy)
+            .file("policies/p/tests/cases.yaml", cases)
+            .file("policies/q/main.gavel", other)
+            .file("policies/q/tests/cases.yaml", other_case)
+            .file("policies/untested/main.gavel", other)
+    };
+    let out = cli().args(["test", "--coverage"]).output();
+    out.code(1)
+        .stdout_has(
+            "coverage of policies/p: 1 of 1 rules, 1 of 1 conditions seen both ways; the \
+             default applied in 1 case; 1 case without files (2 cases counted)",
+        )
+        .stdout_has("coverage of policies/untested: 0 of 0 rules")
+        .stdout_has("  ✗ no test case: nothing is covered");
+    let out = cli()
+        .args(["test", "--coverage", "--filter", "beta"])
+        .output();
+    out.stdout_has("coverage of policies/q: ");
+    assert!(
+        !out.stdout.contains("coverage of policies/p"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("coverage of policies/untested"),
+        "{}",
+        out.stdout
+    );
+}

@@ -46,7 +46,8 @@ pub struct CheckedPolicy {
     pub licenses: Vec<LicenseTier>,
     /// The default outcome (`None`: block, default deny).
     pub default: Option<Outcome>,
-    /// Rules, in source order (order never changes a decision).
+    /// Rules, by name (order never changes a decision; by name, every list in a decision is
+    /// independent of where rules were written).
     pub rules: Vec<Rule>,
     /// Emergency-stop settings.
     pub halt: HaltSettings,

@@ -103,7 +103,8 @@ pub fn run(args: &TestArgs) -> u8 {
                 }
             }
         }
-        if args.coverage {
+        // With --filter, a policy none of whose cases was selected is not reported on.
+        if args.coverage && !(observed.is_empty() && args.filter.is_some()) {
             let coverage = Coverage::of(policy.checked(), observed.iter().map(Option::as_ref));
             outln!(
                 "coverage of {}: {}",

@@ -12,6 +12,7 @@
 //! The decision itself is made elsewhere; this evaluates with the reference interpreter,
 //! which keeps test tooling off the hot path.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::context::Context;
@@ -36,13 +37,14 @@ pub struct ConditionAtom {
     pub owner: String,
 }
 
-/// Every atom of `policy`'s conditions, each once, in the order the rules, risk factors
-/// and helpers are written.
+/// Every atom of `policy`'s conditions, each once: the risk factors' in the order written,
+/// then the rules' by rule name (the policy's order), a helper's where it is first used.
 pub fn condition_atoms(policy: &CheckedPolicy) -> Vec<ConditionAtom> {
     let mut atoms: Vec<ConditionAtom> = Vec::new();
+    let mut listed: HashSet<Span> = HashSet::new();
     let mut helpers_seen = vec![false; policy.helpers.len()];
     let mut add = |expr: &CExpr, owner: &str| {
-        if !atoms.iter().any(|a| a.span == expr.span) {
+        if listed.insert(expr.span) {
             let (line, column) = policy
                 .sources
                 .line_col(expr.span.file, expr.span.start as usize);
@@ -119,9 +121,18 @@ pub(crate) fn condition_outcomes(
     Some(outcomes)
 }
 
-/// Calls `atom` with each atom of `expr` (of any type), descending into the request-level
-/// helpers it uses the first time each is met (`helpers_seen`), whose atoms then belong to
-/// the helper.
+/// Where an expression stands: where `and`, `or`, `not` and `if` combine conditions, a
+/// boolean that is not one of them is an atom; inside an atom (the operands of `==`,
+/// `starts_with`, `in`...) values are read, and only an `if` among them (or in a helper they
+/// use) holds conditions of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Position {
+    Condition,
+    Value,
+}
+
+/// Calls `atom` with each atom of `expr`, descending into the request-level helpers it uses
+/// the first time each is met (`helpers_seen`), whose atoms then belong to the helper.
 fn walk<'p>(
     policy: &'p CheckedPolicy,
     expr: &'p CExpr,
@@ -129,26 +140,43 @@ fn walk<'p>(
     helpers_seen: &mut [bool],
     atom: &mut dyn FnMut(&'p CExpr, &str),
 ) {
+    walk_at(policy, expr, Position::Condition, owner, helpers_seen, atom);
+}
+
+fn walk_at<'p>(
+    policy: &'p CheckedPolicy,
+    expr: &'p CExpr,
+    position: Position,
+    owner: &str,
+    helpers_seen: &mut [bool],
+    atom: &mut dyn FnMut(&'p CExpr, &str),
+) {
+    // A boolean in a condition's place is a condition; anything else is a value.
+    let here = |e: &CExpr| match (position, e.ty) {
+        (Position::Condition, Type::Bool) => Position::Condition,
+        _ => Position::Value,
+    };
     crate::stack::guarded(|| match &expr.kind {
-        CExprKind::And(items)
-        | CExprKind::Or(items)
-        | CExprKind::Min(items)
-        | CExprKind::Max(items) => {
+        CExprKind::And(items) | CExprKind::Or(items) if position == Position::Condition => {
             for item in items {
-                walk(policy, item, owner, helpers_seen, atom);
+                walk_at(policy, item, Position::Condition, owner, helpers_seen, atom);
             }
         }
-        CExprKind::Not(inner) | CExprKind::Neg(inner) => {
-            walk(policy, inner, owner, helpers_seen, atom)
+        CExprKind::Not(inner) if position == Position::Condition => {
+            walk_at(
+                policy,
+                inner,
+                Position::Condition,
+                owner,
+                helpers_seen,
+                atom,
+            );
         }
         CExprKind::If(c, t, o) => {
-            for e in [c, t, o] {
-                walk(policy, e, owner, helpers_seen, atom);
+            walk_at(policy, c, Position::Condition, owner, helpers_seen, atom);
+            for branch in [t, o] {
+                walk_at(policy, branch, here(branch), owner, helpers_seen, atom);
             }
-        }
-        CExprKind::Arith(_, a, b) => {
-            walk(policy, a, owner, helpers_seen, atom);
-            walk(policy, b, owner, helpers_seen, atom);
         }
         CExprKind::Helper(id) => match policy.helpers.get(*id) {
             Some(helper) if helper.scope == Scope::Request => {
@@ -157,23 +185,57 @@ fn walk<'p>(
                 {
                     *seen = true;
                     let owner = format!("helper `{}`", helper.name);
-                    walk(policy, &helper.value, &owner, helpers_seen, atom);
+                    let at = match helper.value.ty {
+                        Type::Bool => Position::Condition,
+                        _ => Position::Value,
+                    };
+                    walk_at(policy, &helper.value, at, &owner, helpers_seen, atom);
                 }
             }
-            _ if expr.ty == Type::Bool => atom(expr, owner),
+            // A per-file helper outside `where` cannot be; inside one, its quantifier is
+            // the atom.
+            _ if here(expr) == Position::Condition => atom(expr, owner),
             _ => {}
         },
         // A constant goes one way only.
         CExprKind::Lit(Value::Bool(_)) => {}
-        _ if expr.ty == Type::Bool => {
-            // The numeric operands of a comparison may hold conditions of their own (a
-            // helper's `if`).
-            if let CExprKind::Compare(_, a, b) = &expr.kind {
-                walk(policy, a, owner, helpers_seen, atom);
-                walk(policy, b, owner, helpers_seen, atom);
+        _ => {
+            // Conditions of the operands' own (an `if` in a helper they read) come first,
+            // then the atom itself.
+            for operand in operands(expr) {
+                walk_at(policy, operand, Position::Value, owner, helpers_seen, atom);
             }
-            atom(expr, owner);
+            if here(expr) == Position::Condition {
+                atom(expr, owner);
+            }
         }
-        _ => {}
     });
+}
+
+/// The operands `expr` reads as values, for finding conditions inside them. The body of a
+/// per-file `where` is left out: it is covered through its quantifier.
+fn operands(expr: &CExpr) -> Vec<&CExpr> {
+    match &expr.kind {
+        CExprKind::Lit(_)
+        | CExprKind::Fact(_)
+        | CExprKind::FileFact(_)
+        | CExprKind::Attr(_)
+        | CExprKind::Helper(_)
+        | CExprKind::ActorIs(_)
+        | CExprKind::ActorHasRole(_)
+        | CExprKind::Quantifier(..)
+        | CExprKind::Count(_) => Vec::new(),
+        CExprKind::Neg(e) | CExprKind::Lower(e) | CExprKind::Not(e) => vec![e],
+        CExprKind::Arith(_, a, b) | CExprKind::Compare(_, a, b) => vec![a, b],
+        CExprKind::Min(items)
+        | CExprKind::Max(items)
+        | CExprKind::And(items)
+        | CExprKind::Or(items) => items.iter().collect(),
+        CExprKind::StrTest { value, needle, .. } => vec![value, needle],
+        CExprKind::GlobMatch { value, .. }
+        | CExprKind::InSet { value, .. }
+        | CExprKind::RegexMatch { value, .. } => vec![value],
+        CExprKind::InList { value, list } => vec![value, list],
+        CExprKind::If(c, t, o) => vec![c, t, o],
+    }
 }

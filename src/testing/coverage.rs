@@ -13,6 +13,8 @@
 //! without an error: an input error or a failed evaluation says nothing about which rules
 //! would have fired.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::ast::Span;
 use crate::checked::CheckedPolicy;
 use crate::eval::{ConditionAtom, Decision, condition_atoms};
@@ -38,7 +40,15 @@ impl Observed {
     /// `None` when it shows nothing about the rules (its request was refused, or an
     /// evaluation failed).
     pub fn of(decision: &Decision, conditions: Vec<(Span, bool)>) -> Option<Observed> {
-        if decision.input_error.is_some() || !decision.errors.is_empty() {
+        // Which rules fired is unknown when the request was refused, or when a rule, a risk
+        // factor (rules may read the score) or the request's totals failed; a failing
+        // message, evidence or approval window leaves it known.
+        let unknown = |location: &str| {
+            location.starts_with("rule `")
+                || location.starts_with("risk factor `")
+                || location == "request facts"
+        };
+        if decision.input_error.is_some() || decision.errors.iter().any(|e| unknown(&e.location)) {
             return None;
         }
         Some(Observed {
@@ -78,9 +88,9 @@ pub struct Coverage {
     pub cases: usize,
     /// Cases that did not count: the request was refused or an evaluation failed.
     pub uncounted: usize,
-    /// Each rule, in source order.
+    /// Each rule, by name (the policy's order).
     pub rules: Vec<(String, BothWays)>,
-    /// Each risk factor, by label, in source order (two factors with one label are one).
+    /// Each risk factor, by label, in the order written (two factors with one label are one).
     pub factors: Vec<(String, BothWays)>,
     /// Each atom of the policy's conditions, with how often it held and failed.
     pub conditions: Vec<(ConditionAtom, BothWays)>,
@@ -105,17 +115,20 @@ impl Coverage {
             .map(|r| (r.name.to_string(), BothWays::default()))
             .collect();
         let mut factors: Vec<(String, BothWays)> = Vec::new();
+        let mut labels: HashSet<&str> = HashSet::new();
         for factor in policy.risk.iter().flat_map(|r| &r.factors) {
-            if !factors
-                .iter()
-                .any(|(label, _)| label == factor.label.as_str())
-            {
+            if labels.insert(factor.label.as_str()) {
                 factors.push((factor.label.to_string(), BothWays::default()));
             }
         }
         let mut conditions: Vec<(ConditionAtom, BothWays)> = condition_atoms(policy)
             .into_iter()
             .map(|atom| (atom, BothWays::default()))
+            .collect();
+        let by_span: HashMap<Span, usize> = conditions
+            .iter()
+            .enumerate()
+            .map(|(i, (atom, _))| (atom.span, i))
             .collect();
         let (mut cases, mut uncounted, mut default_applied, mut without_files) = (0, 0, 0, 0);
         for seen in observed {
@@ -126,11 +139,13 @@ impl Coverage {
             cases += 1;
             tally(&mut rules, &seen.fired);
             tally(&mut factors, &seen.factors);
-            for (atom, both) in &mut conditions {
-                match seen.conditions.iter().find(|(span, _)| *span == atom.span) {
-                    Some((_, true)) => both.yes += 1,
-                    Some((_, false)) => both.no += 1,
-                    None => {}
+            for (span, holds) in &seen.conditions {
+                if let Some((_, both)) = by_span.get(span).and_then(|&i| conditions.get_mut(i)) {
+                    if *holds {
+                        both.yes += 1;
+                    } else {
+                        both.no += 1;
+                    }
                 }
             }
             default_applied += usize::from(seen.default_applied);
@@ -151,7 +166,11 @@ impl Coverage {
     /// What the cases did not cover, one line each; empty when they covered everything.
     pub fn gaps(&self) -> Vec<String> {
         if self.cases == 0 {
-            return vec!["no case was decided without an error: nothing is covered".to_string()];
+            return vec![if self.uncounted == 0 {
+                "no test case: nothing is covered".to_string()
+            } else {
+                "no case was decided without an error: nothing is covered".to_string()
+            }];
         }
         let mut gaps = Vec::new();
         let one_way = |kind: &str, name: &str, seen: BothWays, yes: &str, no: &str| {
@@ -239,8 +258,9 @@ impl Coverage {
 
 /// Counts, for each named item, whether it is among `seen`.
 fn tally(items: &mut [(String, BothWays)], seen: &[String]) {
+    let seen: HashSet<&str> = seen.iter().map(String::as_str).collect();
     for (name, both) in items.iter_mut() {
-        if seen.contains(name) {
+        if seen.contains(name.as_str()) {
             both.yes += 1;
         } else {
             both.no += 1;
