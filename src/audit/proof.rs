@@ -62,12 +62,11 @@ impl StateSigners {
             return Some(why);
         }
         let checked = self.policy.checked();
-        if let Err(why) = checked.approver_in_role(
-            &resumed.by,
-            &resumed.role,
-            &checked.halt.resume_by,
-            "resume",
-        ) {
+        // Who may resume, as `gavel resume` reads it: `resume by`, else whoever may halt.
+        let resume_roles = super::authority::Power::Resume.roles(checked);
+        if let Err(why) =
+            checked.approver_in_role(&resumed.by, &resumed.role, &resume_roles, "resume")
+        {
             return Some(why);
         }
         checked.halt.resume_require.as_ref()?;

@@ -701,3 +701,47 @@ fn a_refused_request_names_the_halt() {
         assert!(decision["input_error"].is_object(), "{out}");
     }
 }
+
+/// Found by a fail-open hunt: without `resume by`, whoever may halt may resume (as `gavel
+/// resume` reads it), but decisions checked the resume against `resume by` alone, so the
+/// halt could never be lifted.
+#[test]
+fn without_resume_by_whoever_may_halt_may_resume() {
+    let dir = workspace();
+    let d = dir.path();
+    let policy = std::fs::read_to_string(d.join("policies/main.gavel")).unwrap();
+    let policy = policy.replace("  resume by admin\n", "").replace(
+        "  resume require 1 approval from security_lead humans_only\n",
+        "",
+    );
+    std::fs::write(d.join("policies/main.gavel"), policy).unwrap();
+    let (code, _, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "incident",
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "fixed",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run(d, &["eval", "--request", "req.json", "--format", "json"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!out.contains("\"halt\""), "{out}");
+}
