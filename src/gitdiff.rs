@@ -47,9 +47,20 @@ fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     Ok(output.stdout)
 }
 
+/// git, run in `repo`, reading objects as they are. Replace refs (`git replace`, and the
+/// grafts they superseded) make git show one commit's content under another's name: with
+/// them honoured, `--git BASE..HEAD` could judge a harmless decoy while the request names
+/// the real commit. `--no-replace-objects` turns them off, and `GIT_GRAFT_FILE` points the
+/// legacy grafts file at nothing.
 fn command(repo: &Path, args: &[&str]) -> Command {
     let mut command = Command::new("git");
-    command.arg("-C").arg(repo).args(args);
+    command
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
+        .env("GIT_GRAFT_FILE", "/dev/null")
+        .arg("--no-replace-objects")
+        .arg("-C")
+        .arg(repo)
+        .args(args);
     command
 }
 

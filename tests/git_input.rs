@@ -220,3 +220,26 @@ fn three_dots_between_unrelated_histories_says_there_is_no_merge_base() {
     let range = resolve_range(&repo, "base..other").unwrap();
     assert_eq!(files_from_git(&repo, &range).unwrap().len(), 3);
 }
+
+/// Found by a fail-open hunt: git honours replace refs, so a decoy commit replacing the
+/// real one made `--git base..REAL` judge the decoy's harmless change while the request
+/// named the real commit. Objects are read as they are.
+#[test]
+fn replace_refs_do_not_change_what_is_judged() {
+    let (_dir, repo) = repository();
+    std::fs::write(repo.join("secret/k.key"), lines(5)).unwrap();
+    commit(&repo);
+    let real = git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    git(&repo, &["checkout", "-q", "base"]);
+    std::fs::write(repo.join("app/a.txt"), lines(4)).unwrap();
+    commit(&repo);
+    let decoy = git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    git(&repo, &["replace", &real, &decoy]);
+    // git itself now shows the decoy under the real commit's name.
+    let shown = git(&repo, &["show", "--stat", "--format=", &real]);
+    assert!(shown.contains("app/a.txt"), "{shown}");
+    assert_eq!(
+        changes(&repo, &format!("base..{real}")),
+        [("secret/k.key".to_string(), 3, 0, FileStatus::Modified)]
+    );
+}
