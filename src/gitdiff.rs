@@ -48,15 +48,13 @@ fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 }
 
 /// git, run in `repo`, reading objects as they are. Replace refs (`git replace`, and the
-/// grafts they superseded) make git show one commit's content under another's name: with
-/// them honoured, `--git BASE..HEAD` could judge a harmless decoy while the request names
-/// the real commit. `--no-replace-objects` turns them off, and `GIT_GRAFT_FILE` points the
-/// legacy grafts file at nothing.
+/// `--graft`s that superseded the grafts file) make git show one commit's content under
+/// another's name: with them honoured, `--git BASE..HEAD` could judge a harmless decoy
+/// while the request names the real commit. `--no-replace-objects` turns them off.
 fn command(repo: &Path, args: &[&str]) -> Command {
     let mut command = Command::new("git");
     command
         .env("GIT_NO_REPLACE_OBJECTS", "1")
-        .env("GIT_GRAFT_FILE", "/dev/null")
         .arg("--no-replace-objects")
         .arg("-C")
         .arg(repo)

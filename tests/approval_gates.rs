@@ -725,3 +725,60 @@ fn a_window_ending_past_the_last_representable_time_blocks() {
     assert_eq!(decision.outcome, DecisionOutcome::RequireApproval);
     assert!(decision.gates.iter().all(|g| g.deadline.is_some()));
 }
+
+/// Found by a fail-open hunt: an actor id with an invisible character (`alice@example.com`
+/// and a zero-width space) is not alice's id, so alice's approval of her own change counted.
+/// Such an id is refused, as such paths are.
+#[test]
+fn an_actor_id_that_does_not_read_as_what_it_is_is_refused() {
+    for (id, named) in [
+        (
+            "alice@example.com\u{200B}",
+            "U+200B, an invisible character",
+        ),
+        (
+            "alice@example.com\u{202E}",
+            "U+202E, a bidirectional control",
+        ),
+        ("alice\u{7}@example.com", "U+0007, a control character"),
+    ] {
+        let request = Request::from_json(
+            serde_json::json!({
+                "action": "deploy", "environment": "prod",
+                "actor": {"id": id, "kind": "human"},
+                "requested_at": "2026-03-01T12:00:00Z",
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let mut context = Context::at(at("2026-03-01T12:30:00Z"));
+        context.approvals = vec![credential(
+            "alice@example.com",
+            "admin",
+            "2026-03-01T12:10:00Z",
+            Verdict::Approve,
+            &["deploy"],
+        )];
+        let decision = policy().decide(&request, &context);
+        assert_eq!(decision.outcome, DecisionOutcome::Block, "{id:?}");
+        let error = decision.input_error.unwrap();
+        assert_eq!(error.field.as_deref(), Some("actor.id"));
+        assert!(
+            error.message.contains(named) && error.message.contains("would not read as what it is"),
+            "{}",
+            error.message
+        );
+    }
+    // A plain id, and one in another script, are ids like any other.
+    for id in ["carol@example.com", "zoë@example.com", "山田"] {
+        let request = Request::from_json(
+            serde_json::json!({"action": "deploy", "environment": "dev", "actor": {"id": id, "kind": "human"}})
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap();
+        let decision = policy().decide(&request, &Context::at(at("2026-03-01T12:30:00Z")));
+        assert_eq!(decision.outcome, DecisionOutcome::AutoApprove, "{id}");
+    }
+}

@@ -135,6 +135,22 @@ pub(crate) fn validate<'a>(
     if request.actor.id.trim().is_empty() {
         return Err(err("actor.id", "the actor id is empty"));
     }
+    // The actor id is compared with approvers' ids (no self-approval): one that does not
+    // read as what it is — `alice@example.com` with a zero-width space — would let alice
+    // approve her own change. Printable ASCII, the usual id, needs no closer look.
+    let id = &request.actor.id;
+    if !id.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && let Some(c) = id.chars().find(|&c| crate::quote::hidden(c).is_some())
+    {
+        return Err(err(
+            "actor.id",
+            format!(
+                "the actor id contains U+{:04X}, {}; it would not read as what it is",
+                u32::from(c),
+                crate::quote::hidden(c).unwrap_or("a hidden character")
+            ),
+        ));
+    }
     list_length("actor.roles", request.actor.roles.len())?;
     for (i, role) in request.actor.roles.iter().enumerate() {
         check_string_lazy(&|| format!("actor.roles[{i}]"), role)?;

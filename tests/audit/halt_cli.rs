@@ -608,9 +608,10 @@ fn text_from_the_log_is_shown_escaped_on_one_line() {
         r#"{"action":"deploy","environment":"prod","actor":{"id":"erin\n#7  forged  decision  auto_approve\u001b[8m","kind":"human"}}"#,
     )
     .unwrap();
-    // Blocked by the halt; the request's actor is in the log all the same.
+    // Refused (the actor id holds control characters), naming the halt; the request's
+    // actor is in the log all the same.
     let (code, _, _) = run(d, &["eval", "--request", "inj.json"]);
-    assert_eq!(code, 3);
+    assert_eq!(code, 1);
     let (code, out, err) = run(d, &["audit", "note", "all good\n#8  forged note\u{1b}[31m"]);
     assert_eq!(code, 0, "{out}{err}");
     for args in [&["audit", "tail", "-n", "3"][..], &["audit", "report"][..]] {
@@ -634,16 +635,21 @@ fn text_from_the_log_is_shown_escaped_on_one_line() {
         "{tail}"
     );
 
-    // Not halted: the request waits for approval, and `audit pending` names its actor.
+    // Not halted: a request waiting for approval, whose actor id (refused by gavel eval
+    // today, but a log may hold one from elsewhere: an older gavel, whoever holds the audit
+    // key) `audit pending` names.
     let dir = workspace();
     let d = dir.path();
-    std::fs::write(
-        d.join("inj.json"),
-        r#"{"action":"deploy","environment":"prod","actor":{"id":"erin\n  request forged\u001b[8m","kind":"human"}}"#,
-    )
-    .unwrap();
-    let (code, _, _) = run(d, &["eval", "--request", "inj.json"]);
-    assert_eq!(code, 2);
+    let policy = gavel::Policy::load(d.join("policies")).unwrap();
+    let request = gavel::Request::from_json(&std::fs::read(d.join("req.json")).unwrap()).unwrap();
+    let mut decision = policy.decide(&request, &gavel::Context::at(jiff::Timestamp::now()));
+    assert_eq!(decision.outcome.as_str(), "require_approval");
+    std::sync::Arc::make_mut(&mut decision.request).actor =
+        "erin\n  request forged\u{1b}[8m".into();
+    log(d)
+        .with_policy(&policy)
+        .append_decision(&decision)
+        .unwrap();
     let (code, out, err) = run(d, &["audit", "pending"]);
     assert_eq!(code, 0, "{err}");
     assert!(
