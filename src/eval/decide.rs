@@ -350,13 +350,16 @@ fn run<'a, E: Evaluator<'a>>(
             &mut block_reasons,
             &mut notes,
         );
-        decision.fired.push(FiredRule {
-            rule: rule.name.clone(),
-            title: rule.title.clone(),
-            outcome: rule_outcome(&rule.outcome),
-            message,
-            evidence,
-        });
+        super::push_first_four(
+            &mut decision.fired,
+            FiredRule {
+                rule: rule.name.clone(),
+                title: rule.title.clone(),
+                outcome: rule_outcome(&rule.outcome),
+                message,
+                evidence,
+            },
+        );
     }
     // Empty lists are omitted: when every rule fired, there is nothing to explain.
     if explain && !not_fired.is_empty() {
@@ -748,10 +751,13 @@ pub(super) fn risk<'a, E: Evaluator<'a>>(
         match result {
             Ok(Some(weight)) => {
                 total += i128::from(weight.raw());
-                factors.push(RiskContribution {
-                    factor: factor.label.clone(),
-                    weight,
-                });
+                super::push_first_four(
+                    &mut factors,
+                    RiskContribution {
+                        factor: factor.label.clone(),
+                        weight,
+                    },
+                );
             }
             Ok(None) => {}
             Err(error) => {

@@ -154,7 +154,7 @@ fn atom<'a, E: Evaluator<'a>>(
             }
         }
     }
-    out.push(evidence);
+    super::push_first_four(out, evidence);
     Ok(())
 }
 

@@ -45,6 +45,19 @@ pub(crate) use evidence::condition_texts;
 use crate::compile::Compiled;
 use crate::request::{Request, RequestFacts};
 
+/// Pushes `item` onto `list`, allocating room for four items on the first push: what
+/// `Vec::push` allocates first for items of these sizes, but through the inlined allocation
+/// of `Vec::with_capacity` rather than the out-of-line growth path, which costs some 60
+/// instructions more per vector. For the decision's vectors that most decisions fill with
+/// one or a few items (risk factors, fired rules, evidence).
+#[inline(always)]
+pub(crate) fn push_first_four<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        *list = Vec::with_capacity(4);
+    }
+    list.push(item);
+}
+
 /// Decides with the compiled evaluator; `prepared` is what [`RequestFacts::of`] gives for
 /// `request`.
 pub(crate) fn decide_compiled(
