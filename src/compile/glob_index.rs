@@ -199,21 +199,21 @@ impl GlobIndex {
             None => ("", path),
         };
         if let Some(ids) = self.paths.get(path) {
-            hits.extend_from_slice(ids);
+            push_ids(hits, ids);
         }
         if deep {
             // More directories than positions kept: walk up from the end instead.
             let mut enclosing = dir;
             while !enclosing.is_empty() {
                 if let Some(ids) = self.inside.get(enclosing) {
-                    hits.extend_from_slice(ids);
+                    push_ids(hits, ids);
                 }
                 enclosing = enclosing.rsplit_once('/').map_or("", |(parent, _)| parent);
             }
         } else {
             for &end in slashes.get(..depth).unwrap_or(&[]) {
                 if let Some(ids) = path.get(..end).and_then(|d| self.inside.get(d)) {
-                    hits.extend_from_slice(ids);
+                    push_ids(hits, ids);
                 }
             }
         }
@@ -226,11 +226,21 @@ impl GlobIndex {
             );
         }
         if let Some(ids) = self.names.get(name) {
-            hits.extend_from_slice(ids);
+            push_ids(hits, ids);
         }
         self.by_prefix.matches(name, true, hits);
         self.by_suffix.matches(name, false, hits);
-        hits.extend_from_slice(&self.everything);
+        push_ids(hits, &self.everything);
+    }
+}
+
+/// Appends `ids` to `hits`. The lists are a glob or two each: pushed one by one, rather than
+/// copied by `extend_from_slice`, whose call to `memcpy` costs more than the copy (about 60
+/// instructions of a 5-file decision, counted with callgrind).
+#[inline(always)]
+fn push_ids(hits: &mut Vec<usize>, ids: &[usize]) {
+    for &id in ids {
+        hits.push(id);
     }
 }
 
