@@ -5,14 +5,13 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use jiff::Timestamp;
 
-use super::bodies::RepairBody;
 use super::entry::Entry;
 use super::error::AuditError;
 use super::key::{AuditKey, KeyRing};
 use super::reader::Records;
 use super::state::LogState;
 use super::verify::{VerifyOptions, VerifyReport, verify_path};
-use super::writer::{Receipt, Writer};
+use super::writer::{Receipt, Repaired, Writer};
 use crate::eval::{Decision, HaltState, Override};
 use crate::sign::Signer;
 
@@ -324,10 +323,11 @@ impl AuditLog {
         lock(&self.writer).rotate(new_key, reason, self.signer.as_ref(), &self.state)
     }
 
-    /// Removes an incomplete trailing line (left by a writer that crashed mid-append) and
-    /// appends a `repair` record saying what was removed. Complete lines are never removed.
-    /// `Ok(None)` when there was nothing to repair.
-    pub fn repair(&self) -> Result<Option<(RepairBody, Receipt)>, AuditError> {
+    /// Repairs an incomplete trailing line left by a writer that crashed mid-append: a whole
+    /// record continuing the chain that lacks only its newline is completed and kept;
+    /// anything else is removed, and a `repair` record says what was removed. Complete
+    /// lines are never removed. `Ok(None)` when there was nothing to repair.
+    pub fn repair(&self) -> Result<Option<Repaired>, AuditError> {
         lock(&self.writer).repair(self.signer.as_ref(), &self.state)
     }
 

@@ -66,7 +66,7 @@ pub use resume_approval::{RESUME_APPROVAL_TYPE, ResumeApproval, count_resume_app
 pub use tamper::{Finding, TamperKind};
 pub use usage::{Period, UsageCounter, fail_closed};
 pub use verify::{VerifyOptions, VerifyReport, verify_path};
-pub use writer::Receipt;
+pub use writer::{Receipt, Repaired};
 
 /// The default log file, relative to the working directory.
 pub const DEFAULT_LOG: &str = ".gavel/audit.jsonl";

@@ -660,13 +660,13 @@ impl Writer {
         Ok(Receipt { seq, mac, at: now })
     }
 
-    /// Removes an incomplete trailing line and records that it did. `Ok(None)` when there
-    /// is nothing to repair.
+    /// Repairs an incomplete trailing line (see [`Repaired`]). `Ok(None)` when there is
+    /// nothing to repair.
     pub(crate) fn repair(
         &mut self,
         signer: Option<&Signer>,
         state: &Mutex<LogState>,
-    ) -> Result<Option<(RepairBody, Receipt)>, AuditError> {
+    ) -> Result<Option<Repaired>, AuditError> {
         self.locked(true, |w| w.repair_locked(signer, state))?
     }
 
@@ -674,12 +674,24 @@ impl Writer {
         &mut self,
         signer: Option<&Signer>,
         state: &Mutex<LogState>,
-    ) -> Result<Option<(RepairBody, Receipt)>, AuditError> {
+    ) -> Result<Option<Repaired>, AuditError> {
         self.catch_up(state)?;
         let Some(bytes) = self.torn else {
             return Ok(None);
         };
         let offset = self.verified_len;
+        if let Some(seq) = self.record_without_line_end(offset, bytes)? {
+            // The record is whole and continues the chain: only its line's end is missing.
+            // Removing it would undo what it recorded (an override's use, a halt), so the
+            // line is ended instead, and the record counts.
+            (&self.file)
+                .seek(SeekFrom::Start(offset + bytes))
+                .and_then(|_| (&self.file).write_all(b"\n"))
+                .and_then(|()| self.file.sync_data())
+                .map_err(|e| self.io(&e))?;
+            self.catch_up(state)?;
+            return Ok(Some(Repaired::Completed { seq, offset }));
+        }
         (&self.file)
             .seek(SeekFrom::Start(offset))
             .map_err(|e| self.io(&e))?;
@@ -716,8 +728,48 @@ impl Writer {
             .finish(synced)
             .pop()
             .unwrap_or_else(|| Err(AuditError::Malformed("no result".into())))?;
-        Ok(Some((body, receipt)))
+        Ok(Some(Repaired::Removed { body, receipt }))
     }
+
+    /// The `seq` of the trailing `bytes` at `offset` when they are a whole record that
+    /// continues the chain — MAC and all — lacking only the newline that ends its line.
+    fn record_without_line_end(&self, offset: u64, bytes: u64) -> Result<Option<u64>, AuditError> {
+        if bytes > MAX_LOG_RECORD_BYTES as u64 {
+            return Ok(None);
+        }
+        let mut fragment = Vec::new();
+        (&self.file)
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| (&self.file).take(bytes).read_to_end(&mut fragment))
+            .map_err(|e| self.io(&e))?;
+        let Ok(line) = Line::parse(&fragment) else {
+            return Ok(None);
+        };
+        let seq = line.seq;
+        Ok(self.chain.clone().accept(&line).is_ok().then_some(seq))
+    }
+}
+
+/// What `gavel audit repair` did to a log's incomplete last line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repaired {
+    /// The line was a whole record continuing the chain, lacking only its newline (a
+    /// writer stopped between the two, or the newline was cut): the line was ended and the
+    /// record kept, so what it recorded still counts.
+    Completed {
+        /// The record's `seq`.
+        seq: u64,
+        /// Where its line starts.
+        offset: u64,
+    },
+    /// The line was not a whole record: it was removed, and a `repair` record says what
+    /// was removed (`body`), appended as `receipt`.
+    Removed {
+        /// What was removed.
+        body: RepairBody,
+        /// The `repair` record.
+        receipt: Receipt,
+    },
 }
 
 /// Room a line needs beyond its MAC bytes: the MAC member and a signature block.

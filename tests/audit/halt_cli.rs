@@ -751,3 +751,56 @@ fn without_resume_by_whoever_may_halt_may_resume() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(!out.contains("\"halt\""), "{out}");
 }
+
+/// Found by a fail-open hunt: cutting only the final newline of the log made `audit repair`
+/// remove the last record whole — a halt, or an override's use — though the record was
+/// complete and acknowledged. A whole record continuing the chain is ended, not removed;
+/// anything less is removed as before.
+#[test]
+fn repair_ends_a_whole_last_record_instead_of_removing_it() {
+    let dir = workspace();
+    let d = dir.path();
+    let (code, _, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "incident",
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let path = d.join(".gavel/audit.jsonl");
+    let whole = std::fs::read(&path).unwrap();
+    assert_eq!(whole.last(), Some(&b'\n'));
+    std::fs::write(&path, whole.get(..whole.len() - 1).unwrap()).unwrap();
+    let (code, out, err) = run(d, &["audit", "repair"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(
+            "(seq 1) was whole but for its line's end; the line was ended and the record kept"
+        ),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), whole);
+    // Still halted, and the log verifies.
+    let (code, out, err) = run(d, &["eval", "--request", "req.json"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("halted by carol"), "{out}");
+    let (code, out, err) = run(d, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    // A record cut inside is no record: it is removed, and the repair recorded.
+    let before = std::fs::read(&path).unwrap();
+    let (code, _, err) = run(d, &["audit", "note", "a note that will be cut"]);
+    assert_eq!(code, 0, "{err}");
+    let noted = std::fs::read(&path).unwrap();
+    std::fs::write(&path, noted.get(..noted.len() - 10).unwrap()).unwrap();
+    let (code, out, err) = run(d, &["audit", "repair"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("removed an incomplete trailing line"), "{out}");
+    assert!(std::fs::read(&path).unwrap().starts_with(&before));
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{LogArgs, fail};
+use crate::audit::Repaired;
 use crate::keys::PrivateKey;
 use crate::sign::Signer;
 
@@ -18,8 +19,9 @@ pub struct RepairArgs {
     key: Option<PathBuf>,
 }
 
-/// Removes an incomplete trailing line (never a complete record) and appends a `repair`
-/// record. Exit 0 when repaired or nothing needed repair, 1 otherwise.
+/// Repairs an incomplete trailing line: ends it when it is a whole record lacking only its
+/// newline, else removes it (never a complete record) and appends a `repair` record. Exit 0
+/// when repaired or nothing needed repair, 1 otherwise.
 pub fn run(args: &RepairArgs) -> u8 {
     if let Err(e) = args.log.existing() {
         return fail(e);
@@ -35,7 +37,14 @@ pub fn run(args: &RepairArgs) -> u8 {
         }
     }
     match log.repair() {
-        Ok(Some((body, receipt))) => {
+        Ok(Some(Repaired::Completed { seq, offset })) => {
+            outln!(
+                "repaired {}: the record at offset {offset} (seq {seq}) was whole but for its line's end; the line was ended and the record kept",
+                crate::cli::shown_path(&args.log.log),
+            );
+            0
+        }
+        Ok(Some(Repaired::Removed { body, receipt })) => {
             outln!(
                 "repaired {}: removed an incomplete trailing line of {} bytes at offset {} (sha256 {}); recorded as seq {}",
                 crate::cli::shown_path(&args.log.log),
