@@ -782,3 +782,45 @@ fn an_actor_id_that_does_not_read_as_what_it_is_is_refused() {
         assert_eq!(decision.outcome, DecisionOutcome::AutoApprove, "{id}");
     }
 }
+
+/// Found by a fail-open hunt: a rejection whose credential had expired stopped counting, so
+/// the same two credentials — a veto and an approval — gave `rejected` one minute and
+/// `approved` the next. A rejection does not expire; an approval does.
+#[test]
+fn a_rejection_does_not_expire() {
+    let mut veto = credential(
+        "bob@example.com",
+        "lead",
+        "2026-03-01T12:05:00Z",
+        Verdict::Reject,
+        &[],
+    );
+    veto.expires_at = Some(at("2026-03-01T12:10:00Z"));
+    let yes = credential(
+        "alice@example.com",
+        "admin",
+        "2026-03-01T12:06:00Z",
+        Verdict::Approve,
+        &["deploy"],
+    );
+    let decision = decide(vec![veto.clone(), yes.clone()]);
+    assert_eq!(
+        decision.outcome,
+        DecisionOutcome::Rejected,
+        "{}",
+        decision.summary
+    );
+    assert!(!decision.authorizes);
+    // An approval whose credential expired does not count.
+    let mut late = yes;
+    late.expires_at = Some(at("2026-03-01T12:10:00Z"));
+    let decision = decide(vec![late]);
+    assert_eq!(decision.outcome, DecisionOutcome::RequireApproval);
+    assert_eq!(
+        ignored(&decision),
+        [(
+            "alice@example.com@2026-03-01T12:06:00Z".to_string(),
+            "expired".to_string()
+        )]
+    );
+}

@@ -236,6 +236,14 @@ fn library_rejects_each_credential_problem_with_its_own_kind() {
         verify(&credential(&decision, &ann, |a| a.expires_at = now)),
         Err(RejectionKind::Expired)
     );
+    // A rejection does not expire: a veto does not lapse by waiting.
+    assert_eq!(
+        verify(&credential(&decision, &ann, |a| {
+            a.verdict = Verdict::Reject;
+            a.expires_at = now;
+        })),
+        Ok(())
+    );
 }
 
 #[test]

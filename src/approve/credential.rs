@@ -297,8 +297,10 @@ impl Approval {
             ));
         }
         // Expired from `expires_at` on, like licenses and overrides (the instant itself is
-        // past the credential's life, as for a JWT's `exp`).
-        if self.expires_at <= now {
+        // past the credential's life, as for a JWT's `exp`). A rejection does not expire: a
+        // veto that lapsed with time would turn the same inputs into an approval by waiting
+        // (fail open); it stands until the request itself changes.
+        if self.verdict == Verdict::Approve && self.expires_at <= now {
             return Err(Rejection::new(
                 RejectionKind::Expired,
                 format!("expired at {}", self.expires_at),

@@ -237,8 +237,10 @@ pub(crate) fn evaluate(
             ));
             continue;
         }
-        // Expired from `expires_at` on, as a credential is (`Approval::verify`).
-        if let Some(expires) = approval.expires_at
+        // Expired from `expires_at` on, as a credential is (`Approval::verify`); a
+        // rejection never expires (a veto does not lapse by waiting).
+        if approval.verdict == Verdict::Approve
+            && let Some(expires) = approval.expires_at
             && expires <= context.now
         {
             steps.push(ignore(
