@@ -8,9 +8,10 @@
 //! rename becomes one entry with `status: renamed` and `from: OLD`, so both paths are judged.
 //! Reading every patch as text means a file git calls binary is counted too: the commit
 //! being judged carries its own `.gitattributes`, and `* -diff` there (or one NUL byte in a
-//! file) would otherwise turn any change into one of 0 lines. A truly binary file is counted
-//! by its newline bytes, which says little: guard binary paths with globs (`any file matches
-//! "**/*.bin"`). A submodule bump counts as one line removed and one added; a change of type
+//! file) would otherwise turn any change into one of 0 lines. A carriage return alone ends a
+//! line too (a file with `\r` line ends is one long line to git). A truly binary file is
+//! counted by its line-end bytes, which says little: guard binary paths with globs (`any
+//! file matches "**/*.bin"`). A submodule bump counts as one line removed and one added; a change of type
 //! (a file that becomes a symlink) is one modified file counting both sections git's patch
 //! shows for it, the old side deleted and the new added. `BASE...HEAD`
 //! (three dots) diffs against the merge base, as git does. A path whose name holds a
@@ -241,6 +242,12 @@ struct PatchCounter {
     /// The first bytes of the current line (as many as a section header has), while the
     /// line is that short; `None` once the line is known and only its end is sought.
     start: Option<([u8; HEADER.len()], usize)>,
+    /// While the rest of a counted `+` or `-` line is read: its side (0 added, 1 removed),
+    /// whose count each carriage return inside the line adds to.
+    counting: Option<usize>,
+    /// The counted line's last byte read so far was a carriage return: a line break if
+    /// the next byte is not the line's end (`\r\n` is one break, not two).
+    pending_cr: bool,
 }
 
 /// What starts each file's section.
@@ -267,11 +274,18 @@ impl PatchCounter {
     fn feed(&mut self, mut bytes: &[u8]) {
         while let Some((&b, rest)) = bytes.split_first() {
             if self.start.is_none() {
-                // The line is counted already: skip to its end.
-                match memchr::memchr(b'\n', bytes) {
+                // The line is counted already: skip to its end, counting the line breaks a
+                // lone carriage return makes inside a `+` or `-` line.
+                let end = memchr::memchr(b'\n', bytes);
+                self.count_carriage_returns(
+                    bytes.get(..end.unwrap_or(bytes.len())).unwrap_or_default(),
+                    end.is_some(),
+                );
+                match end {
                     Some(at) => {
                         bytes = bytes.get(at + 1..).unwrap_or_default();
                         self.start = Some(([0; HEADER.len()], 0));
+                        self.counting = None;
                         continue;
                     }
                     None => return,
@@ -316,9 +330,43 @@ impl PatchCounter {
             && let Some(section) = self.sections.last_mut()
         {
             match line.first() {
-                Some(b'+') => section.0 += 1,
-                Some(b'-') => section.1 += 1,
+                Some(b'+') => {
+                    section.0 += 1;
+                    self.counting = Some(0);
+                }
+                Some(b'-') => {
+                    section.1 += 1;
+                    self.counting = Some(1);
+                }
                 _ => {}
+            }
+        }
+    }
+
+    /// Counts, for the `+` or `-` line being read, each carriage return in `content` (a
+    /// piece of the line) that another byte of the line follows: a file written with `\r`
+    /// line ends is one long line to git, and 5,000 such lines must not count as one.
+    /// `ends` says the line's end follows `content`.
+    fn count_carriage_returns(&mut self, content: &[u8], ends: bool) {
+        let Some(side) = self.counting else {
+            return;
+        };
+        let mut breaks = 0u64;
+        if std::mem::take(&mut self.pending_cr) && !content.is_empty() {
+            breaks += 1;
+        }
+        for at in memchr::memchr_iter(b'\r', content) {
+            if at + 1 < content.len() {
+                breaks += 1;
+            } else if !ends {
+                // The last byte of this piece: what follows decides.
+                self.pending_cr = true;
+            }
+        }
+        if let Some(section) = self.sections.last_mut() {
+            match side {
+                0 => section.0 += breaks,
+                _ => section.1 += breaks,
             }
         }
     }
@@ -329,6 +377,8 @@ impl PatchCounter {
             self.classify();
         }
         self.start = Some(([0; HEADER.len()], 0));
+        self.counting = None;
+        self.pending_cr = false;
     }
 }
 
@@ -469,5 +519,24 @@ mod tests {
         ]
         .concat();
         assert_eq!(counted(&long, 1 << 16), [(1, 0)]);
+    }
+
+    /// Found by a fail-open hunt: a file written with `\r` line ends is one line to git, so
+    /// 5,000 lines counted as 1 and slipped under a line limit. Each carriage return inside a
+    /// `+` or `-` line that another byte follows is a line break; `\r\n` is one.
+    #[test]
+    fn carriage_returns_inside_a_line_are_line_breaks_in_pieces_of_any_size() {
+        let patch: &[u8] = b"diff --git a/cr b/cr\n--- /dev/null\n+++ b/cr\n@@ -0,0 +1 @@\n\
+            +one\rtwo\rthree\rfour\n\
+            diff --git a/crlf b/crlf\n--- a/crlf\n+++ b/crlf\n@@ -1,2 +1,2 @@\n\
+            -old one\r\n-old two\r\n+new\r\n context\rx\n\
+            diff --git a/tail b/tail\n--- a/tail\n+++ b/tail\n@@ -1 +1 @@\n-a\r\rb\n+\r";
+        for size in 1..=patch.len() {
+            assert_eq!(
+                counted(patch, size),
+                [(4, 0), (1, 2), (1, 3)],
+                "pieces of {size} bytes"
+            );
+        }
     }
 }

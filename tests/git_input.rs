@@ -243,3 +243,23 @@ fn replace_refs_do_not_change_what_is_judged() {
         [("secret/k.key".to_string(), 3, 0, FileStatus::Modified)]
     );
 }
+
+/// Found by a fail-open hunt: a file whose lines end in `\r` alone is one line to git, so a
+/// 5,000-line file counted 1 added line and slipped under every line limit. Each such line
+/// end counts; `\r\n` counts once.
+#[test]
+fn lines_ending_in_a_carriage_return_alone_count_as_lines() {
+    let (_dir, repo) = repository();
+    let cr: String = (1..=5000).map(|i| format!("line {i}\r")).collect();
+    std::fs::write(repo.join("app/cr.py"), cr).unwrap();
+    let crlf: String = (1..=7).map(|i| format!("line {i}\r\n")).collect();
+    std::fs::write(repo.join("app/crlf.txt"), crlf).unwrap();
+    commit(&repo);
+    assert_eq!(
+        changes(&repo, "base..HEAD"),
+        [
+            ("app/cr.py".to_string(), 5000, 0, FileStatus::Added),
+            ("app/crlf.txt".to_string(), 7, 0, FileStatus::Added),
+        ]
+    );
+}
