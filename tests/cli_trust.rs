@@ -1065,3 +1065,49 @@ fn key_files_with_more_than_a_key_are_refused_saying_so() {
             .stderr_has("error: cannot sign: ");
     }
 }
+
+/// Found by a fail-open hunt: a signed decision never expires, so a deploy step acting on a
+/// decision file made before a halt would act on it days later. `--max-age` refuses a
+/// decision older than it says.
+#[test]
+fn verify_max_age_refuses_a_stale_decision() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    let made: jiff::Timestamp = NOW.parse().unwrap();
+    let at = |minutes: i64| (made + jiff::SignedDuration::from_mins(minutes)).to_string();
+    ws.run([
+        "verify",
+        "decision.json",
+        "--max-age",
+        "10m",
+        "--now",
+        &at(10),
+    ])
+    .code(0)
+    .stdout_has("valid decision dec_");
+    ws.run([
+        "verify",
+        "decision.json",
+        "--max-age",
+        "10m",
+        "--now",
+        &at(11),
+    ])
+    .code(1)
+    .stderr_has(&format!(
+        "the decision was made at {NOW}, more than 10m before {} (--max-age): decide again",
+        at(11)
+    ));
+    approve(
+        &ws,
+        "alice@example.com",
+        "keys/alice.key",
+        "admin",
+        "alice.json",
+        &[],
+    );
+    ws.run(["verify", "alice.json", "--max-age", "10m"])
+        .code(1)
+        .stderr_has("--max-age applies to decisions; `alice.json` is a `gavel.approval.v1`");
+}

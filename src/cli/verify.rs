@@ -10,6 +10,7 @@ use crate::compile::Policy;
 use crate::eval::Decision;
 use crate::keys::{PublicKey, load_public_key};
 use crate::license::License;
+use crate::number::Duration;
 use crate::quote::one_line as shown;
 use crate::sign::Verifier;
 
@@ -29,11 +30,17 @@ pub struct VerifyArgs {
     /// Check expiry as of this time (RFC 3339) instead of now.
     #[arg(long, value_parser = crate::cli::time_arg::timestamp)]
     now: Option<jiff::Timestamp>,
+    /// For a decision: refuse one made longer ago than this (`10m`, `1h`). A signed
+    /// decision never expires by itself; a deploy step that acts on a decision file uses
+    /// this so that a decision made before a halt, or before the policy changed, is not
+    /// acted on days later.
+    #[arg(long, value_name = "DURATION")]
+    max_age: Option<Duration>,
 }
 
 /// Exit 0 when the signature verifies and the credential is in force, 1 when it does not,
-/// when an approval or license has expired or names a tier the policy does not have, or
-/// when the file is unusable.
+/// when an approval or license has expired or names a tier the policy does not have, when a
+/// decision is older than `--max-age`, or when the file is unusable.
 pub fn run(args: &VerifyArgs) -> u8 {
     match verify(args) {
         Ok(lines) => {
@@ -79,6 +86,13 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
     let policy = Policy::load(&args.policies).ok();
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let mut lines = Vec::new();
+    if args.max_age.is_some() && !kind.is_empty() {
+        return Err(format!(
+            "--max-age applies to decisions; `{}` is a `{}`, which carries its own expiry",
+            crate::cli::shown_path(&args.file),
+            shown(kind)
+        ));
+    }
     match kind {
         crate::approve::APPROVAL_TYPE => {
             let approval = Approval::from_json(&raw)
@@ -202,6 +216,19 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
                 }
             ));
             lines.push(format!("authorizes: {}", decision.authorizes));
+            if let Some(max_age) = args.max_age {
+                let seconds = i64::try_from(max_age.seconds()).unwrap_or(i64::MAX);
+                let fresh_until = decision
+                    .evaluated_at
+                    .checked_add(jiff::SignedDuration::from_secs(seconds))
+                    .unwrap_or(jiff::Timestamp::MAX);
+                if now > fresh_until {
+                    return Err(format!(
+                        "the decision was made at {}, more than {max_age} before {now} (--max-age): decide again",
+                        decision.evaluated_at
+                    ));
+                }
+            }
             if let Some(policy) = &policy
                 && policy.name() == decision.policy.name
                 && policy.spec_hash() != decision.policy.spec_hash
