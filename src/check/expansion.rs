@@ -7,7 +7,7 @@
 //! factor and message is checked against [`MAX_EXPANDED_NODES`] and [`MAX_EXPANDED_DEPTH`].
 
 use crate::ast::Span;
-use crate::checked::{CExpr, CExprKind, FileFilter};
+use crate::checked::{CExpr, CExprKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{MAX_EXPANDED_DEPTH, MAX_EXPANDED_NODES};
 
@@ -24,39 +24,14 @@ pub(crate) fn expansion(expr: &CExpr, helpers: &[Expansion]) -> Expansion {
 }
 
 fn expansion_node(expr: &CExpr, helpers: &[Expansion]) -> Expansion {
-    let children: Vec<&CExpr> = match &expr.kind {
-        CExprKind::Helper(id) => {
-            let h = helpers.get(*id).copied().unwrap_or_default();
-            return Expansion {
-                nodes: h.nodes.saturating_add(1),
-                depth: h.depth.saturating_add(1),
-            };
-        }
-        CExprKind::Lit(_)
-        | CExprKind::Fact(_)
-        | CExprKind::FileFact(_)
-        | CExprKind::Attr(_)
-        | CExprKind::ActorIs(_)
-        | CExprKind::ActorHasRole(_) => vec![],
-        CExprKind::Neg(e) | CExprKind::Lower(e) | CExprKind::Not(e) => vec![e],
-        CExprKind::Arith(_, a, b) | CExprKind::Compare(_, a, b) => vec![a, b],
-        CExprKind::Min(items)
-        | CExprKind::Max(items)
-        | CExprKind::And(items)
-        | CExprKind::Or(items) => items.iter().collect(),
-        CExprKind::StrTest { value, needle, .. } => vec![value, needle],
-        CExprKind::GlobMatch { value, .. }
-        | CExprKind::InSet { value, .. }
-        | CExprKind::RegexMatch { value, .. } => {
-            vec![value]
-        }
-        CExprKind::InList { value, list } => vec![value, list],
-        CExprKind::If(c, t, o) => vec![c, t, o],
-        CExprKind::Quantifier(_, filter) | CExprKind::Count(filter) => match filter {
-            FileFilter::Where(e) => vec![e],
-            FileFilter::Set(_) | FileFilter::Regex(_) => vec![],
-        },
-    };
+    if let CExprKind::Helper(id) = &expr.kind {
+        let h = helpers.get(*id).copied().unwrap_or_default();
+        return Expansion {
+            nodes: h.nodes.saturating_add(1),
+            depth: h.depth.saturating_add(1),
+        };
+    }
+    let children = expr.children();
     let mut total = Expansion { nodes: 1, depth: 1 };
     for child in children {
         let c = expansion(child, helpers);

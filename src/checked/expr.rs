@@ -29,6 +29,39 @@ pub struct CExpr {
     pub span: Span,
 }
 
+impl CExpr {
+    /// The expressions it is made of, one level down: operands, items, branches, and the
+    /// condition of a per-file `where`. A helper's body is not among them (it is the
+    /// helper's, reached through [`super::CheckedPolicy::helpers`]).
+    pub fn children(&self) -> Vec<&CExpr> {
+        match &self.kind {
+            CExprKind::Lit(_)
+            | CExprKind::Fact(_)
+            | CExprKind::FileFact(_)
+            | CExprKind::Attr(_)
+            | CExprKind::Helper(_)
+            | CExprKind::ActorIs(_)
+            | CExprKind::ActorHasRole(_) => vec![],
+            CExprKind::Neg(e) | CExprKind::Lower(e) | CExprKind::Not(e) => vec![e],
+            CExprKind::Arith(_, a, b) | CExprKind::Compare(_, a, b) => vec![a, b],
+            CExprKind::Min(items)
+            | CExprKind::Max(items)
+            | CExprKind::And(items)
+            | CExprKind::Or(items) => items.iter().collect(),
+            CExprKind::StrTest { value, needle, .. } => vec![value, needle],
+            CExprKind::GlobMatch { value, .. }
+            | CExprKind::InSet { value, .. }
+            | CExprKind::RegexMatch { value, .. } => vec![value],
+            CExprKind::InList { value, list } => vec![value, list],
+            CExprKind::If(c, t, o) => vec![c, t, o],
+            CExprKind::Quantifier(_, filter) | CExprKind::Count(filter) => match filter {
+                FileFilter::Where(e) => vec![e],
+                FileFilter::Set(_) | FileFilter::Regex(_) => vec![],
+            },
+        }
+    }
+}
+
 /// Checked expression forms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CExprKind {

@@ -216,26 +216,7 @@ fn walk_at<'p>(
 /// per-file `where` is left out: it is covered through its quantifier.
 fn operands(expr: &CExpr) -> Vec<&CExpr> {
     match &expr.kind {
-        CExprKind::Lit(_)
-        | CExprKind::Fact(_)
-        | CExprKind::FileFact(_)
-        | CExprKind::Attr(_)
-        | CExprKind::Helper(_)
-        | CExprKind::ActorIs(_)
-        | CExprKind::ActorHasRole(_)
-        | CExprKind::Quantifier(..)
-        | CExprKind::Count(_) => Vec::new(),
-        CExprKind::Neg(e) | CExprKind::Lower(e) | CExprKind::Not(e) => vec![e],
-        CExprKind::Arith(_, a, b) | CExprKind::Compare(_, a, b) => vec![a, b],
-        CExprKind::Min(items)
-        | CExprKind::Max(items)
-        | CExprKind::And(items)
-        | CExprKind::Or(items) => items.iter().collect(),
-        CExprKind::StrTest { value, needle, .. } => vec![value, needle],
-        CExprKind::GlobMatch { value, .. }
-        | CExprKind::InSet { value, .. }
-        | CExprKind::RegexMatch { value, .. } => vec![value],
-        CExprKind::InList { value, list } => vec![value, list],
-        CExprKind::If(c, t, o) => vec![c, t, o],
+        CExprKind::Quantifier(..) | CExprKind::Count(_) => Vec::new(),
+        _ => expr.children(),
     }
 }
