@@ -29,6 +29,7 @@ pub mod license;
 pub mod limits;
 pub mod load;
 pub mod number;
+mod person;
 pub mod quote;
 pub mod request;
 pub mod shared_str;

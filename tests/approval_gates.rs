@@ -824,3 +824,49 @@ fn a_rejection_does_not_expire() {
         )]
     );
 }
+
+/// Found by a fail-open hunt of the library: the requester's id spelled with an invisible
+/// variation selector, decomposed accents or non-ASCII capitals read as someone else's, so
+/// the requester's own approval counted. Ids are compared as one person's.
+#[test]
+fn self_approval_is_caught_however_the_requester_spells_the_id() {
+    for actor in [
+        "alice@example.com\u{FE0F}",
+        "alice@example.com\u{E0100}",
+        "ALICE@EXAMPLE.COM",
+        "\u{FF41}lice@example.com",
+    ] {
+        let request = Request::from_json(
+            serde_json::json!({
+                "action": "deploy", "environment": "prod",
+                "actor": {"id": actor, "kind": "human"},
+                "requested_at": "2026-03-01T12:00:00Z",
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let mut context = Context::at(at("2026-03-01T12:15:00Z"));
+        context.approvals = vec![credential(
+            "alice@example.com",
+            "admin",
+            "2026-03-01T12:10:00Z",
+            Verdict::Approve,
+            &["deploy"],
+        )];
+        let decision = policy().decide(&request, &context);
+        assert_eq!(
+            decision.outcome,
+            DecisionOutcome::RequireApproval,
+            "{actor:?}"
+        );
+        assert_eq!(
+            ignored(&decision),
+            [(
+                "alice@example.com@2026-03-01T12:10:00Z".to_string(),
+                "self_approval".to_string()
+            )],
+            "{actor:?}"
+        );
+    }
+}

@@ -322,6 +322,24 @@ fn only_verified_credentials_place_the_approval_window() {
         assert_eq!(decision.ignored_approvals.len(), 1);
         assert_eq!(decision.ignored_approvals[0].kind, "unknown_approver");
     }
+    // Nor does the requester's own credential, which verifies but never counts: dated
+    // early, it would push a veto out of the window or expire the request.
+    let own = Request::from_json(
+        br#"{"action":"deploy","environment":"prod","actor":{"id":"Ann@Example.com","kind":"human"}}"#,
+    )
+    .unwrap();
+    let own_first = policy.decide(&own, &Context::at("2026-01-01T00:10:00Z".parse().unwrap()));
+    let early = credential(&own_first, &ann, |a| {
+        a.requested_at = "2025-12-31T20:00:00Z".parse().unwrap();
+    });
+    let mut context = Context::at("2026-01-01T00:30:00Z".parse().unwrap());
+    gavel::approve::apply_credentials(&policy, &own, &[early], &mut context);
+    assert_eq!(context.requested_at, None);
+    assert_eq!(
+        context.approvals.len(),
+        1,
+        "it verifies; the gate ignores it"
+    );
     // A forged credential alone places nothing: the window opens at the decision's time.
     let forged = credential(&first, &mallory, |a| {
         a.approver = "mallory@example.com".into();

@@ -28,11 +28,16 @@ pub fn apply_credentials(
     for credential in credentials {
         match credential.verify(policy, &digest, request.environment.as_deref(), context.now) {
             Ok(verified) => {
+                // The requester's own credential never counts (no self-approval), and it
+                // places nothing either: dated early, it would push an eligible veto out of
+                // the window or expire the request.
+                if !crate::person::same_person(&credential.approver, &request.actor.id) {
+                    window_start = Some(
+                        window_start
+                            .map_or(credential.requested_at, |t| t.min(credential.requested_at)),
+                    );
+                }
                 context.approvals.push(verified);
-                window_start = Some(
-                    window_start
-                        .map_or(credential.requested_at, |t| t.min(credential.requested_at)),
-                );
             }
             Err(rejection) => context
                 .rejected_credentials

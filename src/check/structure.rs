@@ -720,9 +720,10 @@ fn roles(checker: &mut ExprChecker<'_>, roles: &[&Ident]) -> Vec<String> {
     out
 }
 
-/// Reports an approver one person could act as besides an earlier one: ids that differ only
-/// in ASCII case (self-approval compares ids without case, so they are one person there and
-/// must be one everywhere), or the same key (whoever holds it signs as both, and would count
+/// Reports an approver one person could act as besides an earlier one: ids that name one
+/// person (`crate::person`: other case, accents composed otherwise, invisible characters —
+/// self-approval compares ids so, so they are one person there and must be one everywhere),
+/// or the same key (whoever holds it signs as both, and would count
 /// twice toward a gate of two approvals, or approve their own request under the other id).
 fn same_person(
     checker: &mut ExprChecker<'_>,
@@ -730,13 +731,14 @@ fn same_person(
     key: Option<[u8; 32]>,
     people: &[(String, Option<[u8; 32]>, crate::ast::Span)],
 ) {
-    let id = decl.id.value.to_ascii_lowercase();
+    let id = crate::person::person_key(&decl.id.value);
     for (other_id, other_key, other_span) in people {
         let (what, help) = if *other_id == id {
             (
-                "differs from another approver's id only in letter case",
-                "ids are compared without ASCII case when an approver's own request is \
-                 judged; declare the person once",
+                "names the same person as another approver's id (it differs only in letter case, \
+                 accents written otherwise or invisible characters)",
+                "ids are compared so when an approver's own request is judged; declare the \
+                 person once",
             )
         } else if key.is_some() && key == *other_key {
             (
@@ -825,7 +827,7 @@ fn approvers(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<App
             .and_then(|k| crate::keys::PublicKey::parse(&k.value).ok())
             .map(|k| k.to_bytes());
         same_person(checker, decl, key, &people);
-        people.push((id.to_ascii_lowercase(), key, decl.id.span));
+        people.push((crate::person::person_key(id), key, decl.id.span));
         let mut held = Vec::new();
         for role in &decl.roles {
             if checker.names.roles.contains_key(&role.value) {

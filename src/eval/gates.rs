@@ -196,12 +196,9 @@ pub(crate) fn evaluate(
             ));
             continue;
         };
-        // Ids are compared without ASCII case here (and only here): `Alice@Example.com`
-        // asking and `alice@example.com` approving is the same person approving themself.
-        if approval
-            .approver
-            .eq_ignore_ascii_case(request.actor.id.trim())
-        {
+        // Ids are compared as one person's (`crate::person`): `Alice@Example.com` asking
+        // and `alice@example.com` approving is the same person approving themself.
+        if crate::person::same_person(&approval.approver, &request.actor.id) {
             steps.push(ignore(
                 RejectionKind::SelfApproval.as_str(),
                 format!(
