@@ -33,6 +33,11 @@ pub const MAX_ATTRIBUTES: usize = 256;
 pub const MAX_LIST_ITEMS: usize = 10_000;
 /// Longest string value in a request (ids, attribute strings), in bytes.
 pub const MAX_STRING_BYTES: usize = 64 * 1024;
+/// Longest request value a message or evidence shows whole, in bytes (as displayed); a
+/// longer one is shown as an excerpt and its size, so that a decision quoting request values
+/// stays small enough to be recorded (a list of 10,000 long strings, interpolated, would
+/// otherwise make a summary of tens of megabytes, over the audit record limit).
+pub const MAX_SHOWN_VALUE_BYTES: usize = 1024;
 /// Largest line count accepted for one file (`added`, `removed`).
 pub const MAX_LINE_COUNT: u64 = 1_000_000_000;
 /// Most lines added and removed in one request, all files together: the largest whole

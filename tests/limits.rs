@@ -331,3 +331,56 @@ fn deepest_expressions_decide_on_a_small_stack() {
         assert_eq!(decision.outcome.as_str(), expected, "{}", decision.summary);
     }
 }
+
+/// Found by a fail-open hunt of the library: a list of long strings, interpolated into a
+/// message and shown as evidence, made a decision of hundreds of megabytes — over the audit
+/// record limit, so the blocked attempt could not be recorded at all. A shown value over
+/// `MAX_SHOWN_VALUE_BYTES` is an excerpt and its size.
+#[test]
+fn a_decision_quoting_huge_request_values_stays_small() {
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nattribute l: list<string> = []\ndefault auto_approve\n\
+         rule r0 { when attr.l contains \"needle0\" then block \"bad {attr.l}\" }\n\
+         rule r1 { when attr.l contains \"needle0\" then block \"also {attr.l}\" }\n",
+    )
+    .unwrap();
+    let mut items = vec![serde_json::Value::from("needle0")];
+    items.extend(
+        (0..2_000).map(|i| serde_json::Value::from(format!("{i}{}", "\u{200B}".repeat(1000)))),
+    );
+    let request = gavel::Request::from_json(
+        serde_json::json!({
+            "action": "deploy", "actor": {"id": "a", "kind": "human"},
+            "attributes": {"l": items},
+        })
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    let decision = policy.decide(
+        &request,
+        &gavel::Context::at("2026-01-01T00:00:00Z".parse().unwrap()),
+    );
+    assert_eq!(decision.outcome.as_str(), "block");
+    let json = serde_json::to_string(&decision).unwrap();
+    assert!(json.len() < 16 * 1024, "{} bytes", json.len());
+    let fired = &decision.fired[0];
+    let message = fired.message.as_deref().unwrap();
+    assert!(message.starts_with("bad [needle0, 0\\u{200b}"), "{message}");
+    assert!(message.ends_with(" bytes)"), "{message}");
+    let evidence = fired.evidence[0].left.as_ref().unwrap().to_string();
+    assert!(evidence.ends_with(" bytes)"), "{evidence}");
+    // A short value is shown whole.
+    let short = gavel::Request::from_json(
+        br#"{"action":"deploy","actor":{"id":"a","kind":"human"},"attributes":{"l":["needle0","x"]}}"#,
+    )
+    .unwrap();
+    let decision = policy.decide(
+        &short,
+        &gavel::Context::at("2026-01-01T00:00:00Z".parse().unwrap()),
+    );
+    assert_eq!(
+        decision.fired[0].message.as_deref(),
+        Some("bad [needle0, x]")
+    );
+}

@@ -716,7 +716,16 @@ pub(crate) fn render_message<'a, E: Evaluator<'a>>(
             MessagePart::Text(t) => out.push_str(t),
             // Request values are escaped: the message becomes the one-line summary.
             MessagePart::Expr(e) => {
-                out.push_str(&crate::quote::one_line(&ev.eval(e, None)?.display()));
+                let shown = ev.eval(e, None)?.display();
+                if shown.len() > crate::limits::MAX_SHOWN_VALUE_BYTES {
+                    out.push_str(&format!(
+                        "{} ({} bytes)",
+                        crate::quote::excerpt(&shown),
+                        shown.len()
+                    ));
+                } else {
+                    out.push_str(&crate::quote::one_line(&shown));
+                }
             }
         }
     }

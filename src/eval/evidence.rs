@@ -8,7 +8,7 @@ use super::decision::Evidence;
 use super::engine::Evaluator;
 use super::value::{EvalError, Val};
 use crate::ast::Quantifier;
-use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope};
+use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope, Value};
 use crate::compile::SpanMap;
 use crate::shared_str::SharedStr;
 
@@ -104,12 +104,12 @@ fn atom<'a, E: Evaluator<'a>>(
     };
     match &expr.kind {
         CExprKind::Compare(_, a, b) | CExprKind::Arith(_, a, b) => {
-            evidence.left = Some(ev.eval(a, None)?.to_value());
-            evidence.right = Some(ev.eval(b, None)?.to_value());
+            evidence.left = Some(bounded(ev.eval(a, None)?.to_value()));
+            evidence.right = Some(bounded(ev.eval(b, None)?.to_value()));
         }
         CExprKind::StrTest { value, needle, .. } => {
-            evidence.left = Some(ev.eval(value, None)?.to_value());
-            evidence.right = Some(ev.eval(needle, None)?.to_value());
+            evidence.left = Some(bounded(ev.eval(value, None)?.to_value()));
+            evidence.right = Some(bounded(ev.eval(needle, None)?.to_value()));
         }
         CExprKind::InList { value, list } => {
             // `x in LIST` and `LIST contains x` are one node; the operands are reported in
@@ -119,13 +119,13 @@ fn atom<'a, E: Evaluator<'a>>(
             } else {
                 (value, list)
             };
-            evidence.left = Some(ev.eval(first, None)?.to_value());
-            evidence.right = Some(ev.eval(second, None)?.to_value());
+            evidence.left = Some(bounded(ev.eval(first, None)?.to_value()));
+            evidence.right = Some(bounded(ev.eval(second, None)?.to_value()));
         }
         CExprKind::GlobMatch { value, .. }
         | CExprKind::InSet { value, .. }
         | CExprKind::RegexMatch { value, .. } => {
-            evidence.left = Some(ev.eval(value, None)?.to_value());
+            evidence.left = Some(bounded(ev.eval(value, None)?.to_value()));
         }
         CExprKind::Quantifier(q, filter) => {
             // List the files that decided it: the matches for `any`/`no` and a holding
@@ -143,19 +143,42 @@ fn atom<'a, E: Evaluator<'a>>(
             ));
         }
         CExprKind::ActorHasRole(_) => {
-            evidence.left = Some(
+            evidence.left = Some(bounded(
                 crate::eval::value::ListRef::Strings(&ev.facts().request.actor.roles).to_value(),
-            );
+            ));
         }
         _ => {
             let value = ev.eval(expr, None)?;
             if !matches!(value, Val::Bool(_)) || !matches!(expr.kind, CExprKind::Lit(_)) {
-                evidence.left = Some(value.to_value());
+                evidence.left = Some(bounded(value.to_value()));
             }
         }
     }
     super::push_first_four(out, evidence);
     Ok(())
+}
+
+/// `value` as evidence shows it: whole, or, when it takes more than
+/// [`crate::limits::MAX_SHOWN_VALUE_BYTES`] to show (a long string, a list of many), as a
+/// string holding an excerpt and its size — evidence names what was compared, and a decision
+/// must stay small enough to be recorded.
+fn bounded(value: Value) -> Value {
+    fn size(value: &Value) -> usize {
+        match value {
+            Value::String(s) | Value::Symbol(s) => s.len(),
+            Value::List(items) => items.iter().map(|i| size(i).saturating_add(2)).sum(),
+            Value::Bool(_) | Value::Number(_) => 8,
+        }
+    }
+    if size(&value) <= crate::limits::MAX_SHOWN_VALUE_BYTES {
+        return value;
+    }
+    let text = value.to_string();
+    Value::String(format!(
+        "{} ({} bytes)",
+        crate::quote::excerpt(&text),
+        text.len()
+    ))
 }
 
 /// The text of every condition evidence can show for the policy's rules (the atoms
