@@ -83,17 +83,36 @@ impl Writer {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| AuditError::io(parent, &e))?;
         }
+        // A symlink to nothing would have the log created wherever it points: refused, as
+        // a log that is not a regular file is (a FIFO or a device reads as an empty log and
+        // then never ends).
+        if let Ok(link) = std::fs::symlink_metadata(path)
+            && link.file_type().is_symlink()
+            && std::fs::metadata(path).is_err()
+        {
+            return Err(AuditError::Malformed(format!(
+                "{} is a symbolic link to nothing; point it at the log or remove it",
+                crate::quote::quote(&path.display().to_string())
+            )));
+        }
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(path)
             .map_err(|e| AuditError::io(path, &e))?;
+        let metadata = file.metadata().map_err(|e| AuditError::io(path, &e))?;
+        if !metadata.is_file() {
+            return Err(AuditError::Malformed(format!(
+                "{} is not a regular file (a FIFO, a device or a directory), so it cannot be an \
+                 audit log",
+                crate::quote::quote(&path.display().to_string())
+            )));
+        }
         #[cfg(unix)]
         let identity = {
             use std::os::unix::fs::MetadataExt as _;
-            let m = file.metadata().map_err(|e| AuditError::io(path, &e))?;
-            (m.dev(), m.ino())
+            (metadata.dev(), metadata.ino())
         };
         Ok(Writer {
             path: path.to_path_buf(),

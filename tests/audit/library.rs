@@ -236,3 +236,46 @@ fn entries_of_state_kinds_cannot_be_appended_directly_and_huge_ones_are_refused(
         2
     );
 }
+
+/// Found by a fail-open hunt of the library: `AuditLog::open` took a FIFO or a device for an
+/// empty log (reading it then never ended) and followed a symlink to nothing, creating the
+/// log wherever it pointed. Only a regular file (or a new one) is a log.
+#[cfg(unix)]
+#[test]
+fn a_log_that_is_not_a_regular_file_is_refused() {
+    let refused = |path: &dyn AsRef<std::path::Path>| match AuditLog::open(path, ring(1)) {
+        Ok(_) => panic!("{} opened as a log", path.as_ref().display()),
+        Err(error) => error,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let error = refused(&fifo);
+    assert!(
+        error.to_string().contains("is not a regular file"),
+        "{error}"
+    );
+    let error = refused(&std::path::Path::new("/dev/zero"));
+    assert!(
+        error.to_string().contains("is not a regular file"),
+        "{error}"
+    );
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere/log.jsonl"), &link).unwrap();
+    let error = refused(&link);
+    assert!(
+        error.to_string().contains("symbolic link to nothing"),
+        "{error}"
+    );
+    assert!(!dir.path().join("elsewhere").exists());
+    // A symlink to a log, and a new file, are logs.
+    let real = dir.path().join("real.jsonl");
+    AuditLog::open(&real, ring(1)).unwrap();
+    let to_real = dir.path().join("to-real.jsonl");
+    std::os::unix::fs::symlink(&real, &to_real).unwrap();
+    AuditLog::open(&to_real, ring(1)).unwrap();
+}
