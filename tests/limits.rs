@@ -44,6 +44,27 @@ fn policy_file_count() {
             .contains(&format!("more than the limit of {MAX_POLICY_FILES}")),
         "{err}"
     );
+    // The same for sources given in code (found by a fail-open hunt of the library).
+    let mut files: Vec<(String, String)> = (1..=MAX_POLICY_FILES)
+        .map(|i| (format!("{i:03}.gavel"), "# empty\n".to_string()))
+        .collect();
+    files.push((
+        "000.gavel".into(),
+        "policy \"p\"\ndefault auto_approve\n".into(),
+    ));
+    let err = Policy::from_sources(files.clone()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("more than the limit of {MAX_POLICY_FILES}")),
+        "{err}"
+    );
+    files.pop();
+    files.pop();
+    files.push((
+        "000.gavel".into(),
+        "policy \"p\"\ndefault auto_approve\n".into(),
+    ));
+    assert!(Policy::from_sources(files).is_ok());
 }
 
 #[test]

@@ -58,6 +58,26 @@ pub fn check(sources: &SourceSet) -> CheckResult {
             diagnostics,
         };
     }
+    // As the loader refuses a directory of more files (`load`), so for sources given in
+    // code (`Policy::from_sources`): the limits hold however a policy arrives.
+    if sources.len() > crate::limits::MAX_POLICY_FILES {
+        diagnostics.push(
+            Diagnostic::for_file(
+                Code::TooLarge,
+                "(policy)",
+                format!(
+                    "the policy has {} files, more than the limit of {}",
+                    sources.len(),
+                    crate::limits::MAX_POLICY_FILES
+                ),
+            )
+            .with_help("merge files"),
+        );
+        return CheckResult {
+            policy: None,
+            diagnostics,
+        };
+    }
     for (id, file) in sources.iter() {
         hidden_characters(id, &file.text, &mut diagnostics);
         let (parsed, parse_diagnostics) = crate::syntax::parse_file(id, &file.text);
