@@ -742,25 +742,7 @@ fn an_actor_id_that_does_not_read_as_what_it_is_is_refused() {
         ),
         ("alice\u{7}@example.com", "U+0007, a control character"),
     ] {
-        let request = Request::from_json(
-            serde_json::json!({
-                "action": "deploy", "environment": "prod",
-                "actor": {"id": id, "kind": "human"},
-                "requested_at": "2026-03-01T12:00:00Z",
-            })
-            .to_string()
-            .as_bytes(),
-        )
-        .unwrap();
-        let mut context = Context::at(at("2026-03-01T12:30:00Z"));
-        context.approvals = vec![credential(
-            "alice@example.com",
-            "admin",
-            "2026-03-01T12:10:00Z",
-            Verdict::Approve,
-            &["deploy"],
-        )];
-        let decision = policy().decide(&request, &context);
+        let decision = decided_by_alice_for(id, "2026-03-01T12:30:00Z");
         assert_eq!(decision.outcome, DecisionOutcome::Block, "{id:?}");
         let error = decision.input_error.unwrap();
         assert_eq!(error.field.as_deref(), Some("actor.id"));
@@ -836,25 +818,7 @@ fn self_approval_is_caught_however_the_requester_spells_the_id() {
         "ALICE@EXAMPLE.COM",
         "\u{FF41}lice@example.com",
     ] {
-        let request = Request::from_json(
-            serde_json::json!({
-                "action": "deploy", "environment": "prod",
-                "actor": {"id": actor, "kind": "human"},
-                "requested_at": "2026-03-01T12:00:00Z",
-            })
-            .to_string()
-            .as_bytes(),
-        )
-        .unwrap();
-        let mut context = Context::at(at("2026-03-01T12:15:00Z"));
-        context.approvals = vec![credential(
-            "alice@example.com",
-            "admin",
-            "2026-03-01T12:10:00Z",
-            Verdict::Approve,
-            &["deploy"],
-        )];
-        let decision = policy().decide(&request, &context);
+        let decision = decided_by_alice_for(actor, "2026-03-01T12:15:00Z");
         assert_eq!(
             decision.outcome,
             DecisionOutcome::RequireApproval,
@@ -869,4 +833,27 @@ fn self_approval_is_caught_however_the_requester_spells_the_id() {
             "{actor:?}"
         );
     }
+}
+
+/// A prod request by `actor` made at 12:00, decided at `now` with alice's approval (12:10).
+fn decided_by_alice_for(actor: &str, now: &str) -> Decision {
+    let request = Request::from_json(
+        serde_json::json!({
+            "action": "deploy", "environment": "prod",
+            "actor": {"id": actor, "kind": "human"},
+            "requested_at": "2026-03-01T12:00:00Z",
+        })
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    let mut context = Context::at(at(now));
+    context.approvals = vec![credential(
+        "alice@example.com",
+        "admin",
+        "2026-03-01T12:10:00Z",
+        Verdict::Approve,
+        &["deploy"],
+    )];
+    policy().decide(&request, &context)
 }

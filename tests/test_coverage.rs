@@ -204,11 +204,7 @@ cases:
     request: {action: apply_patch, actor: {id: a, kind: agent}, attributes: {guard: false, n: 99999999999}}
     expect: {outcome: auto_approve, default_applied: true}
 "#;
-    let out = Cli::new()
-        .file("policies/main.gavel", policy)
-        .file("policies/tests/cases.yaml", cases)
-        .args(["test", "--coverage"])
-        .output();
+    let out = coverage_of(policy, cases);
     out.code(1)
         .stdout_has("✓ unguarded, huge")
         .stdout_has(
@@ -238,14 +234,9 @@ cases:
     expect: {outcome: notify}
   - name: bob
     request: {action: apply_patch, actor: {id: bob, kind: human}}
-    expect: {outcome: default_deny_is_block}
-"#
-    .replace("default_deny_is_block", "block");
-    let out = Cli::new()
-        .file("policies/main.gavel", policy)
-        .file("policies/tests/cases.yaml", cases)
-        .args(["test", "--coverage"])
-        .output();
+    expect: {outcome: block}
+"#;
+    let out = coverage_of(policy, cases);
     out.code(1)
         .stdout_has("✓ alice")
         .stdout_has("✓ bob")
@@ -315,4 +306,13 @@ cases:
         "{}",
         out.stdout
     );
+}
+
+/// `gavel test --coverage` on one policy with one test file.
+fn coverage_of(policy: &str, cases: &str) -> crate::support::Output {
+    Cli::new()
+        .file("policies/main.gavel", policy)
+        .file("policies/tests/cases.yaml", cases)
+        .args(["test", "--coverage"])
+        .output()
 }
