@@ -8,8 +8,8 @@
 //! accents (`é` as one character or as `e` and a combining accent), compatibility forms
 //! (fullwidth letters), invisible variation selectors or zero-width characters, spaces
 //! around it. All of those are one person here: the key of an id is its trimmed text in
-//! Unicode compatibility normalization (NFKC), lowercased, without default-ignorable
-//! characters. Look-alike letters from other scripts (a Cyrillic `а` for a Latin `a`) remain
+//! Unicode compatibility normalization (NFKC), lowercased (with final sigma as sigma and
+//! sharp s as `ss`, as case folding has them), without default-ignorable characters. Look-alike letters from other scripts (a Cyrillic `а` for a Latin `a`) remain
 //! different ids; the service naming the actor must name it by its real id.
 
 use unicode_normalization::UnicodeNormalization as _;
@@ -21,12 +21,21 @@ pub(crate) fn person_key(id: &str) -> String {
     if id.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return id.to_ascii_lowercase();
     }
-    id.nfkc()
+    let mut key = String::with_capacity(id.len());
+    for c in id
+        .nfkc()
         .filter(|&c| !ignorable(c))
         .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    {
+        // Where lowercasing and case folding part: final sigma is sigma (`ΟΔΥΣΣΕΥΣ` is
+        // `οδυσσευς`), and sharp s is `ss` (`STRASSE` is `straße`).
+        match c {
+            'ς' => key.push('σ'),
+            'ß' => key.push_str("ss"),
+            c => key.push(c),
+        }
+    }
+    key.trim().to_string()
 }
 
 /// Whether two ids name one person.
@@ -34,19 +43,28 @@ pub(crate) fn same_person(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim()) || person_key(a) == person_key(b)
 }
 
-/// Characters that change no reading of the text: variation selectors, zero-width and
-/// formatting characters, bidirectional controls (Unicode's default-ignorable code points,
-/// and the other hidden characters gavel refuses elsewhere).
-fn ignorable(c: char) -> bool {
+/// Unicode's default-ignorable code points (`Default_Ignorable_Code_Point`, assigned or
+/// not: variation selectors, zero-width and format characters, bidirectional controls, tags,
+/// fillers), which show nothing, and the other characters gavel refuses as hidden.
+pub(crate) fn ignorable(c: char) -> bool {
     matches!(c,
-        '\u{FE00}'..='\u{FE0F}'
-        | '\u{E0100}'..='\u{E01EF}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{115F}'..='\u{1160}'
-        | '\u{3164}'
-        | '\u{FFA0}'
-        | '\u{00AD}'
+        '\u{00AD}'
         | '\u{034F}'
+        | '\u{061C}'
+        | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}'
     ) || crate::quote::hidden(c).is_some()
 }
 
@@ -70,6 +88,14 @@ mod tests {
         }
         assert!(same_person("josé@example.com", "jose\u{301}@example.com"));
         assert!(same_person("josé@example.com", "JOSÉ@example.com"));
+        assert!(same_person("οδυσσευς", "ΟΔΥΣΣΕΥΣ"));
+        assert!(same_person("straße", "STRASSE"));
+        for hidden in ['\u{2065}', '\u{FFF0}', '\u{E0080}', '\u{E01F0}'] {
+            assert!(
+                same_person(alice, &format!("{alice}{hidden}")),
+                "{hidden:?}"
+            );
+        }
         for other in [
             "bob@example.com",
             "alice@example.org",

@@ -741,6 +741,19 @@ fn an_actor_id_that_does_not_read_as_what_it_is_is_refused() {
             "U+202E, a bidirectional control",
         ),
         ("alice\u{7}@example.com", "U+0007, a control character"),
+        // Invisible, and unassigned or variation selectors: nothing on screen either.
+        (
+            "alice@example.com\u{FE0F}",
+            "U+FE0F, an invisible character",
+        ),
+        (
+            "alice@example.com\u{2065}",
+            "U+2065, an invisible character",
+        ),
+        (
+            "alice@example.com\u{E0100}",
+            "U+E0100, an invisible character",
+        ),
     ] {
         let decision = decided_by_alice_for(id, "2026-03-01T12:30:00Z");
         assert_eq!(decision.outcome, DecisionOutcome::Block, "{id:?}");
@@ -813,10 +826,9 @@ fn a_rejection_does_not_expire() {
 #[test]
 fn self_approval_is_caught_however_the_requester_spells_the_id() {
     for actor in [
-        "alice@example.com\u{FE0F}",
-        "alice@example.com\u{E0100}",
         "ALICE@EXAMPLE.COM",
         "\u{FF41}lice@example.com",
+        " Alice@Example.com ",
     ] {
         let decision = decided_by_alice_for(actor, "2026-03-01T12:15:00Z");
         assert_eq!(

@@ -1099,6 +1099,29 @@ fn verify_max_age_refuses_a_stale_decision() {
         "the decision was made at {NOW}, more than 10m before {} (--max-age): decide again",
         at(11)
     ));
+    // Dated ahead of now (the signer chose `--now`): not fresh, whatever its age.
+    ws.run([
+        "verify",
+        "decision.json",
+        "--max-age",
+        "10m",
+        "--now",
+        &at(-6),
+    ])
+    .code(1)
+    .stderr_has(&format!(
+        "the decision is dated {NOW}, later than {} (--max-age)",
+        at(-6)
+    ));
+    ws.run([
+        "verify",
+        "decision.json",
+        "--max-age",
+        "10m",
+        "--now",
+        &at(-4),
+    ])
+    .code(0);
     approve(
         &ws,
         "alice@example.com",

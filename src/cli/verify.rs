@@ -222,6 +222,19 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, String> {
                     .evaluated_at
                     .checked_add(jiff::SignedDuration::from_secs(seconds))
                     .unwrap_or(jiff::Timestamp::MAX);
+                // Dated ahead (whoever holds the signing key chooses `--now`), a decision
+                // would stay fresh until that date and beyond: one made later than now, past
+                // the clock-skew tolerance, is refused too.
+                let latest = now
+                    .checked_add(crate::eval::FUTURE_TOLERANCE)
+                    .unwrap_or(jiff::Timestamp::MAX);
+                if decision.evaluated_at > latest {
+                    return Err(format!(
+                        "the decision is dated {}, later than {now} (--max-age): a decision \
+                         from the future cannot be judged fresh",
+                        decision.evaluated_at
+                    ));
+                }
                 if now > fresh_until {
                     return Err(format!(
                         "the decision was made at {}, more than {max_age} before {now} (--max-age): decide again",

@@ -29,7 +29,8 @@ enum AuditCommand {
     Verify(verify::VerifyArgs),
     /// Write a signed statement of the log's head, to keep elsewhere.
     Checkpoint(checkpoint::CheckpointArgs),
-    /// Remove an incomplete trailing line left by a crashed writer, and record that.
+    /// Repair an incomplete trailing line left by a crashed writer: end it when it is a whole
+    /// record lacking only its newline (the record is kept), else remove it and record that.
     Repair(repair::RepairArgs),
     /// Print the last records (not authenticated; `verify` does that).
     Tail(tail::TailArgs),
