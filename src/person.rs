@@ -9,8 +9,9 @@
 //! (fullwidth letters), invisible variation selectors or zero-width characters, spaces
 //! around it. All of those are one person here: the key of an id is its trimmed text in
 //! Unicode compatibility normalization (NFKC), lowercased (with final sigma as sigma and
-//! sharp s as `ss`, as case folding has them), without default-ignorable characters. Look-alike letters from other scripts (a Cyrillic `а` for a Latin `a`) remain
-//! different ids; the service naming the actor must name it by its real id.
+//! sharp s as `ss`, as case folding has them), without default-ignorable characters.
+//! Look-alike letters from other scripts (a Cyrillic `а` for a Latin `a`) remain different
+//! ids; the service naming the actor must name it by its real id.
 
 use unicode_normalization::UnicodeNormalization as _;
 
