@@ -9,7 +9,8 @@
 //! Reading every patch as text means a file git calls binary is counted too: the commit
 //! being judged carries its own `.gitattributes`, and `* -diff` there (or one NUL byte in a
 //! file) would otherwise turn any change into one of 0 lines. A carriage return alone ends a
-//! line too (a file with `\r` line ends is one long line to git). A truly binary file is
+//! line too (a file with `\r` line ends is one long line to git), as do U+2028, U+2029 and
+//! NEL. A truly binary file is
 //! counted by its line-end bytes, which says little: guard binary paths with globs (`any
 //! file matches "**/*.bin"`). A submodule bump counts as one line removed and one added; a change of type
 //! (a file that becomes a symlink) is one modified file counting both sections git's patch
@@ -248,7 +249,15 @@ struct PatchCounter {
     /// The counted line's last byte read so far was a carriage return: a line break if
     /// the next byte is not the line's end (`\r\n` is one break, not two).
     pending_cr: bool,
+    /// The counted line's last bytes read so far, when they begin a line separator the next
+    /// piece may complete (see [`SEPARATORS`]).
+    carry: Vec<u8>,
 }
+
+/// Line separators besides `\n` and `\r`, in UTF-8: U+2028 and U+2029 (line terminators to
+/// JavaScript) and NEL, U+0085 (one to Python's `splitlines`). A file separated by them is
+/// one long line to git.
+const SEPARATORS: [&[u8]; 3] = [b"\xE2\x80\xA8", b"\xE2\x80\xA9", b"\xC2\x85"];
 
 /// What starts each file's section.
 const HEADER: &[u8] = b"diff --git ";
@@ -286,6 +295,7 @@ impl PatchCounter {
                         bytes = bytes.get(at + 1..).unwrap_or_default();
                         self.start = Some(([0; HEADER.len()], 0));
                         self.counting = None;
+                        self.carry.clear();
                         continue;
                     }
                     None => return,
@@ -351,7 +361,7 @@ impl PatchCounter {
         let Some(side) = self.counting else {
             return;
         };
-        let mut breaks = 0u64;
+        let mut breaks = self.count_separators(content, ends);
         if std::mem::take(&mut self.pending_cr) && !content.is_empty() {
             breaks += 1;
         }
@@ -371,6 +381,47 @@ impl PatchCounter {
         }
     }
 
+    /// The [`SEPARATORS`] in `content`, the next piece of a counted line (`ends`: the line
+    /// ends after it), including one that began in the piece before (`carry`).
+    fn count_separators(&mut self, content: &[u8], ends: bool) -> u64 {
+        let is_separator = |bytes: &[u8]| SEPARATORS.iter().any(|s| bytes.starts_with(s));
+        let mut breaks = 0;
+        let carried = std::mem::take(&mut self.carry);
+        if !carried.is_empty() {
+            let mut joined = carried.clone();
+            joined.extend(content.iter().take(2));
+            for start in 0..carried.len() {
+                if joined.get(start..).is_some_and(is_separator) {
+                    breaks += 1;
+                }
+            }
+        }
+        for at in memchr::memchr2_iter(0xE2, 0xC2, content) {
+            if content.get(at..).is_some_and(is_separator) {
+                breaks += 1;
+            }
+        }
+        if !ends {
+            // The last one or two bytes, when a separator begins with them.
+            let mut all = carried;
+            all.extend(content.iter().rev().take(2).rev());
+            for keep in [2, 1] {
+                let Some(tail) = all.len().checked_sub(keep).and_then(|from| all.get(from..))
+                else {
+                    continue;
+                };
+                if SEPARATORS
+                    .iter()
+                    .any(|s| s.len() > tail.len() && s.starts_with(tail))
+                {
+                    self.carry = tail.to_vec();
+                    break;
+                }
+            }
+        }
+        breaks
+    }
+
     /// A newline while the line's start was still being read: the line was short.
     fn end_line(&mut self) {
         if self.start.is_some() {
@@ -379,6 +430,7 @@ impl PatchCounter {
         self.start = Some(([0; HEADER.len()], 0));
         self.counting = None;
         self.pending_cr = false;
+        self.carry.clear();
     }
 }
 
@@ -535,6 +587,24 @@ mod tests {
             assert_eq!(
                 counted(patch, size),
                 [(4, 0), (1, 2), (1, 3)],
+                "pieces of {size} bytes"
+            );
+        }
+    }
+
+    /// Found by QA: a file separated by U+2028 (a line terminator to JavaScript) or NEL was
+    /// one line to git. Each such separator in a `+` or `-` line is a line break, wherever
+    /// the pieces the patch is read in cut it.
+    #[test]
+    fn unicode_line_separators_are_line_breaks_in_pieces_of_any_size() {
+        let patch = "diff --git a/ls.js b/ls.js\n--- a/ls.js\n+++ b/ls.js\n@@ -1 +1 @@\n\
+            -p\u{2028}\n+a\u{2028}b\u{2029}c\u{85}d\n context\u{2028}x\n+\u{2028}\u{2028}\n\
+            diff --git a/t b/t\n--- a/t\n+++ b/t\n@@ -1 +1 @@\n+é\u{e2}\u{80}\n";
+        let patch = patch.as_bytes();
+        for size in 1..=patch.len() {
+            assert_eq!(
+                counted(patch, size),
+                [(7, 2), (1, 0)],
                 "pieces of {size} bytes"
             );
         }

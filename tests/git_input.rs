@@ -254,12 +254,16 @@ fn lines_ending_in_a_carriage_return_alone_count_as_lines() {
     std::fs::write(repo.join("app/cr.py"), cr).unwrap();
     let crlf: String = (1..=7).map(|i| format!("line {i}\r\n")).collect();
     std::fs::write(repo.join("app/crlf.txt"), crlf).unwrap();
+    // U+2028 ends a line to JavaScript: 300 statements, one line to git.
+    let ls: String = (1..=300).map(|i| format!("f({i});\u{2028}")).collect();
+    std::fs::write(repo.join("app/ls.js"), ls).unwrap();
     commit(&repo);
     assert_eq!(
         changes(&repo, "base..HEAD"),
         [
             ("app/cr.py".to_string(), 5000, 0, FileStatus::Added),
             ("app/crlf.txt".to_string(), 7, 0, FileStatus::Added),
+            ("app/ls.js".to_string(), 301, 0, FileStatus::Added),
         ]
     );
 }
