@@ -9,7 +9,7 @@
 //! (fullwidth letters), invisible variation selectors or zero-width characters, spaces
 //! around it. All of those are one person here: the key of an id is its trimmed text in
 //! Unicode compatibility normalization (NFKC), lowercased (with final sigma as sigma and
-//! sharp s as `ss`, as case folding has them), without default-ignorable characters.
+//! sharp s as `ss`, as case folding has them), without default-ignorable characters ([`crate::quote::hidden`]).
 //! Look-alike letters from other scripts (a Cyrillic `а` for a Latin `a`) remain different
 //! ids; the service naming the actor must name it by its real id.
 
@@ -25,7 +25,7 @@ pub(crate) fn person_key(id: &str) -> String {
     let mut key = String::with_capacity(id.len());
     for c in id
         .nfkc()
-        .filter(|&c| !ignorable(c))
+        .filter(|&c| crate::quote::hidden(c).is_none())
         .flat_map(char::to_lowercase)
     {
         // Where lowercasing and case folding part: final sigma is sigma (`ΟΔΥΣΣΕΥΣ` is
@@ -42,31 +42,6 @@ pub(crate) fn person_key(id: &str) -> String {
 /// Whether two ids name one person.
 pub(crate) fn same_person(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim()) || person_key(a) == person_key(b)
-}
-
-/// Unicode's default-ignorable code points (`Default_Ignorable_Code_Point`, assigned or
-/// not: variation selectors, zero-width and format characters, bidirectional controls, tags,
-/// fillers), which show nothing, and the other characters gavel refuses as hidden.
-pub(crate) fn ignorable(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}'
-        | '\u{034F}'
-        | '\u{061C}'
-        | '\u{115F}'..='\u{1160}'
-        | '\u{17B4}'..='\u{17B5}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}'
-        | '\u{3164}'
-        | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FEFF}'
-        | '\u{FFA0}'
-        | '\u{FFF0}'..='\u{FFF8}'
-        | '\u{1BCA0}'..='\u{1BCA3}'
-        | '\u{1D173}'..='\u{1D17A}'
-        | '\u{E0000}'..='\u{E0FFF}'
-    ) || crate::quote::hidden(c).is_some()
 }
 
 #[cfg(test)]

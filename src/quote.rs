@@ -105,8 +105,11 @@ pub fn one_line(value: &str) -> Cow<'_, str> {
 /// U+202A–U+202E, U+2066–U+2069: `docs/a\u{202e}dm.exe` displays as `docs/aexe.md`), a
 /// zero-width or other invisible character — every format character (Unicode category
 /// Cf: U+00AD, U+200B–U+200D, U+2060–U+2064, U+206A–U+206F, U+FEFF, U+FFF9–U+FFFB, the tag
-/// characters U+E0000–U+E007F...) and the characters that render as blank fillers (U+034F,
-/// U+115F, U+1160, U+17B4, U+17B5, U+180E, U+3164, U+FFA0) — or a line or paragraph separator
+/// characters U+E0000–U+E007F...), the characters that render as blank fillers (U+034F,
+/// U+115F, U+1160, U+17B4, U+17B5, U+3164, U+FFA0), variation selectors (U+180B–U+180F,
+/// U+FE00–U+FE0F, U+E0100–U+E01EF) and the unassigned default-ignorable code points (U+2065,
+/// U+FFF0–U+FFF8, U+E0080–U+E0FFF): Unicode's default-ignorables, which show nothing — or a
+/// line or paragraph separator
 /// (U+2028, U+2029). Request paths holding one are refused; text holding one is escaped
 /// where it is shown ([`one_line`]); policy files holding one are refused (E0008).
 pub fn hidden(c: char) -> Option<&'static str> {
@@ -126,20 +129,21 @@ pub fn hidden(c: char) -> Option<&'static str> {
         | '\u{08E2}'
         | '\u{115F}'..='\u{1160}'
         | '\u{17B4}'..='\u{17B5}'
-        | '\u{180E}'
+        | '\u{180B}'..='\u{180F}'
         | '\u{200B}'..='\u{200D}'
-        | '\u{2060}'..='\u{2064}'
+        | '\u{2060}'..='\u{2065}'
         | '\u{206A}'..='\u{206F}'
         | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}'
         | '\u{FEFF}'
         | '\u{FFA0}'
-        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{FFF0}'..='\u{FFFB}'
         | '\u{110BD}'
         | '\u{110CD}'
         | '\u{13430}'..='\u{1343F}'
         | '\u{1BCA0}'..='\u{1BCA3}'
         | '\u{1D173}'..='\u{1D17A}'
-        | '\u{E0000}'..='\u{E007F}' => Some("an invisible character"),
+        | '\u{E0000}'..='\u{E0FFF}' => Some("an invisible character"),
         '\u{2028}' | '\u{2029}' => Some("a line or paragraph separator"),
         _ => None,
     }

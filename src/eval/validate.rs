@@ -140,14 +140,15 @@ pub(crate) fn validate<'a>(
     // approve her own change. Printable ASCII, the usual id, needs no closer look.
     let id = &request.actor.id;
     if !id.bytes().all(|b| (0x20..0x7f).contains(&b))
-        && let Some(c) = id.chars().find(|&c| crate::person::ignorable(c))
+        && let Some((c, what)) = id
+            .chars()
+            .find_map(|c| crate::quote::hidden(c).map(|what| (c, what)))
     {
         return Err(err(
             "actor.id",
             format!(
-                "the actor id contains U+{:04X}, {}; it would not read as what it is",
-                u32::from(c),
-                crate::quote::hidden(c).unwrap_or("an invisible character")
+                "the actor id contains U+{:04X}, {what}; it would not read as what it is",
+                u32::from(c)
             ),
         ));
     }
