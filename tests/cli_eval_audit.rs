@@ -346,6 +346,21 @@ fn usage_counted_from_the_log_enforces_license_limits() {
             "projects_per_month=create_project",
         ])
     };
+    // The log's count is a floor: a request stating more usage than the log has seen (none
+    // yet) is held to what it states; the log's count used to replace it, and this passed.
+    ws.write(
+        "stated.json",
+        project(0).replace(r#""files""#, r#""usage":{"projects_per_month":7},"files""#),
+    );
+    let stated = run("stated.json");
+    stated.code(3);
+    assert!(
+        stated
+            .stdout
+            .contains("usage `projects_per_month` is 7, over the `starter` tier's limit of 2"),
+        "{}",
+        stated.stdout
+    );
     run("project1.json").code(0);
     run("project2.json").code(0);
     // The same request again is a retry, not a new project: still one of the two.

@@ -253,7 +253,7 @@ fn a_usage_count_out_of_range_in_the_context_blocks_naming_the_counter() {
     )
     .unwrap();
     let ignores = Policy::from_str("policy \"i\"\ndefault auto_approve\n").unwrap();
-    // The request's own count is in range; the caller's, which takes precedence, is not.
+    // The request's own count is in range; the caller's, the larger, is not.
     let request = Request::from_json(
         br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"},"usage":{"calls":1}}"#,
     )
@@ -283,6 +283,50 @@ fn a_usage_count_out_of_range_in_the_context_blocks_naming_the_counter() {
     let decision = reads.decide(&request, &context);
     assert!(decision.input_error.is_none() && decision.errors.is_empty());
     assert_eq!(decision.reasons, vec![format!("calls {MAX_USAGE_COUNT}")]);
+}
+
+/// The caller's count is a floor under the request's, never a replacement: a request that
+/// states more usage than the caller counted is held to what it states (an audit log that
+/// has seen none of a request's usage used to lower its count to 0), and one that states
+/// less is held to the caller's count.
+#[test]
+fn the_callers_usage_count_raises_the_requests_and_never_lowers_it() {
+    let policy = Policy::from_str(
+        "policy \"u\"\nrule u {\n  when usage.calls >= 5\n  then block \"calls {usage.calls}\"\n}\n\
+         default auto_approve\n",
+    )
+    .unwrap();
+    let request = |calls: u64| {
+        Request::from_json(
+            format!(
+                r#"{{"action":"apply_patch","actor":{{"id":"a","kind":"agent"}},"usage":{{"calls":{calls}}}}}"#
+            )
+            .as_bytes(),
+        )
+        .unwrap()
+    };
+    let decide = |stated: u64, counted: Option<u64>| {
+        let mut context = Context::at(now());
+        if let Some(counted) = counted {
+            context.usage.insert("calls".into(), counted);
+        }
+        let decision = policy.decide(&request(stated), &context);
+        assert!(decision.input_error.is_none() && decision.errors.is_empty());
+        (decision.outcome, decision.reasons)
+    };
+    let blocked = |calls: u64| {
+        (
+            DecisionOutcome::Block,
+            vec![format!("calls {calls} (rule `u`)")],
+        )
+    };
+    let allowed = (DecisionOutcome::AutoApprove, Vec::new());
+    assert_eq!(decide(7, None), blocked(7));
+    assert_eq!(decide(7, Some(0)), blocked(7));
+    assert_eq!(decide(7, Some(9)), blocked(9));
+    assert_eq!(decide(1, Some(6)), blocked(6));
+    assert_eq!(decide(1, Some(2)), allowed);
+    assert_eq!(decide(4, Some(4)), allowed);
 }
 
 /// A usage limit names the count and whether it is at or over the tier's limit.

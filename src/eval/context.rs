@@ -64,8 +64,9 @@ pub struct Context {
     /// Credentials that failed verification, reported in the decision.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected_credentials: Vec<IgnoredApproval>,
-    /// Authoritative usage counters (e.g. counted from the audit log). They take precedence
-    /// over counters the request supplies.
+    /// Usage counters the caller counted (e.g. from the audit log). Each is a floor: a rule
+    /// or license limit reads the larger of it and the counter the request supplies, so a
+    /// request is never held to less usage than it states.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub usage: BTreeMap<String, u64>,
     /// The outcome of verifying the request's license credential, when there was one.

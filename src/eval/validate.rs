@@ -93,13 +93,16 @@ pub(crate) struct Facts<'a> {
 }
 
 impl Facts<'_> {
-    /// A usage counter: the context's authoritative count, else the request's.
+    /// A usage counter: the larger of the context's count and the request's.
+    ///
+    /// The caller's count (counted from the audit log, say) is a floor, not a replacement:
+    /// a request that states more usage than the log knows of is held to what it states.
+    /// Letting the log's count win lowered a request over its license limit back under it,
+    /// and the request was allowed.
     pub fn usage(&self, name: &str) -> Option<u64> {
-        self.context
-            .usage
-            .get(name)
-            .copied()
-            .or_else(|| self.request.usage.get(name).copied())
+        let known = self.context.usage.get(name).copied();
+        let stated = self.request.usage.get(name).copied();
+        known.max(stated)
     }
 }
 
@@ -277,8 +280,8 @@ pub(crate) fn validate<'a>(
 
 /// Checks the caller's usage counters (`Context::usage`) as a request's are checked
 /// (`PreparedRequest`): each at most [`MAX_USAGE_COUNT`], the largest whole number a policy
-/// reads. They come from the embedding service, not the request, but take precedence over
-/// the request's; one out of range blocks the decision naming the counter, whether or not a
+/// reads. They come from the embedding service, not the request, and raise the request's
+/// counts (never lower them); one out of range blocks the decision naming the counter, whether or not a
 /// rule or license limit reads it, rather than being compared as a raw integer by one check
 /// and failing as an evaluation error in another.
 fn context_usage(context: &Context) -> Result<(), RequestError> {

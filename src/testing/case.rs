@@ -115,7 +115,7 @@ pub struct TestContext {
     /// Emergency stop.
     #[serde(default)]
     pub halt: Option<HaltState>,
-    /// Authoritative usage counters, read as a request's are (`3.0` is 3).
+    /// The caller's usage counters (`Context::usage`), read as a request's are (`3.0` is 3).
     #[serde(default, deserialize_with = "crate::request::count::usage_count_map")]
     pub usage: BTreeMap<String, u64>,
     /// License verification result.
