@@ -149,6 +149,18 @@ pub fn hidden(c: char) -> Option<&'static str> {
     }
 }
 
+/// Whether `text` shows nothing: every character is whitespace, a [`hidden`] character, or
+/// U+2800 (the blank Braille pattern, which renders as a space and is neither).
+///
+/// What must be given for a reason (an override's, a halt's, a rejection's, a note) is held
+/// to this rather than to `trim().is_empty()`: a reason of zero-width spaces or blank
+/// Braille passed that test, and the log recorded a glass broken for no reason anyone
+/// could read.
+pub(crate) fn says_nothing(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || c == '\u{2800}' || hidden(c).is_some())
+}
+
 /// The characters of a multi-line text (a policy file) a reader cannot see for what they
 /// are, with their byte offsets and what they are: [`hidden`] characters other than tab and
 /// line feed, and a carriage return not followed by a line feed — editors and terminals
@@ -296,6 +308,24 @@ fn clip_middle(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_of_only_blank_or_invisible_characters_says_nothing() {
+        for blank in [
+            "",
+            " \t\n",
+            "\u{200b}\u{200d}",
+            "\u{2800}",
+            "\u{3000}",
+            "\u{3164}",
+            "\u{feff} ",
+        ] {
+            assert!(says_nothing(blank), "{blank:?}");
+        }
+        for text in ["x", " rollback \u{200b}", "\u{2800}!", "緊急"] {
+            assert!(!says_nothing(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn short_clean_values_are_borrowed() {

@@ -263,6 +263,23 @@ fn a_rejection_by_an_eligible_approver_rejects() {
     ])
     .code(1)
     .stderr_has("a rejection needs a reason");
+    // Nor with one that shows nothing.
+    for reason in ["\u{200b}", "\u{2800} "] {
+        ws.run([
+            "reject",
+            "decision.json",
+            "--key",
+            "keys/bob.key",
+            "--as",
+            "bob@example.com",
+            "--role",
+            "lead",
+            "--reason",
+            reason,
+        ])
+        .code(1)
+        .stderr_has("a rejection needs a reason");
+    }
 }
 
 #[test]

@@ -510,11 +510,19 @@ fn evidence_shows_a_negated_condition_as_written() {
 
 /// An override without a reason is ignored, whoever filled the context: its reason is what
 /// the audit log says the glass was broken for (found by QA: a test case's context could
-/// override with `reason: ""`).
+/// override with `reason: ""`). A reason of characters that show nothing (zero-width
+/// spaces, blank Braille, an ideographic space) is no reason either (found by QA: those
+/// overrides were used).
 #[test]
 fn an_override_without_a_reason_is_ignored() {
     let policy = Policy::from_str(POLICY).unwrap();
-    for reason in ["", "  \n"] {
+    for reason in [
+        "",
+        "  \n",
+        "\u{200b}\u{200b}",
+        "\u{2800}",
+        "\u{3000}\u{feff}",
+    ] {
         let mut context = overridden(tier("pro"));
         if let Some(ov) = context.override_.as_mut() {
             ov.reason = reason.into();

@@ -133,7 +133,7 @@ impl Approval {
                 decision.outcome.as_str().to_string(),
             ));
         }
-        if verdict == Verdict::Reject && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        if verdict == Verdict::Reject && note.as_deref().is_none_or(crate::quote::says_nothing) {
             return Err(ApprovalError::NoReason);
         }
         if expires_at <= issued_at {

@@ -110,7 +110,7 @@ impl Entry {
     /// nothing, indistinguishable from a mistake.
     pub fn note(text: impl Into<String>, by: Option<String>) -> Result<Entry, AuditError> {
         let text = text.into();
-        if text.trim().is_empty() {
+        if crate::quote::says_nothing(&text) {
             return Err(AuditError::Malformed(
                 "the note is empty: give the text to record".into(),
             ));

@@ -26,7 +26,7 @@ fn require(who: &Authorized, power: Power) -> Result<(), AuditError> {
 }
 
 fn reason_given(reason: &str) -> Result<(), AuditError> {
-    if reason.trim().is_empty() {
+    if crate::quote::says_nothing(reason) {
         Err(AuditError::NotAllowed("a reason is required".into()))
     } else {
         Ok(())

@@ -577,7 +577,7 @@ fn run<'a, E: Evaluator<'a>>(
                 crate::quote::one_line(&format!("override by {} ignored: {why}", ov.by))
                     .into_owned(),
             );
-        } else if ov.reason.trim().is_empty() {
+        } else if crate::quote::says_nothing(&ov.reason) {
             // The reason is what the audit log records the glass was broken for: without
             // one, no override (`gavel override` refuses to write one; a caller filling the
             // context in code is held to the same).

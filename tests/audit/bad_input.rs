@@ -224,7 +224,7 @@ fn an_empty_file_is_not_an_intact_log() {
 fn an_empty_note_is_refused() {
     let dir = workspace();
     let before = log_bytes(dir.path());
-    for text in ["", "   ", "\t\n"] {
+    for text in ["", "   ", "\t\n", "\u{200b}", "\u{2800}\u{3000}"] {
         let (code, out, err) = run_env(dir.path(), &["audit", "note", text], None);
         assert_eq!(code, 1, "{text:?}: {out}");
         one_line(&err);

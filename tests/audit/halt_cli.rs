@@ -379,22 +379,25 @@ fn override_is_signed_single_use_and_loud() {
         std::fs::read(d.join(".gavel/audit.jsonl")).unwrap_or_default(),
         before
     );
-    let (code, _, err) = run(
-        d,
-        &[
-            "override",
-            "--request",
-            "req.json",
-            "--reason",
-            "  ",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-        ],
-    );
-    assert_eq!(code, 1);
-    assert!(err.contains("a reason is required"), "{err}");
+    // Blank, or only characters that show nothing.
+    for reason in ["  ", "\u{2800}", "\u{200b}\u{200b}"] {
+        let (code, _, err) = run(
+            d,
+            &[
+                "override",
+                "--request",
+                "req.json",
+                "--reason",
+                reason,
+                "--key",
+                "alice.key",
+                "--as",
+                "alice",
+            ],
+        );
+        assert_eq!(code, 1, "{reason:?}");
+        assert!(err.contains("a reason is required"), "{err}");
+    }
     let (code, out, err) = run(
         d,
         &[

@@ -34,7 +34,7 @@ pub struct NoteArgs {
 pub fn run(args: &NoteArgs) -> u8 {
     // Checked before the log is opened (which creates a missing log): a blank note records
     // nothing anyone can read, as blank lines on `--stdin` are skipped for the same reason.
-    if !args.stdin && args.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    if !args.stdin && args.text.as_deref().is_none_or(crate::quote::says_nothing) {
         return fail("the note is empty: give the text to record");
     }
     let mut log = match args.log.open() {
@@ -67,7 +67,7 @@ pub fn run(args: &NoteArgs) -> u8 {
             Ok(l) => l,
             Err(e) => return fail(format!("stdin: {e}")),
         };
-        if line.trim().is_empty() {
+        if crate::quote::says_nothing(&line) {
             continue;
         }
         if let Err(e) = store(line) {
