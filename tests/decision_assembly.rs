@@ -413,6 +413,75 @@ fn cli_an_override_does_not_stand_in_for_a_license() {
     );
 }
 
+/// A path rule's evidence names the files and the patterns they matched, whichever way the
+/// condition reaches the files (found by QA: `count files in S >= 1` showed only `1 >= 1`,
+/// and `any file where (path in S and ...)` the file without its pattern).
+#[test]
+fn evidence_names_files_and_patterns_for_counts_and_where_conditions() {
+    let policy = Policy::from_str(
+        "policy \"p\"\npaths prot [\"src/**\", \".env*\"]\nlet big = count files in prot\n\
+         let protected_and_added = path in prot and added > 0\ndefault auto_approve\n\
+         rule c { when count files in prot >= 1 then block \"c\" }\n\
+         rule h { when big >= 1 then block \"h\" }\n\
+         rule w { when any file where (added > 0 and path in prot) then block \"w\" }\n\
+         rule fh { when any file where protected_and_added then block \"fh\" }\n\
+         rule inline { when any file where (status == added or path matches \"docs/*\") then notify \"i\" }\n\
+         rule negated { when any file where not path in prot then notify \"n\" }\n\
+         rule many { when count files where added > 0 > 1 then notify \"m\" }\n",
+    )
+    .unwrap();
+    let decision = policy.decide(
+        &request(
+            r#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"},"files":[
+                {"path":"docs/a","added":1,"status":"modified"},{"path":".env.local","added":3}]}"#,
+        ),
+        &Context::at(now()),
+    );
+    let files = |rule: &str| -> Vec<(String, Option<String>, Option<String>)> {
+        let fired = decision.fired.iter().find(|f| f.rule == rule);
+        let evidence = &fired
+            .unwrap_or_else(|| panic!("{rule} did not fire"))
+            .evidence;
+        assert_eq!(evidence.len(), 1, "{evidence:?}");
+        evidence[0]
+            .files
+            .iter()
+            .map(|f| {
+                (
+                    f.file.clone(),
+                    f.pattern.as_ref().map(ToString::to_string),
+                    f.set.as_ref().map(ToString::to_string),
+                )
+            })
+            .collect()
+    };
+    let env = || {
+        (
+            ".env.local".to_string(),
+            Some(".env*".to_string()),
+            Some("prot".to_string()),
+        )
+    };
+    assert_eq!(files("c"), [env()]);
+    assert_eq!(files("h"), [env()]);
+    assert_eq!(files("w"), [env()]);
+    assert_eq!(files("fh"), [env()]);
+    // An inline glob has no set name; a file outside a negated set shows no pattern; a count
+    // of a condition without set tests lists the files alone.
+    assert_eq!(
+        files("inline"),
+        [("docs/a".to_string(), Some("docs/*".to_string()), None)]
+    );
+    assert_eq!(files("negated"), [("docs/a".to_string(), None, None)]);
+    assert_eq!(
+        files("many"),
+        [
+            ("docs/a".to_string(), None, None),
+            (".env.local".to_string(), None, None)
+        ]
+    );
+}
+
 /// `not X` of a single condition is shown as written, holding as the `not` does, with X's
 /// values; `not` of a compound condition is explained by its parts (found by QA: a failing
 /// `not attr.allowed` was listed as `attr.allowed` holding, which read as a reason to pass).

@@ -228,6 +228,59 @@ fn library_errors_in_evaluation_block() {
     assert!(decision.errors[0].error.contains("arithmetic overflow"));
 }
 
+/// A `block` or `notify` message that fails to evaluate blocks, and its reason says the
+/// message could not be shown and why (found by QA: the reason read ` (rule \`a\`)`).
+#[test]
+fn a_message_that_fails_blocks_and_says_so() {
+    let context = gavel::Context::at(NOW.parse().unwrap());
+    let request = gavel::Request::from_json(
+        br#"{"action":"deploy","actor":{"id":"a","kind":"human"},"files":[{"path":"x","added":1}]}"#,
+    )
+    .unwrap();
+    let overflow = "{-9223372036854.775807 - 0.000001}";
+    let unshown = "(the message could not be shown: arithmetic overflow in \
+                   `-9223372036854.775807 - 0.000001`)";
+    for (policy, location, reason) in [
+        (
+            format!("rule a {{ when true then block \"no {overflow}\" }}\ndefault auto_approve"),
+            "message of rule `a`",
+            format!("{unshown} (rule `a`)"),
+        ),
+        (
+            format!("rule n {{ when true then notify \"{overflow}\" }}\ndefault auto_approve"),
+            "message of rule `n`",
+            "evaluation error: message of rule `n` failed: arithmetic overflow in \
+             `-9223372036854.775807 - 0.000001`"
+                .to_string(),
+        ),
+        (
+            format!("default block \"{overflow}\""),
+            "message of the default",
+            format!("{unshown} (rule `default`)"),
+        ),
+    ] {
+        let policy = gavel::Policy::from_str(&format!("policy \"p\"\n{policy}\n")).unwrap();
+        let decision = policy.decide(&request, &context);
+        assert_eq!(decision.outcome.as_str(), "block", "{location}");
+        assert!(!decision.authorizes);
+        assert_eq!(decision.errors[0].location, location);
+        assert!(
+            decision.reasons.contains(&reason),
+            "{location}: {:?}",
+            decision.reasons
+        );
+        assert!(
+            decision.reasons.iter().all(|r| !r.starts_with(" (")),
+            "{:?}",
+            decision.reasons
+        );
+        // The fired rule's message says the same.
+        if let Some(fired) = decision.fired.first() {
+            assert_eq!(fired.message.as_deref(), Some(unshown), "{location}");
+        }
+    }
+}
+
 #[test]
 fn a_forced_block_lists_only_reasons_to_block() {
     // A promotion that skips `staging`, on which one rule notifies and one blocks.

@@ -334,11 +334,12 @@ fn run<'a, E: Evaluator<'a>>(
         let message = match outcome_message(ev, &rule.outcome) {
             Ok(m) => m,
             Err(error) => {
+                let unshown = unshown_message(&error);
                 decision.errors.push(EvaluationError {
                     location: format!("message of rule `{}`", rule.name),
                     error: error.to_string(),
                 });
-                None
+                Some(unshown)
             }
         };
         record_outcome(
@@ -373,11 +374,12 @@ fn run<'a, E: Evaluator<'a>>(
         match &policy.default {
             Some(default) => {
                 let message = outcome_message(ev, default).unwrap_or_else(|error| {
+                    let unshown = unshown_message(&error);
                     decision.errors.push(EvaluationError {
                         location: "message of the default".into(),
                         error: error.to_string(),
                     });
-                    None
+                    Some(unshown)
                 });
                 record_outcome(
                     default_rule_name(),
@@ -693,6 +695,12 @@ fn record_outcome<'p>(
         Outcome::Notify(_) => notes.push(message.unwrap_or("").to_string()),
         Outcome::AutoApprove => {}
     }
+}
+
+/// What a reason says in place of a `block` or `notify` message that failed to evaluate: a
+/// reason left empty read as ` (rule \`a\`)`, saying nothing of why.
+fn unshown_message(error: &EvalError) -> String {
+    crate::quote::one_line(&format!("(the message could not be shown: {error})")).into_owned()
 }
 
 fn outcome_message<'a, E: Evaluator<'a>>(

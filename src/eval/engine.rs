@@ -64,14 +64,66 @@ pub(crate) trait Evaluator<'a> {
         self.eval_num(weight, None)
     }
 
-    /// The files `filter` selects (`selected`) or does not select, at most `limit` listed,
-    /// with the pattern and set that matched for set filters.
+    /// Whether file number `i` of the request passes `filter`.
+    fn passes_filter(&mut self, filter: &'a FileFilter, i: usize) -> Result<bool, EvalError>;
+
+    /// The first glob of path set `set`, as written, that file number `i`'s path matches.
+    fn set_pattern(&self, set: usize, i: usize) -> Option<SharedStr>;
+
+    /// How many files `filter` selects, when that is known without a pass over the files
+    /// (it sizes the list [`Evaluator::filter_files`] returns).
+    fn known_selection(&self, filter: &FileFilter) -> Option<usize> {
+        let _ = filter;
+        None
+    }
+
+    /// The policy being evaluated.
+    fn checked(&self) -> &'a CheckedPolicy;
+
+    /// The files `filter` selects (`selected`) or does not select, at most `limit` listed;
+    /// a selected file with the pattern (and its named set) that matched: the filter's own
+    /// for a set or regex filter, and for a `where` the first path-set test of the condition
+    /// the file matched ([`super::evidence::where_pattern`]).
     fn filter_files(
         &mut self,
         filter: &'a FileFilter,
         selected: bool,
         limit: usize,
-    ) -> Result<FileSelection, EvalError>;
+    ) -> Result<FileSelection, EvalError> {
+        let listed = match self.known_selection(filter) {
+            Some(n) if selected => n.min(limit),
+            _ => 0,
+        };
+        let mut files = Vec::with_capacity(listed);
+        let mut total = 0;
+        for i in 0..self.facts().files.len() {
+            if self.passes_filter(filter, i)? != selected {
+                continue;
+            }
+            total += 1;
+            if files.len() >= limit {
+                continue;
+            }
+            let policy = self.checked();
+            let (pattern, set) = match filter {
+                _ if !selected => (None, None),
+                FileFilter::Set(s) => (self.set_pattern(*s, i), set_name(policy, *s)),
+                FileFilter::Regex(r) => (policy.regexes.get(*r).map(|x| x.display().into()), None),
+                FileFilter::Where(condition) => {
+                    super::evidence::where_pattern(self, policy, condition, i)
+                        .map_or((None, None), |(pattern, set)| (Some(pattern), set))
+                }
+            };
+            let file = self
+                .facts()
+                .files
+                .get(i)
+                .map(|f| f.path.to_string())
+                .unwrap_or_default();
+            files.push(FileMatch { file, pattern, set });
+        }
+        Ok(FileSelection { files, total })
+    }
 
     /// Records the risk score so that conditions reading `risk` see it.
     fn set_risk(&mut self, risk: RiskValue<'a>);
@@ -83,4 +135,13 @@ pub(crate) trait Evaluator<'a> {
     fn condition_text(&self, policy: &CheckedPolicy, expr: &CExpr) -> SharedStr {
         super::evidence::condition_text(policy, expr).into()
     }
+}
+
+/// The name of path set `set`, unless it is an inline one (`matches "glob"`), which has none.
+pub(crate) fn set_name(policy: &CheckedPolicy, set: usize) -> Option<SharedStr> {
+    policy
+        .sets
+        .get(set)
+        .filter(|x| !x.inline)
+        .map(|x| x.name.clone())
 }

@@ -8,7 +8,7 @@ use super::decision::Evidence;
 use super::engine::Evaluator;
 use super::value::{EvalError, Val};
 use crate::ast::Quantifier;
-use crate::checked::{CExpr, CExprKind, CheckedPolicy, Scope, Value};
+use crate::checked::{CExpr, CExprKind, CheckedPolicy, FileFact, FileFilter, Scope, Value};
 use crate::compile::SpanMap;
 use crate::shared_str::SharedStr;
 
@@ -106,6 +106,15 @@ fn atom<'a, E: Evaluator<'a>>(
         CExprKind::Compare(_, a, b) | CExprKind::Arith(_, a, b) => {
             evidence.left = Some(bounded(ev.eval(a, None)?.to_value()));
             evidence.right = Some(bounded(ev.eval(b, None)?.to_value()));
+            // `count files in S >= 1`: the values alone do not say which files; the files
+            // counted (by the first operand that counts files) do.
+            if let Some(filter) = counted(policy, a).or_else(|| counted(policy, b)) {
+                let selection = ev.filter_files(filter, true, MAX_LISTED_FILES)?;
+                if selection.total as usize > selection.files.len() {
+                    evidence.file_count = Some(selection.total);
+                }
+                evidence.files = selection.files;
+            }
         }
         CExprKind::StrTest { value, needle, .. } => {
             evidence.left = Some(bounded(ev.eval(value, None)?.to_value()));
@@ -156,6 +165,48 @@ fn atom<'a, E: Evaluator<'a>>(
     }
     super::push_first_four(out, evidence);
     Ok(())
+}
+
+/// The filter of `expr` when it is `count files FILTER`, directly or as a request helper.
+fn counted<'a>(policy: &'a CheckedPolicy, expr: &'a CExpr) -> Option<&'a FileFilter> {
+    match &expr.kind {
+        CExprKind::Count(filter) => Some(filter),
+        CExprKind::Helper(id) => policy
+            .helpers
+            .get(*id)
+            .filter(|h| h.scope == Scope::Request)
+            .and_then(|h| counted(policy, &h.value)),
+        _ => None,
+    }
+}
+
+/// The pattern to show for file number `i`, which passes the per-file condition `condition`:
+/// the first path-set test of the condition (`path in S`, `path matches "glob"`), left to
+/// right through `and`, `or` and per-file helpers, whose set the file's path is in, with
+/// the set's name when it has one. Tests under `not` or `if` are passed over (a file
+/// outside a set is not shown with its patterns), and so are regex tests.
+pub(crate) fn where_pattern<'a, E: Evaluator<'a> + ?Sized>(
+    ev: &E,
+    policy: &'a CheckedPolicy,
+    condition: &'a CExpr,
+    i: usize,
+) -> Option<(SharedStr, Option<SharedStr>)> {
+    match &condition.kind {
+        CExprKind::And(items) | CExprKind::Or(items) => items
+            .iter()
+            .find_map(|item| where_pattern(ev, policy, item, i)),
+        CExprKind::Helper(id) => policy
+            .helpers
+            .get(*id)
+            .and_then(|h| where_pattern(ev, policy, &h.value, i)),
+        CExprKind::InSet { value, set } | CExprKind::GlobMatch { value, set }
+            if matches!(value.kind, CExprKind::FileFact(FileFact::Path)) =>
+        {
+            let pattern = ev.set_pattern(*set, i)?;
+            Some((pattern, super::engine::set_name(policy, *set)))
+        }
+        _ => None,
+    }
 }
 
 /// `value` as evidence shows it: whole, or, when it takes more than

@@ -9,8 +9,8 @@
 use std::borrow::Cow;
 
 use super::Context;
-use super::decision::{Decision, FileMatch};
-use super::engine::{Evaluator, FileSelection, RiskValue};
+use super::decision::Decision;
+use super::engine::{Evaluator, RiskValue};
 use super::validate::Facts;
 use super::value::{EvalError, ListRef, Val, as_bool, as_num, count};
 use crate::ast::{ArithOp, CompareOp, Quantifier};
@@ -110,48 +110,17 @@ impl<'a> Evaluator<'a> for Reference<'a> {
         crate::stack::guarded(|| self.eval_node(expr, file))
     }
 
-    fn filter_files(
-        &mut self,
-        filter: &'a FileFilter,
-        selected: bool,
-        limit: usize,
-    ) -> Result<FileSelection, EvalError> {
-        let mut files = Vec::new();
-        let mut total = 0;
-        for i in 0..self.facts.files.len() {
-            if self.passes(filter, i)? != selected {
-                continue;
-            }
-            total += 1;
-            if files.len() < limit {
-                let path = self
-                    .facts
-                    .files
-                    .get(i)
-                    .map(|f| f.path.to_string())
-                    .unwrap_or_default();
-                let (pattern, set) = match filter {
-                    FileFilter::Set(s) if selected => {
-                        let set = self.policy.sets.get(*s);
-                        (
-                            self.matching_pattern(*s, &path).map(SharedStr::from),
-                            set.filter(|x| !x.inline).map(|x| x.name.clone()),
-                        )
-                    }
-                    FileFilter::Regex(r) if selected => (
-                        self.policy.regexes.get(*r).map(|x| x.display().into()),
-                        None,
-                    ),
-                    _ => (None, None),
-                };
-                files.push(FileMatch {
-                    file: path,
-                    pattern,
-                    set,
-                });
-            }
-        }
-        Ok(FileSelection { files, total })
+    fn passes_filter(&mut self, filter: &'a FileFilter, i: usize) -> Result<bool, EvalError> {
+        self.passes(filter, i)
+    }
+
+    fn set_pattern(&self, set: usize, i: usize) -> Option<SharedStr> {
+        let path = &self.facts.files.get(i)?.path;
+        self.matching_pattern(set, path).map(SharedStr::from)
+    }
+
+    fn checked(&self) -> &'a CheckedPolicy {
+        self.policy
     }
 
     fn set_risk(&mut self, risk: RiskValue<'a>) {

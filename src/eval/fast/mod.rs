@@ -13,8 +13,7 @@
 
 use std::borrow::Cow;
 
-use super::decision::FileMatch;
-use super::engine::{Evaluator, FileSelection, RiskValue};
+use super::engine::{Evaluator, RiskValue};
 use super::scratch::{Memo, Scratch};
 use super::validate::Facts;
 use super::value::{EvalError, ListRef, Val, as_bool, count};
@@ -455,60 +454,26 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
         }
     }
 
-    fn filter_files(
-        &mut self,
-        filter: &'a FileFilter,
-        selected: bool,
-        limit: usize,
-    ) -> Result<FileSelection, EvalError> {
-        // The files of a set are counted already: the list is allocated at its size.
-        let listed = match filter {
-            FileFilter::Set(s) if selected => (self.scratch.set_count(*s) as usize).min(limit),
-            _ => 0,
-        };
-        let mut files = Vec::with_capacity(listed);
-        let mut total = 0;
-        for i in 0..self.files.len() {
-            if self.file_passes(filter, i)? != selected {
-                continue;
-            }
-            total += 1;
-            if files.len() >= limit {
-                continue;
-            }
-            let path = self
-                .files
-                .get(i)
-                .map(|f| f.path.to_string())
-                .unwrap_or_default();
-            let (pattern, set) = match filter {
-                FileFilter::Set(s) if selected => {
-                    let first = self.first_in_set(i, *s);
-                    let set = self.compiled.checked.sets.get(*s);
-                    (
-                        first.and_then(|k| {
-                            set.and_then(|x| x.patterns.get(k)).map(|p| p.glob.clone())
-                        }),
-                        set.filter(|x| !x.inline).map(|x| x.name.clone()),
-                    )
-                }
-                FileFilter::Regex(r) if selected => (
-                    self.compiled
-                        .checked
-                        .regexes
-                        .get(*r)
-                        .map(|x| x.display().into()),
-                    None,
-                ),
-                _ => (None, None),
-            };
-            files.push(FileMatch {
-                file: path,
-                pattern,
-                set,
-            });
+    fn passes_filter(&mut self, filter: &'a FileFilter, i: usize) -> Result<bool, EvalError> {
+        self.file_passes(filter, i)
+    }
+
+    fn set_pattern(&self, set: usize, i: usize) -> Option<SharedStr> {
+        let first = self.first_in_set(i, set)?;
+        let patterns = &self.compiled.checked.sets.get(set)?.patterns;
+        patterns.get(first).map(|p| p.glob.clone())
+    }
+
+    // The files of a set are counted already.
+    fn known_selection(&self, filter: &FileFilter) -> Option<usize> {
+        match filter {
+            FileFilter::Set(s) => Some(self.scratch.set_count(*s) as usize),
+            _ => None,
         }
-        Ok(FileSelection { files, total })
+    }
+
+    fn checked(&self) -> &'a crate::checked::CheckedPolicy {
+        &self.compiled.checked
     }
 
     fn set_risk(&mut self, risk: RiskValue<'a>) {
