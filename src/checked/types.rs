@@ -157,12 +157,26 @@ impl fmt::Display for Value {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{item}")?;
+                    match item {
+                        Value::String(s) if ambiguous_in_list(s) => write!(f, "{s:?}")?,
+                        _ => write!(f, "{item}")?,
+                    }
                 }
                 f.write_str("]")
             }
         }
     }
+}
+
+/// Whether string `s`, shown bare as an item of a list (`[a, b]`), could be read as other
+/// items or none: empty, holding `,`, `[`, `]`, a quote or a backslash, or starting or ending
+/// with whitespace. Those are shown quoted (`["a, b", "c]"]`); the rest bare, as lists of
+/// plain names read best.
+fn ambiguous_in_list(s: &str) -> bool {
+    s.is_empty()
+        || s.contains([',', '[', ']', '"', '\\'])
+        || s.starts_with(char::is_whitespace)
+        || s.ends_with(char::is_whitespace)
 }
 
 impl serde::Serialize for Value {
@@ -203,5 +217,27 @@ fn from_json(json: serde_json::Value) -> Result<Value, String> {
         serde_json::Value::Null | serde_json::Value::Object(_) => {
             Err("expected a boolean, number, string or list".into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Value;
+
+    fn list(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|s| Value::String((*s).into())).collect())
+    }
+
+    #[test]
+    fn list_items_that_could_read_as_other_items_are_quoted() {
+        assert_eq!(list(&["admin", "dev ops"]).to_string(), "[admin, dev ops]");
+        // Found by QA: ["a, b", "c]"] was shown as [a, b, c]], three items.
+        assert_eq!(list(&["a, b", "c]"]).to_string(), r#"["a, b", "c]"]"#);
+        assert_eq!(
+            list(&["", " x", "y\t", r#"q"d"#, r"b\s", "[z"]).to_string(),
+            r#"["", " x", "y\t", "q\"d", "b\\s", "[z"]"#
+        );
+        // A string alone is shown as it is.
+        assert_eq!(Value::String("a, b".into()).to_string(), "a, b");
     }
 }
