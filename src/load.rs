@@ -150,15 +150,22 @@ pub fn policy_dir_problem(dir: &Path, choose: &str) -> Option<(Code, String)> {
     }
 }
 
-/// The `.gavel` files directly in `dir`, sorted by name.
+/// The `.gavel` entries directly in `dir`, sorted by name: every one, whatever it is.
+///
+/// One that is not a readable regular file (a dangling symlink, a directory, a FIFO) stays
+/// in the list, so that reading it ([`read_source`]) reports it: leaving it out dropped its
+/// rules in silence, and a policy whose blocking rules sat behind a broken link
+/// auto-approved what they block. An entry the directory listing cannot read is an error
+/// for the same reason.
 pub fn gavel_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "gavel"))
-        .collect();
+    let cannot_read = |e: std::io::Error| format!("cannot read `{}`: {e}", dir.display());
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(cannot_read)? {
+        let path = entry.map_err(cannot_read)?.path();
+        if path.extension().is_some_and(|x| x == "gavel") {
+            files.push(path);
+        }
+    }
     files.sort();
     Ok(files)
 }
@@ -215,6 +222,21 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
             format!("cannot read file: {e}"),
         ))
     })?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file"
+        };
+        return Err(Box::new(
+            Diagnostic::for_file(
+                Code::Unreadable,
+                &name,
+                format!("cannot read file: it is {what}"),
+            )
+            .with_help("a policy's `.gavel` files are regular files (or links to them)"),
+        ));
+    }
     if metadata.len() > MAX_POLICY_FILE_BYTES as u64 {
         return Err(Box::new(
             Diagnostic::for_file(

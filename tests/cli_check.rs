@@ -234,3 +234,59 @@ fn a_check_report_that_cannot_be_written_exits_1() {
     assert_eq!(status.code(), Some(1));
     ws.run(["check"]).code(0).stderr_has("W0002");
 }
+
+/// A `.gavel` entry that is not a readable regular file — a dangling symlink, a directory, a
+/// FIFO — is an error, and every decision blocks (found by QA: it was left out in silence,
+/// and a policy whose blocking rules sat behind a broken link auto-approved what they
+/// block).
+#[test]
+fn a_policy_file_that_cannot_be_read_is_an_error_not_left_out() {
+    let (_, ws) = Cli::new()
+        .file(
+            "policies/00-main.gavel",
+            "policy \"p\"\ndefault auto_approve\n",
+        )
+        .file(
+            "policies/security.gavel",
+            "rule env { when any file matches \".env*\" then block \"secrets\" }\n",
+        )
+        .file(
+            "env.json",
+            r#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"},"files":[{"path":".env","added":1}]}"#,
+        )
+        .args(["check"])
+        .run();
+    let eval = || ws.run(["eval", "--request", "env.json", "--no-audit"]);
+    eval().code(3);
+    let security = ws.path().join("policies/security.gavel");
+    let make: [(&str, &dyn Fn()); 3] = [
+        ("No such file", &|| {
+            std::os::unix::fs::symlink(ws.path().join("gone.gavel"), &security).unwrap()
+        }),
+        ("it is a directory", &|| {
+            std::fs::create_dir(&security).unwrap()
+        }),
+        ("it is not a regular file", &|| {
+            let made = std::process::Command::new("mkfifo")
+                .arg(&security)
+                .status()
+                .unwrap();
+            assert!(made.success());
+        }),
+    ];
+    for (why, make) in make {
+        match std::fs::remove_file(&security) {
+            Ok(()) => {}
+            Err(_) => std::fs::remove_dir(&security).unwrap(),
+        }
+        make();
+        let check = ws.run(["check"]);
+        check
+            .code(1)
+            .stderr_has("error[E0002]: cannot read file: ")
+            .stderr_has(why)
+            .stderr_has("policies/security.gavel");
+        assert!(!check.stderr.contains(" ok ("), "{}", check.stderr);
+        eval().code(1).stdout_has("BLOCKED");
+    }
+}

@@ -66,11 +66,14 @@ pub fn run(args: &CheckArgs) -> u8 {
                 Severity::Warning => warnings += 1,
             }
         }
-        failed |= diagnostics.iter().any(|d| d.is_error());
+        let dir_failed = diagnostics.iter().any(|d| d.is_error());
+        failed |= dir_failed;
         match args.format {
             Format::Human => {
                 err!("{}", render_human(&sources, &diagnostics));
-                if let Some(policy) = &result.policy {
+                // The files that were read may form a policy, but one with a file that could
+                // not be read is not ok.
+                if let Some(policy) = result.policy.as_ref().filter(|_| !dir_failed) {
                     errln!(
                         "{}: policy `{}` ok ({} rules, spec {})",
                         crate::cli::shown_path(dir),
