@@ -482,6 +482,34 @@ fn count_usage_needs_a_log_and_a_well_formed_counter() {
     ])
     .code(1)
     .stderr_has("--count-usage takes NAME=ACTION, got `projects_per_month`");
+    ws.run([
+        "eval",
+        "--actor",
+        "a",
+        "--now",
+        NOW,
+        "--count-usage",
+        "=apply_patch",
+    ])
+    .code(1)
+    .stderr_has("--count-usage takes NAME=ACTION, got `=apply_patch`");
+    // A counter counted twice: the last count used to win in silence (found by QA: a second
+    // flag counting another action undid the first one's limit).
+    ws.run([
+        "eval",
+        "--actor",
+        "a",
+        "--now",
+        NOW,
+        "--count-usage",
+        "runs_per_day=apply_patch",
+        "--count-usage",
+        "runs_per_day=apply_patch",
+    ])
+    .code(1)
+    .stderr_has(
+        "--count-usage gives the counter `runs_per_day` more than once; give each counter once",
+    );
     // A misspelled action would count nothing, silently lifting the limit.
     ws.run([
         "eval",

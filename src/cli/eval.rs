@@ -299,12 +299,22 @@ fn usage_counters(
     actions: &[String],
 ) -> Result<Vec<crate::audit::UsageCounter>, String> {
     use crate::audit::{Period, UsageCounter};
+    let mut seen = std::collections::BTreeSet::new();
     specs
         .iter()
         .map(|spec| {
             let (name, action) = spec
                 .split_once('=')
+                .filter(|(name, _)| !name.is_empty())
                 .ok_or_else(|| format!("--count-usage takes NAME=ACTION, got `{spec}`"))?;
+            // Counted twice, the last count would win in silence: the first flag's limit
+            // could be undone by a second flag counting another action.
+            if !seen.insert(name) {
+                return Err(format!(
+                    "--count-usage gives the counter `{name}` more than once; give each \
+                     counter once"
+                ));
+            }
             if !actions.iter().any(|a| a == action) {
                 let hint =
                     crate::diagnostic::did_you_mean(action, actions.iter().map(String::as_str))
