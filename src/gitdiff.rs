@@ -93,7 +93,12 @@ impl ResolvedRange {
     }
 }
 
-/// Resolves `range` (`BASE..HEAD` or `BASE...HEAD`; an empty side is `HEAD`) to commits.
+/// Resolves `range` (`BASE..HEAD` or `BASE...HEAD`; an empty HEAD is `HEAD`) to commits.
+///
+/// BASE must be given, and the two sides must be different commits: `..`, `..HEAD` and
+/// `HEAD..HEAD` diff a commit against itself, a request without files, and are what
+/// `--git "$BASE..$HEAD"` becomes when the variables are unset — deciding that empty request
+/// would judge no change at all where a change was meant.
 pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> {
     let not_a_range = || format!("`{range}` is not a range; write BASE..HEAD (e.g. main..HEAD)");
     if range.starts_with('-') {
@@ -106,17 +111,25 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
             None => return Err(not_a_range()),
         },
     };
+    if base.is_empty() {
+        return Err(format!(
+            "`{range}` has no BASE; write BASE..HEAD (e.g. main..HEAD)"
+        ));
+    }
     let commit = |name: &str| -> Result<String, String> {
         let name = if name.is_empty() { "HEAD" } else { name };
         let spec = format!("{name}^{{commit}}");
         let out = git(repo, &["rev-parse", "--verify", "--end-of-options", &spec])?;
         Ok(text(&out)?.trim().to_string())
     };
-    Ok(ResolvedRange {
-        base: commit(base)?,
-        head: commit(head)?,
-        dots,
-    })
+    let (base, head) = (commit(base)?, commit(head)?);
+    if base == head {
+        return Err(format!(
+            "`{range}` names commit {base} on both sides, a range without changes; write \
+             BASE..HEAD with the commit before the change as BASE"
+        ));
+    }
+    Ok(ResolvedRange { base, head, dots })
 }
 
 /// The changed files of `range`, with their statuses and line counts.

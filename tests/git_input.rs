@@ -160,6 +160,14 @@ fn bad_ranges_are_refused_with_one_line() {
         ("main", "is not a range"),
         ("-x..main", "is not a range"),
         ("nope..main", "git rev-parse"),
+        // What `--git "$BASE..$HEAD"` becomes with the variables unset, and ranges of one
+        // commit: no files, judged as no change (found by QA: auto-approved).
+        ("..", "has no BASE"),
+        ("...", "has no BASE"),
+        ("..main", "has no BASE"),
+        ("main..", "on both sides, a range without changes"),
+        ("main..main", "on both sides, a range without changes"),
+        ("main...main", "on both sides, a range without changes"),
     ] {
         let error = resolve_range(&repo, range).unwrap_err();
         assert!(error.contains(says), "{range}: {error}");
