@@ -41,3 +41,15 @@ pub fn read_bounded(
         Ok(buf)
     })
 }
+
+/// Reads the file at `path` whole when it is at most `max` bytes ([`read_bounded`]; the
+/// inner error starts at the size). A device or pipe (`/dev/zero`, a FIFO, `<(...)`) is read
+/// only up to one byte over the limit, where reading a path whole would never end.
+pub fn read_file_bounded(
+    path: &std::path::Path,
+    max: usize,
+) -> std::io::Result<Result<Vec<u8>, String>> {
+    let file = std::fs::File::open(path)?;
+    let size = regular_file_size(&file);
+    read_bounded(file, size, max, None)
+}

@@ -250,13 +250,22 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
             .with_help("split the policy into several `.gavel` files"),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Box::new(Diagnostic::for_file(
-            Code::Unreadable,
-            &name,
-            format!("cannot read file: {e}"),
-        ))
-    })?;
+    // Bounded: the file may have grown since its size was read.
+    let bytes = crate::bounded_read::read_file_bounded(path, MAX_POLICY_FILE_BYTES)
+        .map_err(|e| {
+            Box::new(Diagnostic::for_file(
+                Code::Unreadable,
+                &name,
+                format!("cannot read file: {e}"),
+            ))
+        })?
+        .map_err(|size| {
+            Box::new(Diagnostic::for_file(
+                Code::TooLarge,
+                &name,
+                format!("file is {size}"),
+            ))
+        })?;
     decode_source(&name, bytes)
 }
 

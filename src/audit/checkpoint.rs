@@ -74,7 +74,10 @@ impl Checkpoint {
                 "{name}: too large to be a checkpoint"
             )));
         }
-        let bytes = std::fs::read(path).map_err(|e| AuditError::io(path, &e))?;
+        // Bounded: a device or pipe reports no size, and `/dev/zero` was read without end.
+        let bytes = crate::bounded_read::read_file_bounded(path, MAX_CREDENTIAL_BYTES)
+            .map_err(|e| AuditError::io(path, &e))?
+            .map_err(|_| AuditError::Malformed(format!("{name}: too large to be a checkpoint")))?;
         let checkpoint: Checkpoint = serde_json::from_slice(&bytes)
             .map_err(|e| AuditError::Malformed(format!("{name}: not a checkpoint: {e}")))?;
         if checkpoint.type_ != CHECKPOINT_TYPE {

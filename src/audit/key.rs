@@ -94,12 +94,17 @@ impl AuditKey {
                 "{origin}: a directory, not an audit key file"
             )));
         }
+        let too_large =
+            || AuditError::WeakKey(format!("{origin}: too large to be an audit key file"));
         if metadata.len() > (MAX_KEY_BYTES * 2 + 64) as u64 {
-            return Err(AuditError::WeakKey(format!(
-                "{origin}: too large to be an audit key file"
-            )));
+            return Err(too_large());
         }
-        let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| AuditError::io(path, &e))?);
+        // Bounded: a device or pipe reports no size (`--audit-key /dev/zero` never ended).
+        let bytes = Zeroizing::new(
+            crate::bounded_read::read_file_bounded(path, MAX_KEY_BYTES * 2 + 64)
+                .map_err(|e| AuditError::io(path, &e))?
+                .map_err(|_| too_large())?,
+        );
         let text = std::str::from_utf8(&bytes).map_err(|_| {
             AuditError::WeakKey(format!("{origin}: the audit key file is not hex text"))
         })?;

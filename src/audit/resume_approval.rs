@@ -91,7 +91,12 @@ impl ResumeApproval {
                 "{name}: too large to be a resume approval"
             )));
         }
-        let bytes = std::fs::read(path).map_err(|e| AuditError::io(path, &e))?;
+        // Bounded: a device or pipe reports no size, and `/dev/zero` was read without end.
+        let bytes = crate::bounded_read::read_file_bounded(path, MAX_CREDENTIAL_BYTES)
+            .map_err(|e| AuditError::io(path, &e))?
+            .map_err(|_| {
+                AuditError::Malformed(format!("{name}: too large to be a resume approval"))
+            })?;
         let approval: ResumeApproval = serde_json::from_slice(&bytes)
             .map_err(|e| AuditError::Malformed(format!("{name}: not a resume approval: {e}")))?;
         if approval.type_ != RESUME_APPROVAL_TYPE {
