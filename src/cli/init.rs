@@ -212,12 +212,23 @@ fn approver_id(given: Option<String>) -> Result<String, String> {
     if id.trim().is_empty() {
         return Err("the approver id is empty; pass a non-empty id with `--as ID`".into());
     }
-    if let Some(c) = id.chars().find(|c| c.is_control()) {
+    // What `gavel check` refuses in a policy (E0008, E0054) is refused here, rather than
+    // written into a policy that then fails every check and blocks every decision.
+    if let Some((c, what)) = id
+        .chars()
+        .find_map(|c| crate::quote::hidden(c).map(|what| (c, what)))
+    {
         return Err(format!(
-            "the approver id {} contains the control character U+{:04X}; an approver id is \
-             one line of printable text",
+            "the approver id {} contains {what} (U+{:04X}); an approver id is one line of \
+             visible text",
             crate::quote::quote(&id),
             u32::from(c)
+        ));
+    }
+    if id.trim() != id {
+        return Err(format!(
+            "the approver id {} starts or ends with whitespace; pass it without",
+            crate::quote::quote(&id)
         ));
     }
     Ok(id)
@@ -240,8 +251,10 @@ fn detected_id() -> Option<String> {
 /// A file name for a key derived from an approver id (`alice@example.com` → `alice`).
 fn key_file_name(id: &str) -> String {
     let local = id.split('@').next().unwrap_or(id);
+    // At most 64 characters: a file name has a length limit, and an id may be longer.
     let cleaned: String = local
         .chars()
+        .take(64)
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
