@@ -50,3 +50,26 @@ fn syntax_errors_are_reported_and_nothing_is_written() {
     out.code(1).stderr_has("error[E0001]");
     assert_eq!(ws.read("policies/main.gavel"), broken);
 }
+
+/// A policy file that is a symlink keeps being one: the file it points to is formatted
+/// (found by QA: the link was replaced by a formatted copy, the shared file left as it was).
+#[cfg(unix)]
+#[test]
+fn fmt_formats_the_file_a_symlink_points_to_and_keeps_the_link() {
+    let (_, ws) = Cli::new()
+        .file("shared/main.gavel", MESSY)
+        .args(["--version"])
+        .run();
+    std::fs::create_dir(ws.path().join("policies")).unwrap();
+    let link = ws.path().join("policies/main.gavel");
+    std::os::unix::fs::symlink(ws.path().join("shared/main.gavel"), &link).unwrap();
+    ws.run(["fmt"]).code(0).stderr_has("reformatted 1 file(s)");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_ne!(ws.read("shared/main.gavel"), MESSY);
+    ws.run(["fmt", "--check"]).code(0);
+}

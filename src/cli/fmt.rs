@@ -99,8 +99,17 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
 }
 
 /// Writes through a temporary file in the same directory and renames it into place, so an
-/// interrupted write never leaves a half-written policy.
+/// interrupted write never leaves a half-written policy. A symlink is followed: the file it
+/// points to is rewritten and the link stays (renaming over the link replaced it with a
+/// copy, and the shared file it pointed to was left unformatted).
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path
         .file_name()
