@@ -280,6 +280,38 @@ fn a_rejection_by_an_eligible_approver_rejects() {
         .code(1)
         .stderr_has("a rejection needs a reason");
     }
+    // Flags the verdict does not use, and empty scopes, are refused rather than left out of
+    // the signed credential (found by QA).
+    let signer = [
+        "--key",
+        "keys/bob.key",
+        "--as",
+        "bob@example.com",
+        "--role",
+        "lead",
+    ];
+    for (verb, extra, says) in [
+        (
+            "approve",
+            &["--reason", "x"][..],
+            "`--reason` is for `gavel reject`; an approval's note is `--note`",
+        ),
+        (
+            "reject",
+            &["--reason", "x", "--note", "y"][..],
+            "`--note` is for `gavel approve`; a rejection says why with `--reason`",
+        ),
+        (
+            "approve",
+            &["--scope", " "][..],
+            "--scope ` ` names no capability",
+        ),
+    ] {
+        let mut args = vec![verb, "decision.json"];
+        args.extend(signer);
+        args.extend(extra);
+        ws.run(args).code(1).stderr_has(says);
+    }
 }
 
 #[test]
@@ -1068,6 +1100,35 @@ fn key_files_with_more_than_a_key_are_refused_saying_so() {
     ]);
     out.code(0).stderr_has("to lic\\nFORGED.json\n");
     assert!(!out.stderr.contains("\nFORGED"), "{}", out.stderr);
+    // A tier or organization that shows nothing or holds a hidden character is not signed
+    // (found by QA: `--tier ''` and a tier with a newline were).
+    for (tier, org, says) in [
+        ("", "acme", "the tier is empty"),
+        (
+            "pro\nenterprise",
+            "acme",
+            "the tier `pro\\nenterprise` holds a control character",
+        ),
+        ("pro", "\u{200b}", "the organization is empty"),
+    ] {
+        ws.run([
+            "license",
+            "issue",
+            "--tier",
+            tier,
+            "--org",
+            org,
+            "--expires",
+            "2027-01-31",
+            "--key",
+            "k/me.key",
+            "--out",
+            "refused.json",
+        ])
+        .code(1)
+        .stderr_has(says);
+        assert!(!ws.path().join("refused.json").exists());
+    }
     // A name that is no file name is refused on one line, the name escaped.
     ws.run(["keys", "new", "a\nb", "--dir", "k"])
         .code(1)

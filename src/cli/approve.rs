@@ -55,6 +55,30 @@ pub struct ApproveArgs {
     audit: AuditFlags,
 }
 
+/// Refuses flags the verdict does not use, and empty scopes: a flag dropped in silence
+/// (`approve --reason`, `reject --note`) leaves out of the signed credential what its signer
+/// meant to put in, and an empty scope names no capability.
+fn flags_fit(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
+    match verdict {
+        Verdict::Approve if args.reason.is_some() => {
+            return Err("`--reason` is for `gavel reject`; an approval's note is `--note`".into());
+        }
+        Verdict::Reject if args.note.is_some() => {
+            return Err(
+                "`--note` is for `gavel approve`; a rejection says why with `--reason`".into(),
+            );
+        }
+        _ => {}
+    }
+    if let Some(scope) = args.scope.iter().find(|s| crate::quote::says_nothing(s)) {
+        return Err(format!(
+            "--scope {} names no capability; give each scope as the capability it covers",
+            crate::quote::quote(scope)
+        ));
+    }
+    Ok(())
+}
+
 /// Exit 0 when the credential was written, 1 otherwise.
 pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
     match credential(args, verdict) {
@@ -67,6 +91,7 @@ pub fn run(args: &ApproveArgs, verdict: Verdict) -> u8 {
 }
 
 fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
+    flags_fit(args, verdict)?;
     let raw = super::eval::read_input(
         &args.decision,
         &format!("`{}`", crate::cli::shown_path(&args.decision)),

@@ -98,6 +98,19 @@ impl License {
         expires_at: Timestamp,
         signer: &Signer,
     ) -> Result<License, LicenseError> {
+        // A tier or organization that shows nothing, or holds a character that shows as
+        // something else, signs a license nobody can read for what it says.
+        for (what, value) in [("tier", tier), ("organization", org)] {
+            if crate::quote::says_nothing(value) {
+                return Err(LicenseError::Malformed(format!("the {what} is empty")));
+            }
+            if let Some(hidden) = value.chars().find_map(crate::quote::hidden) {
+                return Err(LicenseError::Malformed(format!(
+                    "the {what} {} holds {hidden}",
+                    crate::quote::quote(value)
+                )));
+            }
+        }
         let mut license = License {
             kind: LICENSE_TYPE.to_string(),
             tier: tier.to_string(),

@@ -244,6 +244,14 @@ fn an_empty_note_is_refused() {
         assert!(out.is_empty(), "{out}");
     }
     assert_eq!(log_bytes(dir.path()), before);
+    // Nor a note by nobody (found by QA: `--as ''` recorded an empty author).
+    for by in ["", " ", "\u{200b}"] {
+        let (code, _, err) = run_env(dir.path(), &["audit", "note", "hi", "--as", by], None);
+        assert_eq!(code, 1, "{by:?}");
+        one_line(&err);
+        assert!(err.contains("names nobody"), "{err}");
+    }
+    assert_eq!(log_bytes(dir.path()), before);
     // No log is created for it either.
     let fresh = keyed_dir();
     let (code, _, err) = run_env(fresh.path(), &["audit", "note", ""], None);

@@ -37,6 +37,17 @@ pub fn run(args: &NoteArgs) -> u8 {
     if !args.stdin && args.text.as_deref().is_none_or(crate::quote::says_nothing) {
         return fail("the note is empty: give the text to record");
     }
+    // `--as` names who wrote it: an empty or invisible author is no author.
+    if let Some(by) = args
+        .by
+        .as_deref()
+        .filter(|by| crate::quote::says_nothing(by))
+    {
+        return fail(format!(
+            "--as {} names nobody; give your id, or leave --as out",
+            crate::quote::quote(by)
+        ));
+    }
     let mut log = match args.log.open() {
         Ok(log) => log,
         Err(e) => return fail(e),
