@@ -99,7 +99,9 @@ fn input_errors_exit_one_and_block() {
         .args(["eval", "--request", "-", "--now", NOW])
         .output();
     out.code(1)
-        .stderr_has("`actor.rolez`: unknown field `rolez`");
+        .stderr_has("`actor.rolez`: unknown field `rolez`")
+        // The summary's own line names the field too (found by QA: it dropped it).
+        .stdout_has("\ninput error: `actor.rolez`: unknown field `rolez`");
 
     cli()
         .args(["eval", "--env", "moon", "--now", NOW])
