@@ -49,19 +49,64 @@ fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     Ok(output.stdout)
 }
 
-/// git, run in `repo`, reading objects as they are. Replace refs (`git replace`, and the
-/// `--graft`s that superseded the grafts file) make git show one commit's content under
-/// another's name: with them honoured, `--git BASE..HEAD` could judge a harmless decoy
-/// while the request names the real commit. `--no-replace-objects` turns them off.
+/// git, run in `repo`, reading the two commits' objects as they are and nothing else.
+///
+/// Whatever the repository, its configuration or its checkout say, the diff judged is the
+/// one between the commits' trees:
+/// - replace refs (`git replace`), the grafts file and the commit-graph file can each make
+///   git see another commit's parents or content under a commit's name: turned off
+///   (`--no-replace-objects`, `GIT_GRAFT_FILE` pointing nowhere, `core.commitGraph=false`),
+///   so a decoy cannot stand in for the commit the request names, nor for a merge base;
+/// - the index: when an index entry looks up to date, git reads the checked-out file in
+///   place of the commit's blob, so whoever can write the checkout could set the line
+///   counts; with `GIT_INDEX_FILE` naming no file the index is empty, and every blob is
+///   read from the object store;
+/// - submodules: `ignore = all` in `.gitmodules` (which the judged commit may carry) hides
+///   a changed gitlink; the diffs pass `--ignore-submodules=none`;
+/// - commands the configuration names: `core.fsmonitor` is turned off, and a missing
+///   object is never fetched (`GIT_NO_LAZY_FETCH`, `protocol.allow=never`), which would run
+///   `core.sshCommand`;
+/// - `GIT_DIR`, `GIT_WORK_TREE` and the other variables that point git at another
+///   repository (git hooks set `GIT_DIR`) are removed: `--repo` says which repository.
 fn command(repo: &Path, args: &[&str]) -> Command {
+    let nowhere = nowhere();
     let mut command = Command::new("git");
+    for variable in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_COMMON_DIR",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_NAMESPACE",
+        "GIT_INDEX_FILE",
+        "GIT_GRAFT_FILE",
+    ] {
+        command.env_remove(variable);
+    }
     command
         .env("GIT_NO_REPLACE_OBJECTS", "1")
+        .env("GIT_INDEX_FILE", &nowhere)
+        .env("GIT_GRAFT_FILE", &nowhere)
+        .env("GIT_NO_LAZY_FETCH", "1")
         .arg("--no-replace-objects")
+        .args(["-c", "core.commitGraph=false"])
+        .args(["-c", "core.fsmonitor=false"])
+        .args(["-c", "protocol.allow=never"])
         .arg("-C")
         .arg(repo)
         .args(args);
     command
+}
+
+/// A path that names no file, in a directory that does not exist (so that nothing can be
+/// put there first): git reads a missing index as empty and a missing grafts file as none.
+fn nowhere() -> std::path::PathBuf {
+    let mut nonce = [0u8; 16];
+    // Without randomness the name is still one no one has made, only guessable.
+    let _ = getrandom::getrandom(&mut nonce);
+    std::env::temp_dir()
+        .join(format!("gavel-nothing-{}", hex::encode(nonce)))
+        .join("none")
 }
 
 fn failure(args: &[&str], stderr: &[u8]) -> String {
@@ -162,6 +207,7 @@ pub fn files_from_git(repo: &Path, range: &ResolvedRange) -> Result<Vec<FileChan
             "-r",
             "-z",
             "-M",
+            "--ignore-submodules=none",
             "--name-status",
             &base,
             &range.head,
@@ -211,6 +257,7 @@ fn patch_counts(repo: &Path, base: &str, head: &str) -> Result<Vec<(u64, u64)>, 
         "--no-ext-diff",
         "--no-textconv",
         "--no-color",
+        "--ignore-submodules=none",
         base,
         head,
         "--",

@@ -275,3 +275,139 @@ fn lines_ending_in_a_carriage_return_alone_count_as_lines() {
         ]
     );
 }
+
+/// A submodule the judged commit's `.gitmodules` marks `ignore = all` is still a changed
+/// file (found by QA: the gitlink under a protected path vanished from the request).
+#[test]
+fn a_submodule_marked_ignore_all_is_still_a_changed_file() {
+    let (_dir, repo) = repository();
+    std::fs::write(
+        repo.join(".gitmodules"),
+        "[submodule \"s\"]\n\tpath = secret/mod\n\turl = ./x\n\tignore = all\n",
+    )
+    .unwrap();
+    commit(&repo);
+    git(&repo, &["tag", "modules"]);
+    let commit_id = "1".repeat(40);
+    git(
+        &repo,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{commit_id},secret/mod"),
+        ],
+    );
+    git(&repo, &["commit", "-qm", "submodule"]);
+    assert_eq!(
+        changes(&repo, "modules..HEAD"),
+        [("secret/mod".into(), 1, 0, FileStatus::Added)]
+    );
+}
+
+/// Line counts come from the commits, never from the checkout (found by QA: with the
+/// index entry looking up to date, git read the checked-out file in place of the blob, and
+/// a 500-line file counted as the one line the checkout held).
+#[test]
+fn line_counts_come_from_the_commit_not_the_checkout() {
+    let (_dir, repo) = repository();
+    let big = repo.join("app/big.txt");
+    let set_mtime = |mtime| {
+        std::fs::File::options()
+            .write(true)
+            .open(&big)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+    };
+    // Dated well before the index is written, so that git trusts its stat data.
+    let mtime = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::write(&big, lines(500)).unwrap();
+    set_mtime(mtime);
+    commit(&repo);
+    // Same size and date, one line, and the index told to trust those alone.
+    let size = std::fs::metadata(&big).unwrap().len() as usize;
+    std::fs::write(&big, "x".repeat(size)).unwrap();
+    set_mtime(mtime);
+    git(&repo, &["config", "core.checkStat", "minimal"]);
+    git(&repo, &["config", "core.trustctime", "false"]);
+    assert_eq!(
+        changes(&repo, "base..HEAD"),
+        [("app/big.txt".into(), 500, 0, FileStatus::Added)]
+    );
+}
+
+/// The grafts file cannot make a decoy the merge base of `...` (found by QA:
+/// `--no-replace-objects` left `.git/info/grafts` in force).
+#[test]
+fn grafts_do_not_change_the_merge_base() {
+    let (_dir, repo) = repository();
+    git(&repo, &["checkout", "-qb", "feat"]);
+    std::fs::write(repo.join("secret/new.key"), lines(400)).unwrap();
+    commit(&repo);
+    std::fs::write(repo.join("app/a.txt"), lines(4)).unwrap();
+    commit(&repo);
+    git(&repo, &["checkout", "-q", "main"]);
+    std::fs::write(repo.join("app/m.txt"), lines(1)).unwrap();
+    commit(&repo);
+    // A decoy commit holding the secret change already, grafted under both histories.
+    let tree = git(&repo, &["rev-parse", "feat^^{tree}"]);
+    let decoy = git(&repo, &["commit-tree", "-p", "base", "-m", "decoy", &tree]);
+    let grafts = format!(
+        "{} {} {decoy}\n{} {decoy}\n",
+        git(&repo, &["rev-parse", "main"]),
+        git(&repo, &["rev-parse", "main^"]),
+        git(&repo, &["rev-parse", "feat^"]),
+    );
+    std::fs::create_dir_all(repo.join(".git/info")).unwrap();
+    std::fs::write(repo.join(".git/info/grafts"), grafts).unwrap();
+    assert_eq!(
+        changes(&repo, "main...feat"),
+        [
+            ("app/a.txt".into(), 1, 0, FileStatus::Modified),
+            ("secret/new.key".into(), 400, 0, FileStatus::Added),
+        ]
+    );
+}
+
+/// A repository's configuration cannot make gavel run a command (found by QA:
+/// `core.fsmonitor` ran on every `--git`), and `GIT_DIR` in the environment (git hooks set
+/// it) does not point gavel at another repository than the one it was given.
+#[cfg(unix)]
+#[test]
+fn the_repository_cannot_run_commands_and_git_dir_does_not_redirect() {
+    let (dir, repo) = repository();
+    std::fs::write(repo.join("app/a.txt"), lines(4)).unwrap();
+    commit(&repo);
+    let ran = dir.path().join("ran");
+    git(
+        &repo,
+        &[
+            "config",
+            "core.fsmonitor",
+            &format!("touch {}; echo", ran.display()),
+        ],
+    );
+    let (_other_dir, other) = repository();
+    std::fs::write(other.join("secret/k.key"), lines(9)).unwrap();
+    commit(&other);
+    std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+    std::fs::write(
+        dir.path().join("policies/main.gavel"),
+        "policy \"p\"\ndefault auto_approve\n\
+         rule s { when any file matches \"secret/**\" then block \"secret\" }\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gavel"))
+        .current_dir(dir.path())
+        .env("GIT_DIR", other.join(".git"))
+        .args(["eval", "--no-audit", "--format", "json", "--actor", "a"])
+        .args(["--git", "base..HEAD", "--repo"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["outcome"], "auto_approve", "{json}");
+    assert_eq!(json["request"]["lines_added"], 1, "{json}");
+    assert!(!ran.exists(), "core.fsmonitor ran");
+}

@@ -56,7 +56,10 @@ pub fn decision_text(decision: &Decision) -> String {
             .as_deref()
             .map(|f| format!("`{}`: ", crate::quote::field(f)))
             .unwrap_or_default();
-        out.push_str(&format!("\ninput error: {field}{}\n", shown(&error.message)));
+        out.push_str(&format!(
+            "\ninput error: {field}{}\n",
+            shown(&error.message)
+        ));
     }
     if let Some(ov) = &decision.override_ {
         out.push_str(&format!(
