@@ -187,6 +187,8 @@ pub fn last_records(path: &Path, n: usize) -> Result<(Vec<Record>, u64), AuditEr
                         let at = start + (bytes.as_ptr() as usize - body.as_ptr() as usize) as u64;
                         let line =
                             line_number(&mut file, at).map_err(|e| AuditError::io(path, &e))?;
+                        // `why` may say "not a valid record" itself.
+                        let why = why.strip_prefix("not a valid record: ").unwrap_or(&why);
                         return Err(AuditError::Malformed(format!(
                             "{}: line {line} is not a valid record: {why}",
                             path.display()

@@ -296,3 +296,36 @@ fn endless_key_checkpoint_and_approval_files_are_refused() {
         "/dev/zero: too large to be a resume approval"
     );
 }
+
+/// The commands that read the log say plainly what is wrong with it (found by QA): a device
+/// is not a log (it was called empty), a broken log is not "(nothing was written)" to a
+/// command that writes nothing, and a malformed line says "not a valid record" once.
+#[cfg(unix)]
+#[test]
+fn reading_commands_say_what_is_wrong_with_the_log() {
+    let dir = workspace();
+    for command in ["verify", "tail", "pending", "report", "repair"] {
+        let (code, _, err) = run_env(dir.path(), &["audit", command, "--log", "/dev/zero"], None);
+        assert_ne!(code, 0, "{command}");
+        assert!(
+            err.contains("/dev/zero: not a regular file, so not an audit log"),
+            "{command}: {err}"
+        );
+    }
+    let log = dir.path().join(".gavel/audit.jsonl");
+    let mut bytes = log_bytes(dir.path());
+    bytes.extend_from_slice(b"{\"bad\":1}\n");
+    std::fs::write(&log, bytes).unwrap();
+    let (code, _, err) = run_env(dir.path(), &["audit", "show", "99"], None);
+    assert_eq!(code, 1);
+    one_line(&err);
+    assert!(err.contains("does not verify"), "{err}");
+    assert!(!err.contains("nothing was written"), "{err}");
+    let (code, _, err) = run_env(dir.path(), &["audit", "tail"], None);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("is not a valid record: unknown field `bad`"),
+        "{err}"
+    );
+    assert!(!err.contains("record: not a valid record"), "{err}");
+}

@@ -97,6 +97,8 @@ impl LogArgs {
     /// empty file (a log always starts with its genesis record).
     pub(crate) fn existing(&self) -> Result<(), AuditError> {
         let message = match std::fs::metadata(&self.log) {
+            // A FIFO or device reports no size: it is no log (as `AuditLog::open` says).
+            Ok(m) if !m.is_file() => "not a regular file, so not an audit log",
             Ok(m) if m.len() > 0 => return Ok(()),
             Ok(_) => "empty: the log has no records, not even its genesis record",
             Err(_) => "no such audit log (it is created by the first decision, halt or note)",
@@ -130,4 +132,16 @@ pub fn run(args: &AuditArgs) -> u8 {
 pub(crate) fn fail(error: impl std::fmt::Display) -> u8 {
     crate::cli::output::print_error(&error);
     1
+}
+
+/// [`fail`] for a command that only reads the log: the errors a broken log gives end in
+/// "(nothing was written)", which is for commands that append, and would leave the reader
+/// wondering what `show` meant to write.
+pub(crate) fn fail_reading(error: impl std::fmt::Display) -> u8 {
+    let message = error.to_string();
+    fail(
+        message
+            .strip_suffix(" (nothing was written)")
+            .unwrap_or(&message),
+    )
 }

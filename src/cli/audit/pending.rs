@@ -3,7 +3,7 @@
 use crate::quote::one_line as shown;
 use clap::Args;
 
-use super::{LogArgs, fail};
+use super::{LogArgs, fail_reading};
 use crate::audit::{Records, human_age, pending};
 use crate::cli::Format;
 
@@ -24,20 +24,20 @@ pub struct PendingArgs {
 /// MACs verify; exit 1 when the log does not verify.
 pub fn run(args: &PendingArgs) -> u8 {
     if let Err(e) = args.log.existing() {
-        return fail(e);
+        return fail_reading(e);
     }
     let ring = match args.log.keys() {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail_reading(e),
     };
     let records = match Records::open(&args.log.log, Some(ring)) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail_reading(e),
     };
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let list = match pending(records, now) {
         Ok(list) => list,
-        Err(e) => return fail(e),
+        Err(e) => return fail_reading(e),
     };
     if args.format == Format::Json {
         outln!(

@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{LogArgs, fail};
+use super::{LogArgs, fail_reading};
 use crate::audit::{ReportWindow, build_report};
 
 /// Report formats.
@@ -40,18 +40,18 @@ pub fn run(args: &ReportArgs) -> u8 {
     };
     // A window that can hold nothing is a usage error, found before the log is read.
     if let Err(e) = window.check() {
-        return fail(e);
+        return fail_reading(e);
     }
     if let Err(e) = args.log.existing() {
-        return fail(e);
+        return fail_reading(e);
     }
     let ring = match args.log.keys() {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail_reading(e),
     };
     let report = match build_report(&args.log.log, &ring, window) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail_reading(e),
     };
     match args.format {
         ReportFormat::Md => out!("{}", report.to_markdown()),

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{LogArgs, fail};
+use super::{LogArgs, fail_reading};
 use crate::audit::{Records, describe};
 use crate::cli::Format;
 
@@ -22,16 +22,16 @@ pub struct ShowArgs {
 /// when there is none.
 pub fn run(args: &ShowArgs) -> u8 {
     if let Err(e) = args.log.existing() {
-        return fail(e);
+        return fail_reading(e);
     }
     let records = match Records::open(&args.log.log, None) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail_reading(e),
     };
     for record in records {
         let record = match record {
             Ok(r) => r,
-            Err(e) => return fail(e),
+            Err(e) => return fail_reading(e),
         };
         if record.seq != args.seq {
             continue;
@@ -54,7 +54,7 @@ pub fn run(args: &ShowArgs) -> u8 {
         }
         return 0;
     }
-    fail(format!(
+    fail_reading(format!(
         "{}: no record with seq {}",
         crate::cli::shown_path(&args.log.log),
         args.seq

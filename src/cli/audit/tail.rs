@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{LogArgs, fail};
+use super::{LogArgs, fail_reading};
 use crate::audit::{Record, describe, last_records, parse_record};
 use crate::cli::Format;
 
@@ -36,17 +36,17 @@ fn print(record: &Record, format: Format) {
 /// stored, not authenticated (`gavel audit verify` does that).
 pub fn run(args: &TailArgs) -> u8 {
     if let Err(e) = args.log.existing() {
-        return fail(e);
+        return fail_reading(e);
     }
     let (records, mut offset) = match last_records(&args.log.log, args.n) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail_reading(e),
     };
     let len = std::fs::metadata(&args.log.log).map_or(offset, |m| m.len());
     let torn = len.saturating_sub(offset);
     if records.is_empty() && torn > 0 && !args.follow {
         // A log always holds its genesis record: nothing complete means this is not one.
-        return fail(crate::audit::AuditError::Malformed(format!(
+        return fail_reading(crate::audit::AuditError::Malformed(format!(
             "{}: not an audit log: {torn} bytes without one complete record",
             crate::cli::shown_path(&args.log.log)
         )));
@@ -71,11 +71,13 @@ pub fn run(args: &TailArgs) -> u8 {
         std::thread::sleep(Duration::from_millis(200));
         let mut file = match std::fs::File::open(&args.log.log) {
             Ok(f) => f,
-            Err(e) => return fail(format!("{}: {e}", crate::cli::shown_path(&args.log.log))),
+            Err(e) => {
+                return fail_reading(format!("{}: {e}", crate::cli::shown_path(&args.log.log)));
+            }
         };
         let len = file.metadata().map(|m| m.len()).unwrap_or(offset);
         if len < offset {
-            return fail(format!(
+            return fail_reading(format!(
                 "{}: the log shrank while it was followed",
                 crate::cli::shown_path(&args.log.log)
             ));
