@@ -1212,3 +1212,23 @@ fn verify_max_age_refuses_a_stale_decision() {
         .code(1)
         .stderr_has("--max-age applies to decisions; `alice.json` is a `gavel.approval.v1`");
 }
+
+/// A byte order mark at the start of a key file is not part of the key (found by QA: the
+/// key read as "unknown key format"), as it is not of a request or a policy.
+#[test]
+fn a_key_file_with_a_byte_order_mark_reads_as_the_key() {
+    let ws = setup();
+    let id = ws.run(["keys", "id", "keys/alice.key"]);
+    id.code(0);
+    for file in ["keys/alice.key", "keys/alice.pub"] {
+        ws.write(&format!("{file}.bom"), format!("\u{feff}{}", ws.read(file)));
+        let out = ws.run(["keys", "id", &format!("{file}.bom")]);
+        out.code(0);
+        assert_eq!(out.stdout, id.stdout, "{file}");
+    }
+    // And an audit key.
+    ws.run(["audit", "init-key"]).code(0);
+    let audit_key = ws.read(".gavel/audit.key");
+    ws.write(".gavel/audit.key", format!("\u{feff}{audit_key}"));
+    ws.run(["audit", "note", "hello"]).code(0);
+}

@@ -57,7 +57,8 @@ impl AuditKey {
 
     /// A key from hex text (surrounding whitespace ignored).
     pub fn from_hex(text: &str, origin: &str) -> Result<AuditKey, AuditError> {
-        let text = text.trim();
+        // A byte order mark some editors write is not part of the key.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim();
         if text.is_empty() {
             return Err(AuditError::WeakKey(format!(
                 "{origin}: the audit key is empty"

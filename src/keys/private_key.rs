@@ -203,6 +203,9 @@ pub(crate) fn read_key_text(path: &Path) -> Result<Zeroizing<String>, PrivateKey
         return Err(format("too large to be a key file"));
     }
     let text = std::str::from_utf8(&bytes).map_err(|_| format("not a text key file"))?;
+    // A byte order mark some editors write is not part of the key (requests and policies
+    // skip it too); left in, the key read as an unknown format.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(Zeroizing::new(text.to_owned()))
 }
 
