@@ -154,3 +154,25 @@ fn init_writes_the_approver_id_faithfully_or_refuses_it() {
     );
     ws.run(["check"]).code(0);
 }
+
+/// An audit key already in place is kept when it is usable and said to be; a broken one
+/// stops `init` before it writes anything (found by QA: kept in silence, it made every
+/// later decision block).
+#[test]
+fn init_keeps_a_usable_audit_key_and_refuses_a_broken_one() {
+    let (out, ws) = Cli::new()
+        .file(".gavel/audit.key", "not hex\n")
+        .args(["init", "--as", "alice@example.com"])
+        .run();
+    out.code(1).stderr_has(
+        "`gavel init` keeps an existing audit key and this one is not usable: fix it, or move it away",
+    );
+    assert!(!ws.path().join("policies").exists());
+    assert!(!ws.path().join(".gavel/keys").exists());
+    std::fs::remove_file(ws.path().join(".gavel/audit.key")).unwrap();
+    ws.run(["audit", "init-key"]).code(0);
+    let key = ws.read(".gavel/audit.key");
+    let out = ws.run(["init", "--as", "alice@example.com"]);
+    out.code(0).stdout_has("kept ./.gavel/audit.key");
+    assert_eq!(ws.read(".gavel/audit.key"), key);
+}

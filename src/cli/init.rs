@@ -129,6 +129,18 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
         ));
     }
     let id = approver_id(approver)?;
+    // An audit key already there is kept, so it must be one: a broken one, kept in silence,
+    // made every later decision block (found by QA). Checked before anything is written.
+    let audit_key = dir.join(crate::audit::DEFAULT_KEY_FILE);
+    let kept_audit_key = audit_key.exists();
+    if kept_audit_key {
+        crate::audit::AuditKey::load(&audit_key).map_err(|e| {
+            format!(
+                "{e}; `gavel init` keeps an existing audit key and this one is not usable: \
+                 fix it, or move it away to have a new one made"
+            )
+        })?;
+    }
     let keys_dir = dir.join(".gavel").join("keys");
     let key = PrivateKey::generate().map_err(|e| e.to_string())?;
     let name = key_file_name(&id);
@@ -160,17 +172,20 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
             "# Private keys and local state never go into git.\nkeys/*.key\n*.key\n",
         )?;
     }
-    let audit_key = dir.join(crate::audit::DEFAULT_KEY_FILE);
-    let mut audit_line = None;
-    if !audit_key.exists() {
+    let audit_line = if kept_audit_key {
+        format!(
+            "kept {} (the audit key already there)",
+            crate::cli::shown_path(&audit_key)
+        )
+    } else {
         crate::audit::AuditKey::generate()
             .and_then(|k| k.write_new(&audit_key))
             .map_err(|e| e.to_string())?;
-        audit_line = Some(format!(
+        format!(
             "created {} (the audit log's HMAC key, mode 0600; never commit it, back it up)",
             crate::cli::shown_path(&audit_key)
-        ));
-    }
+        )
+    };
     let mut lines = vec![
         format!(
             "created {}",
@@ -189,7 +204,7 @@ fn init(dir: &Path, approver: Option<String>) -> Result<Vec<String>, String> {
             crate::quote::one_line(&signing_path)
         ),
     ];
-    lines.extend(audit_line);
+    lines.push(audit_line);
     lines.push(String::new());
     lines.push("next: `gavel check`, then `gavel test`, then edit policies/main.gavel".into());
     Ok(lines)
