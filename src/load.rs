@@ -280,18 +280,41 @@ pub fn decode_source(name: &str, mut bytes: Vec<u8>) -> Result<String, Box<Diagn
         return Err(Box::new(Diagnostic::for_file(
             Code::Unreadable,
             name,
-            format!("file contains a NUL byte at offset {pos}: it looks binary, not a policy"),
+            format!(
+                "file contains a NUL byte at {}: it looks binary, not a policy",
+                place(&bytes, pos)
+            ),
         )));
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
+        let bad = e.as_bytes().get(offset).copied().unwrap_or(0);
         Box::new(
             Diagnostic::for_file(
                 Code::Unreadable,
                 name,
-                format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
+                format!(
+                    "file is not valid UTF-8: the byte 0x{bad:02X} at {}",
+                    place(e.as_bytes(), offset)
+                ),
             )
             .with_help("policy files must be UTF-8 text"),
         )
     })
+}
+
+/// Where byte `offset` of `bytes` is, for a file that cannot be shown with a caret: its line
+/// and column (counted in characters of the valid text before it) and the offset itself.
+fn place(bytes: &[u8], offset: usize) -> String {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let column = before
+        .get(line_start..)
+        .map_or(0, |text| String::from_utf8_lossy(text).chars().count())
+        + 1;
+    format!("line {line}, column {column} (byte offset {offset})")
 }

@@ -118,17 +118,21 @@ fn repo_flag_warns_about_globs_matching_no_tracked_file() {
 #[test]
 fn binary_and_non_utf8_files_are_diagnosed() {
     Cli::new()
-        .file("policies/main.gavel", b"policy \"x\"\n\xff\xfe\n")
+        .file(
+            "policies/main.gavel",
+            b"policy \"x\"\n\xc3\xa9t\xc3\xa9 \xff\xfe\n",
+        )
         .args(["check"])
         .output()
         .code(1)
-        .stderr_has("not valid UTF-8 (first bad byte at offset 11)");
+        // Line and column (in characters), not only the offset (found by QA).
+        .stderr_has("file is not valid UTF-8: the byte 0xFF at line 2, column 5 (byte offset 17)");
     let out = Cli::new()
         .file("policies/main.gavel", b"policy \"x\"\0")
         .args(["check"])
         .output();
     out.code(1)
-        .stderr_has("NUL byte at offset 10")
+        .stderr_has("NUL byte at line 1, column 11 (byte offset 10)")
         .stderr_has("1 error(s)");
     // The one file could not be read: that is the error, not a directory without files.
     assert!(!out.stderr.contains("E0012"), "{}", out.stderr);
