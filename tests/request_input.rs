@@ -522,6 +522,16 @@ fn yaml_alias_bombs_are_refused_in_plain_words() {
         error.message,
         "malformed YAML: a recursive alias (`*name` inside the node it names) at line 1, column 8"
     );
+    // A number too large to be finite (found by QA: "rejected by the configured policy",
+    // which reads as if a policy had refused it).
+    for number in [".inf", "1e400", "-.inf"] {
+        let yaml = format!("action: x\nactor: {{id: a, kind: agent}}\nusage: {{n: {number}}}\n");
+        let error = Request::from_yaml(yaml.as_bytes()).unwrap_err();
+        assert_eq!(
+            error.message,
+            format!("malformed YAML: `{number}` is not a finite number at line 3, column 12")
+        );
+    }
 }
 
 #[test]

@@ -414,6 +414,14 @@ impl serde_saphyr::MessageFormatter for YamlMessages {
             serde_saphyr::Error::RecursiveReferencesRequireWeakTypes { .. } => {
                 Cow::Borrowed("a recursive alias (`*name` inside the node it names)")
             }
+            // The parser's own words ("rejected by the configured policy") read, in a
+            // policy engine, as if a gavel policy had refused it.
+            serde_saphyr::Error::NonFiniteFloat { value, .. } => {
+                Cow::Owned(format!("`{value}` is not a finite number"))
+            }
+            serde_saphyr::Error::TaggedStructFieldName { tag, .. } => {
+                Cow::Owned(format!("a tag (`{tag}`) on a field name is not allowed"))
+            }
             other => serde_saphyr::DefaultMessageFormatter.format_message(other),
         }
     }
