@@ -149,6 +149,16 @@ pub fn hidden(c: char) -> Option<&'static str> {
     }
 }
 
+/// A deserialization error with where it happened: `` `PATH`: ERROR ``, or the error alone
+/// for the document itself (whose path serde shows as a bare `.`).
+pub(crate) fn at_path(path: &serde_path_to_error::Path, error: impl std::fmt::Display) -> String {
+    if path.iter().next().is_none() {
+        error.to_string()
+    } else {
+        format!("`{}`: {error}", field(&path.to_string()))
+    }
+}
+
 /// Whether `text` shows nothing: every character is whitespace, a [`hidden`] character, or
 /// U+2800 (the blank Braille pattern, which renders as a space and is neither).
 ///
@@ -308,6 +318,26 @@ fn clip_middle(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_error_has_no_path_and_a_field_error_names_its_field() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Doc {
+            a: Vec<u8>,
+        }
+        let error = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            let e = serde_path_to_error::deserialize::<_, Doc>(&mut de).unwrap_err();
+            at_path(e.path(), e.inner())
+        };
+        // Found by QA: an empty license file read "`.`: EOF while parsing".
+        assert_eq!(error(""), "EOF while parsing a value at line 1 column 0");
+        assert_eq!(
+            error(r#"{"a": [1, "x"]}"#),
+            "`a[1]`: invalid type: string \"x\", expected u8 at line 1 column 13"
+        );
+    }
 
     #[test]
     fn text_of_only_blank_or_invisible_characters_says_nothing() {

@@ -192,7 +192,7 @@ impl Approval {
         let approval: Approval = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             Rejection::new(
                 RejectionKind::Malformed,
-                format!("`{}`: {}", e.path(), e.inner()),
+                crate::quote::at_path(e.path(), e.inner()),
             )
         })?;
         de.end()

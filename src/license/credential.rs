@@ -137,7 +137,7 @@ impl License {
         }
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let license: License = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| LicenseError::Malformed(format!("`{}`: {}", e.path(), e.inner())))?;
+            .map_err(|e| LicenseError::Malformed(crate::quote::at_path(e.path(), e.inner())))?;
         de.end()
             .map_err(|e| LicenseError::Malformed(format!("trailing data: {e}")))?;
         if license.kind != LICENSE_TYPE {

@@ -223,7 +223,7 @@ fn read_test_file(path: &Path) -> Result<TestFile, String> {
         None => e.message,
     })?;
     mappings_written_as_mappings(&value)?;
-    serde_path_to_error::deserialize(value).map_err(|e| format!("`{}`: {}", e.path(), e.inner()))
+    serde_path_to_error::deserialize(value).map_err(|e| crate::quote::at_path(e.path(), e.inner()))
 }
 
 /// Refuses a list where the format has a mapping (the file, a case, `expect`, `risk`, a
