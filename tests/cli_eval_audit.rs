@@ -174,17 +174,22 @@ fn a_halt_in_the_log_blocks_every_decision_until_resumed() {
 fn an_override_lets_one_request_through_once() {
     let ws = setup();
     eval(&ws, "prod.json", NOW).code(3);
-    ws.run([
-        "override",
-        "--request",
-        "prod.json",
-        "--reason",
-        "hotfix for outage 7",
-        "--key",
-        "keys/ops.key",
-        "--as",
-        "ops@example.com",
-    ])
+    // The request may come on stdin, as for `eval --request -` (found by QA: `-` was read
+    // as a file name).
+    ws.run_stdin(
+        [
+            "override",
+            "--request",
+            "-",
+            "--reason",
+            "hotfix for outage 7",
+            "--key",
+            "keys/ops.key",
+            "--as",
+            "ops@example.com",
+        ],
+        ws.read("prod.json").as_bytes(),
+    )
     .code(0);
     // Not recorded, so not a use: without the record the override could be used forever.
     for _ in 0..2 {

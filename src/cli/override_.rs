@@ -13,7 +13,8 @@ use crate::request::{Request, request_digest};
 /// Arguments of `gavel override`.
 #[derive(Debug, Args)]
 pub struct OverrideArgs {
-    /// The request to let through (JSON or YAML), exactly as it will be evaluated.
+    /// The request to let through (JSON or YAML; `-` for stdin), exactly as it will be
+    /// evaluated.
     #[arg(long, value_name = "FILE")]
     request: PathBuf,
     /// Why (mandatory, recorded and shown in every report).
@@ -95,6 +96,11 @@ pub fn run(args: &OverrideArgs) -> u8 {
 /// limit, so that `--request /dev/zero` (which reports no size) ends.
 fn read_request(path: &PathBuf) -> Result<Request, String> {
     let name = crate::cli::shown_path(path);
+    if path.as_os_str() == "-" {
+        // stdin, as for `gavel eval --request -`.
+        let bytes = super::eval::read_input(path, "the request")?;
+        return Request::from_bytes(&bytes).map_err(|e| format!("stdin: {e}"));
+    }
     let bytes = std::fs::File::open(path)
         .and_then(|file| {
             let size = crate::bounded_read::regular_file_size(&file);
