@@ -48,8 +48,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct AuditLog {
     path: PathBuf,
     signer: Option<Signer>,
-    /// The policy's approver keys: resumes and overrides count only when signed by them.
-    pub(crate) state_signers: Option<super::proof::StateSigners>,
     writer: Mutex<Writer>,
     state: Mutex<LogState>,
     queue: Mutex<Queue>,
@@ -121,7 +119,6 @@ impl AuditLog {
         Ok(AuditLog {
             path,
             signer: None,
-            state_signers: None,
             writer: Mutex::new(writer),
             state,
             queue: Mutex::new(Queue::default()),
@@ -135,8 +132,9 @@ impl AuditLog {
     /// check them, so none counts (fail closed): a resumed halt stays in force and an
     /// override is ignored, each saying to open the log with the policy (see
     /// `docs/audit-format.md`). [`super::Gatekeeper`] and `gavel eval` always set it.
-    pub fn with_policy(mut self, policy: &crate::Policy) -> AuditLog {
-        self.state_signers = Some(super::proof::StateSigners::of(policy));
+    pub fn with_policy(self, policy: &crate::Policy) -> AuditLog {
+        lock(&self.state).signers =
+            Some(std::sync::Arc::new(super::proof::StateSigners::of(policy)));
         self
     }
 

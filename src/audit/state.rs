@@ -238,7 +238,17 @@ pub(crate) struct LogState {
     pub resumed: Option<Resumed>,
     pub overrides: HashMap<String, OverrideSlot>,
     pub usage: UsageIndex,
+    /// The policy's approver keys ([`super::AuditLog::with_policy`]): resumes and overrides
+    /// count only when signed by them; without them none counts.
+    pub signers: Option<Arc<super::proof::StateSigners>>,
 }
+
+/// Why a resume or an override in a log opened without the policy does not count: only the
+/// policy's keys can vouch for who recorded it, and the log's MAC shows only that someone
+/// holding the audit key — the deciding service, for one — wrote it.
+pub(crate) const UNCHECKED: &str = "the audit log was opened without the policy, so who \
+                                    recorded it cannot be checked (open it with \
+                                    `AuditLog::with_policy`)";
 
 /// Changes made by records of a batch not yet written, so each record of the batch is
 /// checked against the ones before it.
@@ -250,6 +260,27 @@ pub(crate) struct Overlay {
 }
 
 impl LogState {
+    /// The last resume, when it does not count (and why): its halt is still in force. A
+    /// resume counts only when the policy's keys vouch for it and it meets the policy's
+    /// `resume by` and `resume require` ([`super::proof::StateSigners::resume_refusal`]);
+    /// with no policy to check it against, none does (fail closed, not trusted on the MAC).
+    /// Deciding ([`super::AuditLog::fill_context`]) and appending ([`LogState::check`]) both
+    /// read the halt this way, so a decision made before such a halt is refused as one made
+    /// before any halt is.
+    pub(crate) fn uncounted_resume(&self) -> Option<(&Resumed, &str)> {
+        let resumed = self.resumed.as_ref()?;
+        let why = match &self.signers {
+            Some(signers) => resumed
+                .refusal
+                .get_or_init(|| {
+                    signers.resume_refusal(resumed, self.log_id.as_deref().unwrap_or(""))
+                })
+                .as_deref()?,
+            None => UNCHECKED,
+        };
+        Some((resumed, why))
+    }
+
     fn halt_now<'a>(&'a self, overlay: &'a Overlay) -> Option<&'a Halt> {
         match &overlay.halt {
             Some(h) => h.as_ref(),
@@ -287,6 +318,18 @@ impl LogState {
                     return Err(format!(
                         "refused: the log was halted (seq {}, by {} at {}: {}) after this decision was made; decide again",
                         h.seq, h.state.by, h.state.at, h.state.reason
+                    ));
+                }
+                // A halt whose resume does not count is in force too (no resume in this
+                // batch having changed that).
+                if d.authorizes
+                    && !d.halted
+                    && overlay.halt.is_none()
+                    && let Some((r, why)) = self.uncounted_resume()
+                {
+                    return Err(format!(
+                        "refused: the log was halted (seq {}, by {} at {}: {}) after this decision was made, and the resume at seq {} does not count ({why}); decide again",
+                        r.halt.seq, r.halt.state.by, r.halt.state.at, r.halt.state.reason, r.seq
                     ));
                 }
                 if d.authorizes && d.overridden {

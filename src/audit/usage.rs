@@ -68,11 +68,7 @@ impl UsageCounter {
     }
 }
 
-/// Why a resume or an override in a log opened without the policy does not count: only the
-/// policy's keys can vouch for who recorded it, and the log's MAC shows only that someone
-/// holding the audit key — the deciding service, for one — wrote it.
-const UNCHECKED: &str = "the audit log was opened without the policy, so who recorded it \
-                         cannot be checked (open it with `AuditLog::with_policy`)";
+use super::state::UNCHECKED;
 
 impl AuditLog {
     /// Fills what the log knows into `context` for deciding `request` at `context.now`:
@@ -102,24 +98,12 @@ impl AuditLog {
         counters: &[UsageCounter],
     ) {
         self.with_state(|state| {
-            let signers = self.state_signers.as_ref();
             // The log's halt wins; a halt the caller already put in the context stays; a
-            // halt lifted by a resume the policy's keys do not vouch for is still in force —
-            // and so is one whose resume nobody could check, the log having no policy to
-            // check it with: fail closed, not trusted on the MAC.
+            // halt lifted by a resume that does not count is still in force
+            // (`LogState::uncounted_resume`).
             if let Some(halt) = &state.halt {
                 context.halt = Some(halt.state.clone());
-            } else if let Some(resumed) = &state.resumed
-                && let Some(why) = match signers {
-                    Some(signers) => resumed
-                        .refusal
-                        .get_or_init(|| {
-                            signers.resume_refusal(resumed, state.log_id.as_deref().unwrap_or(""))
-                        })
-                        .as_deref(),
-                    None => Some(UNCHECKED),
-                }
-            {
+            } else if let Some((resumed, why)) = state.uncounted_resume() {
                 let mut halt = resumed.halt.state.clone();
                 halt.reason = format!(
                     "{} (still in force: the resume at seq {} does not count: {why})",
@@ -133,7 +117,7 @@ impl AuditLog {
             };
             context.override_ = None;
             if let Some(slot) = slot {
-                let refusal = match signers {
+                let refusal = match &state.signers {
                     Some(signers) => signers.refusal(&slot.override_.by, slot.proof.as_deref()),
                     None => Some(UNCHECKED.to_string()),
                 };
@@ -155,7 +139,10 @@ impl AuditLog {
                     since,
                     Some(request_digest),
                 );
-                context.usage.insert(counter.name.clone(), count);
+                // A floor under the caller's own count, never lower than it (as the
+                // request's own is: `Facts::usage`).
+                let known = context.usage.entry(counter.name.clone()).or_insert(0);
+                *known = (*known).max(count);
             }
         });
     }

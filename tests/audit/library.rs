@@ -107,6 +107,74 @@ fn a_decision_made_before_a_halt_in_another_process_is_refused_then_redecided() 
     assert!(gated.decision.summary.contains("from elsewhere"));
 }
 
+/// The same when the other process's halt was followed by a resume that does not count
+/// (here signed by a key the policy does not declare): the halt is still in force, so the
+/// stale decision is refused as well (found by QA: it was recorded, authorizing, once per
+/// process holding a stale view of the log).
+#[test]
+fn a_decision_made_before_a_halt_whose_resume_does_not_count_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path());
+    gk.decide(&request(DOCS));
+    let other = AuditLog::open(dir.path().join("audit.jsonl"), ring(1)).unwrap();
+    let who = authorize(gk.policy(), Power::Halt, "alice", None, &admin()).unwrap();
+    other.halt(&who, "from elsewhere").unwrap();
+    let forger = PrivateKey::from_seed(&[66u8; 32]);
+    let mut resumer = authorize(gk.policy(), Power::Resume, "alice", None, &admin()).unwrap();
+    resumer.key = forger.public_key();
+    resumer.signer = Signer::new(forger);
+    other
+        .resume(gk.policy(), &resumer, "fine", &[], jiff::Timestamp::now())
+        .unwrap();
+    let stale = gk
+        .policy()
+        .decide(&request(DOCS), &Context::at(jiff::Timestamp::now()));
+    let err = gk.log().append_decision(&stale).unwrap_err();
+    assert!(
+        err.to_string().contains("halted (seq 2, by alice")
+            && err
+                .to_string()
+                .contains("the resume at seq 3 does not count"),
+        "{err}"
+    );
+    let gated = gk.decide(&request(DOCS));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    assert!(!gated.decision.authorizes);
+    assert!(
+        gated.decision.summary.contains("does not count"),
+        "{}",
+        gated.decision.summary
+    );
+}
+
+/// The log's usage count is a floor under the caller's own `Context::usage`, never a
+/// replacement (found by QA: a caller's count of 5 over a limit of 2 was replaced by the
+/// fresh log's 0, and the project was created).
+#[test]
+fn the_logs_usage_count_never_lowers_the_callers() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = gatekeeper(dir.path()).with_usage(UsageCounter::new(
+        "projects",
+        Some("create_project"),
+        Period::Month,
+    ));
+    let mut context = Context::at(jiff::Timestamp::now());
+    context.usage.insert("projects".into(), 5);
+    let mut filled = context.clone();
+    gk.log()
+        .fill_context(
+            &mut filled,
+            &request(DOCS),
+            &[UsageCounter::new(
+                "projects",
+                Some("create_project"),
+                Period::Month,
+            )],
+        )
+        .unwrap();
+    assert_eq!(filled.usage["projects"], 5);
+}
+
 #[test]
 fn gatekeeper_fails_closed_when_the_log_cannot_be_written() {
     let dir = tempfile::tempdir().unwrap();
