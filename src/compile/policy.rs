@@ -165,7 +165,13 @@ impl Policy {
     }
 
     /// Compiles a checked policy.
-    pub fn from_checked(checked: CheckedPolicy) -> Result<Policy, super::CompileError> {
+    ///
+    /// Not public: a `CheckedPolicy`'s fields are, and one edited after checking would keep
+    /// the spec hash of the text it was checked from, so decisions and approvals would name
+    /// a policy other than the one deciding (found by QA). A policy is built from its text
+    /// ([`Policy::load`], [`Policy::from_sources`], [`Policy::from_str`]), whose hash it
+    /// then carries.
+    pub(crate) fn from_checked(checked: CheckedPolicy) -> Result<Policy, super::CompileError> {
         Ok(Policy {
             inner: Arc::new(Compiled::new(checked)?),
         })
@@ -182,6 +188,16 @@ impl Policy {
     }
 
     /// The checked policy (rules, sets, gates...).
+    ///
+    /// To read: an edited copy cannot be compiled into a `Policy` (it would keep the spec
+    /// hash of the text it was checked from):
+    ///
+    /// ```compile_fail
+    /// let policy = gavel::Policy::from_str("policy \"p\"\ndefault block \"no\"\n").unwrap();
+    /// let mut edited = policy.checked().clone();
+    /// edited.rules.clear();
+    /// let _ = gavel::Policy::from_checked(edited);
+    /// ```
     pub fn checked(&self) -> &CheckedPolicy {
         &self.inner.checked
     }
