@@ -476,59 +476,33 @@ fn count_usage_needs_a_log_and_a_well_formed_counter() {
         "{}",
         out.stdout
     );
-    ws.run([
-        "eval",
-        "--actor",
-        "a",
-        "--now",
-        NOW,
-        "--count-usage",
-        "projects_per_month",
-    ])
-    .code(1)
-    .stderr_has("--count-usage takes NAME=ACTION, got `projects_per_month`");
-    ws.run([
-        "eval",
-        "--actor",
-        "a",
-        "--now",
-        NOW,
-        "--count-usage",
-        "=apply_patch",
-    ])
-    .code(1)
-    .stderr_has("--count-usage takes NAME=ACTION, got `=apply_patch`");
-    // A counter counted twice: the last count used to win in silence (found by QA: a second
-    // flag counting another action undid the first one's limit).
-    ws.run([
-        "eval",
-        "--actor",
-        "a",
-        "--now",
-        NOW,
-        "--count-usage",
-        "runs_per_day=apply_patch",
-        "--count-usage",
-        "runs_per_day=apply_patch",
-    ])
-    .code(1)
-    .stderr_has(
-        "--count-usage gives the counter `runs_per_day` more than once; give each counter once",
-    );
-    // A misspelled action would count nothing, silently lifting the limit.
-    ws.run([
-        "eval",
-        "--actor",
-        "a",
-        "--now",
-        NOW,
-        "--count-usage",
-        "projects_per_month=aply_patch",
-    ])
-    .code(1)
-    .stderr_has(
-        "--count-usage projects_per_month=aply_patch: the policy has no action `aply_patch`; did you mean `apply_patch`?",
-    );
+    // Each counter well formed, named once (found by QA: the last of two flags for one
+    // counter won in silence, undoing the first one's limit), counting an action the policy
+    // has (a misspelled one would count nothing, silently lifting the limit).
+    for (counters, says) in [
+        (
+            &["projects_per_month"][..],
+            "--count-usage takes NAME=ACTION, got `projects_per_month`",
+        ),
+        (
+            &["=apply_patch"][..],
+            "--count-usage takes NAME=ACTION, got `=apply_patch`",
+        ),
+        (
+            &["runs_per_day=apply_patch", "runs_per_day=apply_patch"][..],
+            "--count-usage gives the counter `runs_per_day` more than once; give each counter once",
+        ),
+        (
+            &["projects_per_month=aply_patch"][..],
+            "--count-usage projects_per_month=aply_patch: the policy has no action `aply_patch`; did you mean `apply_patch`?",
+        ),
+    ] {
+        let mut args = vec!["eval", "--actor", "a", "--now", NOW];
+        for counter in counters {
+            args.extend(["--count-usage", counter]);
+        }
+        ws.run(args).code(1).stderr_has(says);
+    }
 }
 
 #[test]
