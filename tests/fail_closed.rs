@@ -368,3 +368,41 @@ fn a_decision_over_the_work_limit_blocks_naming_the_rule() {
         decision.errors
     );
 }
+
+/// A gate naming a role twice is the gate with the role once, never no gate (found by QA: the
+/// rule was dropped with no diagnostic, and what it gated was auto-approved; a default so
+/// written was dropped too, and a `resume require` lost its gate).
+#[test]
+fn a_role_named_twice_in_a_gate_keeps_the_gate() {
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nroles admin\napprover \"a@example.com\" roles admin key \
+         \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\n\
+         default require 2 approvals from admin, admin within 1h\n\
+         halt { by admin resume require 1 approval from admin, admin }\n\
+         rule protect { when any file matches \"docs/**\" then require 1 approval from admin, admin }\n\
+         rule open { when all files matches \"src/**\" then auto_approve }\n",
+    )
+    .unwrap();
+    assert_eq!(policy.checked().rules.len(), 2);
+    assert!(policy.checked().default.is_some());
+    assert!(policy.checked().halt.resume_require.is_some());
+    let context = gavel::Context::at(NOW.parse().unwrap());
+    let decide = |path: &str| {
+        let request = gavel::Request::from_json(
+            format!(
+                r#"{{"action":"deploy","actor":{{"id":"x","kind":"human"}},"files":[{{"path":"{path}","added":1}}]}}"#
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        policy.decide(&request, &context)
+    };
+    let docs = decide("docs/a.md");
+    assert_eq!(docs.outcome.as_str(), "require_approval");
+    assert_eq!(docs.gates.len(), 1);
+    assert_eq!(docs.gates[0].roles.len(), 1);
+    let other = decide("lib/a.rs");
+    assert!(other.default_applied);
+    assert_eq!(other.outcome.as_str(), "require_approval");
+    assert_eq!(other.gates[0].count, 2);
+}

@@ -236,6 +236,15 @@ pub(crate) fn build(
             String::new()
         }
     };
+    report_dropped(
+        sources,
+        [
+            (rules.len() != decls.rules.len(), "a rule"),
+            (decls.default.is_some() && default.is_none(), "the default"),
+            (decls.risk.is_some() && risk.is_none(), "the risk block"),
+        ],
+        diagnostics,
+    );
     let helpers: Vec<Helper> = helpers.into_iter().flatten().collect();
     if helpers.len() != decls.lets.len() {
         // Some helper failed; its uses already produced no result. Not buildable.
@@ -692,8 +701,12 @@ fn gate(checker: &mut ExprChecker<'_>, r: &Requirement) -> Option<GateSpec> {
         ok = false;
     }
     let refs: Vec<&Ident> = r.roles.iter().collect();
+    let errors_before = checker.diagnostics.iter().filter(|d| d.is_error()).count();
     let roles = roles(checker, &refs);
-    if roles.len() != r.roles.len() {
+    // Only an unknown role (an error, reported) makes the gate unusable. A role named twice
+    // used to as well, with no diagnostic: the rule was dropped in silence, and what it
+    // gated was auto-approved.
+    if checker.diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
         ok = false;
     }
     ok.then(|| GateSpec {
@@ -705,12 +718,52 @@ fn gate(checker: &mut ExprChecker<'_>, r: &Requirement) -> Option<GateSpec> {
     })
 }
 
-/// Resolves role names, reporting unknown ones; returns the known ones.
+/// The net under every declaration: one written (`dropped`: `(not built, what)`) but not
+/// built must have an error saying why. Without one it would be left out in silence — a
+/// policy deciding without a rule it has fails open (a role named twice in a gate once did
+/// this) — so the policy is refused with E0009.
+fn report_dropped<const N: usize>(
+    sources: &SourceSet,
+    dropped: [(bool, &str); N],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return;
+    }
+    let first = sources
+        .iter()
+        .next()
+        .map(|(_, f)| f.name.clone())
+        .unwrap_or_default();
+    for (_, what) in dropped.iter().filter(|(dropped, _)| *dropped) {
+        diagnostics.push(Diagnostic::for_file(
+            Code::Dropped,
+            &first,
+            format!(
+                "{what} could not be built, and no other error says why; the policy is refused \
+                 rather than used without it (please report this)"
+            ),
+        ));
+    }
+}
+
+/// Resolves role names, reporting unknown ones (errors) and repeated ones (W0013, harmless:
+/// the list means the same with the role once); returns the known ones, each once.
 fn roles(checker: &mut ExprChecker<'_>, roles: &[&Ident]) -> Vec<String> {
     let mut out = Vec::new();
     for role in roles {
         if checker.names.use_role(&role.value) {
-            if !out.contains(&role.value) {
+            if out.contains(&role.value) {
+                checker.diagnostics.push(
+                    Diagnostic::new(
+                        Code::RepeatedRole,
+                        role.span,
+                        format!("role `{}` is named twice in this list", role.value),
+                    )
+                    .with_label("named already")
+                    .with_help("name each role once; the list means the same"),
+                );
+            } else {
                 out.push(role.value.clone());
             }
         } else {
@@ -853,4 +906,38 @@ fn approvers(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<App
         super::keys::validate_key(key, checker.diagnostics);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// E0009 cannot come from a policy without a bug in gavel; the net itself is tested here.
+    #[test]
+    fn a_declaration_dropped_without_an_error_refuses_the_policy() {
+        let mut sources = SourceSet::new();
+        sources.add("main.gavel", "policy \"p\"\n".to_string());
+        let mut diagnostics = Vec::new();
+        report_dropped(
+            &sources,
+            [(true, "a rule"), (false, "the default")],
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::Dropped);
+        assert!(diagnostics[0].is_error());
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("a rule could not be built")
+        );
+        // An error already saying why is enough.
+        let mut diagnostics = vec![Diagnostic::for_file(Code::Syntax, "main.gavel", "x")];
+        report_dropped(&sources, [(true, "a rule")], &mut diagnostics);
+        assert_eq!(diagnostics.len(), 1);
+        // Nothing dropped, nothing said.
+        let mut diagnostics = Vec::new();
+        report_dropped(&sources, [(false, "a rule")], &mut diagnostics);
+        assert!(diagnostics.is_empty());
+    }
 }

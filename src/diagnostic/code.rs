@@ -52,6 +52,7 @@ macro_rules! codes {
 
 codes! {
     Syntax = "E0001", Error, "the text does not follow the grammar";
+    Dropped = "E0009", Error, "a declaration could not be built and nothing else says why (a bug in gavel)";
     Unreadable = "E0002", Error, "a policy file cannot be read, is not UTF-8, or is binary";
     TooLarge = "E0003", Error, "a policy exceeds a documented size limit";
     TooDeep = "E0004", Error, "an expression is nested deeper than the limit";
@@ -96,6 +97,7 @@ codes! {
     UnsatisfiableGate = "W0010", Warning, "too few declared approvers hold a gate's roles";
     StaleGlob = "W0011", Warning, "a glob matches no file tracked in the repository";
     ApproverWithoutKey = "W0012", Warning, "an approver has no key, so their approvals never verify";
+    RepeatedRole = "W0013", Warning, "a role is named twice in one list";
 }
 
 #[cfg(test)]
