@@ -771,3 +771,32 @@ fn a_refused_request_during_a_halt_names_the_halt_first() {
         assert_eq!(d.halt.as_deref(), context.halt.as_ref());
     }
 }
+
+/// Compared with `status`, `added` is the file status, not the per-file line count (language.md
+/// §5.3, rule 4 before rule 2; the error table used to say otherwise).
+#[test]
+fn status_compared_with_added_means_the_status() {
+    let policy = Policy::from_str(
+        "policy \"p\"\ndefault auto_approve\n\
+         rule new_file { when any file where status == added then notify \"new\" }\n\
+         rule new_lines { when any file where added > 0 then notify \"lines\" }\n",
+    )
+    .unwrap();
+    let fired = |files: &str| -> Vec<String> {
+        let d = policy.decide(
+            &request(&format!(
+                r#"{{"action":"apply_patch","actor":{{"id":"a","kind":"agent"}},"files":{files}}}"#
+            )),
+            &Context::at(now()),
+        );
+        d.fired.iter().map(|f| f.rule.to_string()).collect()
+    };
+    assert_eq!(
+        fired(r#"[{"path":"a","added":0,"status":"added"}]"#),
+        ["new_file"]
+    );
+    assert_eq!(
+        fired(r#"[{"path":"b","added":3,"status":"modified"}]"#),
+        ["new_lines"]
+    );
+}
