@@ -79,9 +79,22 @@ pub fn check(sources: &SourceSet) -> CheckResult {
         };
     }
     for (id, file) in sources.iter() {
+        let hidden_from = diagnostics.len();
         hidden_characters(id, &file.text, &mut diagnostics);
+        let hidden_at: Vec<u32> = diagnostics
+            .get(hidden_from..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| d.primary.as_ref().map(|p| p.span.start))
+            .collect();
         let (parsed, parse_diagnostics) = crate::syntax::parse_file(id, &file.text);
-        diagnostics.extend(parse_diagnostics);
+        // A syntax error at a character E0008 already reports is that one mistake again.
+        diagnostics.extend(parse_diagnostics.into_iter().filter(|d| {
+            d.code != Code::Syntax
+                || d.primary
+                    .as_ref()
+                    .is_none_or(|p| !hidden_at.contains(&p.span.start))
+        }));
         files.push(parsed);
     }
     if diagnostics.iter().any(Diagnostic::is_error) {

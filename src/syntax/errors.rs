@@ -40,11 +40,7 @@ pub(crate) fn syntax_error(
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     });
-    let found_text = if found.is_empty() {
-        "end of file".to_string()
-    } else {
-        format!("`{found}`")
-    };
+    let found_text = shown_token(&found);
     let mut diagnostic = Diagnostic::new(
         Code::Syntax,
         span,
@@ -55,6 +51,23 @@ pub(crate) fn syntax_error(
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// `found` as the message names it. A character that shows nothing or shows as something
+/// else (a no-break space, a zero-width or bidirectional character, a line separator) is
+/// named by its code point: printed raw, it would say nothing, or undo the placeholder the
+/// E0008 beside it shows.
+fn shown_token(found: &str) -> String {
+    let mut chars = found.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => "end of file".to_string(),
+        (Some(c), None)
+            if c != ' ' && (c.is_whitespace() || crate::quote::hidden(c).is_some()) =>
+        {
+            format!("U+{:04X}", u32::from(c))
+        }
+        _ => format!("`{}`", crate::quote::one_line(found)),
+    }
 }
 
 /// The token-ish text at `pos`: a word, a quoted string start, or one character.
