@@ -101,10 +101,38 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
     if found == "'" {
         return Some("strings use double quotes: \"...\"".into());
     }
+    // A string or regex that the line does not close: what is wrong is the missing end,
+    // not the opening quote the grammar stopped at.
+    let rest_of_line = text
+        .get(pos + found.len()..)
+        .unwrap_or("")
+        .split('\n')
+        .next()
+        .unwrap_or("");
+    if found == "\"" && !closes(rest_of_line, '"') {
+        return Some("this string is not closed: a string ends with `\"` on the same line".into());
+    }
+    if found == "/" && !closes(rest_of_line, '/') {
+        return Some("this regex is not closed: a regex ends with `/` on the same line".into());
+    }
     if found == "/" {
         return Some("regex literals are written `/pattern/`; there is no division".into());
     }
     None
+}
+
+/// Whether `rest` holds an unescaped `end`.
+fn closes(rest: &str, end: char) -> bool {
+    let mut escaped = false;
+    for c in rest.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            c if c == end => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// What ends a construct: the only tokens an error is moved farther on for.
