@@ -40,6 +40,13 @@ pub(crate) fn syntax_error(
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     });
+    // Where the grammar names nothing (pest lists no positives at the start of a file, nor
+    // after a regex), say what belongs there.
+    let expected = if expected == "something else" {
+        something_else(text, pos, &found)
+    } else {
+        expected
+    };
     let found_text = shown_token(&found);
     let mut diagnostic = Diagnostic::new(
         Code::Syntax,
@@ -51,6 +58,24 @@ pub(crate) fn syntax_error(
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// What is expected at `pos` when the grammar names nothing: a declaration at the start of
+/// a line that begins nothing else, a pattern after a regex's opening `/`, a regex flag
+/// after its closing one.
+fn something_else(text: &str, pos: usize, found: &str) -> String {
+    let before = text.get(..pos).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    if before.get(line_start..).is_some_and(|l| l.trim().is_empty()) {
+        return "a declaration (`policy`, `rule`, `paths`, `roles`, `default`, ...)".into();
+    }
+    if before.ends_with('/') && found == "/" {
+        return "the regex's pattern (a regex is not empty)".into();
+    }
+    if before.ends_with('/') {
+        return "a regex flag (`i`, `m`, `s`, `x`) or the end of the regex".into();
+    }
+    "something else".into()
 }
 
 /// `found` as the message names it. A character that shows nothing or shows as something
