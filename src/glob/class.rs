@@ -62,7 +62,7 @@ pub(crate) fn parse_class(text: &str, open: usize) -> Result<(ByteClass, usize),
     let first_item = pos;
     let unclosed = || {
         GlobError::new(open, 1, "unclosed character class `[`")
-            .with_help("close it with `]`, or write `\\[` to match a literal `[`")
+            .with_help("close it with `]`, or write `\\\\[` in the quoted pattern to match a literal `[` (the string keeps one backslash for the glob)")
     };
     // Report a missing `]` before any complaint about the members: `[a-` is unclosed, not a
     // class with a bad `-`.

@@ -30,7 +30,7 @@ pub(crate) fn parse(text: &str) -> Result<Pattern, GlobError> {
     }
     if let Some(group) = parser.group {
         return Err(GlobError::new(group.offset, 1, "unclosed `{`")
-            .with_help("close the alternatives with `}`, or write `\\{` to match a literal `{`"));
+            .with_help("close the alternatives with `}`, or write `\\\\{` in the quoted pattern to match a literal `{` (`\\{` alone is the string's escape for `{`)"));
     }
     Ok(Pattern {
         pieces: parser.pieces,
@@ -191,7 +191,7 @@ impl Parser<'_> {
     fn close_group(&mut self, at: usize) -> Result<(), GlobError> {
         let Some(group) = self.group.take() else {
             return Err(GlobError::new(at, 1, "unmatched `}`")
-                .with_help("write `\\}` to match a literal `}`"));
+                .with_help("write `\\\\}` in the quoted pattern to match a literal `}` (`\\}` alone is the string's escape for `}`)"));
         };
         let len = at + 1 - group.offset;
         if group.alternatives.iter().all(Vec::is_empty) {
