@@ -135,6 +135,43 @@ fn formatting_never_changes_a_decision() {
     }
 }
 
+/// Spacing inside a condition and comments within it change nothing a decision says: the
+/// evidence and an unlabelled risk factor quote the condition as `gavel fmt` prints it
+/// (found by QA: the factor's label carried the comment and the line break, and changed
+/// when the file was formatted, under the same spec hash).
+#[test]
+fn a_decision_quotes_conditions_as_formatted_whatever_their_layout() {
+    let messy = "policy \"p1\"\nrisk {\n  50 when lines.changed>100   # big\n     and files.count  >  0\n\
+                 levels { high >= 50, low }\n}\n\
+                 rule r1 { when risk.level >= high and(files.count>0) then block \"risky {risk}\" }\n";
+    let formatted = gavel::fmt::format_source("main.gavel", messy).unwrap();
+    let before = Policy::from_sources([("main.gavel", messy)]).unwrap();
+    let after = Policy::from_sources([("main.gavel", formatted.as_str())]).unwrap();
+    assert_eq!(before.spec_hash(), after.spec_hash());
+    let request = Request::from_json(
+        br#"{"action":"apply_patch","actor":{"id":"bot","kind":"agent"},"files":[{"path":"a.txt","added":200}]}"#,
+    )
+    .unwrap();
+    let context = Context::at(gavel::testing::DEFAULT_NOW.parse().unwrap());
+    let a = before.decide(&request, &context);
+    let b = after.decide(&request, &context);
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+    let factor = &a.risk.as_ref().unwrap().factors[0].factor;
+    assert_eq!(
+        factor.to_string(),
+        "lines.changed > 100 and files.count > 0"
+    );
+    let conditions: Vec<String> = a.fired[0]
+        .evidence
+        .iter()
+        .map(|e| e.condition.to_string())
+        .collect();
+    assert_eq!(conditions, ["risk.level >= high", "files.count > 0"]);
+}
+
 #[test]
 fn the_readme_request_decides_as_documented() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -514,7 +514,9 @@ fn risk(
             (Some(weight), Some(condition)) => {
                 let label = match &factor.label {
                     Some(l) => l.value.clone(),
-                    None => sources.snippet(factor.condition.span).to_string(),
+                    // As evidence shows conditions: as `gavel fmt` prints it, so that the
+                    // label follows the policy's meaning, not its layout or comments.
+                    None => crate::fmt::canonical_expr(sources.snippet(factor.condition.span)),
                 };
                 factors.push(RiskFactor {
                     label: label.into(),

@@ -269,51 +269,10 @@ fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut SpanMap<SharedStr
     });
 }
 
-/// The condition's source text, comments dropped and runs of whitespace collapsed.
+/// The condition as `gavel fmt` prints it, on one line: what evidence shows depends on the
+/// policy's meaning, not on its layout or comments — the same spec hash gives the same
+/// decisions (found by QA: a decision quoted `lines.changed>100` before formatting and
+/// `lines.changed > 100` after, under one spec hash).
 pub(crate) fn condition_text(policy: &CheckedPolicy, expr: &CExpr) -> String {
-    let text = policy.sources.snippet(expr.span);
-    let mut out = String::with_capacity(text.len());
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut in_comment = false;
-    let mut last_space = false;
-    for c in text.chars() {
-        if in_comment {
-            if c != '\n' {
-                continue;
-            }
-            in_comment = false;
-        }
-        if let Some(q) = quote {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            last_space = false;
-            continue;
-        }
-        match c {
-            '#' => in_comment = true,
-            '"' | '/' => {
-                quote = Some(c);
-                out.push(c);
-                last_space = false;
-            }
-            c if c.is_whitespace() => {
-                if !last_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                last_space = true;
-            }
-            c => {
-                out.push(c);
-                last_space = false;
-            }
-        }
-    }
-    out.trim_end().to_string()
+    crate::fmt::canonical_expr(policy.sources.snippet(expr.span))
 }

@@ -106,3 +106,14 @@ pub fn print_bare(file: &PolicyFile) -> String {
 pub fn print_expr(expr: &Expr) -> String {
     expr::expr_text(expr)
 }
+
+/// `text`, an expression of a checked policy, as `gavel fmt` prints it on one line: how
+/// decisions quote conditions and name unlabelled risk factors, so that they follow the
+/// policy's meaning (its spec hash), not its layout or comments. It parses, having been
+/// checked; were it not to, its own words, whitespace collapsed, are the best there is.
+pub(crate) fn canonical_expr(text: &str) -> String {
+    match crate::syntax::parse_interpolation(crate::ast::FileId(0), 0, text) {
+        Ok(expr) => print_expr(&expr),
+        Err(_) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}

@@ -66,7 +66,10 @@ pub(crate) fn syntax_error(
 fn something_else(text: &str, pos: usize, found: &str) -> String {
     let before = text.get(..pos).unwrap_or("");
     let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    if before.get(line_start..).is_some_and(|l| l.trim().is_empty()) {
+    if before
+        .get(line_start..)
+        .is_some_and(|l| l.trim().is_empty())
+    {
         return "a declaration (`policy`, `rule`, `paths`, `roles`, `default`, ...)".into();
     }
     if before.ends_with('/') && found == "/" {
@@ -86,9 +89,7 @@ fn shown_token(found: &str) -> String {
     let mut chars = found.chars();
     match (chars.next(), chars.next()) {
         (None, _) => "end of file".to_string(),
-        (Some(c), None)
-            if c != ' ' && (c.is_whitespace() || crate::quote::hidden(c).is_some()) =>
-        {
+        (Some(c), None) if c != ' ' && (c.is_whitespace() || crate::quote::hidden(c).is_some()) => {
             format!("U+{:04X}", u32::from(c))
         }
         _ => format!("`{}`", crate::quote::one_line(found)),
