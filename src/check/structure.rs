@@ -190,7 +190,7 @@ pub(crate) fn build(
 
     let risk = decls
         .risk
-        .and_then(|(decl, span)| risk(&mut checker, sources, decl, span));
+        .and_then(|(decl, span)| risk(&mut checker, decl, span));
     let licenses = licenses(&mut checker, decls);
     let default = decls.default.and_then(|o| outcome(&mut checker, o));
     let mut rules = Vec::new();
@@ -250,7 +250,20 @@ pub(crate) fn build(
         // Some helper failed; its uses already produced no result. Not buildable.
         return None;
     }
+    let mut quoted = std::collections::HashMap::new();
+    for (rule, _) in &decls.rules {
+        quote_parts(&rule.condition, &mut quoted);
+    }
+    for helper in &decls.lets {
+        quote_parts(&helper.value, &mut quoted);
+    }
+    if let Some((risk, _)) = decls.risk {
+        for factor in &risk.factors {
+            quote_parts(&factor.condition, &mut quoted);
+        }
+    }
     Some(CheckedPolicy {
+        quoted,
         name,
         environments: names.environments.clone(),
         roles: names.role_order.clone(),
@@ -499,7 +512,6 @@ fn constant(expr: &Expr, ty: Type, diagnostics: &mut Vec<Diagnostic>) -> Option<
 
 fn risk(
     checker: &mut ExprChecker<'_>,
-    sources: &SourceSet,
     decl: &crate::ast::RiskDecl,
     span: crate::ast::Span,
 ) -> Option<Risk> {
@@ -516,7 +528,7 @@ fn risk(
                     Some(l) => l.value.clone(),
                     // As evidence shows conditions: as `gavel fmt` prints it, so that the
                     // label follows the policy's meaning, not its layout or comments.
-                    None => crate::fmt::canonical_expr(sources.snippet(factor.condition.span)),
+                    None => crate::fmt::print_expr(&factor.condition),
                 };
                 factors.push(RiskFactor {
                     label: label.into(),
@@ -718,6 +730,33 @@ fn gate(checker: &mut ExprChecker<'_>, r: &Requirement) -> Option<GateSpec> {
         humans_only: r.humans_only.is_some(),
         scope: r.scope.iter().map(|c| c.value.clone()).collect(),
     })
+}
+
+/// Records how decisions quote `expr` and the parts evidence can show of it — the operands
+/// of `and` and `or`, what `not`, `if` and parentheses hold — as `gavel fmt` prints each.
+/// Printed from the tree here, rather than parsed again from the text whenever a policy is
+/// compiled (that cost a third more to check a policy of 1,000 rules).
+fn quote_parts(expr: &crate::ast::Expr, quoted: &mut HashMap<crate::ast::Span, SharedStr>) {
+    use crate::ast::ExprKind;
+    crate::stack::guarded(|| {
+        quoted.insert(expr.span, crate::fmt::print_expr(expr).into());
+        match &expr.kind {
+            ExprKind::And(items) | ExprKind::Or(items) => {
+                items.iter().for_each(|item| quote_parts(item, quoted));
+            }
+            ExprKind::Not(inner) | ExprKind::Paren(inner) => quote_parts(inner, quoted),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                for part in [cond, then, otherwise] {
+                    quote_parts(part, quoted);
+                }
+            }
+            _ => {}
+        }
+    });
 }
 
 /// The net under every declaration: one written (`dropped`: `(not built, what)`) but not

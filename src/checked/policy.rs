@@ -59,9 +59,24 @@ pub struct CheckedPolicy {
     pub sources: SourceSet,
     /// SHA-256 of the canonical, comment-free text of all files in name order.
     pub spec_hash: [u8; 32],
+    /// How decisions quote the parts of conditions they show, by span: as `gavel fmt`
+    /// prints them, on one line (see [`CheckedPolicy::quoted`]).
+    pub(crate) quoted: std::collections::HashMap<crate::ast::Span, SharedStr>,
 }
 
 impl CheckedPolicy {
+    /// The expression at `span` (a condition, or a part of one) as `gavel fmt` prints it, on
+    /// one line: how decisions quote conditions, so that what they say follows the policy's
+    /// meaning (its spec hash), not its layout or comments. Printed from the syntax tree as
+    /// the policy is checked, for the parts evidence can show; any other span is parsed
+    /// again from the source.
+    pub fn quoted(&self, span: crate::ast::Span) -> SharedStr {
+        match self.quoted.get(&span) {
+            Some(text) => text.clone(),
+            None => crate::fmt::canonical_expr(self.sources.snippet(span)).into(),
+        }
+    }
+
     /// The declared approver `id`, when they hold `role` and `role` is one of `allowed`
     /// (`verb` names the power in the refusal). The one rule for who may halt, resume or
     /// break glass: checked when such a record is written (`gavel::audit::authorize`) and

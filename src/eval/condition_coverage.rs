@@ -54,7 +54,7 @@ pub fn condition_atoms(policy: &CheckedPolicy) -> Vec<ConditionAtom> {
                 .map_or("?", |f| f.name.as_str());
             atoms.push(ConditionAtom {
                 span: expr.span,
-                text: super::evidence::condition_text(policy, expr),
+                text: super::evidence::condition_text(policy, expr).to_string(),
                 location: format!("{file}:{line}:{column}"),
                 owner: owner.to_string(),
             });

@@ -133,7 +133,7 @@ pub(crate) trait Evaluator<'a> {
 
     /// The text evidence shows for `expr`, a condition of `policy`.
     fn condition_text(&self, policy: &CheckedPolicy, expr: &CExpr) -> SharedStr {
-        super::evidence::condition_text(policy, expr).into()
+        super::evidence::condition_text(policy, expr)
     }
 }
 

@@ -249,7 +249,7 @@ fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut SpanMap<SharedStr
             items.iter().for_each(|item| add_texts(policy, item, texts));
         }
         CExprKind::Not(inner) if is_atom(policy, inner) => {
-            texts.insert(expr.span, condition_text(policy, expr).into());
+            texts.insert(expr.span, condition_text(policy, expr));
         }
         CExprKind::Not(inner) => add_texts(policy, inner, texts),
         CExprKind::If(c, t, o) => {
@@ -260,11 +260,11 @@ fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut SpanMap<SharedStr
         CExprKind::Helper(id) => match policy.helpers.get(*id) {
             Some(h) if h.scope == Scope::Request => add_texts(policy, &h.value, texts),
             _ => {
-                texts.insert(expr.span, condition_text(policy, expr).into());
+                texts.insert(expr.span, condition_text(policy, expr));
             }
         },
         _ => {
-            texts.insert(expr.span, condition_text(policy, expr).into());
+            texts.insert(expr.span, condition_text(policy, expr));
         }
     });
 }
@@ -273,6 +273,6 @@ fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut SpanMap<SharedStr
 /// policy's meaning, not on its layout or comments — the same spec hash gives the same
 /// decisions (found by QA: a decision quoted `lines.changed>100` before formatting and
 /// `lines.changed > 100` after, under one spec hash).
-pub(crate) fn condition_text(policy: &CheckedPolicy, expr: &CExpr) -> String {
-    crate::fmt::canonical_expr(policy.sources.snippet(expr.span))
+pub(crate) fn condition_text(policy: &CheckedPolicy, expr: &CExpr) -> SharedStr {
+    policy.quoted(expr.span)
 }

@@ -487,7 +487,7 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn condition_text(&self, policy: &crate::checked::CheckedPolicy, expr: &CExpr) -> SharedStr {
         match self.compiled.condition_texts.get(&expr.span) {
             Some(text) => text.clone(),
-            None => super::evidence::condition_text(policy, expr).into(),
+            None => super::evidence::condition_text(policy, expr),
         }
     }
 }
