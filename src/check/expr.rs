@@ -93,6 +93,27 @@ impl ExprChecker<'_> {
     fn check_inner(&mut self, expr: &Expr, expected: Option<Type>) -> Option<CExpr> {
         let span = expr.span;
         let node = |kind, ty| Some(CExpr { kind, ty, span });
+        // `if c then a else x == y == z` parses as `(if c then a else x == y) == z`: the
+        // `else` branch takes the first comparison and the second applies to the whole `if`,
+        // which no reader expects (found by QA; `gavel fmt` could not print it back either).
+        if let ExprKind::Arith { lhs, .. }
+        | ExprKind::Compare { lhs, .. }
+        | ExprKind::StrOp { lhs, .. } = &expr.kind
+            && matches!(lhs.kind, ExprKind::If { .. })
+        {
+            return self.report(
+                Diagnostic::new(
+                    Code::Syntax,
+                    lhs.span,
+                    "an `if` as the left operand of an operator must be in parentheses",
+                )
+                .with_label("the operator after this `if` applies to all of it")
+                .with_help(
+                    "write `(if ... else ...) == x` to compare the `if`, or put the comparison \
+                     in the `else` branch in parentheses: `else (a == b)`",
+                ),
+            );
+        }
         match &expr.kind {
             ExprKind::Bool(b) => node(CExprKind::Lit(Value::Bool(*b)), Type::Bool),
             ExprKind::Number(n) => node(CExprKind::Lit(Value::Number(*n)), Type::Number),
