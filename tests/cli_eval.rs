@@ -1396,3 +1396,30 @@ fn gavel_test_reads_context_times_as_rfc3339() {
             .stdout_has(why);
     }
 }
+
+/// A case passes `outcome: block` on a refused request only when it says which refusal it
+/// tests (`reason_contains`), and a case without a request cannot be run (found by QA: a
+/// typo in the request, or no request at all, passed any case expecting `block`).
+#[test]
+fn gavel_test_does_not_pass_a_block_on_a_request_refused_by_mistake() {
+    let policy = "policy \"p\"\ndefault auto_approve\n\
+                  rule big { when files.count > 3 then block \"big\" }\n";
+    let run = |cases: &str| {
+        Cli::new()
+            .file("policies/p.gavel", policy)
+            .file("policies/tests/t.yaml", format!("cases:\n{cases}"))
+            .args(["test"])
+            .output()
+    };
+    run("  - name: typo\n    request: {action: apply_patch, actor: {id: a, kind: agent}, file: []}\n    expect: {outcome: block}\n")
+        .code(1)
+        .stdout_has("✗ typo")
+        .stdout_has("the request was refused (`file`: unknown field `file`");
+    run("  - name: named\n    request: {action: apply_patch, actor: {id: a, kind: agent}, file: []}\n    expect: {outcome: block, reason_contains: \"unknown field `file`\"}\n")
+        .code(0)
+        .stdout_has("✓ named");
+    run("  - name: none\n    request:\n    expect: {outcome: block}\n")
+        .code(1)
+        .stdout_has("✗ none")
+        .stdout_has("the request was refused (");
+}

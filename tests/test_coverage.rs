@@ -51,7 +51,7 @@ cases:
     expect: {outcome: auto_approve}
   - name: refused, and not counted
     request: {action: apply_patch, actor: {id: a, kind: robot}}
-    expect: {outcome: block}
+    expect: {outcome: block, reason_contains: robot}
 "#;
 
 fn cli() -> Cli {

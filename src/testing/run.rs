@@ -365,6 +365,23 @@ pub fn run_case(policy: &Policy, case: TestCase) -> CaseResult {
 /// Every difference between the expectation and the decision.
 pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
     let mut failures = Vec::new();
+    // A refused request decides `block` whatever its mistake: a case expecting `block` would
+    // pass on a request with a typo in it (found by QA: `file:` for `files:`, or no request
+    // at all). A case that tests a refusal says which one.
+    if let Some(error) = &decision.input_error
+        && expect.reason_contains.is_none()
+    {
+        let field = error
+            .field
+            .as_deref()
+            .map(|f| format!("`{}`: ", crate::quote::field(f)))
+            .unwrap_or_default();
+        failures.push(format!(
+            "the request was refused ({field}{}); a case that tests a refusal names it with \
+             `reason_contains`",
+            crate::quote::one_line(&error.message)
+        ));
+    }
     if expect.outcome != decision.outcome.as_str() {
         failures.push(format!(
             "outcome: expected {}, got {}",
