@@ -519,6 +519,9 @@ fn risk(
     checker.context.in_risk = true;
     let mut factors = Vec::new();
     let mut ok = true;
+    // Decisions and coverage name factors by label: two with one label could not be told
+    // apart (found by QA: coverage counted a factor that never contributed as covered).
+    let mut labels: HashMap<String, crate::ast::Span> = HashMap::new();
     for factor in &decl.factors {
         let weight = checker.number(&factor.weight, "a risk weight");
         let condition = checker.condition(&factor.condition, "a risk factor's `when`");
@@ -530,6 +533,26 @@ fn risk(
                     // label follows the policy's meaning, not its layout or comments.
                     None => crate::fmt::print_expr(&factor.condition),
                 };
+                let at = factor
+                    .label
+                    .as_ref()
+                    .map_or(factor.condition.span, |l| l.span);
+                if let Some(first) = labels.insert(label.clone(), at) {
+                    checker.diagnostics.push(
+                        Diagnostic::new(
+                            Code::Duplicate,
+                            at,
+                            format!("a second risk factor named `{label}`"),
+                        )
+                        .with_label("named as an earlier factor")
+                        .with_secondary(first, "first factor with this name")
+                        .with_help(
+                            "decisions name the factors that applied by their labels: give \
+                             each its own `as \"LABEL\"`",
+                        ),
+                    );
+                    ok = false;
+                }
                 factors.push(RiskFactor {
                     label: label.into(),
                     weight,

@@ -90,7 +90,7 @@ pub struct Coverage {
     pub uncounted: usize,
     /// Each rule, by name (the policy's order).
     pub rules: Vec<(String, BothWays)>,
-    /// Each risk factor, by label, in the order written (two factors with one label are one).
+    /// Each risk factor, by label, in the order written (labels are distinct: E0010).
     pub factors: Vec<(String, BothWays)>,
     /// Each atom of the policy's conditions, with how often it held and failed.
     pub conditions: Vec<(ConditionAtom, BothWays)>,
@@ -115,11 +115,8 @@ impl Coverage {
             .map(|r| (r.name.to_string(), BothWays::default()))
             .collect();
         let mut factors: Vec<(String, BothWays)> = Vec::new();
-        let mut labels: HashSet<&str> = HashSet::new();
         for factor in policy.risk.iter().flat_map(|r| &r.factors) {
-            if labels.insert(factor.label.as_str()) {
-                factors.push((factor.label.to_string(), BothWays::default()));
-            }
+            factors.push((factor.label.to_string(), BothWays::default()));
         }
         let mut conditions: Vec<(ConditionAtom, BothWays)> = condition_atoms(policy)
             .into_iter()
