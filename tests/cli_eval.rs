@@ -1218,7 +1218,7 @@ fn gavel_test_refuses_files_that_check_or_run_nothing() {
         ("cases: []\n".to_string(), "the file has no cases"),
         (
             case("{outcome: auto_approve, reason_contains: \" \"}"),
-            "`reason_contains` is blank, which every reason contains",
+            "`reason_contains` is empty, so every decision contains it",
         ),
         (
             format!(
