@@ -385,7 +385,7 @@ fn mismatch_help(l: &CExpr, r: &CExpr) -> String {
         }
         (Type::Symbol(d), Type::String) | (Type::String, Type::Symbol(d)) => {
             format!(
-                "{}s are written as bare names, e.g. `environment == prod`",
+                "{} values are written as bare names, e.g. `environment == prod`",
                 d.describe()
             )
         }

@@ -336,6 +336,21 @@ fn reserved_or_symbol(
         Some("a license tier".to_string())
     } else if what == "helper" && names.sets.contains_key(name) {
         Some("a path set".to_string())
+    } else if what == "helper" {
+        // A helper comes first when a name is read (language.md §5.3): named like a value of
+        // a closed domain, it would stand for itself where the value was meant
+        // (`let deploy = "x"` made `action == deploy` a type error; found by QA).
+        [
+            (Domain::Action, "an action"),
+            (Domain::ChangeKind, "a change kind"),
+            (Domain::Status, "a file status"),
+            (Domain::Version, "a change version"),
+            (Domain::Mode, "a mode"),
+            (Domain::ActorKind, "an actor kind"),
+        ]
+        .into_iter()
+        .find(|(domain, _)| names.is_member(*domain, name))
+        .map(|(_, what)| what.to_string())
     } else {
         None
     };
