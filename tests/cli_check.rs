@@ -171,6 +171,22 @@ fn missing_policy_directory_is_an_error() {
         .output()
         .code(1)
         .stderr_has("policy directory `nowhere` does not exist");
+    // With `--format json` it is said on stdout too, as E0012 (found by QA: nothing was).
+    let out = Cli::new()
+        .file("empty/.keep", "")
+        .args(["check", "--policies", "empty", "--format", "json"])
+        .output();
+    out.code(1);
+    let json = out.json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["diagnostics"][0]["code"], "E0012");
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no `.gavel` files in `empty`"),
+        "{json}"
+    );
 }
 
 /// Found by QA: a path given on the command line reached the terminal raw in errors, so a

@@ -28,6 +28,23 @@ pub fn run(args: &CheckArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(dirs) => dirs,
         Err(message) => {
+            // `--format json` says it too, as the diagnostic E0012 (found by QA: it printed
+            // nothing on stdout).
+            if args.format == Format::Json {
+                let d = crate::diagnostic::Diagnostic::for_file(
+                    Code::NoFiles,
+                    crate::cli::shown_path(&args.policies),
+                    &message,
+                );
+                let sources = crate::source::SourceSet::new();
+                let out = serde_json::json!({
+                    "ok": false,
+                    "errors": 1,
+                    "warnings": 0,
+                    "diagnostics": to_json(&sources, std::slice::from_ref(&d)),
+                });
+                outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            }
             crate::cli::output::print_error(&message);
             return 1;
         }
