@@ -1,6 +1,6 @@
 //! Second pass: build the checked policy from the declarations.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::ast::{
     AttributeDecl, Expr, ExprKind, Ident, Outcome as AstOutcome, OutcomeKind, Requirement, TypeName,
@@ -80,9 +80,14 @@ pub(crate) fn build(
 
     let mut sets = named_sets(decls, &mut names, diagnostics);
     let (attributes, attribute_types) = attributes(decls, &mut names, diagnostics);
+    // A helper whose name is refused (E0037) is still known by that name, but never checked
+    // (it has no `helper_info`): its uses then stand for nothing, silently, instead of each
+    // being read as what the name otherwise means and reported again (found by QA: `let
+    // path = 1` gave an E0032 at every use besides its E0037).
+    let mut refused = HashSet::new();
     for (i, l) in decls.lets.iter().enumerate() {
         if reserved_or_symbol(&names, &l.name, "helper", diagnostics) {
-            continue;
+            refused.insert(i);
         }
         names
             .helpers
@@ -96,7 +101,7 @@ pub(crate) fn build(
     let order = super::helpers::order(&decls.lets, diagnostics);
     let mut helpers: Vec<Option<Helper>> = vec![None; decls.lets.len()];
     for index in order {
-        let Some(decl) = decls.lets.get(index) else {
+        let Some(decl) = decls.lets.get(index).filter(|_| !refused.contains(&index)) else {
             continue;
         };
         let mut checker = ExprChecker {
