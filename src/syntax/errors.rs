@@ -127,6 +127,17 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
     if found == "'" {
         return Some("strings use double quotes: \"...\"".into());
     }
+    // `10 when a` then `-10 when b` on the next line reads as `when a - 10 when b`: the
+    // grammar stops at the second `when`, whose line starts the weight it took.
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let this_line = text.get(line_start..pos).unwrap_or("").trim_start();
+    if found == "when" && (this_line.starts_with('-') || this_line.starts_with('(')) {
+        return Some(
+            "a risk weight starting with `-` or `(` continues the condition of the factor before \
+             it: end that factor with `;`, or give it `as \"LABEL\"`"
+                .into(),
+        );
+    }
     // A string or regex that the line does not close: what is wrong is the missing end,
     // not the opening quote the grammar stopped at.
     let rest_of_line = text
