@@ -50,7 +50,13 @@ impl ExprChecker<'_> {
                         Err(diagnostics) => {
                             for mut d in diagnostics {
                                 d.code = Code::BadInterpolation;
-                                d.message = format!("in message interpolation: {}", d.message);
+                                // The interpolation's text ends at its `}`, not at the end
+                                // of the file the parser saw.
+                                let message = d.message.replace(
+                                    "unexpected end of file",
+                                    "unexpected end of the `{...}`",
+                                );
+                                d.message = format!("in message interpolation: {message}");
                                 self.diagnostics.push(d);
                             }
                             ok = false;
