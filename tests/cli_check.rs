@@ -62,6 +62,30 @@ fn json_lists_every_diagnostic() {
         assert!(d["column"].as_u64().unwrap() >= 1);
         assert!(!d["message"].as_str().unwrap().is_empty());
     }
+    // A diagnostic's other places ("first declared here", in another file) are in the JSON
+    // too (found by QA: only the human report had them).
+    let out = Cli::new()
+        .file("policies/main.gavel", GOOD)
+        .file(
+            "policies/more.gavel",
+            "rule docs { when true then block \"x\" }\n",
+        )
+        .args(["check", "--format", "json"])
+        .output();
+    out.code(1);
+    let json = out.json();
+    let duplicate = &json["diagnostics"][0];
+    assert_eq!(duplicate["code"], "E0010");
+    let related = &duplicate["related"][0];
+    assert!(
+        related["file"].as_str().unwrap().ends_with("main.gavel"),
+        "{json}"
+    );
+    assert_eq!(related["line"], 6, "{json}");
+    assert!(
+        related["label"].as_str().unwrap().contains("first"),
+        "{json}"
+    );
 }
 
 #[test]

@@ -9,5 +9,5 @@ mod suggest;
 pub use code::{Code, Severity};
 pub use diagnostic::{Diagnostic, Label};
 pub(crate) use render::visible;
-pub use render::{JsonDiagnostic, render_human, to_json};
+pub use render::{JsonDiagnostic, JsonLocation, render_human, to_json};
 pub use suggest::did_you_mean;

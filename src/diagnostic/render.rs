@@ -199,6 +199,23 @@ pub struct JsonDiagnostic {
     /// How to fix it, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Other places the diagnostic points at ("first declared here"), as the human report
+    /// shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsonLocation>,
+}
+
+/// A secondary place of a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct JsonLocation {
+    /// File name as given to gavel.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// What is there.
+    pub label: String,
 }
 
 /// Converts diagnostics to their JSON form.
@@ -231,6 +248,22 @@ pub fn to_json(sources: &SourceSet, diagnostics: &[Diagnostic]) -> Vec<JsonDiagn
                 message: d.message.clone(),
                 label,
                 help: d.help.clone(),
+                related: d
+                    .secondary
+                    .iter()
+                    .map(|l| {
+                        let (line, column) = sources.line_col(l.span.file, l.span.start as usize);
+                        JsonLocation {
+                            file: sources
+                                .get(l.span.file)
+                                .map(|f| f.name.clone())
+                                .unwrap_or_default(),
+                            line,
+                            column,
+                            label: l.message.clone(),
+                        }
+                    })
+                    .collect(),
             }
         })
         .collect()
