@@ -15,6 +15,10 @@ pub enum ParseDurationError {
     /// Not a sequence of `<digits><unit>` parts.
     #[error("`{}` is not a duration (write e.g. `30m`, `1h`, `24h`, `7d`, `1h30m`)", crate::quote::one_line(.0))]
     Syntax(String),
+    /// A unit repeated, or after a smaller one (`1h1h`, `30m1h`): read as a sum, which is
+    /// rarely what was meant.
+    #[error("`{}`: write each unit once, largest first (e.g. `1h30m`)", crate::quote::one_line(.0))]
+    Order(String),
     /// Larger than gavel accepts.
     #[error("`{}` is longer than the maximum of 3650 days", crate::quote::one_line(.0))]
     TooLong(String),
@@ -46,6 +50,8 @@ impl FromStr for Duration {
         }
         let mut total: u64 = 0;
         let mut digits: Option<u64> = None;
+        // The last unit's size: each next one must be smaller.
+        let mut last_unit = u64::MAX;
         for byte in text.bytes() {
             if byte.is_ascii_digit() {
                 let d = u64::from(byte - b'0');
@@ -65,6 +71,10 @@ impl FromStr for Duration {
                 _ => return Err(syntax()),
             };
             let amount = digits.take().ok_or_else(syntax)?;
+            if unit >= last_unit {
+                return Err(ParseDurationError::Order(text.to_string()));
+            }
+            last_unit = unit;
             total = amount
                 .checked_mul(unit)
                 .and_then(|v| total.checked_add(v))
@@ -145,6 +155,19 @@ mod tests {
                 Err(ParseDurationError::Syntax(_))
             ));
         }
+        // Found by QA: `1h1h` was read as 2h, `30m1h` as 1h30m.
+        for unordered in ["1h1h", "30m1h", "1s1d", "1d2h3h"] {
+            assert_eq!(
+                unordered.parse::<Duration>(),
+                Err(ParseDurationError::Order(unordered.into())),
+                "{unordered}"
+            );
+        }
+        assert_eq!(
+            ParseDurationError::Order("30m1h".into()).to_string(),
+            "`30m1h`: write each unit once, largest first (e.g. `1h30m`)"
+        );
+        assert_eq!("1d2h3m4s".parse::<Duration>().map(|d| d.seconds()), Ok(93_784));
         assert!(matches!(
             "3651d".parse::<Duration>(),
             Err(ParseDurationError::TooLong(_))
