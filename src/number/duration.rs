@@ -167,7 +167,10 @@ mod tests {
             ParseDurationError::Order("30m1h".into()).to_string(),
             "`30m1h`: write each unit once, largest first (e.g. `1h30m`)"
         );
-        assert_eq!("1d2h3m4s".parse::<Duration>().map(|d| d.seconds()), Ok(93_784));
+        assert_eq!(
+            "1d2h3m4s".parse::<Duration>().map(|d| d.seconds()),
+            Ok(93_784)
+        );
         assert!(matches!(
             "3651d".parse::<Duration>(),
             Err(ParseDurationError::TooLong(_))

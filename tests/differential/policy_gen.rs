@@ -244,22 +244,19 @@ fn risk_block(c: &mut Choices, names: &Names) -> String {
     };
     let mut text = String::from("\nrisk {\n");
     let factors = 1 + c.below(3);
-    // Labels must differ (E0010), and an unlabelled factor is named by its condition: two
-    // alike (ignoring the spaces and parentheses `gavel fmt` would change) get labels.
-    let mut unlabelled: Vec<String> = Vec::new();
+    // Labels must differ (E0010), and an unlabelled factor is named by its condition as
+    // `gavel fmt` prints it, which two different texts can share (`any file`, `any files`):
+    // at most one factor goes unlabelled.
+    let mut unlabelled = false;
     for i in 0..factors {
         let mut g = ExprGen::new(c, names);
         let weight = g.number(1, cx);
         let d = 1 + g.c.below(2) as u32;
         let condition = g.boolean(d, cx);
-        let bare: String = condition
-            .chars()
-            .filter(|ch| !matches!(ch, ' ' | '(' | ')'))
-            .collect();
-        let label = if c.chance(50) || unlabelled.contains(&bare) {
+        let label = if c.chance(50) || unlabelled {
             format!(" as \"factor {i}\"")
         } else {
-            unlabelled.push(bare);
+            unlabelled = true;
             String::new()
         };
         text.push_str(&format!("  {weight} when {condition}{label};\n"));
