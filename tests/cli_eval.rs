@@ -1427,3 +1427,19 @@ fn gavel_test_does_not_pass_a_block_on_a_request_refused_by_mistake() {
         .stdout_has("✗ none")
         .stdout_has("the request was refused (");
 }
+
+/// Test files are found whatever the letter case of their extension (found by QA: a failing
+/// case in `a.YAML` never ran, and the run passed).
+#[test]
+fn gavel_test_runs_test_files_with_an_uppercase_extension() {
+    let policy = "policy \"p\"\ndefault auto_approve\n";
+    let case = "cases:\n  - name: wrong\n    request: {action: apply_patch, actor: {id: a, kind: \
+                agent}}\n    expect: {outcome: block}\n";
+    Cli::new()
+        .file("policies/p.gavel", policy)
+        .file("policies/tests/a.YAML", case)
+        .args(["test"])
+        .output()
+        .code(1)
+        .stdout_has("policies/tests/a.YAML\n  ✗ wrong");
+}

@@ -56,7 +56,11 @@ pub fn test_files(policy_dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for entry in entries {
         let path = entry.map_err(cannot)?.path();
-        if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+        // In any letter case: `a.YAML` left out would drop its cases in silence (found by QA).
+        if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
+        {
             files.push(path);
         }
     }
