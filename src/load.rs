@@ -150,7 +150,8 @@ pub fn policy_dir_problem(dir: &Path, choose: &str) -> Option<(Code, String)> {
     }
 }
 
-/// The `.gavel` entries directly in `dir`, sorted by name: every one, whatever it is.
+/// The `.gavel` entries directly in `dir` (the extension in any letter case), sorted by
+/// name: every one, whatever it is.
 ///
 /// One that is not a readable regular file (a dangling symlink, a directory, a FIFO) stays
 /// in the list, so that reading it ([`read_source`]) reports it: leaving it out dropped its
@@ -162,7 +163,11 @@ pub fn gavel_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(cannot_read)? {
         let path = entry.map_err(cannot_read)?.path();
-        if path.extension().is_some_and(|x| x == "gavel") {
+        // In any letter case: `Security.GAVEL` left out would drop its rules in silence.
+        if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("gavel"))
+        {
             files.push(path);
         }
     }

@@ -302,6 +302,12 @@ fn a_policy_file_that_cannot_be_read_is_an_error_not_left_out() {
         .run();
     let eval = || ws.run(["eval", "--request", "env.json", "--no-audit"]);
     eval().code(3);
+    // Nor is a policy file whose extension is in capitals left out.
+    let security = ws.path().join("policies/security.gavel");
+    let shouting = ws.path().join("policies/security.GAVEL");
+    std::fs::rename(&security, &shouting).unwrap();
+    eval().code(3);
+    std::fs::rename(&shouting, &security).unwrap();
     let security = ws.path().join("policies/security.gavel");
     let make: [(&str, &dyn Fn()); 3] = [
         ("No such file", &|| {
