@@ -586,9 +586,36 @@ fn risk(
     let mut levels = Vec::new();
     let mut previous: Option<crate::number::Decimal> = None;
     let count = decl.levels.len();
+    // Written lowest first (`low, high >= 50`): one mistake, said once, rather than as a
+    // level without threshold and a last level with one (found by QA).
+    let reversed = count >= 2
+        && decl.levels.first().is_some_and(|l| l.threshold.is_none())
+        && decl.levels.iter().skip(1).all(|l| l.threshold.is_some());
+    if reversed {
+        let order: Vec<String> = decl
+            .levels
+            .iter()
+            .rev()
+            .map(|l| match &l.threshold {
+                Some(t) => format!("{} >= {}", l.name.value, t.value),
+                None => l.name.value.clone(),
+            })
+            .collect();
+        let first = decl.levels.first().map_or(span, |l| l.name.span);
+        checker.diagnostics.push(
+            Diagnostic::new(Code::BadLevels, first, "the levels are listed lowest first")
+                .with_label("the catch-all comes last")
+                .with_help(format!(
+                    "list them from the highest threshold down: `levels {{ {} }}`",
+                    order.join(", ")
+                )),
+        );
+        ok = false;
+    }
     for (i, level) in decl.levels.iter().enumerate() {
         let last = i + 1 == count;
         match (&level.threshold, last) {
+            _ if reversed => {}
             (Some(t), true) => {
                 checker.diagnostics.push(
                     Diagnostic::new(
