@@ -51,15 +51,7 @@ pub fn decision_text(decision: &Decision) -> String {
     out.push('\n');
     if let Some(error) = &decision.input_error {
         // The field is named, as the headline and stderr name it.
-        let field = error
-            .field
-            .as_deref()
-            .map(|f| format!("`{}`: ", crate::quote::field(f)))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "\ninput error: {field}{}\n",
-            shown(&error.message)
-        ));
+        out.push_str(&format!("\ninput error: {}\n", error.located()));
     }
     if let Some(ov) = &decision.override_ {
         out.push_str(&format!(

@@ -432,6 +432,18 @@ pub struct InputError {
     pub message: String,
 }
 
+impl InputError {
+    /// `` `FIELD`: MESSAGE `` (or the message alone for the whole document), on one line, as
+    /// the CLI and `gavel test` show the error.
+    pub fn located(&self) -> String {
+        let message = crate::quote::one_line(&self.message);
+        match &self.field {
+            Some(field) => format!("`{}`: {message}", crate::quote::field(field)),
+            None => message.into_owned(),
+        }
+    }
+}
+
 /// The promotion check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

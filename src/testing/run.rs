@@ -380,15 +380,10 @@ pub fn compare(expect: &Expectation, decision: &Decision) -> Vec<String> {
     if let Some(error) = &decision.input_error
         && expect.reason_contains.is_none()
     {
-        let field = error
-            .field
-            .as_deref()
-            .map(|f| format!("`{}`: ", crate::quote::field(f)))
-            .unwrap_or_default();
         failures.push(format!(
-            "the request was refused ({field}{}); a case that tests a refusal names it with \
+            "the request was refused ({}); a case that tests a refusal names it with \
              `reason_contains`",
-            crate::quote::one_line(&error.message)
+            error.located()
         ));
     }
     if expect.outcome != decision.outcome.as_str() {
