@@ -255,7 +255,7 @@ pub(crate) fn build(
         // Some helper failed; its uses already produced no result. Not buildable.
         return None;
     }
-    let mut quoted = std::collections::HashMap::new();
+    let mut quoted = crate::compile::SpanMap::default();
     for (rule, _) in &decls.rules {
         quote_parts(&rule.condition, &mut quoted);
     }
@@ -806,7 +806,7 @@ fn gate(checker: &mut ExprChecker<'_>, r: &Requirement) -> Option<GateSpec> {
 /// of `and` and `or`, what `not`, `if` and parentheses hold — as `gavel fmt` prints each.
 /// Printed from the tree here, rather than parsed again from the text whenever a policy is
 /// compiled (that cost a third more to check a policy of 1,000 rules).
-fn quote_parts(expr: &crate::ast::Expr, quoted: &mut HashMap<crate::ast::Span, SharedStr>) {
+fn quote_parts(expr: &crate::ast::Expr, quoted: &mut crate::compile::SpanMap<SharedStr>) {
     use crate::ast::ExprKind;
     crate::stack::guarded(|| {
         quoted.insert(expr.span, crate::fmt::print_expr(expr).into());

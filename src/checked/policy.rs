@@ -61,7 +61,7 @@ pub struct CheckedPolicy {
     pub spec_hash: [u8; 32],
     /// How decisions quote the parts of conditions they show, by span: as `gavel fmt`
     /// prints them, on one line (see [`CheckedPolicy::quoted`]).
-    pub(crate) quoted: std::collections::HashMap<crate::ast::Span, SharedStr>,
+    pub(crate) quoted: crate::compile::SpanMap<SharedStr>,
 }
 
 impl CheckedPolicy {

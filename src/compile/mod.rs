@@ -36,8 +36,6 @@ pub(crate) struct Compiled {
     /// The decision-id hash state after this policy's constant prefix, with the policy's
     /// name and hex spec hash as decisions name them.
     pub id_prefix: IdPrefix,
-    /// The text evidence shows for each condition of the rules, by span.
-    pub condition_texts: str_hash::SpanMap<crate::shared_str::SharedStr>,
     /// Conditions, risk weights and helpers compiled to straight-line programs.
     pub programs: crate::eval::Programs,
 }
@@ -74,7 +72,6 @@ impl Compiled {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let id_prefix = IdPrefix::new(&checked.name, &hex::encode(checked.spec_hash));
-        let condition_texts = crate::eval::condition_texts(&checked);
         let programs = crate::eval::Programs::new(&checked);
         Ok(Compiled {
             checked,
@@ -83,7 +80,6 @@ impl Compiled {
             glob_owner,
             regexes,
             id_prefix,
-            condition_texts,
             programs,
         })
     }

@@ -9,7 +9,6 @@ use super::engine::Evaluator;
 use super::value::{EvalError, Val};
 use crate::ast::Quantifier;
 use crate::checked::{CExpr, CExprKind, CheckedPolicy, FileFact, FileFilter, Scope, Value};
-use crate::compile::SpanMap;
 use crate::shared_str::SharedStr;
 
 /// At most this many files are listed per condition; `file_count` tells the total.
@@ -230,43 +229,6 @@ fn bounded(value: Value) -> Value {
         crate::quote::excerpt(&text),
         text.len()
     ))
-}
-
-/// The text of every condition evidence can show for the policy's rules (the atoms
-/// [`collect`] reaches), by span: evidence is built on every decision a rule fires, and its
-/// text depends only on the policy.
-pub(crate) fn condition_texts(policy: &CheckedPolicy) -> SpanMap<SharedStr> {
-    let mut texts = SpanMap::default();
-    for rule in &policy.rules {
-        add_texts(policy, &rule.condition, &mut texts);
-    }
-    texts
-}
-
-fn add_texts(policy: &CheckedPolicy, expr: &CExpr, texts: &mut SpanMap<SharedStr>) {
-    crate::stack::guarded(|| match &expr.kind {
-        CExprKind::And(items) | CExprKind::Or(items) => {
-            items.iter().for_each(|item| add_texts(policy, item, texts));
-        }
-        CExprKind::Not(inner) if is_atom(policy, inner) => {
-            texts.insert(expr.span, condition_text(policy, expr));
-        }
-        CExprKind::Not(inner) => add_texts(policy, inner, texts),
-        CExprKind::If(c, t, o) => {
-            for e in [c, t, o] {
-                add_texts(policy, e, texts);
-            }
-        }
-        CExprKind::Helper(id) => match policy.helpers.get(*id) {
-            Some(h) if h.scope == Scope::Request => add_texts(policy, &h.value, texts),
-            _ => {
-                texts.insert(expr.span, condition_text(policy, expr));
-            }
-        },
-        _ => {
-            texts.insert(expr.span, condition_text(policy, expr));
-        }
-    });
 }
 
 /// The condition as `gavel fmt` prints it, on one line: what evidence shows depends on the

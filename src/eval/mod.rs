@@ -40,7 +40,6 @@ pub(crate) use validate::check_string_lazy;
 
 pub(crate) use decision_id::IdPrefix;
 pub use decision_id::{DecisionId, DecisionIdError};
-pub(crate) use evidence::condition_texts;
 
 use crate::compile::Compiled;
 use crate::request::{Request, RequestFacts};

@@ -483,13 +483,6 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
     fn facts(&self) -> &Facts<'a> {
         &self.facts
     }
-
-    fn condition_text(&self, policy: &crate::checked::CheckedPolicy, expr: &CExpr) -> SharedStr {
-        match self.compiled.condition_texts.get(&expr.span) {
-            Some(text) => text.clone(),
-            None => super::evidence::condition_text(policy, expr),
-        }
-    }
 }
 
 impl<'a> FastEvaluator<'a> {
