@@ -65,6 +65,23 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Carol (tech_lead, who may halt) halts with `reason`; it must succeed.
+fn carol_halts(d: &Path, reason: &str) {
+    let (code, _, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            reason,
+            "--key",
+            "carol.key",
+            "--as",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
 fn log(dir: &Path) -> AuditLog {
     AuditLog::open(dir.join(".gavel/audit.jsonl"), KeyRing::new(key(1))).unwrap()
 }
@@ -671,19 +688,7 @@ fn text_from_the_log_is_shown_escaped_on_one_line() {
 fn a_refused_request_names_the_halt() {
     let dir = workspace();
     let d = dir.path();
-    let (code, _, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            "incident 42",
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    carol_halts(d, "incident 42");
     std::fs::write(d.join("bad.json"), "{not json").unwrap();
     for args in [
         &["eval", "--request", "bad.json", "--format", "json"][..],
@@ -724,19 +729,7 @@ fn without_resume_by_whoever_may_halt_may_resume() {
         "",
     );
     std::fs::write(d.join("policies/main.gavel"), policy).unwrap();
-    let (code, _, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            "incident",
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    carol_halts(d, "incident");
     let (code, out, err) = run(
         d,
         &[
@@ -763,19 +756,7 @@ fn without_resume_by_whoever_may_halt_may_resume() {
 fn repair_ends_a_whole_last_record_instead_of_removing_it() {
     let dir = workspace();
     let d = dir.path();
-    let (code, _, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            "incident",
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    carol_halts(d, "incident");
     let path = d.join(".gavel/audit.jsonl");
     let whole = std::fs::read(&path).unwrap();
     assert_eq!(whole.last(), Some(&b'\n'));
