@@ -14,6 +14,7 @@ mod cli_eval;
 mod cli_eval_audit;
 mod cli_fmt;
 mod cli_init;
+mod cli_test_json;
 mod cli_trust;
 mod decision_assembly;
 mod diagnostics;

@@ -1,12 +1,11 @@
 //! `gavel test`: run the YAML cases beside each policy.
 
-// Case names, expectations and decisions come from test files and policies: shown
-// escaped, one line each.
-use crate::quote::one_line as shown;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::Format;
+use super::test_report::{CaseReport, CoverageReport, FileReport, PolicyReport, TestReport};
 use crate::compile::Policy;
 use crate::load::discover_policies;
 use crate::testing::{Coverage, run_file, test_files};
@@ -25,6 +24,10 @@ pub struct TestArgs {
     /// each gap fails the run.
     #[arg(long)]
     coverage: bool,
+    /// Output format: lines for people, or one JSON document of every policy, file and
+    /// case (docs/testing.md).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
 }
 
 /// Exit code 0 when every case passes (and, with `--coverage`, nothing is uncovered), 1
@@ -33,106 +36,148 @@ pub fn run(args: &TestArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(d) => d,
         Err(e) => {
+            if args.format == Format::Json {
+                print_json(&TestReport {
+                    ok: false,
+                    passed: 0,
+                    failed: 0,
+                    coverage_gaps: args.coverage.then_some(0),
+                    error: Some(e.clone()),
+                    policies: Vec::new(),
+                });
+            }
             crate::cli::output::print_error(&e);
             return 1;
         }
     };
-    let (mut passed, mut failed, mut gaps) = (0usize, 0usize, 0usize);
+    let mut report = TestReport {
+        ok: false,
+        passed: 0,
+        failed: 0,
+        coverage_gaps: args.coverage.then_some(0),
+        error: None,
+        policies: Vec::new(),
+    };
     for dir in dirs {
-        let policy = match Policy::load(&dir) {
-            Ok(p) => p,
-            Err(e) => {
-                outln!("{e}");
-                outln!(
-                    "✗ {}: the policy does not compile",
-                    crate::cli::shown_path(&dir)
-                );
-                failed += 1;
-                continue;
-            }
-        };
-        let files = match test_files(&dir) {
-            Ok(files) => files,
-            Err(error) => {
-                outln!("✗ {}: {}", crate::cli::shown_path(&dir), shown(&error));
-                failed += 1;
-                continue;
-            }
-        };
-        if files.is_empty() {
-            outln!(
-                "- {}: no tests in {}/tests/",
-                crate::cli::shown_path(&dir),
-                crate::cli::shown_path(&dir)
-            );
-        }
-        let mut observed = Vec::new();
-        for path in files {
-            let result = run_file(&policy, &path);
-            let selected: Vec<_> = result
-                .cases
-                .iter()
-                .filter(|case| {
-                    args.filter
-                        .as_ref()
-                        .is_none_or(|f| case.name.contains(f.as_str()))
-                })
-                .collect();
-            // With --filter, a file none of whose cases is selected is not listed (a file
-            // that cannot run always is).
-            if selected.is_empty() && result.error.is_none() && args.filter.is_some() {
-                continue;
-            }
-            outln!("{}", crate::cli::shown_path(&path));
-            if let Some(error) = &result.error {
-                outln!("  ✗ cannot run this file: {}", shown(&error.to_string()));
-                failed += 1;
-            }
-            for case in selected {
-                observed.push(case.observed.clone());
-                if case.failures.is_empty() {
-                    passed += 1;
-                    outln!("  ✓ {}", shown(&case.name));
+        let policy = test_policy(&dir, args);
+        report.failed += usize::from(policy.error.is_some());
+        for file in &policy.files {
+            report.failed += usize::from(file.error.is_some());
+            for case in &file.cases {
+                if case.passed {
+                    report.passed += 1;
                 } else {
-                    failed += 1;
-                    outln!("  ✗ {}", shown(&case.name));
-                    for failure in &case.failures {
-                        outln!("      {}", shown(&failure.to_string()));
-                    }
-                    outln!("      decision: {}", shown(&case.summary));
+                    report.failed += 1;
                 }
             }
         }
-        // With --filter, a policy none of whose cases was selected is not reported on.
-        if args.coverage && !(observed.is_empty() && args.filter.is_some()) {
-            let coverage = Coverage::of(policy.checked(), observed.iter().map(Option::as_ref));
-            outln!(
-                "coverage of {}: {}",
-                crate::cli::shown_path(&dir),
-                coverage.summary()
-            );
-            for gap in coverage.gaps() {
-                gaps += 1;
-                outln!("  ✗ {}", shown(&gap));
-            }
+        if let (Some(gaps), Some(coverage)) = (&mut report.coverage_gaps, &policy.coverage) {
+            *gaps += coverage.gaps.len();
         }
-    }
-    if args.coverage {
-        outln!("\n{passed} passed, {failed} failed, {gaps} coverage gaps");
-    } else {
-        outln!("\n{passed} passed, {failed} failed");
+        match args.format {
+            // Printed as each policy finishes, so a long run shows its progress.
+            Format::Human => policy.print_human(),
+            Format::Json => report.policies.push(policy),
+        }
     }
     // A run that tested nothing must not pass: a mistyped `--filter` in CI, or policies
     // whose tests are not where `gavel test` looks.
-    if passed + failed == 0 {
-        match &args.filter {
-            Some(filter) => errln!(
-                "error: no test case ran: no case name contains {}",
+    if report.passed + report.failed == 0 {
+        report.error = Some(match &args.filter {
+            Some(filter) => format!(
+                "no test case ran: no case name contains {}",
                 crate::quote::quote(filter)
             ),
-            None => errln!("error: no test case ran: no policy has test files in its tests/"),
-        }
-        return 1;
+            None => "no test case ran: no policy has test files in its tests/".to_string(),
+        });
     }
-    u8::from(failed > 0 || gaps > 0)
+    report.ok =
+        report.error.is_none() && report.failed == 0 && report.coverage_gaps.unwrap_or(0) == 0;
+    match args.format {
+        Format::Human => report.print_human_summary(),
+        Format::Json => print_json(&report),
+    }
+    if let Some(error) = &report.error {
+        errln!("error: {error}");
+    }
+    u8::from(!report.ok)
+}
+
+/// Runs the cases of the policy in `dir` that `args` selects.
+fn test_policy(dir: &Path, args: &TestArgs) -> PolicyReport {
+    let mut report = PolicyReport {
+        policy: crate::cli::shown_path(dir),
+        error: None,
+        diagnostics: None,
+        diagnostics_text: None,
+        no_tests: false,
+        files: Vec::new(),
+        coverage: None,
+    };
+    let policy = match Policy::load(dir) {
+        Ok(p) => p,
+        Err(e) => {
+            report.error = Some("the policy does not compile".into());
+            match args.format {
+                Format::Human => report.diagnostics_text = Some(e.to_string()),
+                Format::Json => report.diagnostics = Some(e.to_json()),
+            }
+            return report;
+        }
+    };
+    let files = match test_files(dir) {
+        Ok(files) => files,
+        Err(error) => {
+            report.error = Some(error);
+            return report;
+        }
+    };
+    report.no_tests = files.is_empty();
+    let selects = |name: &str| {
+        args.filter
+            .as_ref()
+            .is_none_or(|f| name.contains(f.as_str()))
+    };
+    let mut observed = Vec::new();
+    for path in files {
+        let result = run_file(&policy, &path);
+        let selected: Vec<_> = result.cases.iter().filter(|c| selects(&c.name)).collect();
+        // With --filter, a file none of whose cases is selected is not listed (a file that
+        // cannot run always is).
+        if selected.is_empty() && result.error.is_none() && args.filter.is_some() {
+            continue;
+        }
+        let mut cases = Vec::new();
+        for case in selected {
+            observed.push(case.observed.clone());
+            let passed = case.failures.is_empty();
+            cases.push(CaseReport {
+                name: case.name.clone(),
+                passed,
+                failures: case.failures.clone(),
+                decision: (!passed).then(|| case.summary.clone()),
+            });
+        }
+        report.files.push(FileReport {
+            file: crate::cli::shown_path(&path),
+            error: result.error.as_ref().map(ToString::to_string),
+            cases,
+        });
+    }
+    // With --filter, a policy none of whose cases was selected is not reported on.
+    if args.coverage && !(observed.is_empty() && args.filter.is_some()) {
+        let coverage = Coverage::of(policy.checked(), observed.iter().map(Option::as_ref));
+        report.coverage = Some(CoverageReport {
+            summary: coverage.summary(),
+            gaps: coverage.gaps(),
+        });
+    }
+    report
+}
+
+fn print_json(report: &TestReport) {
+    match serde_json::to_string_pretty(report) {
+        Ok(json) => outln!("{json}"),
+        Err(e) => crate::cli::output::print_error(&format!("cannot write the report: {e}")),
+    }
 }

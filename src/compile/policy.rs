@@ -63,6 +63,12 @@ impl PolicyError {
             _ => None,
         }
     }
+
+    /// The diagnostics as `gavel check --format json` gives them (`gavel test --format
+    /// json` reports a policy that does not compile with them).
+    pub(crate) fn to_json(&self) -> Vec<crate::diagnostic::JsonDiagnostic> {
+        crate::diagnostic::to_json(&self.sources, &self.diagnostics)
+    }
 }
 
 impl Policy {
