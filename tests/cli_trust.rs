@@ -705,9 +705,9 @@ fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
         .stdout_has("tier starter for acme");
     // In force or not: an expired license, or one of a tier the policy does not have,
     // verifies as signed but is no license, and `verify` fails on it.
-    ws.run(["verify", "starter.license", "--now", "2027-01-31T23:59:59Z"])
+    ws.run(["verify", "starter.license", "--now", "2027-02-01T00:00:00Z"])
         .code(1)
-        .stderr_has("but it expired at 2027-01-31T23:59:59Z (now 2027-01-31T23:59:59Z)");
+        .stderr_has("but it expired at 2027-02-01T00:00:00Z (now 2027-02-01T00:00:00Z)");
 
     // Unknown key: issued by someone who is not the authority.
     ws.issue_license("pro", "keys/carol.key", "forged.license", NOW);
@@ -733,15 +733,16 @@ fn licenses_gate_and_each_failure_blocks_with_its_own_reason() {
         .code(1)
         .stderr_has("but its tier `gold` is not a tier of policy `releases`");
     // A license expires at its `expires_at` instant, as approvals and overrides do, and
-    // says so the same way on either side of it.
-    for now in ["2027-01-31T23:59:59Z", "2027-02-01T00:00:00Z"] {
+    // says so the same way on either side of it. Issued `--expires 2027-01-31`, it holds
+    // through the last second of that day (found by QA: it expired at 23:59:59).
+    for now in ["2027-02-01T00:00:00Z", "2027-02-01T00:00:01Z"] {
         assert!(
             denial(run("pro.license", now)).starts_with("the license failed verification: expired"),
             "{now}"
         );
     }
     assert_eq!(
-        run("pro.license", "2027-01-31T23:59:58Z").json()["license"]["allowed"],
+        run("pro.license", "2027-01-31T23:59:59Z").json()["license"]["allowed"],
         true
     );
 }

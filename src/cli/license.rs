@@ -25,7 +25,8 @@ enum LicenseCommand {
         /// Licensed organization.
         #[arg(long)]
         org: String,
-        /// Expiry: a date (`2027-01-31`, end of that day UTC) or an RFC 3339 time.
+        /// Expiry: a date (`2027-01-31`: the license holds through that day UTC and expires at
+        /// the next day's start) or an RFC 3339 time (the first instant it no longer holds).
         #[arg(long)]
         expires: String,
         /// The license authority's private key.

@@ -19,8 +19,11 @@ pub(crate) fn timestamp(text: &str) -> Result<Timestamp, String> {
     }
 }
 
-/// Parses an RFC 3339 time or a date `YYYY-MM-DD`, which means its first second in UTC, or
-/// its last (`23:59:59`) with `end_of_day`.
+/// Parses an RFC 3339 time or a date `YYYY-MM-DD`, which means its start in UTC, or with
+/// `end_of_day` its end: the next day's start. An expiry is the first instant a credential no
+/// longer holds (`expires_at <= now` is expired), so a license issued `--expires 2027-01-31`
+/// must expire at 2027-02-01T00:00:00Z to hold through the whole of the 31st (found by QA:
+/// it expired at 23:59:59, refused during the last second of the day it was sold for).
 pub(crate) fn time_or_date(text: &str, end_of_day: bool) -> Result<Timestamp, String> {
     // Written with a time of day, it is a time, whole: out of range, malformed or without
     // an offset, it is refused as a time (jiff would read `2027-03-01T10:00:00` as a date
@@ -34,9 +37,13 @@ pub(crate) fn time_or_date(text: &str, end_of_day: bool) -> Result<Timestamp, St
             crate::quote::excerpt(text)
         ));
     };
-    let (hour, minute, second) = if end_of_day { (23, 59, 59) } else { (0, 0, 0) };
-    date.at(hour, minute, second, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
+    let day = if end_of_day {
+        // Only the last date there is has no next day.
+        date.tomorrow().map_err(|_| out_of_range(text))?
+    } else {
+        date
+    };
+    day.to_zoned(jiff::tz::TimeZone::UTC)
         .map(|zoned| zoned.timestamp())
         .map_err(|e| refusal(text, &e))
 }
@@ -47,18 +54,22 @@ pub(crate) fn refusal(text: &str, error: &jiff::Error) -> String {
     // jiff's words for an instant beyond its range (a month 13 is "not in the required
     // range" too, but of `month`).
     if why.contains("overflow") || why.contains("Unix timestamp") {
-        format!(
-            "`{}` is out of range: times must lie between {} and {}",
-            crate::quote::excerpt(text),
-            Timestamp::MIN,
-            Timestamp::MAX
-        )
+        out_of_range(text)
     } else {
         format!(
             "`{}` is not an RFC 3339 time (such as 2026-12-07T10:00:00Z): {why}",
             crate::quote::excerpt(text)
         )
     }
+}
+
+fn out_of_range(text: &str) -> String {
+    format!(
+        "`{}` is out of range: times must lie between {} and {}",
+        crate::quote::excerpt(text),
+        Timestamp::MIN,
+        Timestamp::MAX
+    )
 }
 
 #[cfg(test)]
@@ -80,7 +91,7 @@ mod tests {
         );
         assert_eq!(
             time_or_date("2026-03-01", true).ok(),
-            "2026-03-01T23:59:59Z".parse().ok()
+            "2026-03-02T00:00:00Z".parse().ok()
         );
         assert_eq!(
             time_or_date("2026-03-01", false).ok(),
@@ -88,6 +99,15 @@ mod tests {
         );
         let far = time_or_date("9999-12-31", true).err().unwrap_or_default();
         assert!(far.starts_with("`9999-12-31` is out of range"), "{far}");
+        // The last day of a month, of a year, of February in a leap year: its end is the
+        // next day's start.
+        for (date, end) in [
+            ("2026-04-30", "2026-05-01T00:00:00Z"),
+            ("2026-12-31", "2027-01-01T00:00:00Z"),
+            ("2028-02-28", "2028-02-29T00:00:00Z"),
+        ] {
+            assert_eq!(time_or_date(date, true).ok(), end.parse().ok(), "{date}");
+        }
         let far = time_or_date("9999-12-31T23:59:59Z", false)
             .err()
             .unwrap_or_default();
