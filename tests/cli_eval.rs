@@ -510,6 +510,26 @@ fn gavel_test_fails_when_it_tests_nothing_or_an_expectation_checks_nothing() {
             ", risk: {score: high}",
             "case `docs`: `risk.score` `high` is not a number",
         ),
+        // Expectations that can only fail (found by QA): a gate of a rule that does not
+        // `require`, a risk score under a policy without a risk block or out of range.
+        (
+            ", gates: [{rule: docs}]",
+            "case `docs`: `gates` lists `docs`, a rule that does not `require` approvals, so \
+             it never has a gate",
+        ),
+        (
+            ", gates: [{rule: secrets}]",
+            "case `docs`: `gates` lists `secrets`, a rule that does not `require` approvals",
+        ),
+        (
+            ", risk: {level: high}",
+            "case `docs`: `risk` is expected, but the policy has no `risk` block, so no \
+             decision has a risk score",
+        ),
+        (
+            ", risk: {score: \"100.5\"}",
+            "case `docs`: `risk.score` `100.5` is outside 0 to 100, where every score lies",
+        ),
     ] {
         cli()
             .file("policies/tests/one.yaml", file(expect))
@@ -1442,4 +1462,46 @@ fn gavel_test_runs_test_files_with_an_uppercase_extension() {
         .output()
         .code(1)
         .stdout_has("policies/tests/a.YAML\n  ✗ wrong");
+}
+
+/// Expectations the policy can never meet make the file unrunnable (found by QA): a gate of
+/// a default that is not a `require`, and a risk level the policy does not declare. The
+/// same expectations that can be met run.
+#[test]
+fn gavel_test_refuses_expectations_the_policy_cannot_meet() {
+    let policy = "policy \"small\"\ndefault auto_approve\nrisk {\n  60 when files.count > 1 as \"many\"\n  levels { high >= 50, low }\n}\n";
+    let file = |expect: &str| {
+        format!(
+            "cases:\n  - name: one\n    request: {{action: apply_patch, actor: {{id: a, kind: agent}}, files: [{{path: a.md, added: 1}}]}}\n    expect: {{outcome: auto_approve{expect}}}\n"
+        )
+    };
+    for (expect, says) in [
+        (
+            ", gates: [{rule: default}]",
+            "case `one`: `gates` lists `default`, but the policy's default is not a `require`, so it never has a gate",
+        ),
+        (
+            ", risk: {level: medium}",
+            "case `one`: `risk.level` `medium` is no level of the policy; its levels are high, low",
+        ),
+    ] {
+        Cli::new()
+            .file("policies/main.gavel", policy)
+            .file("policies/tests/one.yaml", file(expect))
+            .args(["test"])
+            .output()
+            .code(1)
+            .stdout_has(&format!("✗ cannot run this file: {says}\n"))
+            .stdout_has("0 passed, 1 failed");
+    }
+    Cli::new()
+        .file("policies/main.gavel", policy)
+        .file(
+            "policies/tests/one.yaml",
+            file(", gates: [], risk: {level: low, score: \"0\"}"),
+        )
+        .args(["test"])
+        .output()
+        .code(0)
+        .stdout_has("1 passed, 0 failed");
 }

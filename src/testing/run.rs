@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::case::{Expectation, TestCase, TestContext, TestFile};
 use super::coverage::Observed;
+use crate::checked::{Outcome, RISK_MAX, RISK_MIN};
 use crate::compile::Policy;
 use crate::eval::{Context, Decision, LicenseVerdict, condition_outcomes, input_error_decision};
 use crate::request::{Request, RequestFacts};
@@ -168,18 +169,72 @@ fn loose_expectation(policy: &Policy, case: &TestCase) -> Option<String> {
             crate::quote::quote(&gate.rule)
         ));
     }
+    // A gate comes only from a `require` (found by QA: `gates: [{rule: r}]` for an
+    // `auto_approve` rule ran, and could only fail).
+    let checked = policy.checked();
+    let requires = |rule: &str| {
+        let outcome = if rule == "default" {
+            checked.default.as_ref()
+        } else {
+            rules
+                .iter()
+                .find(|r| r.name.as_str() == rule)
+                .map(|r| &r.outcome)
+        };
+        matches!(outcome, Some(Outcome::Require(_)))
+    };
+    if let Some(gate) = expect.gates.iter().flatten().find(|g| !requires(&g.rule)) {
+        return Some(if gate.rule == "default" {
+            format!(
+                "case {name}: `gates` lists `default`, but the policy's default is not a \
+                 `require`, so it never has a gate"
+            )
+        } else {
+            format!(
+                "case {name}: `gates` lists {}, a rule that does not `require` approvals, so \
+                 it never has a gate",
+                crate::quote::quote(&gate.rule)
+            )
+        });
+    }
     if let Some(risk) = &expect.risk {
         if risk.score.is_none() && risk.level.is_none() {
             return Some(format!(
                 "case {name}: `risk` names neither `score` nor `level`, so it checks nothing"
             ));
         }
-        if let Some(score) = &risk.score
-            && score.parse::<crate::number::Decimal>().is_err()
-        {
+        if let Some(score) = &risk.score {
+            match score.parse::<crate::number::Decimal>() {
+                Err(_) => {
+                    return Some(format!(
+                        "case {name}: `risk.score` {} is not a number",
+                        crate::quote::quote(score)
+                    ));
+                }
+                Ok(n) if !(RISK_MIN..=RISK_MAX).contains(&n) => {
+                    return Some(format!(
+                        "case {name}: `risk.score` {} is outside {RISK_MIN} to {RISK_MAX}, \
+                         where every score lies",
+                        crate::quote::quote(score)
+                    ));
+                }
+                Ok(_) => {}
+            }
+        }
+        let Some(declared) = &checked.risk else {
             return Some(format!(
-                "case {name}: `risk.score` {} is not a number",
-                crate::quote::quote(score)
+                "case {name}: `risk` is expected, but the policy has no `risk` block, so no \
+                 decision has a risk score"
+            ));
+        };
+        if let Some(level) = &risk.level
+            && !declared.levels.iter().any(|l| l.name.as_str() == level)
+        {
+            let levels: Vec<&str> = declared.levels.iter().map(|l| l.name.as_str()).collect();
+            return Some(format!(
+                "case {name}: `risk.level` {} is no level of the policy; its levels are {}",
+                crate::quote::quote(level),
+                levels.join(", ")
             ));
         }
     }
