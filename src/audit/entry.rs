@@ -118,6 +118,15 @@ impl Entry {
         Entry::any(RecordKind::Note, &NoteBody { text, by })
     }
 
+    /// A decision entry that carries the usage counts it was decided with (checked at
+    /// append time, [`super::state::UsageSeen`]).
+    pub(crate) fn with_usage_seen(mut self, seen: Vec<super::state::UsageSeen>) -> Entry {
+        if let Effect::Decision(d) = &mut self.effect {
+            d.usage_seen = seen;
+        }
+        self
+    }
+
     /// Signs this entry with `signer` instead of the log's signer.
     pub fn signed_by(mut self, signer: Signer) -> Entry {
         self.signing = Signing::By(Box::new(signer));

@@ -148,12 +148,18 @@ impl Gatekeeper {
     }
 }
 
+/// How many times [`AuditLog::decide_and_record`] decides before it gives up with a block:
+/// each refusal means another decision changed the log's state (appended a halt, used the
+/// override, or authorized a request a usage counter counts), so deciders racing on one
+/// counter each make progress; past this many the caller is told, not kept waiting.
+const ATTEMPTS: usize = 4;
+
 impl AuditLog {
     /// Fills `context` from the log (halt, override, `counters`), decides with `decide`,
     /// appends the decision and returns it with its receipt — or, when it cannot be
     /// recorded, as a `block` naming why ([`fail_closed`]). When the append is refused
-    /// because the log's state changed under the decision (a halt, a used override), it
-    /// decides once more with the new state.
+    /// because the log's state changed under the decision (a halt, a used override, a usage
+    /// count that grew), it decides again with the new state, up to four times in all.
     ///
     /// This is what [`Gatekeeper`] does; callers with their own way of deciding (e.g.
     /// `Policy::decide_explained`) pass it as `decide`.
@@ -176,11 +182,11 @@ impl AuditLog {
         decide: impl Fn(&Context) -> Decision,
     ) -> Gated {
         let mut refused = None;
-        for _ in 0..2 {
+        for _ in 0..ATTEMPTS {
             let mut context = context.clone();
-            self.fill_cached(&mut context, request_digest, counters);
+            let seen = self.fill_cached(&mut context, request_digest, counters);
             let decision = decide(&context);
-            match self.append_decision(&decision) {
+            match self.append_decision_seen(&decision, seen) {
                 Ok(receipt) => {
                     return Gated {
                         decision,

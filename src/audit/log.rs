@@ -228,6 +228,17 @@ impl AuditLog {
         self.append(Entry::decision(decision)?)
     }
 
+    /// [`AuditLog::append_decision`] for a decision made with the usage counts `seen`
+    /// ([`AuditLog::fill_cached`]): refused too when the log has since recorded more
+    /// authorizing decisions than those counts, so a quota is never passed on a stale view.
+    pub(crate) fn append_decision_seen(
+        &self,
+        decision: &Decision,
+        seen: Vec<super::state::UsageSeen>,
+    ) -> Result<Receipt, AuditError> {
+        self.append(Entry::decision(decision)?.with_usage_seen(seen))
+    }
+
     /// Reads and verifies records other processes appended since this process last looked.
     pub fn refresh(&self) -> Result<(), AuditError> {
         lock(&self.writer).refresh(&self.state)

@@ -65,6 +65,21 @@ pub(crate) struct DecisionEffect {
     pub halted: bool,
     /// The decision carries a break-glass override.
     pub overridden: bool,
+    /// The usage counts the log held when the decision was made (empty when it read none,
+    /// and for records read back from the log).
+    pub usage_seen: Vec<UsageSeen>,
+}
+
+/// A usage count a decision was made with: how many distinct other requests of `action`
+/// (any, when `None`) had an authorizing decision in the log since `since`. At append time
+/// the log must still hold no more than that, or the decision was made on a stale count
+/// (found by QA: a `Gatekeeper` whose view of the log was older than another process's
+/// append authorized a request past a quota of 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct UsageSeen {
+    pub action: Option<String>,
+    pub since: Timestamp,
+    pub count: u64,
 }
 
 impl DecisionEffect {
@@ -75,6 +90,7 @@ impl DecisionEffect {
             authorizes: decision.authorizes,
             halted: decision.halt.is_some(),
             overridden: decision.override_.is_some(),
+            usage_seen: Vec::new(),
         }
     }
 }
@@ -112,6 +128,7 @@ impl Effect {
                     authorizes: d.authorizes,
                     halted: d.halt.is_some(),
                     overridden: d.override_.is_some(),
+                    usage_seen: Vec::new(),
                 }),
                 Err(_) => Effect::None,
             },
@@ -257,6 +274,8 @@ pub(crate) struct Overlay {
     halt: Option<Option<Halt>>,
     used: HashSet<String>,
     added: HashMap<String, OverrideSlot>,
+    /// Authorizing decisions of the batch, for usage counts: (action, at, digest).
+    authorized: Vec<(String, Timestamp, String)>,
 }
 
 impl LogState {
@@ -304,7 +323,7 @@ impl LogState {
 
     /// Whether a record with `effect`, appended at `at`, is consistent with the state.
     pub(crate) fn check(
-        &self,
+        &mut self,
         overlay: &Overlay,
         effect: &Effect,
         at: Timestamp,
@@ -361,6 +380,26 @@ impl LogState {
                         Some(_) => {}
                     }
                 }
+                if d.authorizes {
+                    for seen in &d.usage_seen {
+                        let now = self.usage.count_with_batch(
+                            seen.action.as_deref(),
+                            seen.since,
+                            &d.digest,
+                            &overlay.authorized,
+                        );
+                        if now > seen.count {
+                            return Err(format!(
+                                "refused: the usage of {} since {} grew from {} to {now} authorized requests after this decision was made; decide again",
+                                seen.action
+                                    .as_deref()
+                                    .map_or("any action".to_string(), |a| format!("`{a}`")),
+                                seen.since,
+                                seen.count
+                            ));
+                        }
+                    }
+                }
                 Ok(())
             }
             Effect::Halt(_) => match self.halt_now(overlay) {
@@ -383,10 +422,21 @@ impl LogState {
     }
 
     /// Notes a checked, not yet written record in the overlay.
-    pub(crate) fn stage(overlay: &mut Overlay, effect: &Effect, seq: u64, mac: &str) {
+    pub(crate) fn stage(
+        overlay: &mut Overlay,
+        effect: &Effect,
+        seq: u64,
+        mac: &str,
+        at: Timestamp,
+    ) {
         match effect {
-            Effect::Decision(d) if d.authorizes && d.overridden => {
-                overlay.used.insert(d.digest.clone());
+            Effect::Decision(d) if d.authorizes => {
+                if d.overridden {
+                    overlay.used.insert(d.digest.clone());
+                }
+                overlay
+                    .authorized
+                    .push((d.action.clone(), at, d.digest.clone()));
             }
             Effect::Halt(state) => {
                 overlay.halt = Some(Some(Halt {
@@ -559,6 +609,46 @@ impl UsageIndex {
             .is_some_and(|key| seen.contains(&key));
         seen.len() as u64 - u64::from(own)
     }
+
+    /// Like [`UsageIndex::count_excluding`] `excluding`, counting too the authorizing
+    /// decisions of a batch not yet written (`batch`: action, time, digest) whose requests
+    /// the index does not already count.
+    pub(crate) fn count_with_batch(
+        &mut self,
+        action: Option<&str>,
+        since: Timestamp,
+        excluding: &str,
+        batch: &[(String, Timestamp, String)],
+    ) -> u64 {
+        let written = self.count_excluding(action, since, Some(excluding));
+        let own = digest_key(excluding);
+        let mut added: HashSet<[u8; 32]> = HashSet::new();
+        for (batch_action, at, digest) in batch {
+            if *at < since || action.is_some_and(|a| a != batch_action) {
+                continue;
+            }
+            let key = digest_key(digest);
+            if key != own && !self.counted(action, since, &key) {
+                added.insert(key);
+            }
+        }
+        written + added.len() as u64
+    }
+
+    /// Whether the memoized count for (`action`, `since`), which
+    /// [`UsageIndex::count_excluding`] has just brought up to date, holds `key`.
+    fn counted(&self, action: Option<&str>, since: Timestamp, key: &[u8; 32]) -> bool {
+        let action_id = match action {
+            Some(name) => match self.actions.iter().position(|a| a == name) {
+                Some(i) => Some(i as u32),
+                None => return false,
+            },
+            None => None,
+        };
+        self.memo
+            .get(&(action_id, since))
+            .is_some_and(|(_, seen)| seen.contains(key))
+    }
 }
 
 #[cfg(test)]
@@ -615,6 +705,7 @@ mod tests {
             authorizes,
             halted: false,
             overridden,
+            usage_seen: Vec::new(),
         })
     }
 
@@ -637,7 +728,7 @@ mod tests {
         let mut overlay = Overlay::default();
         let use_it = decision("d1", true, true);
         assert!(state.check(&overlay, &use_it, now).is_ok());
-        LogState::stage(&mut overlay, &use_it, 2, "m2");
+        LogState::stage(&mut overlay, &use_it, 2, "m2", now);
         let again = state.check(&overlay, &use_it, now).unwrap_err();
         assert!(again.contains("already used"), "{again}");
         state.apply(2, "m2", now, &use_it);
@@ -695,6 +786,70 @@ mod tests {
             },
         );
         assert!(state.halt.is_none());
+    }
+
+    /// A decision carrying the usage counts it was made with is refused when the log (or
+    /// the batch before it) has since authorized another request of that action in the
+    /// period; its own earlier decision, requests already counted and other actions do not
+    /// count.
+    #[test]
+    fn a_decision_made_on_an_old_usage_count_is_refused() {
+        let mut state = LogState::default();
+        let digest = |i: u8| hex::encode([i; 32]);
+        let march = at("2026-03-01T00:00:00Z");
+        let now = at("2026-03-10T00:00:00Z");
+        let seen = |d: u8, count: u64| {
+            let Effect::Decision(mut effect) = decision(&digest(d), true, false) else {
+                unreachable!()
+            };
+            effect.usage_seen = vec![UsageSeen {
+                action: Some("create_project".into()),
+                since: march,
+                count,
+            }];
+            Effect::Decision(effect)
+        };
+        state.apply(
+            1,
+            "m",
+            at("2026-03-02T00:00:00Z"),
+            &decision(&digest(1), true, false),
+        );
+        let stale = state
+            .check(&Overlay::default(), &seen(2, 0), now)
+            .unwrap_err();
+        assert!(
+            stale.starts_with(
+                "refused: the usage of `create_project` since 2026-03-01T00:00:00Z grew from 0 to 1"
+            ),
+            "{stale}"
+        );
+        assert!(state.check(&Overlay::default(), &seen(2, 1), now).is_ok());
+        // A retry of the counted request itself.
+        assert!(state.check(&Overlay::default(), &seen(1, 0), now).is_ok());
+        // A refusal (not authorizing) is never refused for usage.
+        let Effect::Decision(mut blocked) = seen(2, 0) else {
+            unreachable!()
+        };
+        blocked.authorizes = false;
+        assert!(
+            state
+                .check(&Overlay::default(), &Effect::Decision(blocked), now)
+                .is_ok()
+        );
+        // Within a batch: the decision staged before counts, once however often staged, and
+        // a request the log already counts does not count again.
+        let mut overlay = Overlay::default();
+        LogState::stage(&mut overlay, &seen(3, 1), 2, "m2", now);
+        LogState::stage(&mut overlay, &seen(3, 1), 3, "m3", now);
+        LogState::stage(&mut overlay, &seen(1, 1), 4, "m4", now);
+        let stale = state.check(&overlay, &seen(4, 1), now).unwrap_err();
+        assert!(stale.contains("grew from 1 to 2"), "{stale}");
+        assert!(state.check(&overlay, &seen(4, 2), now).is_ok());
+        // Decisions before the period do not count.
+        let mut early = Overlay::default();
+        LogState::stage(&mut early, &seen(5, 1), 2, "m2", at("2026-02-27T00:00:00Z"));
+        assert!(state.check(&early, &seen(4, 1), now).is_ok());
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl UsageCounter {
     }
 }
 
-use super::state::UNCHECKED;
+use super::state::{UNCHECKED, UsageSeen};
 
 impl AuditLog {
     /// Fills what the log knows into `context` for deciding `request` at `context.now`:
@@ -89,14 +89,16 @@ impl AuditLog {
 
     /// Like [`AuditLog::fill_context`] from the state as of the last catch-up, without
     /// touching the file, for the request with digest `request_digest` (which a prepared
-    /// request already carries). Safe for deciding: an append that the state changed under
-    /// (a halt, a used override) is refused at append time.
+    /// request already carries). Returns the usage counts read, for the decision's record.
+    /// Safe for deciding: an append that the state changed under (a halt, a used override,
+    /// a usage count grown past the one returned, when the record carries it) is refused at
+    /// append time.
     pub(crate) fn fill_cached(
         &self,
         context: &mut Context,
         request_digest: &str,
         counters: &[UsageCounter],
-    ) {
+    ) -> Vec<UsageSeen> {
         self.with_state(|state| {
             // The log's halt wins; a halt the caller already put in the context stays; a
             // halt lifted by a resume that does not count is still in force
@@ -131,6 +133,7 @@ impl AuditLog {
                     }),
                 }
             }
+            let mut seen = Vec::with_capacity(counters.len());
             for counter in counters {
                 let since = counter.period.start(context.now);
                 // A retry of a request already counted is not new usage.
@@ -143,8 +146,14 @@ impl AuditLog {
                 // request's own is: `Facts::usage`).
                 let known = context.usage.entry(counter.name.clone()).or_insert(0);
                 *known = (*known).max(count);
+                seen.push(UsageSeen {
+                    action: counter.action.clone(),
+                    since,
+                    count,
+                });
             }
-        });
+            seen
+        })
     }
 }
 

@@ -374,7 +374,7 @@ impl Writer {
         // Phase 1, in order: check each entry against the state, chain it, MAC it.
         let mut sealed: Vec<Sealed<'_>> = Vec::with_capacity(entries.len());
         {
-            let state = state_lock(state);
+            let mut state = state_lock(state);
             let mut overlay = Overlay::default();
             for (i, entry) in entries.iter().enumerate() {
                 let slot = results.get_mut(i);
@@ -412,7 +412,7 @@ impl Writer {
                     continue;
                 }
                 let mac = hex_lower(&key.mac(&bytes));
-                LogState::stage(&mut overlay, &effect, next_seq, &mac);
+                LogState::stage(&mut overlay, &effect, next_seq, &mac, now);
                 sealed.push(Sealed {
                     index: i,
                     seq: next_seq,

@@ -328,3 +328,79 @@ fn a_log_that_is_not_a_regular_file_is_refused() {
     std::os::unix::fs::symlink(&real, &to_real).unwrap();
     AuditLog::open(&to_real, ring(1)).unwrap();
 }
+
+/// A policy allowing one project a month, counted from the log.
+fn quota_gatekeeper(dir: &std::path::Path) -> Gatekeeper {
+    let policy = Policy::from_str(
+        "policy \"quota\"\nactions create_project\ndefault auto_approve\n\
+         rule quota { when usage.projects_per_month >= 1 then block \"quota reached\" }\n",
+    )
+    .unwrap();
+    let log = AuditLog::open(dir.join("audit.jsonl"), ring(1)).unwrap();
+    Gatekeeper::new(policy, Signer::new(PrivateKey::from_seed(&[12u8; 32])), log).with_usage(
+        UsageCounter::new("projects_per_month", Some("create_project"), Period::Month),
+    )
+}
+
+fn project(name: &str) -> Request {
+    request(&format!(
+        r#"{{"action":"create_project","actor":{{"id":"bot","kind":"agent"}},"reference":"{name}"}}"#
+    ))
+}
+
+/// Found by QA: a `Gatekeeper` decided from its view of the log as of its own last append,
+/// so a second process (or handle) that had not appended since another's authorized
+/// project passed the quota of one — one after the other, no race. The decision now
+/// carries the count it was made with, and the append refuses it when the log has more:
+/// the gatekeeper decides again and blocks.
+#[test]
+fn a_gatekeeper_with_an_old_view_of_the_log_never_passes_a_quota() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = quota_gatekeeper(dir.path());
+    let second = quota_gatekeeper(dir.path());
+    let gated = first.decide(&project("one"));
+    assert!(gated.decision.authorizes, "{}", gated.decision.summary);
+    let gated = second.decide(&project("two"));
+    assert!(gated.error.is_none(), "{:?}", gated.error);
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    assert!(
+        gated.decision.summary.contains("quota reached"),
+        "{}",
+        gated.decision.summary
+    );
+    // The same request again is a retry, not new usage: still allowed.
+    assert!(first.decide(&project("one")).decision.authorizes);
+    let since = Period::Month.start(jiff::Timestamp::now());
+    assert_eq!(first.log().count(Some("create_project"), since).unwrap(), 1);
+}
+
+/// Threads racing one quota, through one gatekeeper and through two handles on the same
+/// file: exactly one project is authorized, and every decision is recorded.
+#[test]
+fn deciders_racing_on_one_quota_authorize_exactly_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = Arc::new(quota_gatekeeper(dir.path()));
+    let other = Arc::new(quota_gatekeeper(dir.path()));
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let gk = if i % 2 == 0 {
+                shared.clone()
+            } else {
+                other.clone()
+            };
+            std::thread::spawn(move || gk.decide(&project(&format!("p{i}"))))
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    for gated in &results {
+        assert!(gated.error.is_none(), "{:?}", gated.error);
+        assert!(gated.receipt.is_some());
+    }
+    let authorized = results.iter().filter(|g| g.decision.authorizes).count();
+    assert_eq!(authorized, 1);
+    let since = Period::Month.start(jiff::Timestamp::now());
+    assert_eq!(
+        shared.log().count(Some("create_project"), since).unwrap(),
+        1
+    );
+}
