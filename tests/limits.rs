@@ -405,3 +405,55 @@ fn a_decision_quoting_huge_request_values_stays_small() {
         Some("bad [needle0, x]")
     );
 }
+
+/// Found by QA: a request built in code may hold an attribute nested far deeper than a
+/// request read from JSON or YAML can (128 levels); writing its digest, before validation
+/// refuses it, overflowed the stack and aborted the process. It is a block naming the
+/// attribute, on a thread with a small stack too.
+#[test]
+fn a_deeply_nested_attribute_built_in_code_blocks() {
+    let policy =
+        Policy::from_str("policy \"p\"\nattribute ticket: string\ndefault auto_approve\n").unwrap();
+    let mut request =
+        Request::from_json(br#"{"action":"apply_patch","actor":{"id":"a","kind":"agent"}}"#)
+            .unwrap();
+    let mut nested = serde_json::Value::Null;
+    for _ in 0..20_000 {
+        nested = serde_json::Value::Array(vec![nested]);
+    }
+    request
+        .attributes
+        .as_map_mut()
+        .insert("ticket".into(), nested);
+    let (decision, mut request) = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let decision = policy.decide(&request, &now());
+            (decision, request)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(decision.outcome.as_str(), "block");
+    assert_eq!(
+        decision
+            .input_error
+            .as_ref()
+            .and_then(|e| e.field.as_deref()),
+        Some("attributes.ticket"),
+        "{}",
+        decision.summary
+    );
+    // Taken apart level by level: dropping it whole would recurse as deep as it is.
+    let mut stack: Vec<serde_json::Value> = request
+        .attributes
+        .as_map_mut()
+        .values_mut()
+        .map(std::mem::take)
+        .collect();
+    while let Some(mut value) = stack.pop() {
+        if let serde_json::Value::Array(items) = &mut value {
+            stack.append(items);
+        }
+    }
+}

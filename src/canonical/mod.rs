@@ -70,7 +70,17 @@ pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalE
     Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
+/// Writes `value` as canonical JSON.
+///
+/// Values read by gavel are at most 128 levels deep (serde_json's limit), but a request built
+/// in code may hold an attribute nested thousands of levels deep, and its digest is written
+/// before validation can refuse it (found by QA: 5,000 nested lists overflowed the stack
+/// and aborted the process): the recursion checks the stack as it goes down.
 pub(crate) fn write_value(out: &mut String, value: &Value) {
+    write_value_at(out, value, 0);
+}
+
+fn write_value_at(out: &mut String, value: &Value, depth: u32) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -82,7 +92,7 @@ pub(crate) fn write_value(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_value(out, item);
+                crate::stack::guarded_at(depth + 1, || write_value_at(out, item, depth + 1));
             }
             out.push(']');
         }
@@ -96,7 +106,7 @@ pub(crate) fn write_value(out: &mut String, value: &Value) {
                 }
                 write_string(out, key);
                 out.push(':');
-                write_value(out, item);
+                crate::stack::guarded_at(depth + 1, || write_value_at(out, item, depth + 1));
             }
             out.push('}');
         }
