@@ -869,3 +869,33 @@ fn decided_by_alice_for(actor: &str, now: &str) -> Decision {
     )];
     policy().decide(&request, &context)
 }
+
+/// Found by QA: two approvals built in code that differ only in fields the sort did not
+/// compare (here the note; the credential id is absent) were counted in the order given,
+/// so the same decision id named two different decisions. Every order now gives the same
+/// JSON.
+#[test]
+fn approvals_equal_but_for_their_note_give_one_decision_in_any_order() {
+    let approval = |note: &str| VerifiedApproval {
+        note: Some(note.into()),
+        credential: None,
+        ..credential(
+            ALICE,
+            "admin",
+            "2026-03-01T12:05:00Z",
+            Verdict::Approve,
+            &["deploy"],
+        )
+    };
+    let bob = credential(BOB, "lead", "2026-03-01T12:06:00Z", Verdict::Approve, &[]);
+    let json =
+        |approvals: Vec<VerifiedApproval>| serde_json::to_string(&decide(approvals)).unwrap();
+    let first = json(vec![approval("first"), approval("second"), bob.clone()]);
+    for order in [
+        vec![approval("second"), approval("first"), bob.clone()],
+        vec![bob.clone(), approval("second"), approval("first")],
+    ] {
+        assert_eq!(json(order), first);
+    }
+    assert!(first.contains("\"approved\""), "{first}");
+}

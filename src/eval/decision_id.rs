@@ -147,7 +147,7 @@ impl IdPrefix {
 /// value. Texts are their length (8 bytes, big-endian) and their bytes, times seconds (8
 /// bytes) and nanoseconds (4 bytes), big-endian, the scope its count and its texts: a
 /// prefix-free encoding, so distinct approvals encode distinctly.
-fn approval_bytes(approval: &VerifiedApproval) -> Vec<u8> {
+pub(super) fn approval_bytes(approval: &VerifiedApproval) -> Vec<u8> {
     fn text(out: &mut Vec<u8>, value: &str) {
         out.extend_from_slice(&(value.len() as u64).to_be_bytes());
         out.extend_from_slice(value.as_bytes());

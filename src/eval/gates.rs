@@ -173,14 +173,16 @@ pub(crate) fn evaluate(
     let mut counted_at: HashSet<(usize, &str)> = HashSet::new();
 
     // A fixed order makes the result independent of the order credentials were given in.
+    // Ties on the usual keys are broken by the whole approval (as the decision id encodes
+    // it): found by QA, two approvals built in code differing only in their note were
+    // counted in the caller's order, so one decision id named two different decisions.
     let mut approvals: Vec<&VerifiedApproval> = context.approvals.iter().collect();
     approvals.sort_by(|a, b| {
-        (a.issued_at, &a.approver, &a.role, &a.credential).cmp(&(
-            b.issued_at,
-            &b.approver,
-            &b.role,
-            &b.credential,
-        ))
+        (a.issued_at, &a.approver, &a.role, &a.credential)
+            .cmp(&(b.issued_at, &b.approver, &b.role, &b.credential))
+            .then_with(|| {
+                super::decision_id::approval_bytes(a).cmp(&super::decision_id::approval_bytes(b))
+            })
     });
 
     // First each credential on its own: the checks that do not depend on the others, and
