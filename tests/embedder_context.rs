@@ -78,6 +78,13 @@ fn an_override_counts_only_from_a_declared_approver_in_an_overriding_role() {
             "{by} as {role}: {:?}",
             decision.reasons
         );
+        let ignored = &decision.ignored_approvals;
+        assert!(
+            ignored
+                .iter()
+                .any(|i| i.approver == by && i.kind == "override_not_allowed"),
+            "{by} as {role}: {ignored:?}"
+        );
     }
     let mut context = Context::at(now());
     context.license = pro("2027-01-01T00:00:00Z");
@@ -437,4 +444,45 @@ fn code_built_requests_and_contexts_are_held_to_the_documents_rules() {
         "{:?}",
         d.reasons
     );
+}
+
+/// Found by QA: an ignored override's line was among the `reasons` of a decision that
+/// proceeds, which for `notify` are the notifications to send. It is listed with the
+/// ignored credentials instead; the notification is the only reason.
+#[test]
+fn an_ignored_override_is_no_notification() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nroles admin\napprover \"alice\" roles admin key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\noverride by admin\ndefault notify \"chan\"\n",
+    )
+    .unwrap();
+    for (by, reason, kind) in [
+        ("mallory", "outage", "override_not_allowed"),
+        ("alice", " \u{200b}", "override_without_reason"),
+    ] {
+        let mut context = Context::at(now());
+        context.override_ = Some(Override {
+            reason: reason.into(),
+            ..override_by(by, "admin").unwrap()
+        });
+        let request =
+            Request::from_json(br#"{"action":"deploy","actor":{"id":"a","kind":"agent"}}"#)
+                .unwrap();
+        let decision = policy.decide(&request, &context);
+        assert_eq!(
+            decision.outcome,
+            DecisionOutcome::Notify,
+            "{by}: {}",
+            decision.summary
+        );
+        assert_eq!(decision.reasons, ["chan"], "{by}");
+        assert_eq!(decision.ignored_approvals.len(), 1, "{by}");
+        assert_eq!(decision.ignored_approvals[0].kind, kind);
+        assert!(
+            decision.ignored_approvals[0]
+                .reason
+                .starts_with(&format!("override by {by} ignored: ")),
+            "{:?}",
+            decision.ignored_approvals
+        );
+    }
 }

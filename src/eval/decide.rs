@@ -571,11 +571,28 @@ fn run<'a, E: Evaluator<'a>>(
     // override's own.
     if let Some(ov) = &context.override_ {
         decision.override_ = Some(Box::new(ov.clone()));
+        // An ignored override is an ignored credential. It is a reason too only where
+        // reasons explain a refusal: those of a `notify` are the notifications to send
+        // (found by QA: "override by mallory ignored" was among them).
+        let mut ignore = |kind: &str, reason: String| {
+            if !outcome.may_proceed() {
+                reasons.push(reason.clone());
+            }
+            decision
+                .ignored_approvals
+                .push(super::context::IgnoredApproval {
+                    approver: ov.by.clone(),
+                    credential: None,
+                    kind: kind.into(),
+                    reason,
+                });
+        };
         // Checked against the policy here, whoever filled the context, like approvals.
         if let Err(why) = policy.approver_in_role(&ov.by, &ov.role, &policy.override_by, "override")
         {
             // `why` repeats the id and role as given: the whole line is escaped.
-            reasons.push(
+            ignore(
+                "override_not_allowed",
                 crate::quote::one_line(&format!("override by {} ignored: {why}", ov.by))
                     .into_owned(),
             );
@@ -583,11 +600,14 @@ fn run<'a, E: Evaluator<'a>>(
             // The reason is what the audit log records the glass was broken for: without
             // one, no override (`gavel override` refuses to write one; a caller filling the
             // context in code is held to the same).
-            reasons.push(format!(
-                "override by {} ignored: it gives no reason, and an override's reason is \
-                 mandatory",
-                ov.by
-            ));
+            ignore(
+                "override_without_reason",
+                format!(
+                    "override by {} ignored: it gives no reason, and an override's reason is \
+                     mandatory",
+                    ov.by
+                ),
+            );
         } else if outcome.may_proceed() {
             // Nothing to lift.
         } else if let Some(what) = lasting {
