@@ -174,3 +174,39 @@ fn every_invisible_character_and_a_lone_carriage_return_are_refused() {
     sources.add("crlf.gavel", "policy \"p\"\r\ndefault auto_approve\r\n");
     assert!(check(&sources).policy.is_some());
 }
+
+/// Found by QA: `actor.roles contains "R"` tests the role R as `actor has role R` does, yet
+/// W0002 called R unused (and told to remove it). Either way of testing it is a use; a role
+/// only compared to something else is not.
+#[test]
+fn a_role_tested_through_actor_roles_is_used() {
+    let unused_roles = |condition: &str| {
+        let mut sources = SourceSet::new();
+        sources.add(
+            "p.gavel",
+            format!(
+                "policy \"p\"\nroles admin, dev_role\ndefault auto_approve\n\
+                 rule r {{ when {condition} then require 1 approval from admin }}\n"
+            ),
+        );
+        let result = check(&sources);
+        assert!(result.policy.is_some(), "{condition}");
+        result
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnusedRole)
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    for used in [
+        "actor.roles contains \"dev_role\"",
+        "\"dev_role\" in actor.roles",
+        "actor has role dev_role",
+    ] {
+        assert_eq!(unused_roles(used), Vec::<String>::new(), "{used}");
+    }
+    assert_eq!(
+        unused_roles("actor.id == \"dev_role\""),
+        ["role `dev_role` is never used"]
+    );
+}

@@ -3,6 +3,7 @@
 use super::expr::{CExpr, CExprKind, FileFilter};
 use super::facts::Fact;
 use super::policy::{CheckedPolicy, Message, MessagePart, Outcome};
+use super::types::Value;
 
 /// Something an expression refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub enum Use<'a> {
     Attr(usize),
     /// A helper.
     Helper(usize),
-    /// A role (`actor has role`).
+    /// A role (`actor has role R`, or `actor.roles contains "R"`).
     Role(&'a str),
     /// A request fact.
     Fact(&'a Fact),
@@ -55,6 +56,15 @@ fn expr_uses_node<'a>(expr: &'a CExpr, f: &mut impl FnMut(Use<'a>)) {
             regexes.iter().for_each(|r| f(Use::Regex(*r)));
         }
         CExprKind::InList { value, list } => {
+            // `actor.roles contains "R"` (and `"R" in actor.roles`) tests a role as
+            // `actor has role R` does (found by QA: W0002 called such a role unused).
+            if let (
+                CExprKind::Lit(Value::String(role) | Value::Symbol(role)),
+                CExprKind::Fact(Fact::ActorRoles),
+            ) = (&value.kind, &list.kind)
+            {
+                f(Use::Role(role));
+            }
             expr_uses(value, f);
             expr_uses(list, f);
         }
