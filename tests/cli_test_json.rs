@@ -1,4 +1,5 @@
-//! `gavel test --format json`: the run as one JSON document, saying what the lines say.
+//! `gavel test --format json` and `--format junit`: the run as one document for machines,
+//! saying what the lines say.
 
 use crate::support::Cli;
 
@@ -187,4 +188,52 @@ fn people_see_the_same_policies_in_lines() {
         .stdout_has("^")
         .stdout_has("✗ policies/two: the policy does not compile\n")
         .stdout_has("\n1 passed, 1 failed\n");
+}
+
+/// JUnit XML: a suite per policy, a case per test case (a failure with its differences), a
+/// file that cannot run and a policy that does not compile as errors, coverage gaps as a
+/// failure; names escaped, counts agreeing with the closing line.
+#[test]
+fn junit_reports_cases_failures_errors_and_coverage() {
+    let cases = format!(
+        "cases:\n{}{}",
+        case("\"<docs> & \\e[31m\"", "docs/a.md", "auto_approve"),
+        case("wrong on purpose", "src/a.rs", "auto_approve"),
+    );
+    let out = Cli::new()
+        .file("policies/one/main.gavel", POLICY)
+        .file("policies/one/tests/cases.yaml", cases)
+        .file("policies/one/tests/broken.yaml", "cases: 5\n")
+        .file(
+            "policies/two/main.gavel",
+            "policy \"two\"\nrule r {\n  when nope\n  then block \"x\"\n}\n",
+        )
+        .args(["test", "--format", "junit", "--coverage"])
+        .output();
+    out.code(1)
+        .stdout_has("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .stdout_has("<testsuites name=\"gavel test\" tests=\"5\" failures=\"2\" errors=\"2\">")
+        .stdout_has("<testsuite name=\"policies/one\" tests=\"4\" failures=\"2\" errors=\"1\">")
+        .stdout_has(
+            "<testcase name=\"&lt;docs&gt; &amp; \\u{1b}[31m\" classname=\"policies/one/tests/cases.yaml\"/>",
+        )
+        .stdout_has("<testcase name=\"wrong on purpose\" classname=\"policies/one/tests/cases.yaml\">\n      <failure message=\"outcome: expected auto_approve, got require_approval\">outcome: expected auto_approve, got require_approval\ndecision: needs 1 more approval from admin")
+        .stdout_has("<testcase name=\"(file)\" classname=\"policies/one/tests/broken.yaml\">\n      <error message=\"cannot run this file: `cases`: invalid type: integer `5`, expected a sequence\">")
+        .stdout_has("<testcase name=\"coverage\" classname=\"policies/one\">\n      <failure message=\"2 coverage gaps\">")
+        .stdout_has("<testsuite name=\"policies/two\" tests=\"1\" failures=\"0\" errors=\"1\">")
+        .stdout_has("<error message=\"the policy does not compile\">error[E0024]: unknown name `nope`")
+        .stdout_has("</testsuites>\n");
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+
+    // A run in which no case ran is an error of its own.
+    let passing = format!("cases:\n{}", case("docs pass", "docs/a.md", "auto_approve"));
+    let out = Cli::new()
+        .file("policies/main.gavel", POLICY)
+        .file("policies/tests/cases.yaml", passing)
+        .args(["test", "--format", "junit", "--filter", "dcos"])
+        .output();
+    out.code(1)
+        .stdout_has("<testsuites name=\"gavel test\" tests=\"1\" failures=\"0\" errors=\"1\">")
+        .stdout_has("<testcase name=\"(run)\" classname=\"gavel test\">\n      <error message=\"no test case ran: no case name contains `dcos`\">")
+        .stderr_has("error: no test case ran");
 }

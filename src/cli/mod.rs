@@ -53,6 +53,7 @@ mod recording;
 mod render;
 mod resume;
 mod test;
+mod test_junit;
 mod test_report;
 mod time_arg;
 mod verify;

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::Format;
 use super::test_report::{CaseReport, CoverageReport, FileReport, PolicyReport, TestReport};
 use crate::compile::Policy;
 use crate::load::discover_policies;
@@ -24,10 +23,21 @@ pub struct TestArgs {
     /// each gap fails the run.
     #[arg(long)]
     coverage: bool,
-    /// Output format: lines for people, or one JSON document of every policy, file and
-    /// case (docs/testing.md).
+    /// Output format: lines for people, one JSON document of every policy, file and case,
+    /// or JUnit XML for CI test reports (docs/testing.md).
     #[arg(long, value_enum, default_value = "human")]
-    format: Format,
+    format: TestFormat,
+}
+
+/// Output formats of `gavel test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// For people.
+    Human,
+    /// For machines: one JSON document.
+    Json,
+    /// JUnit XML, for CI systems' test reports.
+    Junit,
 }
 
 /// Exit code 0 when every case passes (and, with `--coverage`, nothing is uncovered), 1
@@ -36,16 +46,17 @@ pub fn run(args: &TestArgs) -> u8 {
     let dirs = match discover_policies(&args.policies) {
         Ok(d) => d,
         Err(e) => {
-            if args.format == Format::Json {
-                print_json(&TestReport {
+            print_machine(
+                args.format,
+                &TestReport {
                     ok: false,
                     passed: 0,
                     failed: 0,
                     coverage_gaps: args.coverage.then_some(0),
                     error: Some(e.clone()),
                     policies: Vec::new(),
-                });
-            }
+                },
+            );
             crate::cli::output::print_error(&e);
             return 1;
         }
@@ -76,8 +87,8 @@ pub fn run(args: &TestArgs) -> u8 {
         }
         match args.format {
             // Printed as each policy finishes, so a long run shows its progress.
-            Format::Human => policy.print_human(),
-            Format::Json => report.policies.push(policy),
+            TestFormat::Human => policy.print_human(),
+            TestFormat::Json | TestFormat::Junit => report.policies.push(policy),
         }
     }
     // A run that tested nothing must not pass: a mistyped `--filter` in CI, or policies
@@ -94,8 +105,8 @@ pub fn run(args: &TestArgs) -> u8 {
     report.ok =
         report.error.is_none() && report.failed == 0 && report.coverage_gaps.unwrap_or(0) == 0;
     match args.format {
-        Format::Human => report.print_human_summary(),
-        Format::Json => print_json(&report),
+        TestFormat::Human => report.print_human_summary(),
+        format => print_machine(format, &report),
     }
     if let Some(error) = &report.error {
         errln!("error: {error}");
@@ -119,8 +130,10 @@ fn test_policy(dir: &Path, args: &TestArgs) -> PolicyReport {
         Err(e) => {
             report.error = Some("the policy does not compile".into());
             match args.format {
-                Format::Human => report.diagnostics_text = Some(e.to_string()),
-                Format::Json => report.diagnostics = Some(e.to_json()),
+                TestFormat::Json => report.diagnostics = Some(e.to_json()),
+                TestFormat::Human | TestFormat::Junit => {
+                    report.diagnostics_text = Some(e.to_string());
+                }
             }
             return report;
         }
@@ -175,9 +188,15 @@ fn test_policy(dir: &Path, args: &TestArgs) -> PolicyReport {
     report
 }
 
-fn print_json(report: &TestReport) {
-    match serde_json::to_string_pretty(report) {
-        Ok(json) => outln!("{json}"),
-        Err(e) => crate::cli::output::print_error(&format!("cannot write the report: {e}")),
+/// Prints the whole report as JSON or JUnit XML (nothing for `human`, which prints as it
+/// goes).
+fn print_machine(format: TestFormat, report: &TestReport) {
+    match format {
+        TestFormat::Human => {}
+        TestFormat::Json => match serde_json::to_string_pretty(report) {
+            Ok(json) => outln!("{json}"),
+            Err(e) => crate::cli::output::print_error(&format!("cannot write the report: {e}")),
+        },
+        TestFormat::Junit => out!("{}", super::test_junit::render(report)),
     }
 }
