@@ -800,3 +800,43 @@ fn status_compared_with_added_means_the_status() {
         ["new_lines"]
     );
 }
+
+/// Found by QA: `--explain` showed only the first failing part of a false `and`, so a
+/// reader fixing it learned of the next one only on the next run. Every failing operand is
+/// shown, in order; an operand the rule never reached that cannot be evaluated (here it
+/// overflows) is left out, and explaining never changes the decision.
+#[test]
+fn an_explained_false_and_shows_every_failing_operand() {
+    let policy = Policy::from_str(
+        "policy \"p\"\nenvironments dev -> prod\nattribute n: number = 1\ndefault auto_approve\n\
+         rule r { when lines.changed > 100 and attr.n * 999999999999 > 1 and environment == prod and actor is agent then block \"no\" }\n",
+    )
+    .unwrap();
+    let request = request(
+        r#"{"action":"apply_patch","environment":"dev","actor":{"id":"a","kind":"agent"},
+            "attributes":{"n":9999999999},"files":[{"path":"src/a.rs","added":1}]}"#,
+    );
+    let plain = policy.decide(&request, &Context::at(now()));
+    let explained = policy.decide_explained(&request, &Context::at(now()));
+    assert_eq!(
+        plain.outcome,
+        DecisionOutcome::AutoApprove,
+        "{}",
+        plain.summary
+    );
+    assert_eq!(explained.outcome, plain.outcome);
+    assert!(explained.errors.is_empty(), "{:?}", explained.errors);
+    let explanation = explained.explanation.expect("the rule did not fire");
+    let shown: Vec<(String, bool)> = explanation[0]
+        .evidence
+        .iter()
+        .map(|e| (e.condition.to_string(), e.holds))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("lines.changed > 100".to_string(), false),
+            ("environment == prod".to_string(), false),
+        ]
+    );
+}
