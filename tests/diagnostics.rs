@@ -210,3 +210,78 @@ fn a_role_tested_through_actor_roles_is_used() {
         ["role `dev_role` is never used"]
     );
 }
+
+/// Found by QA: a role tested through `actor.roles` was not checked against the declared
+/// roles as `actor has role` is, so a typo compiled and never matched.
+#[test]
+fn a_role_tested_through_actor_roles_must_be_declared() {
+    for condition in ["actor.roles contains \"admn\"", "\"admn\" in actor.roles"] {
+        let mut sources = SourceSet::new();
+        sources.add(
+            "p.gavel",
+            format!(
+                "policy \"p\"\nroles admin\ndefault auto_approve\n\
+                 rule r {{ when {condition} then notify \"x\" }}\n"
+            ),
+        );
+        let result = check(&sources);
+        assert!(result.policy.is_none(), "{condition}");
+        let d = &result.diagnostics[0];
+        assert_eq!(d.code, Code::UnknownRole, "{condition}");
+        assert_eq!(d.message, "unknown role `admn`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `admin`?"));
+    }
+}
+
+/// Found by QA: an option given twice in one approval requirement, or `resume require`
+/// twice in `halt`, kept the last in silence (and `gavel fmt` dropped the first, however
+/// much stricter). Each is E0010 naming both places.
+#[test]
+fn an_approval_option_given_twice_is_an_error() {
+    let errors = |text: &str| {
+        let mut sources = SourceSet::new();
+        sources.add(
+            "p.gavel",
+            format!("policy \"p\"\nroles admin, sec\ndefault auto_approve\n{text}"),
+        );
+        let result = check(&sources);
+        assert!(result.policy.is_none(), "{text}");
+        result
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.message.clone(), d.secondary.len()))
+            .collect::<Vec<_>>()
+    };
+    for (option, message) in [
+        (
+            "within 1h within 7d",
+            "`within` is given twice in one approval requirement",
+        ),
+        (
+            "humans_only humans_only",
+            "`humans_only` is given twice in one approval requirement",
+        ),
+        (
+            "scope deploy scope audit.read",
+            "`scope` is given twice in one approval requirement",
+        ),
+    ] {
+        assert_eq!(
+            errors(&format!(
+                "rule r {{ when lines.changed > 1 then require 1 approval from admin {option} }}\n"
+            )),
+            [(Code::Duplicate, message.to_string(), 1)],
+            "{option}"
+        );
+    }
+    assert_eq!(
+        errors(
+            "halt {\n  by admin\n  resume require 1 approval from sec\n  resume require 2 approvals from admin\n}\n"
+        ),
+        [(
+            Code::Duplicate,
+            "`resume require` is given twice in `halt`".to_string(),
+            1
+        )]
+    );
+}

@@ -1,7 +1,7 @@
 //! Checking comparisons and string/membership operators.
 
-use crate::ast::{CompareOp, Expr, ExprKind, Span, StrOp};
-use crate::checked::{CExpr, CExprKind, ScalarType, StrTest, Type};
+use crate::ast::{CompareOp, Expr, ExprKind, Ident, Span, StrOp};
+use crate::checked::{CExpr, CExprKind, Fact, ScalarType, StrTest, Type, Value};
 use crate::diagnostic::{Code, Diagnostic};
 
 use super::expr::ExprChecker;
@@ -144,6 +144,18 @@ impl ExprChecker<'_> {
     }
 
     fn in_list(&mut self, value: CExpr, list: CExpr, span: Span) -> Option<CExpr> {
+        // `actor.roles contains "R"` tests a role as `actor has role R` does, and is held to
+        // the same rule: R must be declared (found by QA: `contains "admn"` compiled, and a
+        // request claiming `admin` never matched).
+        if let (CExprKind::Lit(Value::String(role)), CExprKind::Fact(Fact::ActorRoles)) =
+            (&value.kind, &list.kind)
+            && !self.names.use_role(role)
+        {
+            return self.unknown_role(&Ident {
+                value: role.clone(),
+                span: value.span,
+            });
+        }
         match list.ty {
             Type::List(s) if s.as_type() == value.ty => Some(CExpr {
                 kind: CExprKind::InList {

@@ -930,8 +930,32 @@ fn same_person(
 fn halt(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> HaltSettings {
     use crate::ast::HaltClause;
     let mut settings = HaltSettings::default();
+    // `by` and `resume by` add up; `resume require` is one gate (found by QA: a second one
+    // replaced the first without a word).
+    let mut first_require: Option<crate::ast::Span> = None;
     if let Some(halt) = decls.halt {
         for clause in &halt.clauses {
+            if let HaltClause::ResumeRequire(r) = clause {
+                match first_require {
+                    Some(first) => {
+                        checker.diagnostics.push(
+                            Diagnostic::new(
+                                Code::Duplicate,
+                                r.count.span,
+                                "`resume require` is given twice in `halt`",
+                            )
+                            .with_label("given again here")
+                            .with_secondary(first, "first given here")
+                            .with_help(
+                                "a resume needs one set of approvals: keep the requirement you \
+                                 mean and remove the other",
+                            ),
+                        );
+                        continue;
+                    }
+                    None => first_require = Some(r.count.span),
+                }
+            }
             match clause {
                 HaltClause::By(list) => {
                     let refs: Vec<&Ident> = list.iter().collect();

@@ -530,7 +530,33 @@ impl Lowerer {
         let mut within = None;
         let mut humans_only = None;
         let mut scope = Vec::new();
+        // Each option once (found by QA: `within 1h ... within 7d` kept the last, and `gavel
+        // fmt` dropped the stricter first without a word).
+        let mut given: Vec<(Rule, Span)> = Vec::new();
         for p in pair.into_inner() {
+            if matches!(p.as_rule(), Rule::within | Rule::humans_only | Rule::scope) {
+                let here = self.span(&p);
+                if let Some(&(_, first)) = given.iter().find(|(rule, _)| *rule == p.as_rule()) {
+                    let option = p.as_str().split_whitespace().next().unwrap_or("option");
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::Duplicate,
+                            here,
+                            format!("`{option}` is given twice in one approval requirement"),
+                        )
+                        .with_label("given again here")
+                        .with_secondary(first, "first given here")
+                        .with_help(match p.as_rule() {
+                            Rule::scope => {
+                                "list every capability in one `scope`: `scope deploy, audit.read`"
+                            }
+                            _ => "keep the one you mean and remove the other",
+                        }),
+                    );
+                    return Err(Reported);
+                }
+                given.push((p.as_rule(), here));
+            }
             match p.as_rule() {
                 Rule::integer => count = Some(self.integer::<u32>(&p)?),
                 Rule::name_list => roles = self.name_list(p),

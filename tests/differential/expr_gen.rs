@@ -18,6 +18,7 @@
 //!   a `where` as making the helper per-file, and a per-file helper may not quantify.
 
 use super::choices::Choices;
+use super::policy_gen::ROLES;
 
 /// Closed domains of symbols.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -434,10 +435,28 @@ impl<'a> ExprGen<'a> {
         }
     }
 
+    /// A string and a list of strings to look for it in. A literal looked for in
+    /// `actor.roles` names a declared role, as the checker requires (E0021).
+    fn member_of_list(&mut self, e: u32, cx: Cx) -> (String, String) {
+        let value = self.string(e, cx);
+        let list = self.list_str(cx);
+        let literal = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
+        if list == "actor.roles" && literal {
+            return (format!("\"{}\"", self.c.pick(ROLES)), list);
+        }
+        (value, list)
+    }
+
     fn membership(&mut self, e: u32, cx: Cx) -> String {
         match self.c.weighted(&[3, 2, 2, 1, 2]) {
-            0 => format!("({} in {})", self.string(e, cx), self.list_str(cx)),
-            1 => format!("({} contains {})", self.list_str(cx), self.string(e, cx)),
+            0 => {
+                let (value, list) = self.member_of_list(e, cx);
+                format!("({value} in {list})")
+            }
+            1 => {
+                let (value, list) = self.member_of_list(e, cx);
+                format!("({list} contains {value})")
+            }
             2 => {
                 let items = self.c.subset(SMALL_NUMBERS, 25);
                 format!("({} in [{}])", self.number(e, cx), items.join(", "))
