@@ -497,12 +497,37 @@ fn count_usage_needs_a_log_and_a_well_formed_counter() {
             "--count-usage projects_per_month=aply_patch: the policy has no action `aply_patch`; did you mean `apply_patch`?",
         ),
     ] {
-        let mut args = vec!["eval", "--actor", "a", "--now", NOW];
+        let mut args = vec!["eval", "--actor", "a", "--now", NOW, "--format", "json"];
         for counter in counters {
             args.extend(["--count-usage", counter]);
         }
-        ws.run(args).code(1).stderr_has(says);
+        let out = ws.run(args);
+        out.code(1).stderr_has(says);
+        // A refused request like any other (found by QA: nothing was printed): a block
+        // naming the flag.
+        let decision = out.json();
+        assert_eq!(decision["outcome"], "block");
+        assert_eq!(decision["input_error"]["message"], says);
     }
+    // And recorded where auditing is on.
+    let ws = setup();
+    eval(&ws, "docs.json", NOW).code(0);
+    let before = ws.read(".gavel/audit.jsonl").lines().count();
+    let out = ws.run([
+        "eval",
+        "--request",
+        "docs.json",
+        "--now",
+        NOW,
+        "--count-usage",
+        "projects_per_month=aply_patch",
+    ]);
+    out.code(1)
+        .stderr_has("the policy has no action `aply_patch`");
+    let log = ws.read(".gavel/audit.jsonl");
+    assert_eq!(log.lines().count(), before + 1, "{log}");
+    assert!(log.lines().last().unwrap().contains("aply_patch"), "{log}");
+    ws.run(["audit", "verify"]).code(0);
 }
 
 #[test]

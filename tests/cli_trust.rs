@@ -919,9 +919,27 @@ fn signing_is_optional_unless_required_and_a_bad_key_blocks() {
         .args(["eval", "--now", NOW, "--actor", "a"])
         .run();
     out.code(0).stderr_has("note: this decision is unsigned");
-    ws.run(["eval", "--now", NOW, "--actor", "a", "--require-signed"])
-        .code(1)
+    let out = ws.run(["eval", "--now", NOW, "--actor", "a", "--require-signed"]);
+    out.code(1)
         .stderr_has("the decision is not signed and --require-signed was given");
+    assert_eq!(out.stdout, "");
+    // Nor for a policy that does not load (found by QA: that early return printed the
+    // unsigned block).
+    let out = ws.run([
+        "eval",
+        "--now",
+        NOW,
+        "--actor",
+        "a",
+        "--require-signed",
+        "--policies",
+        "missing",
+        "--format",
+        "json",
+    ]);
+    out.code(1)
+        .stderr_has("the decision is not signed and --require-signed was given");
+    assert_eq!(out.stdout, "");
     ws.write("bad.key", "not a key");
     let out = ws.run([
         "eval",

@@ -130,16 +130,28 @@ pub fn run(args: &EvalArgs) -> u8 {
             let signing = signer(args);
             let decision = crate::eval::policy_error_decision("", &reason, &raw, now);
             let decision = record(&audit_log(args, &signing, None), &signing, decision);
+            // Found by QA: this early return printed an unsigned decision past
+            // `--require-signed`.
+            if args.require_signed && decision.signature.is_none() {
+                errln!(
+                    "error: the decision is not signed and --require-signed was given; no decision is printed"
+                );
+                return 1;
+            }
             emit(&decision, args.format);
             return 1;
         }
     };
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let mut context = Context::at(now);
-    let counters = match usage_counters(&args.count_usage, &policy.checked().actions) {
-        Ok(c) => c,
-        Err(e) => return usage_error(&e),
-    };
+    // A `--count-usage` that cannot be used refuses the request like any flag that cannot be
+    // applied: a recorded block naming it (found by QA: it printed one line and decided,
+    // recorded and printed nothing).
+    let (counters, counters_error) =
+        match usage_counters(&args.count_usage, &policy.checked().actions) {
+            Ok(c) => (c, None),
+            Err(e) => (Vec::new(), Some(RequestError::document(e))),
+        };
     // The signing key is loaded once: an encrypted key asks for its passphrase once.
     let signing = signer(args);
     let audit = match audit_log(args, &signing, Some(&policy)) {
@@ -148,9 +160,14 @@ pub fn run(args: &EvalArgs) -> u8 {
         ),
         audit => audit,
     };
-    let built = build_request(args).and_then(|request| match read_credentials(args) {
-        Ok(files) => Ok((request, files)),
-        Err(error) => Err((Read::Request(Box::new(request)), error)),
+    let built = build_request(args).and_then(|request| {
+        if let Some(error) = counters_error {
+            return Err((Read::Request(Box::new(request)), error));
+        }
+        match read_credentials(args) {
+            Ok(files) => Ok((request, files)),
+            Err(error) => Err((Read::Request(Box::new(request)), error)),
+        }
     });
     let (decision, input_failed) = match built {
         Ok((request, files)) => {
@@ -334,11 +351,6 @@ fn usage_counters(
             Ok(UsageCounter::new(name, Some(action), period))
         })
         .collect()
-}
-
-fn usage_error(message: &str) -> u8 {
-    crate::cli::output::print_error(&message);
-    1
 }
 
 /// The decision signer, when a key is configured (`None` when none is).
