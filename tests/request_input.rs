@@ -363,6 +363,9 @@ fn gavel_eval_usage_flag_reads_counts_as_a_request_does() {
             "9223372036855",
             "9223372036855, more than the limit of 9223372036854",
         ),
+        // Written with an exponent, named with the flag too (found by QA).
+        ("1e13", "1e13, more than the limit of 9223372036854"),
+        ("1e19", "1e19, more than the limit of 9223372036854"),
         (
             "-1",
             "-1 is negative; a count is a whole number from 0 to 9223372036854",

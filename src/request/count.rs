@@ -57,7 +57,13 @@ pub(crate) fn usage_count_text(text: &str) -> Result<u64, String> {
         return Err(too_large(&text, "", MAX_USAGE_COUNT));
     }
     match serde_json::from_str::<serde_json::Number>(text) {
-        Ok(number) => de::Deserializer::deserialize_any(number, visitor).map_err(|e| e.to_string()),
+        // Over the limit written with an exponent (`1e13`) too: named as this flag's value,
+        // as a whole number over it is (found by QA: it was refused later, by validation,
+        // without naming the flag).
+        Ok(number) => match de::Deserializer::deserialize_any(number, visitor) {
+            Ok(n) if n > MAX_USAGE_COUNT => Err(too_large(&text, "", MAX_USAGE_COUNT)),
+            result => result.map_err(|e| e.to_string()),
+        },
         // A number beyond a double (`1e400`), which a request document refuses as such.
         Err(e) if e.to_string().starts_with("number out of range") => {
             Err(if text.starts_with('-') {
