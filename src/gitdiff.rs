@@ -167,7 +167,31 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
         let out = git(repo, &["rev-parse", "--verify", "--end-of-options", &spec])?;
         Ok(text(&out)?.trim().to_string())
     };
-    let (base, head) = (commit(base)?, commit(head)?);
+    // A first commit has no parent to diff against: with `..`, BASE may be a tree, and git's
+    // empty tree judges everything the commit adds (found by QA: `HEAD~1..HEAD` on a first
+    // commit failed with git's bare "Needed a single revision", and the empty tree was
+    // refused as no commit).
+    let base_name = base;
+    let base = match commit(base_name) {
+        Ok(id) => id,
+        Err(error) if dots == ".." => {
+            let spec = format!("{base_name}^{{tree}}");
+            match git(repo, &["rev-parse", "--verify", "--end-of-options", &spec]) {
+                Ok(out) => text(&out)?.trim().to_string(),
+                // `HEAD~1`, `HEAD^`: a parent that may not exist.
+                Err(_) if base_name.contains(['~', '^']) => {
+                    return Err(format!(
+                        "{error}; if `{base_name}` is meant to be the parent of a first commit, \
+                         there is none: to judge everything the first commit adds, give the \
+                         empty tree as BASE (`$(git hash-object -t tree /dev/null)..HEAD`)"
+                    ));
+                }
+                Err(_) => return Err(error),
+            }
+        }
+        Err(error) => return Err(error),
+    };
+    let head = commit(head)?;
     if base == head {
         return Err(format!(
             "`{range}` names commit {base} on both sides, a range without changes; write \

@@ -411,3 +411,33 @@ fn the_repository_cannot_run_commands_and_git_dir_does_not_redirect() {
     assert_eq!(json["request"]["lines_added"], 1, "{json}");
     assert!(!ran.exists(), "core.fsmonitor ran");
 }
+
+/// Found by QA: a first commit could not be judged at all — `HEAD~1..HEAD` failed with
+/// git's bare "Needed a single revision", and the empty tree was refused as no commit. With
+/// `..` the empty tree is a BASE, and the failing parent says so.
+#[test]
+fn a_first_commit_is_judged_against_the_empty_tree() {
+    let (_dir, repo) = repository();
+    let empty = git(&repo, &["hash-object", "-t", "tree", "/dev/null"]);
+    let empty = empty.trim();
+    assert_eq!(
+        changes(&repo, &format!("{empty}..base")),
+        [
+            ("app/a.txt".to_string(), 3, 0, FileStatus::Added),
+            ("secret/k.key".to_string(), 2, 0, FileStatus::Added),
+        ]
+    );
+    let error = resolve_range(&repo, "base~1..base").err().unwrap();
+    assert!(
+        error.ends_with(
+            "if `base~1` is meant to be the parent of a first commit, there is none: to judge \
+             everything the first commit adds, give the empty tree as BASE \
+             (`$(git hash-object -t tree /dev/null)..HEAD`)"
+        ),
+        "{error}"
+    );
+    // A misspelled name gets git's error alone; `...` needs commits on both sides.
+    let error = resolve_range(&repo, "bsae..base").err().unwrap();
+    assert!(!error.contains("first commit"), "{error}");
+    assert!(resolve_range(&repo, &format!("{empty}...base")).is_err());
+}
