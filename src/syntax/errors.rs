@@ -13,33 +13,34 @@ pub(crate) fn syntax_error(
     text: &str,
     error: &Error<Rule>,
 ) -> Diagnostic {
-    let pos = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((start, _)) => start,
-    };
-    // With error detail (`super::parse`), the tokens tried at the farthest position the
-    // parse reached, when that is past where pest's error points.
-    // Only closing punctuation is taken from there: what it names is where a construct
-    // should have ended (`}` after a rule's outcome), while other tokens tried farther on
-    // are the inside of a word or a string, which pest's own error describes better.
-    let farther = error.parse_attempts().and_then(|attempts| {
-        let tokens = attempts.expected_tokens();
-        let tokens = describe_tokens(&tokens);
-        (attempts.max_position > pos && !tokens.is_empty())
-            .then_some((attempts.max_position, tokens))
-    });
-    let (pos, expected) = match farther {
-        Some((at, tokens)) => (at, Some(tokens)),
-        None => (pos, None),
-    };
+    let (pos, farther) = error_position(error);
     let found = found_token(text, pos);
     let span_len = found.len().max(1);
     let end = (pos + span_len).min(text.len().max(pos));
     let span = Span::new(file, offset + pos..offset + end);
-    let expected = expected.unwrap_or_else(|| match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
-    });
+    // The literal tokens tried where the error is (with pest's error detail on).
+    let tried: Vec<String> = error
+        .parse_attempts()
+        .filter(|attempts| attempts.max_position == pos)
+        .map(|attempts| literals(&attempts.expected_tokens()))
+        .unwrap_or_default();
+    let mut expected = match farther {
+        Some(tokens) => tokens,
+        None => match &error.variant {
+            ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+            ErrorVariant::CustomError { message } => message.clone(),
+        },
+    };
+    // A closing bracket the grammar would also take there is what is most often missing
+    // (found by QA: `when (a then` listed operators but not `)`).
+    let closers: Vec<&str> = ["}", ")", "]"]
+        .into_iter()
+        .filter(|c| tried.iter().any(|t| t == c) && !expected.contains(&format!("`{c}`")))
+        .collect();
+    if !closers.is_empty() && expected != "something else" {
+        let closers: Vec<String> = closers.iter().map(|c| format!("`{c}`")).collect();
+        expected = format!("{expected}, or {}", closers.join(" or "));
+    }
     // Where the grammar names nothing (pest lists no positives at the start of a file, nor
     // after a regex), say what belongs there.
     let expected = if expected == "something else" {
@@ -54,10 +55,184 @@ pub(crate) fn syntax_error(
         format!("unexpected {found_text}; expected {expected}"),
     )
     .with_label("unexpected here");
-    if let Some(help) = help_for(text, pos, &found) {
+    // The bracket left open, when a closing one is what the grammar wanted.
+    if (expected.contains("`}`") || expected.contains("`)`") || expected.contains("`]`"))
+        && let Some((at, open)) = unclosed_bracket(text, pos)
+        && !closed_later(text, pos, open)
+    {
+        diagnostic = diagnostic.with_secondary(
+            Span::new(file, offset + at..offset + at + 1),
+            format!("this `{open}` is not closed"),
+        );
+    }
+    let help = help_for(text, pos, &found)
+        .or_else(|| hash_took_the_message(text, pos, &expected))
+        .or_else(|| misspelled_keyword(text, pos, &found, &tried));
+    if let Some(help) = help {
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// `notify #deploys`: the `#` starts a comment, so the message the grammar expects is
+/// missing, and the error lands on whatever comes next (found by QA: the design's own
+/// `notify "#deploys"` written without its quotes).
+fn hash_took_the_message(text: &str, pos: usize, expected: &str) -> Option<String> {
+    if !expected.starts_with("a string") {
+        return None;
+    }
+    let before = text.get(..pos)?;
+    let line = before.trim_end().rsplit('\n').next()?;
+    let (code, comment) = line.split_once('#')?;
+    let keyword = code.split_whitespace().last()?;
+    if code.contains('"') || !matches!(keyword, "notify" | "block") {
+        return None;
+    }
+    let words = comment.split_whitespace().next().unwrap_or("");
+    Some(format!(
+        "`#` starts a comment, so `{keyword}` has no message: quote it, `{keyword} \"#{words}\"`"
+    ))
+}
+
+/// Where a syntax error is, and what was expected there when that is farther than pest's
+/// own error points.
+///
+/// With error detail (`super::parse`), pest records the tokens tried at the farthest
+/// position the parse reached. Only structural punctuation is taken from there: closing
+/// punctuation says where a construct should have ended (`}` after a rule's outcome), and
+/// opening punctuation where one should have begun (`{` after a rule's name and title, `[`
+/// after a path set's name, `:` after an attribute's — found by QA: those errors pointed at
+/// the declaration's first word and called it unexpected). Other tokens tried farther on
+/// are the inside of a word or a string, which pest's own error describes better.
+pub(crate) fn error_position(error: &Error<Rule>) -> (usize, Option<String>) {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((start, _)) => start,
+    };
+    let farther = error.parse_attempts().and_then(|attempts| {
+        let tokens = describe_tokens(&attempts.expected_tokens());
+        (attempts.max_position > pos && !tokens.is_empty())
+            .then_some((attempts.max_position, tokens))
+    });
+    match farther {
+        Some((at, tokens)) => (at, Some(tokens)),
+        None => (pos, None),
+    }
+}
+
+/// The literal tokens among `tokens` (see [`describe_tokens`] for how they are told apart).
+fn literals<T: std::fmt::Display + std::fmt::Debug>(tokens: &[T]) -> Vec<String> {
+    tokens
+        .iter()
+        .filter(|token| format!("{token:?}").starts_with("Sensitive"))
+        .map(|token| token.to_string())
+        .collect()
+}
+
+/// The innermost bracket opened before `pos` and not closed by then, with its offset;
+/// strings, regexes and comments skipped.
+fn unclosed_bracket(text: &str, pos: usize) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut comment = false;
+    for (at, c) in text.get(..pos)?.char_indices() {
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q || c == '\n' {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '#' => comment = true,
+            '"' | '/' => quote = Some(c),
+            '(' | '[' | '{' => open.push((at, c)),
+            ')' | ']' | '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+}
+
+/// Whether the bracket `open`, open at `pos`, is closed after it (`then block "x" junk }`:
+/// the rule's `{` is closed, a word is in the way): brackets opened after `pos` are matched
+/// first, and a closing bracket of another kind that closes nothing opened after `pos`
+/// means `open` never was.
+fn closed_later(text: &str, pos: usize, open: char) -> bool {
+    let close = match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    };
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut comment = false;
+    for c in text.get(pos..).unwrap_or("").chars() {
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q || c == '\n' {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '#' => comment = true,
+            '"' | '/' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth > 0 => depth -= 1,
+            c @ (')' | ']' | '}') => return c == close,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A keyword the word at `pos` is probably a misspelling of (found by QA: `rul`, `wen`,
+/// `auto_aprove`, `withn` got no suggestion, where names do): the keywords tried there, and
+/// the declaration keywords at the start of a line.
+fn misspelled_keyword(text: &str, pos: usize, found: &str, tried: &[String]) -> Option<String> {
+    // A keyword in the wrong place is not misspelled (`rule` where a `}` was missing).
+    if !found
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        || KEYWORDS.contains(&found)
+    {
+        return None;
+    }
+    let before = text.get(..pos).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let starts_line = before
+        .get(line_start..)
+        .is_some_and(|l| l.trim().is_empty());
+    let mut candidates: Vec<&str> = tried
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.len() > 1 && t.chars().all(|c| c.is_ascii_alphabetic() || c == '_'))
+        .collect();
+    if starts_line {
+        candidates.extend(super::DECLARATION_KEYWORDS);
+    }
+    crate::diagnostic::did_you_mean(found, candidates)
+        .map(|keyword| format!("did you mean `{keyword}`?"))
 }
 
 /// What is expected at `pos` when the grammar names nothing: a declaration at the start of
@@ -127,6 +302,35 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
     if found == "'" {
         return Some("strings use double quotes: \"...\"".into());
     }
+    // `roles qa,` ending a line: the list goes on with the next line's first word (found by
+    // QA: `roles qa,` then `rule r {...}` read `rule` as a role).
+    let earlier = text.get(..before.rfind('\n').unwrap_or(0)).unwrap_or("");
+    if let Some(previous) = earlier.trim_end().rsplit('\n').next()
+        && previous.trim_end().ends_with(',')
+        && !previous.contains(['#', '[', '('])
+        && ["roles", "actions", "kinds", "approver", "override", "halt"]
+            .iter()
+            .any(|k| previous.trim_start().starts_with(k))
+    {
+        return Some(
+            "the `,` ending the line before continues its list onto this line: remove it if \
+             the list ends there"
+                .into(),
+        );
+    }
+    // (found by QA: `environments dev, staging, prod`.)
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    if found == ","
+        && before
+            .get(line_start..)
+            .is_some_and(|l| l.trim_start().starts_with("environments"))
+    {
+        return Some(
+            "environments are written in promotion order joined by `->`: \
+             `environments dev -> staging -> prod`"
+                .into(),
+        );
+    }
     // `10 when a` then `-10 when b` on the next line reads as `when a - 10 when b`: the
     // grammar stops at the second `when`, whose line starts the weight it took.
     let line_start = before.rfind('\n').map_or(0, |at| at + 1);
@@ -172,21 +376,85 @@ fn closes(rest: &str, end: char) -> bool {
     false
 }
 
-/// What ends a construct: the only tokens an error is moved farther on for.
-const CLOSING: &[&str] = &["}", ")", "]", ","];
+/// Every keyword of the grammar (`grammar/gavel.pest`, the `kw_` rules).
+const KEYWORDS: &[&str] = &[
+    "policy",
+    "environments",
+    "roles",
+    "role",
+    "actions",
+    "kinds",
+    "approver",
+    "agent",
+    "key",
+    "signer",
+    "paths",
+    "attribute",
+    "list",
+    "string",
+    "number",
+    "bool",
+    "let",
+    "risk",
+    "levels",
+    "license",
+    "authority",
+    "features",
+    "limit",
+    "default",
+    "rule",
+    "when",
+    "then",
+    "else",
+    "if",
+    "halt",
+    "resume",
+    "by",
+    "override",
+    "auto_approve",
+    "notify",
+    "block",
+    "require",
+    "approvals",
+    "approval",
+    "from",
+    "within",
+    "humans_only",
+    "scope",
+    "or",
+    "and",
+    "not",
+    "any",
+    "all",
+    "no",
+    "in",
+    "where",
+    "matches",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "file",
+    "files",
+    "count",
+    "actor",
+    "is",
+    "has",
+    "true",
+    "false",
+    "as",
+];
+
+/// What ends or begins a construct: the only tokens an error is moved farther on for.
+const STRUCTURAL: &[&str] = &["}", ")", "]", ",", "{", "[", ":"];
 
 /// The literal tokens pest tried, as a readable list (`` `}` ``, `` `)` or `,` ``); empty
-/// unless every one of them (but a comment's `#`) is [`CLOSING`]. (pest does not export its token type by name: a literal is the kind
+/// unless every one of them (but a comment's `#`) is [`STRUCTURAL`]. (pest does not export its token type by name: a literal is the kind
 /// whose debug form says `Sensitive`, and its display form is its text.)
 fn describe_tokens<T: std::fmt::Display + std::fmt::Debug>(tokens: &[T]) -> String {
-    let mut names: Vec<String> = tokens
-        .iter()
-        .filter(|token| format!("{token:?}").starts_with("Sensitive"))
-        .map(|token| token.to_string())
-        .collect();
+    let mut names = literals(tokens);
     // Whitespace and a comment may come anywhere; listing them says nothing.
     names.retain(|text| !text.trim().is_empty() && text != "#");
-    if names.is_empty() || !names.iter().all(|text| CLOSING.contains(&text.as_str())) {
+    if names.is_empty() || !names.iter().all(|text| STRUCTURAL.contains(&text.as_str())) {
         return String::new();
     }
     let mut names: Vec<String> = names.into_iter().map(|text| format!("`{text}`")).collect();

@@ -105,16 +105,37 @@ fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
         diagnostics: Vec::new(),
     };
     let mut items = Vec::new();
-    for range in piece_boundaries(text) {
-        let piece = text.get(range.clone()).unwrap_or("");
+    let pieces = piece_boundaries(text);
+    let mut next = 0;
+    while let Some(first) = pieces.get(next) {
+        next += 1;
+        let mut range = first.clone();
+        // A piece whose parse fails at its very end was cut too early: a declaration
+        // keyword began a line inside it (`let x = a and` / `risk > 5`, a `roles qa,` list
+        // continued by the next line). It is parsed again with the piece after it, so that
+        // valid code is not reported (found by QA: two false errors) and a real error names
+        // what follows rather than "end of file".
+        let result = loop {
+            let piece = text.get(range.clone()).unwrap_or("");
+            match parse(Rule::file, piece) {
+                Err(error) if ends_early(piece, &error) && next < pieces.len() => {
+                    if let Some(following) = pieces.get(next) {
+                        range.end = following.end;
+                    }
+                    next += 1;
+                }
+                result => break result,
+            }
+        };
         lowerer.offset = range.start;
-        match parse(Rule::file, piece) {
+        match result {
             Ok(mut pairs) => {
                 if let Some(p) = pairs.next() {
                     items.extend(lowerer.items(p));
                 }
             }
             Err(error) => {
+                let piece = text.get(range.clone()).unwrap_or("");
                 lowerer
                     .diagnostics
                     .push(errors::syntax_error(file, range.start, piece, &error));
@@ -124,7 +145,17 @@ fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
     (PolicyFile { file, items }, lowerer.diagnostics)
 }
 
-const DECLARATION_KEYWORDS: &[&str] = &[
+/// Whether `error` is at the end of `piece`, with nothing but whitespace and comments after
+/// it.
+fn ends_early(piece: &str, error: &pest::error::Error<Rule>) -> bool {
+    let (pos, _) = errors::error_position(error);
+    piece.get(pos..).is_some_and(|rest| {
+        rest.lines()
+            .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
+    })
+}
+
+pub(crate) const DECLARATION_KEYWORDS: &[&str] = &[
     "policy",
     "environments",
     "roles",
