@@ -201,6 +201,24 @@ impl ExprChecker<'_> {
                 node(CExprKind::Count(filter), Type::Number)
             }
             ExprKind::ActorIs(kind) => {
+                // A role written as a kind (found by QA: no hint at `actor has role`).
+                if !ACTOR_KINDS.contains(&kind.value.as_str())
+                    && self.names.roles.contains_key(&kind.value)
+                {
+                    return self.report(
+                        Diagnostic::new(
+                            Code::UnknownSymbol,
+                            kind.span,
+                            format!("unknown actor kind `{}`", kind.value),
+                        )
+                        .with_label("a role, not a kind of actor")
+                        .with_help(format!(
+                            "`{0}` is a role: write `actor has role {0}`; actor kinds are human, \
+                             agent, service",
+                            kind.value
+                        )),
+                    );
+                }
                 if !ACTOR_KINDS.contains(&kind.value.as_str()) {
                     return self.unknown_symbol(Domain::ActorKind, kind);
                 }
@@ -487,7 +505,13 @@ impl ExprChecker<'_> {
                 format!("unknown name `{}`", only.value),
             )
             .with_label("not a helper, fact or value here");
+            // An attribute read without `attr.` (found by QA: `{run_id}` in a message).
+            let attribute = self.names.attributes.contains_key(&only.value);
             d = match suggestion {
+                _ if attribute => d.with_help(format!(
+                    "did you mean `attr.{}`? attributes are read as `attr.NAME`",
+                    only.value
+                )),
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(
                     "a bare name is a `let` helper, a fact (`environment`, `action`...) or, \

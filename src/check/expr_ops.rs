@@ -22,6 +22,12 @@ impl ExprChecker<'_> {
             Some((l, r))
         } else {
             let l = self.check(lhs, None);
+            // A bare name on the right means what the left side's type makes it (`prod` a
+            // value of `environment`): when the left failed, it is not reported too (found by
+            // QA: E0025 "declares no environments" came with E0024 "unknown name `prod`").
+            if l.is_none() && self.needs_context(rhs) {
+                return None;
+            }
             let r = self.check(rhs, l.as_ref().and_then(|l| rhs_expected(l.ty)));
             Some((l?, r?))
         }

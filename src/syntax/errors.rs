@@ -267,6 +267,11 @@ fn shown_token(found: &str) -> String {
         (Some(c), None) if c != ' ' && (c.is_whitespace() || crate::quote::hidden(c).is_some()) => {
             format!("U+{:04X}", u32::from(c))
         }
+        // A letter of another script can look like an ASCII one (found by QA: a Cyrillic
+        // `а` in `lines.chаnged` read as "unexpected `а`"): its code point says which.
+        (Some(c), None) if !c.is_ascii() && c.is_alphabetic() => {
+            format!("`{c}` (U+{:04X})", u32::from(c))
+        }
         _ => format!("`{}`", crate::quote::one_line(found)),
     }
 }
@@ -301,6 +306,37 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
     }
     if found == "'" {
         return Some("strings use double quotes: \"...\"".into());
+    }
+    // A duration is numbers each with its unit, in lowercase (found by QA: `1h30`, `1H`).
+    if before.ends_with("within") && found.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(
+            "a duration gives every number its unit, in lowercase, largest first: `30m`, `1h`, \
+             `1h30m`, `2d` (units `s`, `m`, `h`, `d`)"
+                .into(),
+        );
+    }
+    // What word processors and other languages write (found by QA).
+    match found {
+        "\u{201c}" | "\u{201d}" | "\u{201e}" | "\u{2018}" | "\u{2019}" => {
+            return Some("typographic quotes are not quotes here: write `\"...\"`".into());
+        }
+        "\u{2265}" => return Some("write `>=`".into()),
+        "\u{2264}" => return Some("write `<=`".into()),
+        "\u{2260}" => return Some("write `!=`".into()),
+        _ => {}
+    }
+    let last_word = before.split_whitespace().last().unwrap_or("");
+    if found == "\"" && last_word == "auto_approve" {
+        return Some(
+            "`auto_approve` takes no message; `notify \"...\"` proceeds and sends one".into(),
+        );
+    }
+    if found == "\"" && last_word == "in" && before.contains("file") {
+        return Some(
+            "`in` takes a path set's name; test a glob directly with `matches`: `any file \
+             matches \"src/**\"`"
+                .into(),
+        );
     }
     // `roles qa,` ending a line: the list goes on with the next line's first word (found by
     // QA: `roles qa,` then `rule r {...}` read `rule` as a role).
