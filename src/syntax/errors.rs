@@ -13,7 +13,34 @@ pub(crate) fn syntax_error(
     text: &str,
     error: &Error<Rule>,
 ) -> Diagnostic {
-    let (pos, farther) = error_position(error);
+    let (mut pos, mut farther) = error_position(error);
+    // pest blames the start of a construct that began as expected (`levels` for a mistake
+    // inside `levels { high > 5 }`), which reads as "unexpected X; expected X": the
+    // farthest position reached, with every token tried there, says what is wrong.
+    if farther.is_none()
+        && let ErrorVariant::ParsingError { positives, .. } = &error.variant
+        && let Some(attempts) = error.parse_attempts()
+        && attempts.max_position > pos
+        && {
+            let expected = describe_expected(positives);
+            let found = found_token(text, pos);
+            expected.contains(&format!("`{found}`")) || expected.contains(&format!("`{found} "))
+        }
+    {
+        let mut tokens = literals(&attempts.expected_tokens());
+        tokens.retain(|t| !t.trim().is_empty() && t != "#");
+        tokens.sort_unstable();
+        tokens.dedup();
+        let tokens: Vec<String> = tokens.iter().map(|t| format!("`{t}`")).collect();
+        if let [init @ .., last] = tokens.as_slice() {
+            pos = attempts.max_position;
+            farther = Some(if init.is_empty() {
+                last.clone()
+            } else {
+                format!("{} or {last}", init.join(", "))
+            });
+        }
+    }
     let found = found_token(text, pos);
     let span_len = found.len().max(1);
     let end = (pos + span_len).min(text.len().max(pos));
@@ -307,6 +334,11 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
     if found == "'" {
         return Some("strings use double quotes: \"...\"".into());
     }
+    let last_word = before.split_whitespace().last().unwrap_or("");
+    // `level { ... }` in a risk block reads as a factor's weight (found by QA).
+    if found == "{" && last_word == "level" {
+        return Some("did you mean `levels { ... }`?".into());
+    }
     // A duration is numbers each with its unit, in lowercase (found by QA: `1h30`, `1H`).
     if before.ends_with("within") && found.starts_with(|c: char| c.is_ascii_digit()) {
         return Some(
@@ -325,7 +357,6 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
         "\u{2260}" => return Some("write `!=`".into()),
         _ => {}
     }
-    let last_word = before.split_whitespace().last().unwrap_or("");
     if found == "\"" && last_word == "auto_approve" {
         return Some(
             "`auto_approve` takes no message; `notify \"...\"` proceeds and sends one".into(),
