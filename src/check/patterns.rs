@@ -7,7 +7,10 @@ use crate::limits::{MAX_REGEX_BYTES, MAX_REGEX_SOURCE_BYTES};
 /// Reports an invalid glob; for a valid one returns the text the glob engine is given.
 pub(crate) fn validate_glob(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     match crate::glob::engine_text(&glob.value) {
-        Ok(engine) => Some(engine),
+        Ok(engine) => {
+            regex_like(glob, diagnostics);
+            Some(engine)
+        }
         Err(e) => {
             let end = (e.offset + e.len.max(1)).min(glob.value.len().max(e.offset));
             let span = if glob.value.is_empty() {
@@ -28,6 +31,33 @@ pub(crate) fn validate_glob(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) ->
             None
         }
     }
+}
+
+/// Warns about a glob anchored like a regex (`"^src/.*\\.py$"`): as a glob it matches only
+/// paths that start with a `^` or end with a `$`, which is almost never meant (found by QA:
+/// accepted in silence, matching nothing).
+fn regex_like(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) {
+    let text = &glob.value;
+    if !(text.starts_with('^') || (text.ends_with('$') && !text.ends_with("\\$"))) {
+        return;
+    }
+    // In a regex literal a `/` is written `\/`.
+    let pattern = text
+        .trim_start_matches('^')
+        .trim_end_matches('$')
+        .replace('/', "\\/");
+    diagnostics.push(
+        Diagnostic::new(
+            Code::RegexLikeGlob,
+            glob.span,
+            format!("glob `{text}` is written like a regex"),
+        )
+        .with_label("`^` and `$` are ordinary characters in a glob")
+        .with_help(format!(
+            "globs are anchored already: write the glob without them, or a regex as \
+             `/^{pattern}$/`"
+        )),
+    );
 }
 
 /// Builds a regex the way gavel always does: flags from the literal, bounded size.

@@ -98,6 +98,7 @@ codes! {
     StaleGlob = "W0011", Warning, "a glob matches no file tracked in the repository";
     ApproverWithoutKey = "W0012", Warning, "an approver has no key, so their approvals never verify";
     RepeatedRole = "W0013", Warning, "a role is named twice in one list";
+    RegexLikeGlob = "W0014", Warning, "a glob is written like a regex";
 }
 
 #[cfg(test)]
