@@ -220,7 +220,8 @@ pub struct HaltEvent {
     pub role: String,
     /// Why.
     pub reason: String,
-    /// The resume, if any.
+    /// The resume recorded for it, if any (as written: whether it counts is decided against
+    /// the policy when deciding).
     pub resumed: Option<ResumeEvent>,
 }
 
@@ -558,12 +559,16 @@ impl Builder {
                 }
             }
         }
+        // The override a decision uses is the latest recorded for its request (found by QA:
+        // the first unused one was credited, an expired one before the one actually used).
         if d.override_.is_some()
             && d.authorizes
             && let Some(o) = self
                 .overrides
                 .iter_mut()
-                .find(|o| o.request_digest == digest && o.used_by_seq.is_none())
+                .rev()
+                .find(|o| o.request_digest == digest)
+            && o.used_by_seq.is_none()
         {
             o.used_by_seq = Some(record.seq);
         }
@@ -773,8 +778,12 @@ impl Report {
         let _ = writeln!(out, "## Halts ({})\n", self.halts.len());
         for h in &self.halts {
             let resumed = match &h.resumed {
+                // The report reads records as written; whether a resume counts (its
+                // signature, `resume by`, `resume require`) is decided against the policy
+                // when deciding (found by QA: "resumed" was shown for a resume every
+                // decision refused).
                 Some(r) => format!(
-                    "resumed at seq {} at {} by {} ({}): {}",
+                    "resume recorded at seq {} at {} by {} ({}): {} (whether it counts is checked against the policy when deciding)",
                     r.seq,
                     format_at(r.at),
                     t(&r.by),

@@ -483,6 +483,13 @@ impl LogState {
                     self.usage.push(at, &d.action, &d.digest);
                 }
             }
+            // A halt recorded while another is in force does not replace it (found by QA:
+            // a decoy halt written over the real one by whoever holds the audit key, then
+            // resumed with approvals given for the decoy, lifted the real halt too). gavel
+            // refuses to append such a halt; one found in the log is a stop already in force.
+            // After a resume, a new halt is the way to clear one that did not count
+            // (audit-format.md): it replaces that resume.
+            Effect::Halt(_) if self.halt.is_some() => {}
             Effect::Halt(state) => {
                 self.halt = Some(Halt {
                     seq,
@@ -498,8 +505,10 @@ impl LogState {
                 approvals,
                 proof,
             } => {
-                if self.halt.as_ref().is_some_and(|h| h.seq == *halt_seq) {
-                    self.resumed = self.halt.take().map(|halt| Resumed {
+                if self.halt.as_ref().is_some_and(|h| h.seq == *halt_seq)
+                    && let Some(halt) = self.halt.take()
+                {
+                    self.resumed = Some(Resumed {
                         halt,
                         seq,
                         at,
@@ -737,6 +746,42 @@ mod tests {
             .check(&Overlay::default(), &decision("d2", true, true), now)
             .unwrap_err();
         assert!(err.contains("no override"), "{err}");
+    }
+
+    /// Found by QA: a halt written (by whoever holds the audit key) while another is in
+    /// force replaced it, so resuming the decoy lifted the real halt. It changes nothing: the
+    /// first halt stays in force, and a resume naming the decoy lifts nothing.
+    #[test]
+    fn a_halt_recorded_while_halted_does_not_replace_the_halt_in_force() {
+        let mut state = LogState::default();
+        let now = at("2026-03-01T00:00:00Z");
+        let halt = |reason: &str| {
+            Effect::Halt(HaltState {
+                by: "bob".into(),
+                at: now,
+                reason: reason.into(),
+            })
+        };
+        let resume = |halt_seq: u64| Effect::Resume {
+            halt_seq,
+            by: "ops".into(),
+            role: "ops".into(),
+            approvals: Arc::from([]),
+            proof: None,
+        };
+        state.apply(3, "m3", now, &halt("incident"));
+        state.apply(4, "m4", now, &halt("minor blip"));
+        let in_force =
+            |state: &LogState| state.halt.as_ref().map(|h| (h.seq, h.state.reason.clone()));
+        assert_eq!(in_force(&state), Some((3, "incident".to_string())));
+        state.apply(5, "m5", now, &resume(4));
+        assert_eq!(in_force(&state), Some((3, "incident".to_string())));
+        assert!(state.resumed.is_none());
+        // The real halt is lifted by a resume naming it; a halt after that is a new one.
+        state.apply(6, "m6", now, &resume(3));
+        assert_eq!(in_force(&state), None);
+        state.apply(7, "m7", now, &halt("again"));
+        assert_eq!(in_force(&state), Some((7, "again".to_string())));
     }
 
     #[test]

@@ -336,6 +336,14 @@ fn halt_and_resume_with_required_approvals() {
         tail.contains("resume of the halt at seq 1 by alice (admin): fixed (approved by bob)"),
         "{tail}"
     );
+    // The report reads records as written and says so (found by QA: "resumed" for a resume
+    // decisions refused).
+    let (_, report, _) = run(d, &["audit", "report"]);
+    assert!(
+        report.contains("resume recorded at seq 2 at ")
+            && report.contains("(whether it counts is checked against the policy when deciding)"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -787,4 +795,60 @@ fn repair_ends_a_whole_last_record_instead_of_removing_it() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("removed an incomplete trailing line"), "{out}");
     assert!(std::fs::read(&path).unwrap().starts_with(&before));
+}
+
+/// Found by QA: with two overrides recorded for one request, `audit report` credited the
+/// decision's use to the first, while the decision used the latest (the one the log's state
+/// offers). And a resume is reported as recorded, not as lifting its halt: whether it
+/// counts is decided against the policy.
+#[test]
+fn the_report_credits_the_override_a_decision_used() {
+    let dir = workspace();
+    let d = dir.path();
+    for reason in ["first", "second"] {
+        let (code, _, err) = run(
+            d,
+            &[
+                "override",
+                "--request",
+                "req.json",
+                "--reason",
+                reason,
+                "--key",
+                "alice.key",
+                "--as",
+                "alice",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = run(d, &["eval", "--request", "req.json", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let decision: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(decision["override"]["reason"], "second");
+    let (code, report, err) = run(d, &["audit", "report", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let used: Vec<(String, serde_json::Value)> = report["overrides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["reason"].as_str().unwrap().to_string(),
+                o["used_by_seq"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        used,
+        [
+            ("first".to_string(), serde_json::Value::Null),
+            ("second".to_string(), serde_json::json!(3)),
+        ]
+    );
+
+    carol_halts(d, "incident");
+    let (_, approvals, _) = run(d, &["audit", "report"]);
+    assert!(approvals.contains("NOT RESUMED"), "{approvals}");
 }
