@@ -375,3 +375,25 @@ fn signed_decisions_verify_and_any_field_change_breaks_them() {
         Err(VerifyError::UnknownKey(_))
     ));
 }
+
+/// Found by QA: serde reads a struct from a JSON array by position, so an approval (or a
+/// license) written as `[...]` was taken apart field by field and refused in Rust's words.
+/// A credential is an object, and says so.
+#[test]
+fn a_credential_that_is_not_a_json_object_says_so() {
+    for bytes in [&b"[1, 2]"[..], b"  \"text\"", b"42"] {
+        let rejection = Approval::from_json(bytes).unwrap_err();
+        assert_eq!(rejection.kind, RejectionKind::Malformed);
+        assert_eq!(
+            rejection.message,
+            "not a JSON object (a credential is `{...}`)"
+        );
+        let license = gavel::license::License::from_json(bytes).unwrap_err();
+        assert!(
+            license
+                .to_string()
+                .contains("not a JSON object (a credential is `{...}`)"),
+            "{license}"
+        );
+    }
+}

@@ -188,6 +188,8 @@ impl Approval {
                 ),
             ));
         }
+        crate::canonical::expect_object(bytes)
+            .map_err(|why| Rejection::new(RejectionKind::Malformed, why))?;
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let approval: Approval = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             Rejection::new(

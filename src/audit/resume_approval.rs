@@ -97,6 +97,9 @@ impl ResumeApproval {
             .map_err(|_| {
                 AuditError::Malformed(format!("{name}: too large to be a resume approval"))
             })?;
+        crate::canonical::expect_object(&bytes).map_err(|why| {
+            AuditError::Malformed(format!("{name}: not a resume approval: {why}"))
+        })?;
         let approval: ResumeApproval = serde_json::from_slice(&bytes)
             .map_err(|e| AuditError::Malformed(format!("{name}: not a resume approval: {e}")))?;
         if approval.type_ != RESUME_APPROVAL_TYPE {

@@ -63,6 +63,17 @@ pub(crate) fn write_hex_lower(bytes: &[u8], out: &mut [u8]) {
     }
 }
 
+/// Refuses JSON that is not an object before it is read into a credential's struct: serde
+/// reads a struct from an array too, by position, so `[...]` was taken apart field by field
+/// and refused in Rust's words ("expected struct Approval with 14 elements"; found by QA).
+pub(crate) fn expect_object(bytes: &[u8]) -> Result<(), String> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Ok(()),
+        Some(_) => Err("not a JSON object (a credential is `{...}`)".into()),
+        None => Err("empty".into()),
+    }
+}
+
 /// SHA-256 of the canonical bytes, as lowercase hex.
 pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     use sha2::{Digest, Sha256};

@@ -135,6 +135,7 @@ impl License {
                 crate::limits::MAX_CREDENTIAL_BYTES
             )));
         }
+        crate::canonical::expect_object(bytes).map_err(LicenseError::Malformed)?;
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let license: License = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| LicenseError::Malformed(crate::quote::at_path(e.path(), e.inner())))?;

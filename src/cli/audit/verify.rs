@@ -150,7 +150,11 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) {
     }
     let path = crate::cli::shown_path(&args.log.log);
     let range = match report.head_seq {
-        Some(head) => format!("{} records (seq 0..{head})", report.records),
+        Some(head) => format!(
+            "{} record{} (seq 0..{head})",
+            report.records,
+            if report.records == 1 { "" } else { "s" }
+        ),
         None => "0 records".into(),
     };
     match &report.finding {
