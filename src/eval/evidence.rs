@@ -2,7 +2,7 @@
 //! `--explain`), with the values compared and the files and patterns that matched.
 //!
 //! The walk follows the logic: a true `and` is explained by all its operands, a true `or`
-//! by the first that holds, a false `and` by every operand that fails, a false `or` by all.
+//! by the first that holds, a false `and` by the first that fails, a false `or` by all.
 
 use super::decision::Evidence;
 use super::engine::Evaluator;
@@ -42,31 +42,7 @@ fn collect_node<'a, E: Evaluator<'a>>(
                 }
                 return Ok(());
             }
-            // `and` false: every operand that fails explains it, so that `--explain` shows
-            // all that kept a rule from firing, not only the first (found by QA: autopack's
-            // tier 1 showed `no file in database` while the line count and risk failed
-            // too). The evaluation stopped at the first; an operand after it that cannot be
-            // evaluated is left out, as the decision never met its error.
-            if is_and {
-                let mut found = false;
-                for item in items {
-                    if !found {
-                        if !ev.eval_bool(item, None)? {
-                            collect(ev, policy, item, false, out)?;
-                            found = true;
-                        }
-                        continue;
-                    }
-                    let mut more = Vec::new();
-                    if matches!(ev.eval_bool(item, None), Ok(false))
-                        && collect(ev, policy, item, false, &mut more).is_ok()
-                    {
-                        out.append(&mut more);
-                    }
-                }
-                return Ok(());
-            }
-            // `or` true: the first operand that holds explains it.
+            // `and` false / `or` true: the first operand with that value explains it.
             for item in items {
                 if ev.eval_bool(item, None)? == holds {
                     return collect(ev, policy, item, holds, out);
