@@ -148,18 +148,21 @@ impl Gatekeeper {
     }
 }
 
-/// How many times [`AuditLog::decide_and_record`] decides before it gives up with a block:
-/// each refusal means another decision changed the log's state (appended a halt, used the
-/// override, or authorized a request a usage counter counts), so deciders racing on one
-/// counter each make progress; past this many the caller is told, not kept waiting.
-const ATTEMPTS: usize = 4;
+/// How many times [`AuditLog::decide_and_record`] decides before it gives up with a block.
+/// Each refusal means another decision changed the log's state: a halt or a used override
+/// (deciding again then converges at once), or an authorized request a usage counter counts
+/// — with many deciders racing on one counter, most attempts can meet one (found by QA:
+/// with four attempts, 16 threads deciding projects far below their quota had 126 of 320
+/// requests blocked). Every refusal is another decider's progress, so the attempts are many;
+/// past them the caller is told, not kept waiting.
+const ATTEMPTS: usize = 64;
 
 impl AuditLog {
     /// Fills `context` from the log (halt, override, `counters`), decides with `decide`,
     /// appends the decision and returns it with its receipt — or, when it cannot be
     /// recorded, as a `block` naming why ([`fail_closed`]). When the append is refused
     /// because the log's state changed under the decision (a halt, a used override, a usage
-    /// count that grew), it decides again with the new state, up to four times in all.
+    /// count that grew), it decides again with the new state, up to 64 times in all.
     ///
     /// This is what [`Gatekeeper`] does; callers with their own way of deciding (e.g.
     /// `Policy::decide_explained`) pass it as `decide`.

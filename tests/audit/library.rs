@@ -404,3 +404,58 @@ fn deciders_racing_on_one_quota_authorize_exactly_one() {
         1
     );
 }
+
+/// Found by QA: with exact usage counts, every authorization by one decider refused the
+/// in-flight decisions of the others, and after four attempts they were blocked — 126 of
+/// 320 requests far below their quota. Racing deciders below the quota are all authorized.
+#[test]
+fn deciders_racing_far_below_a_quota_are_all_authorized() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = || {
+        Policy::from_str(
+            "policy \"quota\"\nactions create_project\ndefault auto_approve\n\
+             rule quota { when usage.projects_per_month >= 100000 then block \"quota reached\" }\n",
+        )
+        .unwrap()
+    };
+    let gatekeeper = || {
+        let log = AuditLog::open(dir.path().join("audit.jsonl"), ring(1)).unwrap();
+        Arc::new(
+            Gatekeeper::new(
+                policy(),
+                Signer::new(PrivateKey::from_seed(&[12u8; 32])),
+                log,
+            )
+            .with_usage(UsageCounter::new(
+                "projects_per_month",
+                Some("create_project"),
+                Period::Month,
+            )),
+        )
+    };
+    let handles = [gatekeeper(), gatekeeper()];
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let gk = handles[i % 2].clone();
+            std::thread::spawn(move || {
+                (0..10)
+                    .filter(|j| {
+                        !gk.decide(&project(&format!("p{i}-{j}")))
+                            .decision
+                            .authorizes
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let blocked: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(blocked, 0);
+    let since = Period::Month.start(jiff::Timestamp::now());
+    assert_eq!(
+        handles[0]
+            .log()
+            .count(Some("create_project"), since)
+            .unwrap(),
+        80
+    );
+}
