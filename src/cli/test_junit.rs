@@ -32,7 +32,7 @@ pub(super) fn render(report: &TestReport) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
-            escape(&suite.name),
+            attr(&suite.name),
             suite.tests,
             suite.failures,
             suite.errors
@@ -95,7 +95,7 @@ impl Suite {
                     &file.file,
                     &format!(
                         "      <failure message=\"{}\">{}</failure>\n",
-                        escape(message),
+                        attr(message),
                         escape(&detail)
                     ),
                 );
@@ -128,15 +128,15 @@ impl Suite {
             let _ = writeln!(
                 self.cases,
                 "    <testcase name=\"{}\" classname=\"{}\"/>",
-                escape(name),
-                escape(classname)
+                attr(name),
+                attr(classname)
             );
         } else {
             let _ = write!(
                 self.cases,
                 "    <testcase name=\"{}\" classname=\"{}\">\n{body}    </testcase>\n",
-                escape(name),
-                escape(classname)
+                attr(name),
+                attr(classname)
             );
         }
     }
@@ -146,7 +146,7 @@ impl Suite {
         self.errors += 1;
         let body = format!(
             "      <error message=\"{}\">{}</error>\n",
-            escape(message),
+            attr(message),
             escape(detail)
         );
         self.case(name, classname, &body);
@@ -176,9 +176,23 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// `text` as an attribute value: [`escape`], and line breaks and tabs as character
+/// references, which XML readers would otherwise turn into spaces (found by QA).
+fn attr(text: &str) -> String {
+    escape(text)
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+        .replace('\t', "&#9;")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{attr, escape};
+
+    #[test]
+    fn attribute_values_keep_their_line_breaks() {
+        assert_eq!(attr("a\nb\r\tc<"), "a&#10;b&#13;&#9;c&lt;");
+    }
 
     #[test]
     fn markup_and_characters_xml_cannot_hold_are_escaped() {

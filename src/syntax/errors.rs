@@ -283,6 +283,13 @@ fn something_else(text: &str, pos: usize, found: &str) -> String {
     "something else".into()
 }
 
+/// The token at `pos` of `text` as a message names it (for a piece's end inside a file).
+pub(crate) fn shown_found(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    let skipped = rest.len() - rest.trim_start().len();
+    shown_token(&found_token(text, pos + skipped))
+}
+
 /// `found` as the message names it. A character that shows nothing or shows as something
 /// else (a no-break space, a zero-width or bidirectional character, a line separator) is
 /// named by its code point: printed raw, it would say nothing, or undo the placeholder the
@@ -372,6 +379,19 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
     // `roles qa,` ending a line: the list goes on with the next line's first word (found by
     // QA: `roles qa,` then `rule r {...}` read `rule` as a role).
     let earlier = text.get(..before.rfind('\n').unwrap_or(0)).unwrap_or("");
+    let list_line = |line: &str| {
+        line.trim_end().ends_with(',')
+            && !line.contains(['#', '[', '('])
+            && ["roles", "actions", "kinds", "approver", "override", "halt"]
+                .iter()
+                .any(|k| line.trim_start().starts_with(k))
+    };
+    // The error at the end of such a line (the next line began a declaration of its own).
+    if before.rsplit('\n').next().is_some_and(list_line) {
+        return Some(
+            "a list ends without a trailing `,`: remove the `,` ending the line before".into(),
+        );
+    }
     if let Some(previous) = earlier.trim_end().rsplit('\n').next()
         && previous.trim_end().ends_with(',')
         && !previous.contains(['#', '[', '('])

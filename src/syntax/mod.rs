@@ -110,23 +110,29 @@ fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
     while let Some(first) = pieces.get(next) {
         next += 1;
         let mut range = first.clone();
-        // A piece whose parse fails at its very end was cut too early: a declaration
-        // keyword began a line inside it (`let x = a and` / `risk > 5`, a `roles qa,` list
-        // continued by the next line). It is parsed again with the piece after it, so that
-        // valid code is not reported (found by QA: two false errors) and a real error names
-        // what follows rather than "end of file".
-        let result = loop {
-            let piece = text.get(range.clone()).unwrap_or("");
-            match parse(Rule::file, piece) {
-                Err(error) if ends_early(piece, &error) && next < pieces.len() => {
-                    if let Some(following) = pieces.get(next) {
-                        range.end = following.end;
-                    }
+        // A piece whose parse fails at its very end may have been cut too early: a
+        // declaration keyword began a line inside it (`let x = a and` / `risk > 5`). It is
+        // parsed once more together with the piece after it: valid code then gets no false
+        // errors (found by QA). Only once, and kept only when that parses or fails at its
+        // own end: a merge per piece would parse the file over and over (quadratic, found by
+        // QA: minutes for a 30 KB file), and a merged error inside the next piece would
+        // blame valid code there and hide that piece's own errors.
+        let piece = text.get(range.clone()).unwrap_or("");
+        let mut result = parse(Rule::file, piece);
+        if let (Err(error), Some(following)) = (&result, pieces.get(next))
+            && ends_early(piece, error)
+        {
+            let merged = range.start..following.end;
+            let merged_text = text.get(merged.clone()).unwrap_or("");
+            match parse(Rule::file, merged_text) {
+                Err(e) if !ends_early(merged_text, &e) => {}
+                merged_result => {
+                    result = merged_result;
+                    range = merged;
                     next += 1;
                 }
-                result => break result,
             }
-        };
+        }
         lowerer.offset = range.start;
         match result {
             Ok(mut pairs) => {
@@ -136,9 +142,15 @@ fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
             }
             Err(error) => {
                 let piece = text.get(range.clone()).unwrap_or("");
-                lowerer
-                    .diagnostics
-                    .push(errors::syntax_error(file, range.start, piece, &error));
+                let mut diagnostic = errors::syntax_error(file, range.start, piece, &error);
+                // The end of a piece is not the end of the file: name what comes next.
+                if range.end < text.len()
+                    && let Some(rest) = diagnostic.message.strip_prefix("unexpected end of file")
+                {
+                    let next_word = errors::shown_found(text, range.end);
+                    diagnostic.message = format!("unexpected {next_word}{rest}");
+                }
+                lowerer.diagnostics.push(diagnostic);
             }
         }
     }
