@@ -397,3 +397,72 @@ fn a_credential_that_is_not_a_json_object_says_so() {
         );
     }
 }
+
+/// `value` with `member` set to `text` and signed again by `key` over its members as
+/// written (as a signer other than gavel would), as JSON bytes.
+fn resigned(value: &serde_json::Value, member: &str, text: &str, key: &PrivateKey) -> Vec<u8> {
+    let mut value = value.clone();
+    let members = value.as_object_mut().unwrap();
+    members.remove("signature");
+    members.insert(member.into(), text.into());
+    let signature = Signer::new(key.clone()).sign(&value).unwrap();
+    value.as_object_mut().unwrap().insert(
+        "signature".into(),
+        serde_json::to_value(&signature).unwrap(),
+    );
+    serde_json::to_vec(&value).unwrap()
+}
+
+/// Found by QA: a credential is signed over the RFC 8785 bytes of its members as written,
+/// but gavel checked the signature over its own re-serialization, which writes a time its
+/// own way: a credential signed by another tool with the same instant written otherwise
+/// (`+00:00` for `Z`) was refused as tampered. Approvals and licenses are checked over their
+/// members as read, and the credential id too.
+#[test]
+fn credentials_are_verified_over_their_members_as_written() {
+    let (policy, request, decision, ann) = setup();
+    let digest = gavel::request::request_digest(&request);
+    let now: jiff::Timestamp = "2026-01-01T00:30:00Z".parse().unwrap();
+    let issued = serde_json::to_value(credential(&decision, &ann, |_| {})).unwrap();
+    let bytes = resigned(&issued, "issued_at", "2026-01-01T00:20:00+00:00", &ann);
+    let read = Approval::from_json(&bytes).unwrap();
+    assert_eq!(
+        read.verify(&policy, &digest, Some("prod"), now).map(|_| ()),
+        Ok(())
+    );
+    // The id is over the bytes as written too: another text, another id.
+    assert_ne!(read.id(), credential(&decision, &ann, |_| {}).id());
+    // Changing a member after signing is still tampering.
+    let mut tampered: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    tampered["role"] = "admin".into();
+    let tampered = Approval::from_json(&serde_json::to_vec(&tampered).unwrap()).unwrap();
+    assert_eq!(
+        tampered
+            .verify(&policy, &digest, Some("prod"), now)
+            .map_err(|r| r.kind),
+        Err(RejectionKind::InvalidSignature)
+    );
+
+    let vendor = PrivateKey::from_seed(&[9; 32]);
+    let licensed = Policy::from_str(&format!(
+        "policy \"p\"\nlicense authority key \"{}\"\nlicense pro {{\n  limit runs 5\n}}\ndefault auto_approve\n",
+        vendor.public_key().to_gavel_string()
+    ))
+    .unwrap();
+    let license = gavel::license::License::issue(
+        "pro",
+        "acme",
+        "2026-01-01T00:00:00Z".parse().unwrap(),
+        "2027-01-01T00:00:00Z".parse().unwrap(),
+        &Signer::new(vendor.clone()),
+    )
+    .unwrap();
+    let bytes = resigned(
+        &serde_json::to_value(&license).unwrap(),
+        "expires_at",
+        "2027-01-01T00:00:00.000+00:00",
+        &vendor,
+    );
+    let read = gavel::license::License::from_json(&bytes).unwrap();
+    assert_eq!(read.verify(&licensed, now).map(|_| ()), Ok(()));
+}

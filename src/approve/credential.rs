@@ -89,6 +89,10 @@ pub struct Approval {
     /// The approver's signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
+    /// The members as read ([`crate::canonical::AsRead`]): what the signature and the
+    /// credential id are computed over.
+    #[serde(skip)]
+    pub(crate) received: crate::canonical::AsRead,
 }
 
 /// Why a credential could not be created.
@@ -154,12 +158,15 @@ impl Approval {
             expires_at,
             note,
             signature: None,
+            received: crate::canonical::AsRead::default(),
         })
     }
 
     /// Signs the credential.
     pub fn sign(mut self, signer: &Signer) -> Result<Approval, ApprovalError> {
         self.signature = None;
+        // Signed now, over its members as they are.
+        self.received = crate::canonical::AsRead::default();
         let signature = signer
             .sign(&self)
             .map_err(|e| ApprovalError::Signing(e.to_string()))?;
@@ -170,10 +177,14 @@ impl Approval {
     /// A short identifier: the first 16 hex digits of the SHA-256 of the credential's
     /// canonical content (without its signature).
     pub fn id(&self) -> String {
+        id_of(&self.signed_bytes().unwrap_or_default())
+    }
+
+    /// The canonical bytes the signature covers: the members as read, or as issued.
+    fn signed_bytes(&self) -> Result<Vec<u8>, crate::canonical::CanonicalError> {
         let mut content = self.clone();
         content.signature = None;
-        let bytes = crate::canonical::to_canonical_bytes(&content).unwrap_or_default();
-        id_of(&bytes)
+        self.received.signed_bytes(&content)
     }
 
     /// Reads a credential from JSON.
@@ -191,7 +202,7 @@ impl Approval {
         crate::canonical::expect_object(bytes)
             .map_err(|why| Rejection::new(RejectionKind::Malformed, why))?;
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let approval: Approval = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let mut approval: Approval = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             Rejection::new(
                 RejectionKind::Malformed,
                 crate::quote::at_path(e.path(), e.inner()),
@@ -199,6 +210,9 @@ impl Approval {
         })?;
         de.end()
             .map_err(|e| Rejection::new(RejectionKind::Malformed, format!("trailing data: {e}")))?;
+        let members: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| Rejection::new(RejectionKind::Malformed, e.to_string()))?;
+        approval.received = crate::canonical::AsRead::of(&members);
         if approval.kind != APPROVAL_TYPE {
             return Err(Rejection::new(
                 RejectionKind::Malformed,
@@ -251,9 +265,8 @@ impl Approval {
                 "the credential is not signed",
             )
         })?;
-        let mut content = self.clone();
-        content.signature = None;
-        let content = crate::canonical::to_canonical_bytes(&content)
+        let content = self
+            .signed_bytes()
             .map_err(|e| Rejection::new(RejectionKind::Malformed, e.to_string()))?;
         Verifier::new([key])
             .verify_bytes(&content, &signature)

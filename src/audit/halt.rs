@@ -66,9 +66,10 @@ impl AuditLog {
             AuditError::NotAllowed("not halted: there is nothing to resume".into())
         })?;
         let counted = count_resume_approvals(policy, &halt, &who.id, approvals, now)?;
+        // Copied as written: their signatures are over those bytes.
         let approvals = counted
             .iter()
-            .map(serde_json::to_value)
+            .map(|approval| approval.as_written())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| AuditError::Canonical(e.to_string()))?;
         let body = ResumeBody {

@@ -72,7 +72,7 @@ impl StateSigners {
         checked.halt.resume_require.as_ref()?;
         let mut approvals = Vec::new();
         for value in resumed.approvals.iter() {
-            match serde_json::from_value::<ResumeApproval>(value.clone()) {
+            match ResumeApproval::from_value(value.clone()) {
                 Ok(approval) => approvals.push(approval),
                 Err(e) => return Some(format!("a resume approval it carries is malformed: {e}")),
             }

@@ -48,6 +48,10 @@ pub struct ResumeApproval {
     /// Ed25519 by the approver's declared key over the other members.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
+    /// The members as read ([`crate::canonical::AsRead`]): what the signature is checked
+    /// over, and what a resume record copies.
+    #[serde(skip)]
+    pub(crate) received: crate::canonical::AsRead,
 }
 
 impl ResumeApproval {
@@ -73,6 +77,7 @@ impl ResumeApproval {
             issued_at: now,
             note,
             signature: None,
+            received: crate::canonical::AsRead::default(),
         };
         let signature = who
             .signer
@@ -100,7 +105,8 @@ impl ResumeApproval {
         crate::canonical::expect_object(&bytes).map_err(|why| {
             AuditError::Malformed(format!("{name}: not a resume approval: {why}"))
         })?;
-        let approval: ResumeApproval = serde_json::from_slice(&bytes)
+        let approval = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .and_then(ResumeApproval::from_value)
             .map_err(|e| AuditError::Malformed(format!("{name}: not a resume approval: {e}")))?;
         if approval.type_ != RESUME_APPROVAL_TYPE {
             return Err(AuditError::Malformed(format!(
@@ -109,6 +115,25 @@ impl ResumeApproval {
             )));
         }
         Ok(approval)
+    }
+
+    /// An approval read from JSON, keeping the object as written ([`ResumeApproval::received`]).
+    pub fn from_value(value: serde_json::Value) -> Result<ResumeApproval, serde_json::Error> {
+        let mut approval: ResumeApproval = serde_json::from_value(value.clone())?;
+        approval.received = crate::canonical::AsRead::of(&value);
+        Ok(approval)
+    }
+
+    /// The object as a resume record holds it: as it was read, or as issued.
+    pub(crate) fn as_written(&self) -> Result<serde_json::Value, serde_json::Error> {
+        match self
+            .signature
+            .as_ref()
+            .and_then(|signature| self.received.with_signature(signature))
+        {
+            Some(value) => Ok(value),
+            None => serde_json::to_value(self),
+        }
     }
 
     /// Why this approval does not count toward lifting `halt`, or `None` when it does.
@@ -140,10 +165,20 @@ impl ResumeApproval {
         let Some(signature) = self.signature.clone() else {
             return Some("not signed".into());
         };
+        // Over the members as written when it was read; as issued otherwise.
         let mut content = self.clone();
         content.signature = None;
-        if let Err(e) = Verifier::new([key]).verify(&content, &signature) {
-            return Some(e.to_string());
+        let verified = self
+            .received
+            .signed_bytes(&content)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                Verifier::new([key])
+                    .verify_bytes(&bytes, &signature)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = verified {
+            return Some(e);
         }
         if !approver.roles.contains(&self.role) {
             return Some(format!(

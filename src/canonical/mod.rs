@@ -74,6 +74,57 @@ pub(crate) fn expect_object(bytes: &[u8]) -> Result<(), String> {
     }
 }
 
+/// The members of a signed credential as they were read, its `signature` left out.
+///
+/// A credential's signature is over the RFC 8785 bytes of its members as the signer wrote
+/// them. Re-serializing the parsed members need not give those bytes back — a time
+/// `…17.5+00:00` comes back `…17.5Z` — so a credential signed by another tool was refused
+/// as tampered (found by QA). What was read is kept and is what signatures and credential
+/// ids are computed over; a credential gavel issues has none and uses its members.
+///
+/// Two credentials with equal members are equal whatever their text: this compares equal
+/// always.
+#[derive(Clone, Debug, Default)]
+pub struct AsRead(Option<serde_json::Map<String, Value>>);
+
+impl PartialEq for AsRead {
+    fn eq(&self, _: &AsRead) -> bool {
+        true
+    }
+}
+
+impl Eq for AsRead {}
+
+impl AsRead {
+    /// The members of `value` (an object), but its `signature`.
+    pub(crate) fn of(value: &Value) -> AsRead {
+        AsRead(value.as_object().map(|members| {
+            let mut members = members.clone();
+            members.remove("signature");
+            members
+        }))
+    }
+
+    /// The object as read, signature included, when it was read.
+    pub(crate) fn with_signature(&self, signature: &impl Serialize) -> Option<Value> {
+        let mut members = self.0.clone()?;
+        members.insert("signature".into(), serde_json::to_value(signature).ok()?);
+        Some(Value::Object(members))
+    }
+
+    /// The canonical bytes a signature covers: the members as read, or, for a credential
+    /// that was not read, `unsigned` (its members without the signature).
+    pub(crate) fn signed_bytes<T: Serialize>(
+        &self,
+        unsigned: &T,
+    ) -> Result<Vec<u8>, CanonicalError> {
+        match &self.0 {
+            Some(members) => to_canonical_bytes(members),
+            None => to_canonical_bytes(unsigned),
+        }
+    }
+}
+
 /// SHA-256 of the canonical bytes, as lowercase hex.
 pub fn digest_hex<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     use sha2::{Digest, Sha256};

@@ -52,6 +52,10 @@ pub struct License {
     /// The authority's signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
+    /// The members as read ([`crate::canonical::AsRead`]): what the signature is checked
+    /// over.
+    #[serde(skip)]
+    pub(crate) received: crate::canonical::AsRead,
 }
 
 /// Why a license does not verify; each its own kind.
@@ -118,6 +122,7 @@ impl License {
             issued_at,
             expires_at,
             signature: None,
+            received: crate::canonical::AsRead::default(),
         };
         let signature = signer
             .sign(&license)
@@ -137,10 +142,13 @@ impl License {
         }
         crate::canonical::expect_object(bytes).map_err(LicenseError::Malformed)?;
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let license: License = serde_path_to_error::deserialize(&mut de)
+        let mut license: License = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| LicenseError::Malformed(crate::quote::at_path(e.path(), e.inner())))?;
         de.end()
             .map_err(|e| LicenseError::Malformed(format!("trailing data: {e}")))?;
+        let members: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| LicenseError::Malformed(e.to_string()))?;
+        license.received = crate::canonical::AsRead::of(&members);
         if license.kind != LICENSE_TYPE {
             return Err(LicenseError::Malformed(format!(
                 "`type` is `{}`, expected `{LICENSE_TYPE}`",
@@ -165,8 +173,12 @@ impl License {
             .ok_or_else(|| LicenseError::InvalidSignature("the license is not signed".into()))?;
         let mut content = self.clone();
         content.signature = None;
+        let content = self
+            .received
+            .signed_bytes(&content)
+            .map_err(|e| LicenseError::Malformed(e.to_string()))?;
         Verifier::new(authorities)
-            .verify(&content, &signature)
+            .verify_bytes(&content, &signature)
             .map_err(|e| match e {
                 VerifyError::UnknownKey(id) => LicenseError::UnknownKey(id),
                 other => LicenseError::InvalidSignature(other.to_string()),

@@ -852,3 +852,75 @@ fn the_report_credits_the_override_a_decision_used() {
     let (_, approvals, _) = run(d, &["audit", "report"]);
     assert!(approvals.contains("NOT RESUMED"), "{approvals}");
 }
+
+/// Found by QA: a resume approval is signed over the RFC 8785 bytes of its members as
+/// written, but gavel checked the signature over its own re-serialization, which writes a
+/// time its own way (the fewest digits, `Z`): an approval signed by another tool over the
+/// same instant written otherwise was refused as tampered. The signature is checked over the members as read, and the
+/// resume record copies them as read.
+#[test]
+fn a_resume_approval_is_verified_over_its_members_as_written() {
+    let dir = workspace();
+    let d = dir.path();
+    carol_halts(d, "incident");
+    let (code, _, err) = run(
+        d,
+        &[
+            "approve-resume",
+            "--key",
+            "bob.key",
+            "--as",
+            "bob",
+            "--out",
+            "bob.json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The same instant, written with trailing zeros, signed as written by bob's key.
+    let mut approval: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("bob.json")).unwrap()).unwrap();
+    let members = approval.as_object_mut().unwrap();
+    members.remove("signature");
+    // (An offset of `+00:00` where gavel writes `Z`.)
+    let issued = members["issued_at"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('Z')
+        .to_string();
+    let padded = format!("{issued}+00:00");
+    assert_ne!(padded, members["issued_at"].as_str().unwrap());
+    members.insert("issued_at".into(), padded.clone().into());
+    let signature = gavel::sign::Signer::new(private(2))
+        .sign(&approval)
+        .unwrap();
+    approval.as_object_mut().unwrap().insert(
+        "signature".into(),
+        serde_json::to_value(&signature).unwrap(),
+    );
+    std::fs::write(d.join("bob.json"), approval.to_string()).unwrap();
+    let (code, out, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "fixed",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+            "--approval",
+            "bob.json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("RESUMED"), "{out}");
+    // Read back from the record, the approval still counts: decisions are not halted.
+    assert_eq!(log(d).halt_state().unwrap(), None);
+    let (code, out, err) = run(d, &["audit", "verify", "--policies", "policies"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        std::fs::read_to_string(d.join(".gavel/audit.jsonl"))
+            .unwrap()
+            .contains(&padded)
+    );
+}
