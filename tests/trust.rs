@@ -466,3 +466,16 @@ fn credentials_are_verified_over_their_members_as_written() {
     let read = gavel::license::License::from_json(&bytes).unwrap();
     assert_eq!(read.verify(&licensed, now).map(|_| ()), Ok(()));
 }
+
+/// Found by QA: an ECDSA OpenSSH key was "not a readable OpenSSH private key (unknown
+/// algorithm)", where an RSA key says what it is. (A throwaway key made for this test.)
+#[test]
+fn an_openssh_key_of_another_algorithm_is_named() {
+    const ECDSA: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAaAAAABNlY2RzYS\n1zaGEyLW5pc3RwMjU2AAAACG5pc3RwMjU2AAAAQQT6LhF1WMJNzONAaYorfKw9/JzzDseq\ncIb/g2Jb2Mk1dI45cT+zN7MARwH9lH0Tx2aHL5UKAqe49XdCeRAJG6xZAAAAoIcjuv+HI7\nr/AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBPouEXVYwk3M40Bp\niit8rD38nPMOx6pwhv+DYlvYyTV0jjlxP7M3swBHAf2UfRPHZocvlQoCp7j1d0J5EAkbrF\nkAAAAhAMzXsp3niK5zsU2YDDkp0uICSRc5adnjFK3zBuNTtP3tAAAAB3Jvb3RAdm0=\n-----END OPENSSH PRIVATE KEY-----\n";
+    let err = decode_openssh_private_key("k", ECDSA, || unreachable!()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("an OpenSSH ecdsa-sha2-nistp256 key; gavel needs ed25519"),
+        "{err}"
+    );
+}

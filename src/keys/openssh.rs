@@ -29,8 +29,14 @@ pub fn decode_openssh_private_key(
         path: path.to_string(),
         message,
     };
-    let key = ssh_key::PrivateKey::from_openssh(text)
-        .map_err(|e| format(format!("not a readable OpenSSH private key ({e})")))?;
+    let key = ssh_key::PrivateKey::from_openssh(text).map_err(|e| {
+        format(match named_algorithm(text) {
+            // Found by QA: an ECDSA key was "not a readable OpenSSH private key (unknown
+            // algorithm)", where an RSA one says what it is.
+            Some(algorithm) => format!("an OpenSSH {algorithm} key; gavel needs ed25519"),
+            None => format!("not a readable OpenSSH private key ({e})"),
+        })
+    })?;
     let key = if key.is_encrypted() {
         let passphrase = passphrase()?;
         key.decrypt(passphrase.as_bytes())
@@ -46,6 +52,31 @@ pub fn decode_openssh_private_key(
     })?;
     let seed = Zeroizing::new(keypair.private.to_bytes());
     Ok(PrivateKey::from_seed(&seed))
+}
+
+/// The algorithm an OpenSSH private key names in its (unencrypted) public part, when it is
+/// one gavel does not read: the parser refuses those before saying which they are.
+fn named_algorithm(text: &str) -> Option<&'static str> {
+    use base64::Engine as _;
+    let body: String = text
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .concat();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .ok()?;
+    [
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "sk-ecdsa-sha2-nistp256@openssh.com",
+        "sk-ssh-ed25519@openssh.com",
+        "ssh-dss",
+        "ssh-rsa",
+    ]
+    .into_iter()
+    .find(|name| bytes.windows(name.len()).any(|w| w == name.as_bytes()))
 }
 
 fn passphrase(path: &str) -> Result<Zeroizing<String>, PrivateKeyError> {

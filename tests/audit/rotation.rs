@@ -146,3 +146,42 @@ fn cli_rotation_keeps_the_old_key_and_the_log_verifies() {
         text(&tail.stdout)
     );
 }
+
+/// Found by QA: rotating to the key already in effect was refused, but only after a copy
+/// of it was written into `.gavel/audit-keys/`. Nothing is written now.
+#[test]
+fn cli_rotation_to_the_same_key_is_refused_writing_nothing() {
+    let dir = keyed_dir();
+    let note = gavel(dir.path(), &["audit", "note", "before"]);
+    assert!(note.status.success(), "{}", text(&note.stderr));
+    std::fs::copy(
+        dir.path().join(".gavel/audit.key"),
+        dir.path().join("same.key"),
+    )
+    .unwrap();
+    let retired = dir.path().join(".gavel/audit-keys");
+    let before: Vec<_> = std::fs::read_dir(&retired)
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    let rotate = gavel(
+        dir.path(),
+        &[
+            "audit",
+            "rotate-key",
+            "--new-key",
+            "same.key",
+            "--reason",
+            "oops",
+        ],
+    );
+    assert_eq!(rotate.status.code(), Some(1));
+    assert!(
+        text(&rotate.stderr).contains("the new audit key is the key already in effect"),
+        "{}",
+        text(&rotate.stderr)
+    );
+    let after: Vec<_> = std::fs::read_dir(&retired)
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert_eq!(before, after);
+}

@@ -99,6 +99,13 @@ fn rotate(args: &RotateKeyArgs) -> Result<Vec<String>, AuditError> {
     let retired = sources.retired_dir();
     let old_fp = old.fingerprint(&head.log_id);
     let new_fp = new.fingerprint(&head.log_id);
+    // Refused before any key file is written (found by QA: the refused rotation left a
+    // copy of the key in effect behind).
+    if old_fp == new_fp {
+        return Err(AuditError::WeakKey(
+            "the new audit key is the key already in effect".into(),
+        ));
+    }
     let old_path = keep(&old, &retired, &old_fp)?;
     let new_path = keep(&new, &retired, &new_fp)?;
     let receipt = log.rotate_key(new.clone(), args.reason.clone())?;
