@@ -18,7 +18,21 @@ pub(crate) fn parse(text: &str) -> Result<Timestamp, String> {
             crate::quote::quote(text)
         )
     };
-    let at: Timestamp = text.parse().map_err(|e| refused(&e))?;
+    let at: Timestamp = text.parse().map_err(|e: jiff::Error| {
+        // A valid time past what gavel represents (found by QA: `9999-12-31T23:59:59Z`
+        // was "not an RFC 3339 timestamp", with jiff's range words).
+        let why = e.to_string();
+        if why.contains("overflow") || why.contains("Unix timestamp") {
+            format!(
+                "{} is out of range: times must lie between {} and {}",
+                crate::quote::quote(text),
+                Timestamp::MIN,
+                Timestamp::MAX
+            )
+        } else {
+            refused(&e)
+        }
+    })?;
     match beyond_rfc3339(text) {
         Some(why) => Err(refused(&why)),
         None => Ok(at),
@@ -100,5 +114,11 @@ mod tests {
                 "{message}"
             );
         }
+        // Valid RFC 3339, past the last time gavel represents.
+        let message = parse("9999-12-31T23:59:59Z").unwrap_err();
+        assert!(
+            message.starts_with("`9999-12-31T23:59:59Z` is out of range: times must lie between"),
+            "{message}"
+        );
     }
 }

@@ -1233,3 +1233,29 @@ fn a_key_file_with_a_byte_order_mark_reads_as_the_key() {
     ws.write(".gavel/audit.key", format!("\u{feff}{audit_key}"));
     ws.run(["audit", "note", "hello"]).code(0);
 }
+
+/// Found by QA: an approval whose expiry falls past the last representable time said
+/// "expiry out of range: parameter 'Unix timestamp seconds' is not in the required range".
+#[test]
+fn an_expiry_past_the_last_representable_time_says_so() {
+    let ws = setup();
+    prod_request(&ws, "carol@example.com");
+    pending_decision(&ws);
+    ws.run([
+        "approve",
+        "decision.json",
+        "--key",
+        "keys/alice.key",
+        "--as",
+        "alice@example.com",
+        "--role",
+        "admin",
+        "--scope",
+        "deploy",
+        "--now",
+        "9999-12-30T00:00:00Z",
+    ])
+    .code(1)
+    .stderr_has("the credential would expire 1d after 9999-12-30T00:00:00Z, past the latest time gavel represents")
+    .stderr_has("give a shorter --expires");
+}

@@ -138,7 +138,14 @@ fn credential(args: &ApproveArgs, verdict: Verdict) -> Result<(), String> {
     let seconds = i64::try_from(args.expires.seconds()).unwrap_or(i64::MAX);
     let expires = issued
         .checked_add(jiff::SignedDuration::from_secs(seconds))
-        .map_err(|e| format!("expiry out of range: {e}"))?;
+        .map_err(|_| {
+            format!(
+                "the credential would expire {} after {issued}, past the latest time gavel \
+                 represents ({}); give a shorter --expires",
+                args.expires,
+                jiff::Timestamp::MAX
+            )
+        })?;
     let unsigned = Approval::for_decision(
         &decision,
         verdict,
