@@ -172,9 +172,11 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
     // commit failed with git's bare "Needed a single revision", and the empty tree was
     // refused as no commit).
     let base_name = base;
+    let mut base_is_tree = false;
     let base = match commit(base_name) {
         Ok(id) => id,
         Err(error) if dots == ".." => {
+            base_is_tree = true;
             let spec = format!("{base_name}^{{tree}}");
             match git(repo, &["rev-parse", "--verify", "--end-of-options", &spec]) {
                 Ok(out) => text(&out)?.trim().to_string(),
@@ -192,7 +194,14 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
         Err(error) => return Err(error),
     };
     let head = commit(head)?;
-    if base == head {
+    // A tree as BASE is compared with HEAD's tree: `HEAD^{tree}..HEAD` is no change either
+    // (found by QA: judged as an empty change rather than refused).
+    let head_tree = || -> Result<String, String> {
+        let spec = format!("{head}^{{tree}}");
+        let out = git(repo, &["rev-parse", "--verify", "--end-of-options", &spec])?;
+        Ok(text(&out)?.trim().to_string())
+    };
+    if base == head || (base_is_tree && base == head_tree()?) {
         return Err(format!(
             "`{range}` names commit {base} on both sides, a range without changes; write \
              BASE..HEAD with the commit before the change as BASE"

@@ -231,6 +231,19 @@ fn a_role_tested_through_actor_roles_must_be_declared() {
         assert_eq!(d.message, "unknown role `admn`");
         assert_eq!(d.help.as_deref(), Some("did you mean `admin`?"));
     }
+    // A role no policy could declare (not a name, or a keyword) may still be looked for:
+    // requests carry such roles (found by QA).
+    for role in ["release-manager", "block", "2nd"] {
+        let mut sources = SourceSet::new();
+        sources.add(
+            "p.gavel",
+            format!(
+                "policy \"p\"\nroles admin\ndefault auto_approve\n\
+                 rule r {{ when actor.roles contains \"{role}\" then notify \"x\" }}\n"
+            ),
+        );
+        assert!(check(&sources).policy.is_some(), "{role}");
+    }
 }
 
 /// Found by QA: an option given twice in one approval requirement, or `resume require`

@@ -440,4 +440,7 @@ fn a_first_commit_is_judged_against_the_empty_tree() {
     let error = resolve_range(&repo, "bsae..base").err().unwrap();
     assert!(!error.contains("first commit"), "{error}");
     assert!(resolve_range(&repo, &format!("{empty}...base")).is_err());
+    // A commit's own tree as BASE is no change, refused as `HEAD..HEAD` is.
+    let error = resolve_range(&repo, "base^{tree}..base").err().unwrap();
+    assert!(error.contains("a range without changes"), "{error}");
 }

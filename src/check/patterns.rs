@@ -41,11 +41,8 @@ fn regex_like(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) {
     if !(text.starts_with('^') || (text.ends_with('$') && !text.ends_with("\\$"))) {
         return;
     }
-    // In a regex literal a `/` is written `\/`.
-    let pattern = text
-        .trim_start_matches('^')
-        .trim_end_matches('$')
-        .replace('/', "\\/");
+    let unanchored = text.strip_prefix('^').unwrap_or(text);
+    let unanchored = unanchored.strip_suffix('$').unwrap_or(unanchored);
     diagnostics.push(
         Diagnostic::new(
             Code::RegexLikeGlob,
@@ -53,9 +50,11 @@ fn regex_like(glob: &StrLit, diagnostics: &mut Vec<Diagnostic>) {
             format!("glob `{text}` is written like a regex"),
         )
         .with_label("`^` and `$` are ordinary characters in a glob")
+        // Only the glob: glob and regex syntax differ (`*`, `**`, `.`), so a regex made by
+        // wrapping the text would mean something else (found by QA).
         .with_help(format!(
-            "globs are anchored already: write the glob without them, or a regex as \
-             `/^{pattern}$/`"
+            "a glob matches the whole path already: write `\"{unanchored}\"`, or a regex \
+             `/.../` if a regex is meant"
         )),
     );
 }

@@ -386,8 +386,12 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
                 .iter()
                 .any(|k| line.trim_start().starts_with(k))
     };
-    // The error at the end of such a line (the next line began a declaration of its own).
-    if before.rsplit('\n').next().is_some_and(list_line) {
+    // The error at the end of such a line (the next line began a declaration of its own),
+    // not within it (`actions deploy,, merge`).
+    let on_a_later_line = text
+        .get(before.len()..pos)
+        .is_some_and(|gap| gap.contains('\n'));
+    if on_a_later_line && before.rsplit('\n').next().is_some_and(list_line) {
         return Some(
             "a list ends without a trailing `,`: remove the `,` ending the line before".into(),
         );
@@ -464,7 +468,7 @@ fn closes(rest: &str, end: char) -> bool {
 }
 
 /// Every keyword of the grammar (`grammar/gavel.pest`, the `kw_` rules).
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "policy",
     "environments",
     "roles",

@@ -5,7 +5,7 @@
 //! any bracket, with a declaration keyword) and each piece is parsed on its own.
 
 mod depth;
-mod errors;
+pub(crate) mod errors;
 mod lower;
 mod lower_expr;
 mod parser;
@@ -191,17 +191,30 @@ fn piece_boundaries(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut starts = vec![0];
     let mut depth: i64 = 0;
     let mut offset = 0;
+    // Whether the last line with code ends where an operand must follow (`let x = a and`):
+    // a declaration keyword starting the next line (`risk > 5`) continues it (found by QA:
+    // cutting there reported valid code).
+    let mut continued = false;
     for line in text.split_inclusive('\n') {
         let first_word: String = line
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if offset > 0 && depth <= 0 && DECLARATION_KEYWORDS.contains(&first_word.as_str()) {
+        // (`risk` is the one declaration keyword that is also a fact an expression reads.)
+        if offset > 0
+            && depth <= 0
+            && !(continued && first_word == "risk")
+            && DECLARATION_KEYWORDS.contains(&first_word.as_str())
+        {
             starts.push(offset);
             depth = 0;
         }
         depth += bracket_balance(line);
         offset += line.len();
+        let code = line.split('#').next().unwrap_or("").trim_end();
+        if !code.trim().is_empty() {
+            continued = ends_wanting_an_operand(code);
+        }
     }
     let mut ranges = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
@@ -209,6 +222,22 @@ fn piece_boundaries(text: &str) -> Vec<std::ops::Range<usize>> {
         ranges.push(start..end);
     }
     ranges
+}
+
+/// Whether a line of code ends with an operator or separator that must be followed by more
+/// (`and`, `or`, `not`, `=`, a comparison, `+`, `,`...). A `#` inside a string cut off by
+/// the caller's comment split only makes this answer `false`, which keeps the cut as before.
+fn ends_wanting_an_operand(code: &str) -> bool {
+    const WORDS: [&str; 3] = ["and", "or", "not"];
+    const SIGNS: [&str; 12] = [
+        "==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", ",", "(",
+    ];
+    let last_word = code
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    (WORDS.contains(&last_word) && code.len() > last_word.len())
+        || SIGNS.iter().any(|sign| code.ends_with(sign))
 }
 
 /// Opening minus closing brackets on a line, ignoring strings, regexes and comments.
