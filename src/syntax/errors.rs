@@ -283,11 +283,13 @@ fn something_else(text: &str, pos: usize, found: &str) -> String {
     "something else".into()
 }
 
-/// The token at `pos` of `text` as a message names it (for a piece's end inside a file).
-pub(crate) fn shown_found(text: &str, pos: usize) -> String {
+/// The token at `pos` of `text` (after whitespace) as a message names it, with where it
+/// is (for a piece's end inside a file).
+pub(crate) fn shown_found(text: &str, pos: usize) -> (String, std::ops::Range<usize>) {
     let rest = text.get(pos..).unwrap_or("");
-    let skipped = rest.len() - rest.trim_start().len();
-    shown_token(&found_token(text, pos + skipped))
+    let at = pos + (rest.len() - rest.trim_start().len());
+    let found = found_token(text, at);
+    (shown_token(&found), at..at + found.len().max(1))
 }
 
 /// `found` as the message names it. A character that shows nothing or shows as something

@@ -147,8 +147,11 @@ fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
                 if range.end < text.len()
                     && let Some(rest) = diagnostic.message.strip_prefix("unexpected end of file")
                 {
-                    let next_word = errors::shown_found(text, range.end);
+                    let (next_word, at) = errors::shown_found(text, range.end);
                     diagnostic.message = format!("unexpected {next_word}{rest}");
+                    if let Some(primary) = &mut diagnostic.primary {
+                        primary.span = Span::new(file, at);
+                    }
                 }
                 lowerer.diagnostics.push(diagnostic);
             }
