@@ -38,7 +38,17 @@ pub fn run(args: &ApproveResumeArgs) -> u8 {
     };
     let halt = match log.halt_in_force() {
         Ok(Some(h)) => h,
-        Ok(None) => return fail("not halted: there is nothing to approve"),
+        // A torn last record may be the halt itself: say so, not "not halted" (found by
+        // QA), as deciding does.
+        Ok(None) => match log.torn_tail() {
+            Some(bytes) => {
+                return fail(crate::audit::AuditError::TornTail {
+                    path: crate::cli::shown_path(&args.log.log),
+                    bytes,
+                });
+            }
+            None => return fail("not halted: there is nothing to approve"),
+        },
         Err(e) => return fail(e),
     };
     let approval =

@@ -924,3 +924,22 @@ fn a_resume_approval_is_verified_over_its_members_as_written() {
             .contains(&padded)
     );
 }
+
+/// Found by QA: with the halt record torn (a crash mid-append), `approve-resume` said "not
+/// halted". It says the log ends in an incomplete record and how to repair it, as deciding
+/// does.
+#[test]
+fn approve_resume_on_a_torn_halt_says_the_log_needs_repair() {
+    let dir = workspace();
+    let d = dir.path();
+    carol_halts(d, "incident");
+    let path = d.join(".gavel/audit.jsonl");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+    let (code, _, err) = run(d, &["approve-resume", "--key", "bob.key", "--as", "bob"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the log ends in an incomplete record") && err.contains("gavel audit repair"),
+        "{err}"
+    );
+}
