@@ -117,7 +117,8 @@ impl ResumeApproval {
         Ok(approval)
     }
 
-    /// An approval read from JSON, keeping the object as written ([`ResumeApproval::received`]).
+    /// An approval read from JSON, keeping the object as written: its signature is checked
+    /// over those members ([`crate::canonical::AsRead`]).
     pub fn from_value(value: serde_json::Value) -> Result<ResumeApproval, serde_json::Error> {
         let mut approval: ResumeApproval = serde_json::from_value(value.clone())?;
         approval.received = crate::canonical::AsRead::of(&value);

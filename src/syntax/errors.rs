@@ -156,17 +156,16 @@ fn literals<T: std::fmt::Display + std::fmt::Debug>(tokens: &[T]) -> Vec<String>
         .collect()
 }
 
-/// The innermost bracket opened before `pos` and not closed by then, with its offset;
-/// strings, regexes and comments skipped.
-fn unclosed_bracket(text: &str, pos: usize) -> Option<(usize, char)> {
-    let mut open: Vec<(usize, char)> = Vec::new();
+/// The brackets of `text` with their offsets, outside strings, regexes and comments (which
+/// end at the line's end, as the grammar's do).
+fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut quote: Option<char> = None;
     let mut escaped = false;
     let mut comment = false;
-    for (at, c) in text.get(..pos)?.char_indices() {
+    text.char_indices().filter(move |&(_, c)| {
         if comment {
             comment = c != '\n';
-            continue;
+            return false;
         }
         if let Some(q) = quote {
             if escaped {
@@ -176,16 +175,26 @@ fn unclosed_bracket(text: &str, pos: usize) -> Option<(usize, char)> {
             } else if c == q || c == '\n' {
                 quote = None;
             }
-            continue;
+            return false;
         }
         match c {
             '#' => comment = true,
             '"' | '/' => quote = Some(c),
+            _ => {}
+        }
+        matches!(c, '(' | '[' | '{' | ')' | ']' | '}')
+    })
+}
+
+/// The innermost bracket opened before `pos` and not closed by then, with its offset.
+fn unclosed_bracket(text: &str, pos: usize) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for (at, c) in brackets(text.get(..pos)?) {
+        match c {
             '(' | '[' | '{' => open.push((at, c)),
-            ')' | ']' | '}' => {
+            _ => {
                 open.pop();
             }
-            _ => {}
         }
     }
     open.pop()
@@ -202,31 +211,11 @@ fn closed_later(text: &str, pos: usize, open: char) -> bool {
         _ => '}',
     };
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut comment = false;
-    for c in text.get(pos..).unwrap_or("").chars() {
-        if comment {
-            comment = c != '\n';
-            continue;
-        }
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q || c == '\n' {
-                quote = None;
-            }
-            continue;
-        }
+    for (_, c) in brackets(text.get(pos..).unwrap_or("")) {
         match c {
-            '#' => comment = true,
-            '"' | '/' => quote = Some(c),
             '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' if depth > 0 => depth -= 1,
-            c @ (')' | ']' | '}') => return c == close,
-            _ => {}
+            _ if depth > 0 => depth -= 1,
+            c => return c == close,
         }
     }
     false
