@@ -278,13 +278,7 @@ impl AuditLog {
         writer.refresh(&self.state)?;
         let log_id = writer.chain.log_id.clone().unwrap_or_default();
         drop(writer);
-        // A halt whose resume does not count is in force too, and is the one to resume.
-        let state = lock(&self.state);
-        let halt = state
-            .halt
-            .as_ref()
-            .or_else(|| state.halt_behind_uncounted_resume());
-        Ok(halt.map(|h| HaltInForce {
+        Ok(lock(&self.state).halt.as_ref().map(|h| HaltInForce {
             log_id: log_id.clone(),
             seq: h.seq,
             mac: h.mac.clone(),

@@ -251,12 +251,8 @@ pub(crate) struct LogState {
     /// The log's id (from its genesis record), once read.
     pub log_id: Option<String>,
     pub halt: Option<Halt>,
-    /// Every resume recorded, in order, each with the halt it names. Not cleared by a later
-    /// halt: a halt whose latest resume does not count stays in force
-    /// ([`LogState::uncounted_resume`]) whatever is recorded after it (found by QA: a resume
-    /// that did not count, then a decoy halt resumed with approvals given for the decoy,
-    /// lifted the real halt).
-    pub resumed: Vec<Resumed>,
+    /// Set when the last halt was lifted; cleared by the next halt.
+    pub resumed: Option<Resumed>,
     pub overrides: HashMap<String, OverrideSlot>,
     pub usage: UsageIndex,
     /// The policy's approver keys ([`super::AuditLog::with_policy`]): resumes and overrides
@@ -291,33 +287,17 @@ impl LogState {
     /// read the halt this way, so a decision made before such a halt is refused as one made
     /// before any halt is.
     pub(crate) fn uncounted_resume(&self) -> Option<(&Resumed, &str)> {
-        // The latest resume of each halt decides whether that halt is lifted: from the
-        // latest resume back, each halt's first one met.
-        let mut seen: Vec<u64> = Vec::new();
-        self.resumed.iter().rev().find_map(|resumed| {
-            if seen.contains(&resumed.halt.seq) {
-                return None;
-            }
-            seen.push(resumed.halt.seq);
-            let why = match &self.signers {
-                Some(signers) => resumed
-                    .refusal
-                    .get_or_init(|| {
-                        signers.resume_refusal(resumed, self.log_id.as_deref().unwrap_or(""))
-                    })
-                    .as_deref()?,
-                None => UNCHECKED,
-            };
-            Some((resumed, why))
-        })
-    }
-
-    /// The halt behind a resume that does not count, when the policy's keys are known to
-    /// tell (a log opened without the policy counts no resume, and would find one behind
-    /// every resume): it is in force, and a resume may name it.
-    pub(crate) fn halt_behind_uncounted_resume(&self) -> Option<&Halt> {
-        self.signers.as_ref()?;
-        self.uncounted_resume().map(|(resumed, _)| &resumed.halt)
+        let resumed = self.resumed.as_ref()?;
+        let why = match &self.signers {
+            Some(signers) => resumed
+                .refusal
+                .get_or_init(|| {
+                    signers.resume_refusal(resumed, self.log_id.as_deref().unwrap_or(""))
+                })
+                .as_deref()?,
+            None => UNCHECKED,
+        };
+        Some((resumed, why))
     }
 
     fn halt_now<'a>(&'a self, overlay: &'a Overlay) -> Option<&'a Halt> {
@@ -422,28 +402,14 @@ impl LogState {
                 }
                 Ok(())
             }
-            Effect::Halt(_) => match self.halt_now(overlay).or_else(|| {
-                overlay
-                    .halt
-                    .is_none()
-                    .then(|| self.halt_behind_uncounted_resume())
-                    .flatten()
-            }) {
+            Effect::Halt(_) => match self.halt_now(overlay) {
                 Some(h) => Err(format!(
                     "already halted since seq {} by {} at {}: {}",
                     h.seq, h.state.by, h.state.at, h.state.reason
                 )),
                 None => Ok(()),
             },
-            // A halt whose resume does not count is still the halt in force, and a resume
-            // may name it.
-            Effect::Resume { halt_seq, .. } => match self.halt_now(overlay).or_else(|| {
-                overlay
-                    .halt
-                    .is_none()
-                    .then(|| self.halt_behind_uncounted_resume())
-                    .flatten()
-            }) {
+            Effect::Resume { halt_seq, .. } => match self.halt_now(overlay) {
                 None => Err("not halted: there is nothing to resume".into()),
                 Some(h) if h.seq != *halt_seq => Err(format!(
                     "the resume lifts the halt at seq {halt_seq}, but the halt in force is seq {}",
@@ -521,7 +487,8 @@ impl LogState {
             // a decoy halt written over the real one by whoever holds the audit key, then
             // resumed with approvals given for the decoy, lifted the real halt too). gavel
             // refuses to append such a halt; one found in the log is a stop already in force.
-            // Earlier resumes are kept: one that does not count keeps its halt in force.
+            // After a resume, a new halt is the way to clear one that did not count
+            // (audit-format.md): it replaces that resume.
             Effect::Halt(_) if self.halt.is_some() => {}
             Effect::Halt(state) => {
                 self.halt = Some(Halt {
@@ -529,6 +496,7 @@ impl LogState {
                     mac: mac.to_string(),
                     state: state.clone(),
                 });
+                self.resumed = None;
             }
             Effect::Resume {
                 halt_seq,
@@ -537,19 +505,10 @@ impl LogState {
                 approvals,
                 proof,
             } => {
-                // The halt in force, or one resumed before (again: its latest resume is
-                // what counts).
-                let halt = if self.halt.as_ref().is_some_and(|h| h.seq == *halt_seq) {
-                    self.halt.take()
-                } else {
-                    self.resumed
-                        .iter()
-                        .rev()
-                        .find(|r| r.halt.seq == *halt_seq)
-                        .map(|r| r.halt.clone())
-                };
-                if let Some(halt) = halt {
-                    self.resumed.push(Resumed {
+                if self.halt.as_ref().is_some_and(|h| h.seq == *halt_seq)
+                    && let Some(halt) = self.halt.take()
+                {
+                    self.resumed = Some(Resumed {
                         halt,
                         seq,
                         at,
@@ -817,7 +776,7 @@ mod tests {
         assert_eq!(in_force(&state), Some((3, "incident".to_string())));
         state.apply(5, "m5", now, &resume(4));
         assert_eq!(in_force(&state), Some((3, "incident".to_string())));
-        assert!(state.resumed.is_empty());
+        assert!(state.resumed.is_none());
         // The real halt is lifted by a resume naming it; a halt after that is a new one.
         state.apply(6, "m6", now, &resume(3));
         assert_eq!(in_force(&state), None);
