@@ -75,5 +75,14 @@ pub fn run(args: &ApproveResumeArgs) -> u8 {
         }
         None => out!("{text}"),
     }
+    // What is being approved, in full: the approver checks it is the halt they know of
+    // (docs/audit-format.md: a halt recorded after a resume that does not count).
+    errln!(
+        "the halt at seq {}: by {} at {}: {}",
+        halt.seq,
+        crate::quote::one_line(&halt.state.by),
+        halt.state.at,
+        crate::quote::one_line(&halt.state.reason)
+    );
     0
 }

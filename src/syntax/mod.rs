@@ -203,10 +203,15 @@ fn piece_boundaries(text: &str) -> Vec<std::ops::Range<usize>> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        // (`risk` is the one declaration keyword that is also a fact an expression reads.)
+        // (`risk` and `license` are declaration keywords that are also facts an expression
+        // reads: `risk > 5`, `license.tier == pro`; found by QA.)
+        let fact = first_word == "risk"
+            || line
+                .get(first_word.len()..)
+                .is_some_and(|r| r.starts_with('.'));
         if offset > 0
             && depth <= 0
-            && !(continued && first_word == "risk")
+            && !(continued && fact)
             && DECLARATION_KEYWORDS.contains(&first_word.as_str())
         {
             starts.push(offset);

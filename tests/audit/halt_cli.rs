@@ -237,6 +237,9 @@ fn halt_and_resume_with_required_approvals() {
         ],
     );
     assert_eq!(code, 0, "{err}");
+    // The approver is shown the halt they approve lifting, in full.
+    assert!(err.contains("the halt at seq 1: by carol at "), "{err}");
+    assert!(err.contains(": incident 42"), "{err}");
     let (code, out, err) = run(
         d,
         &[
