@@ -105,7 +105,10 @@ impl ResumeApproval {
         crate::canonical::expect_object(&bytes).map_err(|why| {
             AuditError::Malformed(format!("{name}: not a resume approval: {why}"))
         })?;
-        let approval = serde_json::from_slice::<serde_json::Value>(&bytes)
+        // Read as the struct first: that refuses a member given twice, which the generic
+        // value would keep the last of (found by QA).
+        let approval = serde_json::from_slice::<ResumeApproval>(&bytes)
+            .and_then(|_| serde_json::from_slice::<serde_json::Value>(&bytes))
             .and_then(ResumeApproval::from_value)
             .map_err(|e| AuditError::Malformed(format!("{name}: not a resume approval: {e}")))?;
         if approval.type_ != RESUME_APPROVAL_TYPE {

@@ -946,3 +946,47 @@ fn approve_resume_on_a_torn_halt_says_the_log_needs_repair() {
         "{err}"
     );
 }
+
+/// Found by QA: a resume approval file with a member given twice was read keeping the last,
+/// where approvals and licenses refuse it.
+#[test]
+fn a_resume_approval_with_a_member_given_twice_is_refused() {
+    let dir = workspace();
+    let d = dir.path();
+    carol_halts(d, "incident");
+    let (code, _, err) = run(
+        d,
+        &[
+            "approve-resume",
+            "--key",
+            "bob.key",
+            "--as",
+            "bob",
+            "--out",
+            "bob.json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(d.join("bob.json")).unwrap();
+    std::fs::write(
+        d.join("bob.json"),
+        text.replacen('{', "{\"halt_seq\": 999,", 1),
+    )
+    .unwrap();
+    let (code, _, err) = run(
+        d,
+        &[
+            "resume",
+            "--reason",
+            "fixed",
+            "--key",
+            "alice.key",
+            "--as",
+            "alice",
+            "--approval",
+            "bob.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("duplicate field `halt_seq`"), "{err}");
+}
