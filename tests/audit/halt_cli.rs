@@ -65,6 +65,24 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Bob (security_lead) signs an approval to lift the halt in force, into `bob.json`; it must
+/// succeed.
+fn bob_approves_resuming(d: &Path) {
+    let (code, _, err) = run(
+        d,
+        &[
+            "approve-resume",
+            "--key",
+            "bob.key",
+            "--as",
+            "bob",
+            "--out",
+            "bob.json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
 /// Carol (tech_lead, who may halt) halts with `reason`; it must succeed.
 fn carol_halts(d: &Path, reason: &str) {
     let (code, _, err) = run(
@@ -859,27 +877,15 @@ fn the_report_credits_the_override_a_decision_used() {
 /// Found by QA: a resume approval is signed over the RFC 8785 bytes of its members as
 /// written, but gavel checked the signature over its own re-serialization, which writes a
 /// time its own way (the fewest digits, `Z`): an approval signed by another tool over the
-/// same instant written otherwise was refused as tampered. The signature is checked over the members as read, and the
-/// resume record copies them as read.
+/// same instant written otherwise was refused as tampered. The signature is checked over
+/// the members as read, and the resume record copies them as read.
 #[test]
 fn a_resume_approval_is_verified_over_its_members_as_written() {
     let dir = workspace();
     let d = dir.path();
     carol_halts(d, "incident");
-    let (code, _, err) = run(
-        d,
-        &[
-            "approve-resume",
-            "--key",
-            "bob.key",
-            "--as",
-            "bob",
-            "--out",
-            "bob.json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    // The same instant, written with trailing zeros, signed as written by bob's key.
+    bob_approves_resuming(d);
+    // The same instant, written otherwise, signed as written by bob's key.
     let mut approval: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("bob.json")).unwrap()).unwrap();
     let members = approval.as_object_mut().unwrap();
@@ -954,19 +960,7 @@ fn a_resume_approval_with_a_member_given_twice_is_refused() {
     let dir = workspace();
     let d = dir.path();
     carol_halts(d, "incident");
-    let (code, _, err) = run(
-        d,
-        &[
-            "approve-resume",
-            "--key",
-            "bob.key",
-            "--as",
-            "bob",
-            "--out",
-            "bob.json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    bob_approves_resuming(d);
     let text = std::fs::read_to_string(d.join("bob.json")).unwrap();
     std::fs::write(
         d.join("bob.json"),
