@@ -94,7 +94,7 @@ pub(crate) fn syntax_error(
     }
     let help = help_for(text, pos, &found)
         .or_else(|| hash_took_the_message(text, pos, &expected))
-        .or_else(|| misspelled_keyword(text, pos, &found, &tried));
+        .or_else(|| misspelled_keyword(text, pos, &found, &tried, &expected));
     if let Some(help) = help {
         diagnostic = diagnostic.with_help(help);
     }
@@ -224,7 +224,13 @@ fn closed_later(text: &str, pos: usize, open: char) -> bool {
 /// A keyword the word at `pos` is probably a misspelling of (found by QA: `rul`, `wen`,
 /// `auto_aprove`, `withn` got no suggestion, where names do): the keywords tried there, and
 /// the declaration keywords at the start of a line.
-fn misspelled_keyword(text: &str, pos: usize, found: &str, tried: &[String]) -> Option<String> {
+fn misspelled_keyword(
+    text: &str,
+    pos: usize,
+    found: &str,
+    tried: &[String],
+    expected: &str,
+) -> Option<String> {
     // A keyword in the wrong place is not misspelled (`rule` where a `}` was missing).
     if !found
         .chars()
@@ -247,6 +253,15 @@ fn misspelled_keyword(text: &str, pos: usize, found: &str, tried: &[String]) -> 
     if starts_line {
         candidates.extend(super::DECLARATION_KEYWORDS);
     }
+    // And the keywords the message names as expected (`an outcome (`auto_approve`, ...,
+    // `block`)`), which pest may not list as tried there (found: `blok` got no help).
+    candidates.extend(
+        expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|word| KEYWORDS.contains(word)),
+    );
     crate::diagnostic::did_you_mean(found, candidates)
         .map(|keyword| format!("did you mean `{keyword}`?"))
 }
