@@ -161,12 +161,14 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
             "`{range}` has no BASE; write BASE..HEAD (e.g. main..HEAD)"
         ));
     }
-    let commit = |name: &str| -> Result<String, String> {
+    // `name` peeled to a `kind` (`commit`, `tree`), as an object id.
+    let resolve = |name: &str, kind: &str| -> Result<String, String> {
         let name = if name.is_empty() { "HEAD" } else { name };
-        let spec = format!("{name}^{{commit}}");
+        let spec = format!("{name}^{{{kind}}}");
         let out = git(repo, &["rev-parse", "--verify", "--end-of-options", &spec])?;
         Ok(text(&out)?.trim().to_string())
     };
+    let commit = |name: &str| resolve(name, "commit");
     // A first commit has no parent to diff against: with `..`, BASE may be a tree, and git's
     // empty tree judges everything the commit adds (found by QA: `HEAD~1..HEAD` on a first
     // commit failed with git's bare "Needed a single revision", and the empty tree was
@@ -177,9 +179,8 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
         Ok(id) => id,
         Err(error) if dots == ".." => {
             base_is_tree = true;
-            let spec = format!("{base_name}^{{tree}}");
-            match git(repo, &["rev-parse", "--verify", "--end-of-options", &spec]) {
-                Ok(out) => text(&out)?.trim().to_string(),
+            match resolve(base_name, "tree") {
+                Ok(tree) => tree,
                 // `HEAD~1`, `HEAD^`: a parent that may not exist.
                 Err(_) if base_name.contains(['~', '^']) => {
                     return Err(format!(
@@ -196,12 +197,7 @@ pub fn resolve_range(repo: &Path, range: &str) -> Result<ResolvedRange, String> 
     let head = commit(head)?;
     // A tree as BASE is compared with HEAD's tree: `HEAD^{tree}..HEAD` is no change either
     // (found by QA: judged as an empty change rather than refused).
-    let head_tree = || -> Result<String, String> {
-        let spec = format!("{head}^{{tree}}");
-        let out = git(repo, &["rev-parse", "--verify", "--end-of-options", &spec])?;
-        Ok(text(&out)?.trim().to_string())
-    };
-    if base == head || (base_is_tree && base == head_tree()?) {
+    if base == head || (base_is_tree && base == resolve(&head, "tree")?) {
         return Err(format!(
             "`{range}` names commit {base} on both sides, a range without changes; write \
              BASE..HEAD with the commit before the change as BASE"

@@ -21,14 +21,8 @@ pub(crate) fn parse(text: &str) -> Result<Timestamp, String> {
     let at: Timestamp = text.parse().map_err(|e: jiff::Error| {
         // A valid time past what gavel represents (found by QA: `9999-12-31T23:59:59Z`
         // was "not an RFC 3339 timestamp", with jiff's range words).
-        let why = e.to_string();
-        if why.contains("overflow") || why.contains("Unix timestamp") {
-            format!(
-                "{} is out of range: times must lie between {} and {}",
-                crate::quote::quote(text),
-                Timestamp::MIN,
-                Timestamp::MAX
-            )
+        if beyond_range(&e) {
+            out_of_range(text)
         } else {
             refused(&e)
         }
@@ -37,6 +31,23 @@ pub(crate) fn parse(text: &str) -> Result<Timestamp, String> {
         Some(why) => Err(refused(&why)),
         None => Ok(at),
     }
+}
+
+/// Whether jiff refused a time for lying beyond the instants it represents (its words for
+/// that; a month 13 is "not in the required range" too, but of `month`).
+pub(crate) fn beyond_range(error: &jiff::Error) -> bool {
+    let why = error.to_string();
+    why.contains("overflow") || why.contains("Unix timestamp")
+}
+
+/// The error for `text`, a time beyond the instants gavel represents, in gavel's terms.
+pub(crate) fn out_of_range(text: &str) -> String {
+    format!(
+        "{} is out of range: times must lie between {} and {}",
+        crate::quote::quote(text),
+        Timestamp::MIN,
+        Timestamp::MAX
+    )
 }
 
 /// What jiff reads in `text` that RFC 3339 does not allow, if anything: jiff also takes

@@ -13,6 +13,9 @@ rule docs {
 }
 "#;
 
+/// A policy that does not compile (`nope` is no name), at line 3.
+const NOT_COMPILING: &str = "policy \"two\"\nrule r {\n  when nope\n  then block \"x\"\n}\n";
+
 fn case(name: &str, path: &str, outcome: &str) -> String {
     format!(
         "  - name: {name}\n    request: {{action: apply_patch, actor: {{id: a, kind: agent}}, files: [{{path: {path}, added: 1}}]}}\n    expect: {{outcome: {outcome}}}\n"
@@ -30,10 +33,7 @@ fn every_policy_file_and_case_is_reported_with_its_failures() {
         .file("policies/one/main.gavel", POLICY)
         .file("policies/one/tests/cases.yaml", cases)
         .file("policies/one/tests/broken.yaml", "cases: 5\n")
-        .file(
-            "policies/two/main.gavel",
-            "policy \"two\"\nrule r {\n  when nope\n  then block \"x\"\n}\n",
-        )
+        .file("policies/two/main.gavel", NOT_COMPILING)
         .args(["test", "--format", "json"])
         .output();
     out.code(1);
@@ -175,10 +175,7 @@ fn people_see_the_same_policies_in_lines() {
             "policies/three/main.gavel",
             POLICY.replace("\"docs\"\n", "\"three\"\n"),
         )
-        .file(
-            "policies/two/main.gavel",
-            "policy \"two\"\nrule r {\n  when nope\n  then block \"x\"\n}\n",
-        )
+        .file("policies/two/main.gavel", NOT_COMPILING)
         .args(["test"])
         .output();
     out.code(1)
@@ -204,10 +201,7 @@ fn junit_reports_cases_failures_errors_and_coverage() {
         .file("policies/one/main.gavel", POLICY)
         .file("policies/one/tests/cases.yaml", cases)
         .file("policies/one/tests/broken.yaml", "cases: 5\n")
-        .file(
-            "policies/two/main.gavel",
-            "policy \"two\"\nrule r {\n  when nope\n  then block \"x\"\n}\n",
-        )
+        .file("policies/two/main.gavel", NOT_COMPILING)
         .args(["test", "--format", "junit", "--coverage"])
         .output();
     out.code(1)

@@ -231,9 +231,9 @@ fn a_role_tested_through_actor_roles_must_be_declared() {
         assert_eq!(d.message, "unknown role `admn`");
         assert_eq!(d.help.as_deref(), Some("did you mean `admin`?"));
     }
-    // A role no policy could declare (not a name, or a keyword) may still be looked for:
-    // requests carry such roles (found by QA).
-    for role in ["release-manager", "block", "2nd"] {
+    // A role no policy could declare (not a name, or a reserved word) may still be looked
+    // for: requests carry such roles (found by QA).
+    for role in ["release-manager", "when", "2nd"] {
         let mut sources = SourceSet::new();
         sources.add(
             "p.gavel",
@@ -244,6 +244,14 @@ fn a_role_tested_through_actor_roles_must_be_declared() {
         );
         assert!(check(&sources).policy.is_some(), "{role}");
     }
+    // A declaration word is a name a role may have (`roles block`): undeclared, it is E0021.
+    let mut sources = SourceSet::new();
+    sources.add(
+        "p.gavel",
+        "policy \"p\"\nroles admin\ndefault auto_approve\n\
+         rule r { when actor.roles contains \"block\" then notify \"x\" }\n",
+    );
+    assert_eq!(check(&sources).diagnostics[0].code, Code::UnknownRole);
 }
 
 /// Found by QA: an option given twice in one approval requirement, or `resume require`

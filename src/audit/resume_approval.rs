@@ -105,12 +105,14 @@ impl ResumeApproval {
         crate::canonical::expect_object(&bytes).map_err(|why| {
             AuditError::Malformed(format!("{name}: not a resume approval: {why}"))
         })?;
-        // Read as the struct first: that refuses a member given twice, which the generic
-        // value would keep the last of (found by QA).
-        let approval = serde_json::from_slice::<ResumeApproval>(&bytes)
-            .and_then(|_| serde_json::from_slice::<serde_json::Value>(&bytes))
-            .and_then(ResumeApproval::from_value)
-            .map_err(|e| AuditError::Malformed(format!("{name}: not a resume approval: {e}")))?;
+        // Read as the struct, which refuses a member given twice (a generic value keeps the
+        // last: found by QA), then as written, as approvals and licenses are.
+        let malformed = |e: serde_json::Error| {
+            AuditError::Malformed(format!("{name}: not a resume approval: {e}"))
+        };
+        let mut approval: ResumeApproval = serde_json::from_slice(&bytes).map_err(malformed)?;
+        let members: serde_json::Value = serde_json::from_slice(&bytes).map_err(malformed)?;
+        approval.received = crate::canonical::AsRead::of(&members);
         if approval.type_ != RESUME_APPROVAL_TYPE {
             return Err(AuditError::Malformed(format!(
                 "{name}: not a resume approval (type `{}`)",

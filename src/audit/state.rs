@@ -596,12 +596,8 @@ impl UsageIndex {
         since: Timestamp,
         excluding: Option<&str>,
     ) -> u64 {
-        let action_id = match action {
-            Some(name) => match self.actions.iter().position(|a| a == name) {
-                Some(i) => Some(i as u32),
-                None => return 0,
-            },
-            None => None,
+        let Some(action_id) = self.action_id(action) else {
+            return 0;
         };
         if self.memo.len() >= MEMO_LIMIT && !self.memo.contains_key(&(action_id, since)) {
             self.memo.clear();
@@ -630,6 +626,9 @@ impl UsageIndex {
         batch: &[(String, Timestamp, String)],
     ) -> u64 {
         let written = self.count_excluding(action, since, Some(excluding));
+        if batch.is_empty() {
+            return written;
+        }
         let own = digest_key(excluding);
         let mut added: HashSet<[u8; 32]> = HashSet::new();
         for (batch_action, at, digest) in batch {
@@ -644,15 +643,24 @@ impl UsageIndex {
         written + added.len() as u64
     }
 
+    /// The memo key of `action` (`Some(None)` for any action); `None` when no authorized
+    /// decision of that action was ever recorded.
+    fn action_id(&self, action: Option<&str>) -> Option<Option<u32>> {
+        match action {
+            Some(name) => self
+                .actions
+                .iter()
+                .position(|a| a == name)
+                .map(|i| Some(i as u32)),
+            None => Some(None),
+        }
+    }
+
     /// Whether the memoized count for (`action`, `since`), which
     /// [`UsageIndex::count_excluding`] has just brought up to date, holds `key`.
     fn counted(&self, action: Option<&str>, since: Timestamp, key: &[u8; 32]) -> bool {
-        let action_id = match action {
-            Some(name) => match self.actions.iter().position(|a| a == name) {
-                Some(i) => Some(i as u32),
-                None => return false,
-            },
-            None => None,
+        let Some(action_id) = self.action_id(action) else {
+            return false;
         };
         self.memo
             .get(&(action_id, since))

@@ -153,17 +153,12 @@ impl ExprChecker<'_> {
         // `actor.roles contains "R"` tests a role as `actor has role R` does, and is held to
         // the same rule: R must be declared (found by QA: `contains "admn"` compiled, and a
         // request claiming `admin` never matched).
-        // Only a string that could be a declared role's name: requests may carry roles no
-        // policy can declare (`release-manager`), which a string may still look for (found
-        // by QA).
-        let nameable = |role: &str| {
-            role.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && role.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !crate::syntax::errors::KEYWORDS.contains(&role)
-        };
+        // Only a string that could be a declared role's name (the grammar's `name`):
+        // requests may carry roles no policy can declare (`release-manager`), which a string
+        // may still look for (found by QA).
         if let (CExprKind::Lit(Value::String(role)), CExprKind::Fact(Fact::ActorRoles)) =
             (&value.kind, &list.kind)
-            && nameable(role)
+            && crate::syntax::is_name(role)
             && !self.names.use_role(role)
         {
             return self.unknown_role(&Ident {

@@ -7,6 +7,8 @@
 
 use jiff::Timestamp;
 
+use crate::timestamp_text::out_of_range;
+
 /// Parses an RFC 3339 time, saying plainly when it is malformed or out of range.
 pub(crate) fn timestamp(text: &str) -> Result<Timestamp, String> {
     let at = text.parse::<Timestamp>().map_err(|e| refusal(text, &e))?;
@@ -50,26 +52,14 @@ pub(crate) fn time_or_date(text: &str, end_of_day: bool) -> Result<Timestamp, St
 
 /// Why `text` is not a time gavel can use, from jiff's error `error`.
 pub(crate) fn refusal(text: &str, error: &jiff::Error) -> String {
-    let why = error.to_string();
-    // jiff's words for an instant beyond its range (a month 13 is "not in the required
-    // range" too, but of `month`).
-    if why.contains("overflow") || why.contains("Unix timestamp") {
+    if crate::timestamp_text::beyond_range(error) {
         out_of_range(text)
     } else {
         format!(
-            "`{}` is not an RFC 3339 time (such as 2026-12-07T10:00:00Z): {why}",
+            "`{}` is not an RFC 3339 time (such as 2026-12-07T10:00:00Z): {error}",
             crate::quote::excerpt(text)
         )
     }
-}
-
-fn out_of_range(text: &str) -> String {
-    format!(
-        "`{}` is out of range: times must lie between {} and {}",
-        crate::quote::excerpt(text),
-        Timestamp::MIN,
-        Timestamp::MAX
-    )
 }
 
 #[cfg(test)]

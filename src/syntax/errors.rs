@@ -158,7 +158,7 @@ fn literals<T: std::fmt::Display + std::fmt::Debug>(tokens: &[T]) -> Vec<String>
 
 /// The brackets of `text` with their offsets, outside strings, regexes and comments (which
 /// end at the line's end, as the grammar's do).
-fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+pub(super) fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut quote: Option<char> = None;
     let mut escaped = false;
     let mut comment = false;
@@ -402,12 +402,11 @@ fn help_for(text: &str, pos: usize, found: &str) -> Option<String> {
             "a list ends without a trailing `,`: remove the `,` ending the line before".into(),
         );
     }
-    if let Some(previous) = earlier.trim_end().rsplit('\n').next()
-        && previous.trim_end().ends_with(',')
-        && !previous.contains(['#', '[', '('])
-        && ["roles", "actions", "kinds", "approver", "override", "halt"]
-            .iter()
-            .any(|k| previous.trim_start().starts_with(k))
+    if earlier
+        .trim_end()
+        .rsplit('\n')
+        .next()
+        .is_some_and(list_line)
     {
         return Some(
             "the `,` ending the line before continues its list onto this line: remove it if \
@@ -474,7 +473,7 @@ fn closes(rest: &str, end: char) -> bool {
 }
 
 /// Every keyword of the grammar (`grammar/gavel.pest`, the `kw_` rules).
-pub(crate) const KEYWORDS: &[&str] = &[
+const KEYWORDS: &[&str] = &[
     "policy",
     "environments",
     "roles",

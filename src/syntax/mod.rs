@@ -5,7 +5,7 @@
 //! any bracket, with a declaration keyword) and each piece is parsed on its own.
 
 mod depth;
-pub(crate) mod errors;
+mod errors;
 mod lower;
 mod lower_expr;
 mod parser;
@@ -95,6 +95,15 @@ fn parse(
         pest::set_error_detail(false);
         detailed.unwrap_or(error)
     })
+}
+
+/// Whether `text` is, whole, a name the grammar takes (for a role, a set, a rule...): an
+/// identifier that is not a reserved word.
+pub(crate) fn is_name(text: &str) -> bool {
+    GavelParser::parse(Rule::name, text)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .is_some_and(|pair| pair.as_str().len() == text.len())
 }
 
 /// Parses each top-level piece separately so one syntax error does not hide the next.
@@ -250,29 +259,9 @@ fn ends_wanting_an_operand(code: &str) -> bool {
 
 /// Opening minus closing brackets on a line, ignoring strings, regexes and comments.
 fn bracket_balance(line: &str) -> i64 {
-    let mut balance = 0;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in line.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '#' => break,
-            '"' | '/' => quote = Some(c),
-            '(' | '[' | '{' => balance += 1,
-            ')' | ']' | '}' => balance -= 1,
-            _ => {}
-        }
-    }
-    balance
+    errors::brackets(line)
+        .map(|(_, c)| if matches!(c, '(' | '[' | '{') { 1 } else { -1 })
+        .sum()
 }
 
 /// Parses the expression inside a `{...}` message interpolation. `offset` is where `text`
