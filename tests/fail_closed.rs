@@ -329,19 +329,7 @@ fn a_decision_over_the_work_limit_blocks_naming_the_rule() {
          rule forbidden { when any file where (path contains any attr.forbidden) then block \"forbidden path\" }\n",
     )
     .unwrap();
-    let request = |files: usize| {
-        let files: Vec<_> = (0..files)
-            .map(|i| serde_json::json!({"path": format!("d/{}{i:04}", "a".repeat(3990)), "added": 1}))
-            .collect();
-        let forbidden: Vec<_> = (0..700).map(|i| format!("zzzzzz{i:04}")).collect();
-        let json = serde_json::json!({
-            "action": "apply_patch",
-            "actor": {"id": "agent", "kind": "agent"},
-            "files": files,
-            "attributes": {"forbidden": forbidden}
-        });
-        gavel::Request::from_json(json.to_string().as_bytes()).unwrap()
-    };
+    let request = |files: usize| long_paths_request(files, None);
     let context = gavel::Context::at(NOW.parse().unwrap());
 
     // 100 files × 700 items × ~4,000 bytes: more than 2^28 units.
@@ -367,6 +355,72 @@ fn a_decision_over_the_work_limit_blocks_naming_the_rule() {
         "{:?}",
         decision.errors
     );
+}
+
+/// `files` paths of about 4,000 bytes, and 700 `forbidden` items none of them contains,
+/// unless `hit` names a file whose path gets the last item appended: every
+/// `path contains any attr.forbidden` test costs about 700 × 4,000 work units.
+fn long_paths_request(files: usize, hit: Option<usize>) -> gavel::Request {
+    let forbidden: Vec<_> = (0..700).map(|i| format!("zzzzzz{i:04}")).collect();
+    let files: Vec<_> = (0..files)
+        .map(|i| {
+            let mut path = format!("d/{}{i:04}", "a".repeat(3990));
+            if hit == Some(i) {
+                path.push_str(&forbidden[699]);
+            }
+            serde_json::json!({"path": path, "added": 1})
+        })
+        .collect();
+    let json = serde_json::json!({
+        "action": "apply_patch",
+        "actor": {"id": "agent", "kind": "agent"},
+        "files": files,
+        "attributes": {"forbidden": forbidden}
+    });
+    gavel::Request::from_json(json.to_string().as_bytes()).unwrap()
+}
+
+/// Evidence and explanations evaluate again the parts of a condition they show. They spend
+/// their own work limits, not the decision's: a condition decided within the limit never
+/// turns into a block because its evidence was listed, and `--explain` never changes an
+/// outcome (found in review: both shared the decision's meter, so a request that used more
+/// than half of it was allowed plainly and blocked when explained).
+#[test]
+fn evidence_and_explanations_do_not_spend_the_decisions_work_limit() {
+    let context = gavel::Context::at(NOW.parse().unwrap());
+    // 60 files × 700 items × ~4,000 bytes: more than half the limit, less than all of it.
+    const { assert!(2 * 60 * 700 * 4000 > gavel::eval::MAX_EVALUATION_WORK) };
+    const { assert!(60 * 700 * 4011 < gavel::eval::MAX_EVALUATION_WORK) };
+
+    // A rule that does not fire, explained.
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nattribute forbidden: list<string> = []\ndefault auto_approve\n\
+         rule forbidden { when any file where (path contains any attr.forbidden) then block \"forbidden path\" }\n",
+    )
+    .unwrap();
+    let request = long_paths_request(60, None);
+    let plain = policy.decide(&request, &context);
+    assert_eq!(plain.outcome.as_str(), "auto_approve", "{:?}", plain.errors);
+    let explained = policy.decide_explained(&request, &context);
+    assert_eq!(
+        explained.outcome.as_str(),
+        "auto_approve",
+        "{:?}",
+        explained.errors
+    );
+    let explanation = explained.explanation.expect("the rule that did not fire");
+    assert_eq!(explanation[0].rule, "forbidden");
+
+    // A rule that fires on the last file: its evidence lists the file.
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nattribute forbidden: list<string> = []\ndefault auto_approve\n\
+         rule forbidden { when any file where (path contains any attr.forbidden) then notify \"forbidden path\" }\n",
+    )
+    .unwrap();
+    let decision = policy.decide(&long_paths_request(60, Some(59)), &context);
+    assert_eq!(decision.outcome.as_str(), "notify", "{:?}", decision.errors);
+    let evidence = serde_json::to_string(&decision.fired[0].evidence).unwrap();
+    assert!(evidence.contains("0059zzzzzz0699"), "{evidence}");
 }
 
 /// A gate naming a role twice is the gate with the role once, never no gate (found by QA: the

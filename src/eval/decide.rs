@@ -16,7 +16,7 @@ use super::decision::{
     RequestSummary, RiskContribution, RiskReport, RuleOutcome,
 };
 use super::decision_id::{DecisionId, IdPrefix};
-use super::engine::{Evaluator, RiskValue};
+use super::engine::{Evaluator, Purpose, RiskValue};
 use super::evidence;
 use super::gates;
 use super::pending_summary::pending_summary;
@@ -311,7 +311,10 @@ fn run<'a, E: Evaluator<'a>>(
         if !fired {
             if explain {
                 let mut evidence = Vec::new();
-                match evidence::collect(ev, policy, &rule.condition, false, &mut evidence) {
+                let explained = ev.apart(Purpose::Explanation, |ev| {
+                    evidence::collect(ev, policy, &rule.condition, false, &mut evidence)
+                });
+                match explained {
                     Ok(()) => not_fired.push(NotFired {
                         rule: rule.name.clone(),
                         evidence,
@@ -325,7 +328,10 @@ fn run<'a, E: Evaluator<'a>>(
             continue;
         }
         let mut evidence = Vec::new();
-        if let Err(error) = evidence::collect(ev, policy, &rule.condition, true, &mut evidence) {
+        let collected = ev.apart(Purpose::Evidence, |ev| {
+            evidence::collect(ev, policy, &rule.condition, true, &mut evidence)
+        });
+        if let Err(error) = collected {
             decision.errors.push(EvaluationError {
                 location: format!("evidence of rule `{}`", rule.name),
                 error: error.to_string(),

@@ -28,6 +28,18 @@ pub(crate) struct FileSelection {
     pub total: u64,
 }
 
+/// What a second look at a decided condition is for. Each has a work limit of its own
+/// (`fast/work_limit.rs`), apart from the decision's: evidence and explanations evaluate
+/// again the parts of conditions they show, and on the decision's limit that could turn a
+/// decision into a block — and `--explain` could change an outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The evidence of the rules that fired.
+    Evidence,
+    /// The explanation of the rules that did not (`--explain`).
+    Explanation,
+}
+
 /// A condition evaluator bound to one validated request.
 pub(crate) trait Evaluator<'a> {
     /// Evaluates `expr`; `file` is the current file inside a per-file `where`.
@@ -123,6 +135,16 @@ pub(crate) trait Evaluator<'a> {
             files.push(FileMatch { file, pattern, set });
         }
         Ok(FileSelection { files, total })
+    }
+
+    /// Runs `f` with the work limit of `purpose` in place of the decision's. The reference
+    /// interpreter has no work limit, and runs `f` as it is.
+    fn apart<R>(&mut self, purpose: Purpose, f: impl FnOnce(&mut Self) -> R) -> R
+    where
+        Self: Sized,
+    {
+        let _ = purpose;
+        f(self)
     }
 
     /// Records the risk score so that conditions reading `risk` see it.

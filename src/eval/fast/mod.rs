@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use super::engine::{Evaluator, RiskValue};
+use super::engine::{Evaluator, Purpose, RiskValue};
 use super::scratch::{Memo, Scratch};
 use super::validate::Facts;
 use super::value::{EvalError, ListRef, Val, as_bool, count};
@@ -102,8 +102,12 @@ pub(crate) struct FastEvaluator<'a> {
     /// evaluator inside it), so the top-level condition of every rule and risk factor does
     /// not check again.
     depth: u32,
-    /// What is left of the decision's work limit (see [`work_limit`]).
+    /// What is left of the work limit being spent (see [`work_limit`]): the decision's,
+    /// or during [`Evaluator::apart`] that of its purpose.
     work: WorkMeter,
+    /// The work limits of evidence and of explanations while the decision's is in `work`.
+    evidence_work: WorkMeter,
+    explanation_work: WorkMeter,
 }
 
 impl Drop for FastEvaluator<'_> {
@@ -113,6 +117,15 @@ impl Drop for FastEvaluator<'_> {
 }
 
 impl<'a> FastEvaluator<'a> {
+    /// Puts the work limit of `purpose` in place of the one being spent, or back.
+    fn swap_work(&mut self, purpose: Purpose) {
+        let apart = match purpose {
+            Purpose::Evidence => &mut self.evidence_work,
+            Purpose::Explanation => &mut self.explanation_work,
+        };
+        std::mem::swap(&mut self.work, apart);
+    }
+
     pub(crate) fn new(compiled: &'a Compiled, facts: Facts<'a>) -> Result<Self, EvalError> {
         let mut scratch =
             Scratch::take(compiled.checked.sets.len(), compiled.checked.helpers.len());
@@ -167,6 +180,8 @@ impl<'a> FastEvaluator<'a> {
             risk: None,
             depth: 1,
             work: WorkMeter::default(),
+            evidence_work: WorkMeter::default(),
+            explanation_work: WorkMeter::default(),
         })
     }
 
@@ -474,6 +489,13 @@ impl<'a> Evaluator<'a> for FastEvaluator<'a> {
 
     fn checked(&self) -> &'a crate::checked::CheckedPolicy {
         &self.compiled.checked
+    }
+
+    fn apart<R>(&mut self, purpose: Purpose, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.swap_work(purpose);
+        let result = f(self);
+        self.swap_work(purpose);
+        result
     }
 
     fn set_risk(&mut self, risk: RiskValue<'a>) {
