@@ -278,9 +278,12 @@ fn license_clause() -> impl Strategy<Value = LicenseClause> {
     prop_oneof![
         names(3).prop_map(LicenseClause::Environments),
         names(3).prop_map(LicenseClause::Features),
-        (name(), 0u64..1000).prop_map(|(counter, max)| LicenseClause::Limit {
-            counter,
-            max: Spanned::new(max, Span::default()),
+        (name(), 0u64..1000, vec(name(), 0..3)).prop_map(|(counter, max, actions)| {
+            LicenseClause::Limit {
+                counter,
+                max: Spanned::new(max, Span::default()),
+                actions,
+            }
         }),
     ]
 }

@@ -32,3 +32,4 @@ mod properties;
 mod request_input;
 mod test_coverage;
 mod trust;
+mod usage_limits;

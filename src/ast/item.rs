@@ -224,12 +224,15 @@ pub enum LicenseClause {
     Environments(Vec<Ident>),
     /// `features a, b`
     Features(Vec<Ident>),
-    /// `limit counter N`
+    /// `limit counter N` or `limit counter N for action, action`
     Limit {
         /// Usage counter name.
         counter: Ident,
         /// The limit.
         max: Spanned<u64>,
+        /// The actions the limit holds for (`for ...`); empty: every request supplying the
+        /// counter.
+        actions: Vec<Ident>,
     },
 }
 

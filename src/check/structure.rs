@@ -8,7 +8,7 @@ use crate::ast::{
 use crate::checked::{
     Approver, Attribute, CheckedPolicy, Domain, Fact, GateSpec, HaltSettings, Helper, LicenseTier,
     NamedKey, Outcome, PathSet, Pattern, RISK_MAX, RISK_MIN, Risk, RiskFactor, RiskLevel, Rule,
-    ScalarType, Scope, Type, Value,
+    ScalarType, Scope, Type, UsageLimit, Value,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{MAX_PATTERNS, MAX_RULES};
@@ -697,7 +697,7 @@ fn licenses(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<Lice
     for decl in &decls.licenses {
         let mut environments: Option<Vec<String>> = None;
         let mut features = Vec::new();
-        let mut limits: Vec<(String, u64)> = Vec::new();
+        let mut limits: Vec<UsageLimit> = Vec::new();
         for clause in &decl.clauses {
             match clause {
                 LicenseClause::Environments(envs) => {
@@ -724,8 +724,12 @@ fn licenses(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<Lice
                 LicenseClause::Features(list) => {
                     features.extend(list.iter().map(|f| f.value.clone()));
                 }
-                LicenseClause::Limit { counter, max } => {
-                    if limits.iter().any(|(c, _)| *c == counter.value) {
+                LicenseClause::Limit {
+                    counter,
+                    max,
+                    actions,
+                } => {
+                    if limits.iter().any(|l| l.counter == counter.value) {
                         checker.diagnostics.push(
                             Diagnostic::new(
                                 Code::BadLicense,
@@ -738,7 +742,19 @@ fn licenses(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> Vec<Lice
                             .with_label("second limit"),
                         );
                     }
-                    limits.push((counter.value.clone(), max.value));
+                    let mut known = Vec::with_capacity(actions.len());
+                    for action in actions {
+                        if !checker.names.is_member(Domain::Action, &action.value) {
+                            checker.unknown_symbol(Domain::Action, action);
+                        } else if !known.contains(&action.value) {
+                            known.push(action.value.clone());
+                        }
+                    }
+                    limits.push(UsageLimit {
+                        counter: counter.value.clone(),
+                        max: max.value,
+                        actions: known,
+                    });
                 }
             }
         }

@@ -11,7 +11,7 @@ pub use facts::{Fact, FileFact};
 pub use policy::{
     Approver, Attribute, CheckedPolicy, GateSpec, HaltSettings, Helper, LicenseTier, Message,
     MessagePart, NamedKey, Outcome, PathSet, Pattern, RISK_MAX, RISK_MIN, RegexDef, Risk,
-    RiskFactor, RiskLevel, Rule, Scope,
+    RiskFactor, RiskLevel, Rule, Scope, UsageLimit,
 };
 pub use types::{
     ACTOR_KINDS, BUILTIN_ACTIONS, BUILTIN_KINDS, Domain, MODES, STATUSES, ScalarType, Type,

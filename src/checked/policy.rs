@@ -259,8 +259,27 @@ pub struct LicenseTier {
     pub environments: Option<Vec<String>>,
     /// Features the tier includes.
     pub features: Vec<String>,
-    /// Usage limits: counter name and maximum.
-    pub limits: Vec<(String, u64)>,
+    /// Usage limits.
+    pub limits: Vec<UsageLimit>,
+}
+
+/// `limit COUNTER MAX [for ACTION, ...]` of a license tier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageLimit {
+    /// The usage counter.
+    pub counter: String,
+    /// A request is blocked when its count is at or over this.
+    pub max: u64,
+    /// The actions it holds for, each of which must then supply the counter; empty: every
+    /// request that supplies the counter, whatever its action.
+    pub actions: Vec<String>,
+}
+
+impl UsageLimit {
+    /// Whether a request of `action` is held to this limit.
+    pub fn applies_to(&self, action: &str) -> bool {
+        self.actions.is_empty() || self.actions.iter().any(|a| a == action)
+    }
 }
 
 /// What a rule decides.

@@ -51,14 +51,19 @@ fn denial(tier: &LicenseTier, facts: &Facts<'_>) -> Option<String> {
             ));
         }
     }
-    for (counter, max) in &tier.limits {
-        if let Some(used) = facts.usage(counter)
-            && used >= *max
+    for limit in &tier.limits {
+        if !limit.applies_to(&request.action) {
+            continue;
+        }
+        if let Some(used) = facts.usage(&limit.counter)
+            && used >= limit.max
         {
             return Some(format!(
-                "usage `{counter}` is {used}, {} the `{}` tier's limit of {max}",
-                if used == *max { "at" } else { "over" },
-                tier.name
+                "usage `{}` is {used}, {} the `{}` tier's limit of {}",
+                limit.counter,
+                if used == limit.max { "at" } else { "over" },
+                tier.name,
+                limit.max
             ));
         }
     }

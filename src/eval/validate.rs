@@ -223,7 +223,7 @@ pub(crate) fn validate<'a>(
     }
     let license_tier = license_tier(policy, request, context)?;
     if let Some(tier) = license_tier {
-        if !policy.licenses.iter().any(|t| t.name == tier) {
+        let Some(declared) = policy.licenses.iter().find(|t| t.name == tier) else {
             let tiers: Vec<String> = policy.licenses.iter().map(|t| t.name.clone()).collect();
             return Err(err(
                 "license.tier",
@@ -241,6 +241,22 @@ pub(crate) fn validate<'a>(
                     )
                 },
             ));
+        };
+        // A limit written `for` an action is that action's to meet: a request of it that
+        // left the counter out would not be held to the limit at all.
+        for limit in &declared.limits {
+            let supplied = context.usage.contains_key(&limit.counter)
+                || request.usage.get(&limit.counter).is_some();
+            if !limit.actions.is_empty() && limit.applies_to(&request.action) && !supplied {
+                return Err(err(
+                    format!("usage.{}", limit.counter),
+                    format!(
+                        "the `{tier}` license tier limits `{}` for `{}` requests, so the \
+                         request must supply it",
+                        limit.counter, request.action
+                    ),
+                ));
+            }
         }
     } else if policy.required_facts.contains(&Fact::LicenseTier) {
         return Err(err(

@@ -172,9 +172,22 @@ impl Printer<'_> {
                 LicenseClause::Features(ids) => {
                     (format!("features {}", names(ids)), idents_range(ids))
                 }
-                LicenseClause::Limit { counter, max } => (
-                    format!("limit {} {}", counter.value, max.value),
-                    counter.span.start as usize..max.span.end as usize,
+                LicenseClause::Limit {
+                    counter,
+                    max,
+                    actions,
+                } => (
+                    match actions.is_empty() {
+                        true => format!("limit {} {}", counter.value, max.value),
+                        false => format!(
+                            "limit {} {} for {}",
+                            counter.value,
+                            max.value,
+                            names(actions)
+                        ),
+                    },
+                    counter.span.start as usize
+                        ..actions.last().map_or(max.span.end, |a| a.span.end) as usize,
                 ),
             })
             .collect();

@@ -443,7 +443,15 @@ impl Lowerer {
                     let counter = self.ident(&counter_pair);
                     let max_pair = self.presume_next(&mut inner, clause_span, "limit")?;
                     let max = self.integer::<u64>(&max_pair)?;
-                    LicenseClause::Limit { counter, max }
+                    let actions = inner
+                        .find(|p| p.as_rule() == Rule::name_list)
+                        .map(|list| self.name_list(list))
+                        .unwrap_or_default();
+                    LicenseClause::Limit {
+                        counter,
+                        max,
+                        actions,
+                    }
                 }
                 _ => return Err(self.presume_failed(clause_span, "a license clause")),
             };
@@ -622,6 +630,7 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_authority
             | Rule::kw_features
             | Rule::kw_limit
+            | Rule::kw_for
             | Rule::kw_default
             | Rule::kw_rule
             | Rule::kw_when

@@ -305,10 +305,18 @@ impl Messy {
                             self.tok("features");
                             self.names(ids);
                         }
-                        LicenseClause::Limit { counter, max } => {
+                        LicenseClause::Limit {
+                            counter,
+                            max,
+                            actions,
+                        } => {
                             self.tok("limit");
                             self.tok(&counter.value);
                             self.tok(&max.value.to_string());
+                            if !actions.is_empty() {
+                                self.tok("for");
+                                self.names(actions);
+                            }
                         }
                     }
                 }
