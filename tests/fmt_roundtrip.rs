@@ -290,8 +290,10 @@ fn license_clause() -> impl Strategy<Value = LicenseClause> {
 
 fn halt_clause() -> impl Strategy<Value = HaltClause> {
     prop_oneof![
-        names(3).prop_map(HaltClause::By),
-        names(3).prop_map(HaltClause::ResumeBy),
+        (names(3), any::<bool>())
+            .prop_map(|(roles, humans_only)| HaltClause::By { roles, humans_only }),
+        (names(3), any::<bool>())
+            .prop_map(|(roles, humans_only)| HaltClause::ResumeBy { roles, humans_only }),
         requirement().prop_map(HaltClause::ResumeRequire),
     ]
 }

@@ -259,10 +259,20 @@ pub struct HaltDecl {
 /// One clause of a `halt` block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HaltClause {
-    /// `by ROLES`: who may halt.
-    By(Vec<Ident>),
-    /// `resume by ROLES`: who may resume.
-    ResumeBy(Vec<Ident>),
+    /// `by ROLES [humans_only]`: who may halt.
+    By {
+        /// The roles.
+        roles: Vec<Ident>,
+        /// Only approvers not declared `agent` may.
+        humans_only: bool,
+    },
+    /// `resume by ROLES [humans_only]`: who may resume.
+    ResumeBy {
+        /// The roles.
+        roles: Vec<Ident>,
+        /// Only approvers not declared `agent` may.
+        humans_only: bool,
+    },
     /// `resume require N approvals from ROLES ...`: approvals a resume needs.
     ResumeRequire(Requirement),
 }

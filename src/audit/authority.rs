@@ -47,6 +47,29 @@ impl Power {
                 .unwrap_or_default(),
         }
     }
+
+    /// Whether the policy grants this power to people only (`humans_only`), never to an
+    /// approver declared `agent`. `resume by` absent, whoever may halt resumes, on the same
+    /// terms.
+    pub fn humans_only(self, policy: &CheckedPolicy) -> bool {
+        match self {
+            Power::Halt => policy.halt.by_humans_only,
+            Power::Resume if policy.halt.resume_by.is_empty() => policy.halt.by_humans_only,
+            Power::Resume => policy.halt.resume_by_humans_only,
+            // An override has no `humans_only`; an agent's resume approval is written and
+            // then not counted toward a `humans_only` gate, as approvals are.
+            Power::Override | Power::ApproveResume => false,
+        }
+    }
+}
+
+/// Why the approver `id`, declared `agent`, may not use `power`, when the policy grants it
+/// to people only.
+pub(crate) fn agent_refusal(id: &str, power: Power) -> String {
+    format!(
+        "`{id}` is declared `agent`, and the policy lets only people {} (`humans_only`)",
+        power.verb()
+    )
 }
 
 /// An approver the policy allows to use a power, holding their private key.
@@ -102,6 +125,9 @@ pub fn authorize(
                 checked.name
             ))
         })?;
+    if approver.agent && power.humans_only(checked) {
+        return Err(no(agent_refusal(id, power)));
+    }
     let role = match role {
         Some(role) => {
             checked

@@ -69,6 +69,15 @@ impl StateSigners {
         {
             return Some(why);
         }
+        let power = super::authority::Power::Resume;
+        if power.humans_only(checked)
+            && checked
+                .approvers
+                .iter()
+                .any(|a| a.id == resumed.by && a.agent)
+        {
+            return Some(super::authority::agent_refusal(&resumed.by, power));
+        }
         checked.halt.resume_require.as_ref()?;
         let mut approvals = Vec::new();
         for value in resumed.approvals.iter() {

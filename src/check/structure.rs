@@ -973,13 +973,21 @@ fn halt(checker: &mut ExprChecker<'_>, decls: &Declarations<'_>) -> HaltSettings
                 }
             }
             match clause {
-                HaltClause::By(list) => {
+                HaltClause::By {
+                    roles: list,
+                    humans_only,
+                } => {
                     let refs: Vec<&Ident> = list.iter().collect();
                     settings.by.extend(roles(checker, &refs));
+                    settings.by_humans_only |= humans_only;
                 }
-                HaltClause::ResumeBy(list) => {
+                HaltClause::ResumeBy {
+                    roles: list,
+                    humans_only,
+                } => {
                     let refs: Vec<&Ident> = list.iter().collect();
                     settings.resume_by.extend(roles(checker, &refs));
+                    settings.resume_by_humans_only |= humans_only;
                 }
                 HaltClause::ResumeRequire(r) => settings.resume_require = gate(checker, r),
             }

@@ -358,8 +358,12 @@ pub struct Rule {
 pub struct HaltSettings {
     /// Roles that may halt.
     pub by: Vec<String>,
+    /// Only approvers not declared `agent` may halt (`by ... humans_only`).
+    pub by_humans_only: bool,
     /// Roles that may resume.
     pub resume_by: Vec<String>,
+    /// Only approvers not declared `agent` may resume (`resume by ... humans_only`).
+    pub resume_by_humans_only: bool,
     /// Approvals a resume needs, if any.
     pub resume_require: Option<GateSpec>,
 }

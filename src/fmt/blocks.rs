@@ -201,10 +201,18 @@ impl Printer<'_> {
             .clauses
             .iter()
             .map(|clause| match clause {
-                HaltClause::By(ids) => (format!("by {}", names(ids)), idents_range(ids)),
-                HaltClause::ResumeBy(ids) => {
-                    (format!("resume by {}", names(ids)), idents_range(ids))
-                }
+                HaltClause::By { roles, humans_only } => (
+                    format!("by {}{}", names(roles), humans_only_text(*humans_only)),
+                    idents_range(roles),
+                ),
+                HaltClause::ResumeBy { roles, humans_only } => (
+                    format!(
+                        "resume by {}{}",
+                        names(roles),
+                        humans_only_text(*humans_only)
+                    ),
+                    idents_range(roles),
+                ),
                 HaltClause::ResumeRequire(requirement) => (
                     format!("resume {}", requirement_text(requirement)),
                     requirement.count.span.start as usize..requirement_end(requirement),
@@ -269,4 +277,9 @@ fn level_text(level: &RiskLevel) -> String {
 fn level_end(level: &RiskLevel) -> usize {
     let end = level.threshold.as_ref().map_or(level.name.span, |t| t.span);
     end.end as usize
+}
+
+/// ` humans_only` after a halt clause's roles, when it has it.
+fn humans_only_text(humans_only: bool) -> &'static str {
+    if humans_only { " humans_only" } else { "" }
 }

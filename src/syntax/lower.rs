@@ -494,9 +494,16 @@ impl Lowerer {
             let mut inner = p.into_inner();
             self.skip_keywords(&mut inner);
             let body = self.presume_next(&mut inner, clause_span, "halt clause")?;
+            let humans_only = inner.any(|p| p.as_rule() == Rule::humans_only);
             let clause = match rule {
-                Rule::halt_by => HaltClause::By(self.name_list(body)),
-                Rule::halt_resume_by => HaltClause::ResumeBy(self.name_list(body)),
+                Rule::halt_by => HaltClause::By {
+                    roles: self.name_list(body),
+                    humans_only,
+                },
+                Rule::halt_resume_by => HaltClause::ResumeBy {
+                    roles: self.name_list(body),
+                    humans_only,
+                },
                 Rule::halt_resume_require => HaltClause::ResumeRequire(self.requirement(body)?),
                 _ => return Err(self.presume_failed(clause_span, "a halt clause")),
             };

@@ -270,3 +270,68 @@ fn a_record_signed_by_a_key_only_it_names_is_a_finding_when_signatures_are_requi
     let f = verify(vec![key(9).public_key()], true).finding.unwrap();
     assert_eq!(f.seq, 1);
 }
+
+/// A policy where `bot`, declared `agent`, holds the roles that may halt and resume,
+/// with `humans_only` on both clauses or on neither.
+fn agent_policy(humans_only: bool) -> Policy {
+    let only = if humans_only { " humans_only" } else { "" };
+    Policy::from_str(&format!(
+        "policy \"ops\"\nenvironments dev -> prod\nroles admin, on_call\n\
+         approver \"alice\" roles admin key \"{}\"\n\
+         approver \"bot\" roles on_call, admin agent key \"{}\"\n\
+         halt {{\n  by on_call, admin{only}\n  resume by admin{only}\n}}\n\
+         default auto_approve\n",
+        key(1).public_key().to_gavel_string(),
+        key(5).public_key().to_gavel_string()
+    ))
+    .unwrap()
+}
+
+/// `halt { by ... humans_only }` and `resume by ... humans_only` (seeds/003 §6.1: emergency
+/// stop activation and deactivation always need a person): an approver declared `agent`
+/// holding the role may neither halt nor resume. A resume record an agent wrote with its own
+/// declared key, past `gavel resume`, leaves the halt in force.
+#[test]
+fn a_humans_only_halt_is_neither_made_nor_lifted_by_an_agent() {
+    let policy = agent_policy(true);
+    for power in [Power::Halt, Power::Resume] {
+        let refused = authorize(&policy, power, "bot", None, &key(5)).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("`bot` is declared `agent`, and the policy lets only people"),
+            "{refused}"
+        );
+        // Without `humans_only` the same agent may.
+        authorize(&agent_policy(false), power, "bot", None, &key(5)).unwrap();
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let log = AuditLog::open(
+        dir.path().join("audit.jsonl"),
+        KeyRing::new(AuditKey::generate().unwrap()),
+    )
+    .unwrap();
+    let gk = Gatekeeper::new(policy.clone(), Signer::new(key(9)), log);
+    let alice = authorize(&policy, Power::Halt, "alice", None, &key(1)).unwrap();
+    gk.log().halt(&alice, "incident 12").unwrap();
+    let bot = Authorized {
+        id: "bot".into(),
+        role: "admin".into(),
+        agent: true,
+        key: key(5).public_key(),
+        signer: Signer::new(key(5)),
+        power: Power::Resume,
+        ..alice.clone()
+    };
+    gk.log()
+        .resume(&policy, &bot, "all clear", &[], now())
+        .unwrap();
+    let gated = gk.decide_with(&request(), Context::at(now()));
+    assert_eq!(gated.decision.outcome, DecisionOutcome::Block);
+    let reason = &gated.decision.halt.as_ref().expect("still halted").reason;
+    assert!(
+        reason.contains("does not count: `bot` is declared `agent`"),
+        "{reason}"
+    );
+}

@@ -984,3 +984,45 @@ fn a_resume_approval_with_a_member_given_twice_is_refused() {
     assert_eq!(code, 1);
     assert!(err.contains("duplicate field `halt_seq`"), "{err}");
 }
+
+/// devops-matrix's deployment agent holds the on-call role, which may halt; the policy's
+/// `humans_only` keeps it from halting (seeds/003 §6.1; found by a policy audit: the agent
+/// could stop every decision).
+#[test]
+fn the_devops_deployment_agent_may_not_halt() {
+    let dir = keyed_dir();
+    let d = dir.path();
+    let policies = d.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/devops-matrix");
+    for entry in std::fs::read_dir(example).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "gavel") {
+            std::fs::copy(&path, policies.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(d.join("agent.key"), private(7).to_file_text().as_bytes()).unwrap();
+    let (code, out, err) = run(
+        d,
+        &[
+            "halt",
+            "--reason",
+            "runaway",
+            "--key",
+            "agent.key",
+            "--as",
+            "deployment-agent-01",
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains(
+            "`deployment-agent-01` is declared `agent`, and the policy lets only people halt"
+        ),
+        "{err}"
+    );
+    assert!(
+        !d.join(".gavel/audit.jsonl").exists()
+            || !text(&std::fs::read(d.join(".gavel/audit.jsonl")).unwrap()).contains("runaway")
+    );
+}

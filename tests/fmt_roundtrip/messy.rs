@@ -344,14 +344,20 @@ impl Messy {
                 self.tok("{");
                 for clause in &h.clauses {
                     match clause {
-                        HaltClause::By(ids) => {
+                        HaltClause::By { roles, humans_only } => {
                             self.tok("by");
-                            self.names(ids);
+                            self.names(roles);
+                            if *humans_only {
+                                self.tok("humans_only");
+                            }
                         }
-                        HaltClause::ResumeBy(ids) => {
+                        HaltClause::ResumeBy { roles, humans_only } => {
                             self.tok("resume");
                             self.tok("by");
-                            self.names(ids);
+                            self.names(roles);
+                            if *humans_only {
+                                self.tok("humans_only");
+                            }
                         }
                         HaltClause::ResumeRequire(r) => {
                             self.tok("resume");
