@@ -34,6 +34,8 @@ pub(crate) struct GlobIndex {
     by_prefix: Affixes,
     /// `**/*suffix`, by suffix.
     by_suffix: Affixes,
+    /// `W/**` and `**/D/**`: paths inside directories named a certain way; boxed, being rare.
+    inside_named: Option<Box<InsideNamed>>,
     /// `**`.
     everything: Vec<usize>,
     /// Globs of no shape, and their ids.
@@ -107,6 +109,106 @@ impl Affixes {
     }
 }
 
+/// Segment names (exact, or one `*`) keyed for lookup: by the whole name, by prefix, by
+/// suffix, and `*` itself.
+#[derive(Debug, Default)]
+struct SegmentNames {
+    exact: KeyTable<Vec<usize>>,
+    by_prefix: Affixes,
+    by_suffix: Affixes,
+    any: Vec<usize>,
+}
+
+impl SegmentNames {
+    fn add(&mut self, name: Name, id: usize) {
+        match name {
+            Name::Exact(name) => self.exact.entry(&name).push(id),
+            Name::Wild(wild) if wild.prefix.is_empty() && wild.suffix.is_empty() => {
+                self.any.push(id)
+            }
+            Name::Wild(wild) if wild.prefix.is_empty() => {
+                let suffix = wild.suffix.clone();
+                self.by_suffix.add(&suffix, false, wild, id);
+            }
+            Name::Wild(wild) => {
+                let prefix = wild.prefix.clone();
+                self.by_prefix.add(&prefix, true, wild, id);
+            }
+        }
+    }
+
+    fn matches(&self, segment: &str, hits: &mut Vec<usize>) {
+        if let Some(ids) = self.exact.get(segment) {
+            push_ids(hits, ids);
+        }
+        self.by_prefix.matches(segment, true, hits);
+        self.by_suffix.matches(segment, false, hits);
+        push_ids(hits, &self.any);
+    }
+}
+
+/// `W/**` (a root directory named like `W`) and `**/D/**` (a directory at any depth named
+/// like `D`).
+#[derive(Debug, Default)]
+struct InsideNamed {
+    root: SegmentNames,
+    anywhere: SegmentNames,
+    /// A screen in front of both, as [`Affixes`] has: the first bytes of exact names and
+    /// prefixes, the last bytes of suffixes, and whether some name is `*`. Most directories
+    /// of most paths pass none of it, and skip both tables.
+    firsts: ByteSet,
+    lasts: ByteSet,
+    any: bool,
+}
+
+impl InsideNamed {
+    fn add(&mut self, root: bool, name: Name, id: usize) {
+        match &name {
+            Name::Exact(s) => s.bytes().take(1).for_each(|b| self.firsts.insert(b)),
+            Name::Wild(w) if !w.prefix.is_empty() => {
+                w.prefix.bytes().take(1).for_each(|b| self.firsts.insert(b))
+            }
+            Name::Wild(w) if !w.suffix.is_empty() => w
+                .suffix
+                .bytes()
+                .last()
+                .into_iter()
+                .for_each(|b| self.lasts.insert(b)),
+            Name::Wild(_) => self.any = true,
+        }
+        match root {
+            true => self.root.add(name, id),
+            false => self.anywhere.add(name, id),
+        }
+    }
+
+    /// Whether `segment` might match a name of either table.
+    #[inline(always)]
+    fn may_match(&self, segment: &str) -> bool {
+        let bytes = segment.as_bytes();
+        self.any
+            || bytes.first().is_some_and(|&b| self.firsts.contains(b))
+            || bytes.last().is_some_and(|&b| self.lasts.contains(b))
+    }
+
+    /// Ids of the globs that `path` is inside a directory of: `ends` are the positions of its
+    /// slashes, the ends of its directories, outermost first.
+    fn matches(&self, path: &str, ends: impl Iterator<Item = usize>, hits: &mut Vec<usize>) {
+        let mut start = 0;
+        for end in ends {
+            if let Some(segment) = path.get(start..end)
+                && self.may_match(segment)
+            {
+                if start == 0 {
+                    self.root.matches(segment, hits);
+                }
+                self.anywhere.matches(segment, hits);
+            }
+            start = end + 1;
+        }
+    }
+}
+
 /// Collects the globs of a policy, in id order, into a [`GlobIndex`].
 #[derive(Default)]
 pub(crate) struct GlobIndexBuilder {
@@ -143,6 +245,14 @@ impl GlobIndexBuilder {
                     let prefix = wild.prefix.clone();
                     index.by_prefix.add(&prefix, true, wild, id);
                 }
+                Shape::InsideRootWild(wild) => index
+                    .inside_named
+                    .get_or_insert_with(Box::default)
+                    .add(true, Name::Wild(wild), id),
+                Shape::InsideAnywhere(name) => index
+                    .inside_named
+                    .get_or_insert_with(Box::default)
+                    .add(false, name, id),
                 Shape::Everything => index.everything.push(id),
             }
         }
@@ -230,6 +340,19 @@ impl GlobIndex {
         }
         self.by_prefix.matches(name, true, hits);
         self.by_suffix.matches(name, false, hits);
+        if let Some(named) = &self.inside_named {
+            match deep {
+                false => named.matches(path, slashes.iter().take(depth).copied(), hits),
+                true => named.matches(
+                    path,
+                    path.bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'/')
+                        .map(|(i, _)| i),
+                    hits,
+                ),
+            }
+        }
         push_ids(hits, &self.everything);
     }
 }
@@ -326,6 +449,11 @@ mod tests {
             "tests/test_*.py",
             "a/**/b",
             "docs/{a,b}/*.md",
+            ".env*/**",
+            "**/.env*/**",
+            "**/node_modules/**",
+            "*/**",
+            "**/*.d/**",
             "**",
         ];
         let index = index(&patterns);
@@ -351,6 +479,16 @@ mod tests {
             "docs/a/x.md",
             "docs/c/x.md",
             "README.md",
+            ".envs/prod.key",
+            ".env/a/b",
+            "x/.env.d/db.env",
+            "x/y/.env",
+            "node_modules/a.js",
+            "a/node_modules/b/c.js",
+            "a/node_modules",
+            "conf.d/x",
+            "a/conf.d/b/c",
+            "a/.d/x",
         ] {
             assert_eq!(hits(&index, path), expected(&patterns, path), "{path}");
         }

@@ -32,6 +32,11 @@ pub(crate) enum Shape {
     },
     /// `**/name`: a last segment matching `name`, in any directory or at the root.
     Anywhere(Name),
+    /// `W/**`: every path inside a directory at the root whose name matches `W` (a literal
+    /// root directory is [`Shape::Inside`]).
+    InsideRootWild(Wild),
+    /// `**/D/**`: every path inside a directory, at any depth, whose name matches `D`.
+    InsideAnywhere(Name),
     /// `**`: every path.
     Everything,
 }
@@ -129,6 +134,13 @@ fn shape_of(atoms: &[&Atom]) -> Option<Shape> {
                 Some(Shape::Anywhere(Name::Wild(wild.clone())))
             }
         }
+        ([Segment::Wild(wild)], Segment::DoubleStar) => Some(Shape::InsideRootWild(wild.clone())),
+        ([Segment::DoubleStar, Segment::Literal(name)], Segment::DoubleStar) => {
+            Some(Shape::InsideAnywhere(Name::Exact(name.clone())))
+        }
+        ([Segment::DoubleStar, Segment::Wild(wild)], Segment::DoubleStar) => {
+            Some(Shape::InsideAnywhere(Name::Wild(wild.clone())))
+        }
         ([_, ..], Segment::DoubleStar) => Some(Shape::Inside(literal_dirs()?)),
         (_, Segment::Literal(name)) => {
             let dir = literal_dirs()?;
@@ -219,6 +231,15 @@ mod tests {
             one("**/Makefile"),
             Shape::Anywhere(Name::Exact("Makefile".into()))
         );
+        assert_eq!(one(".env*/**"), Shape::InsideRootWild(wild(".env", "")));
+        assert_eq!(
+            one("**/.env*/**"),
+            Shape::InsideAnywhere(Name::Wild(wild(".env", "")))
+        );
+        assert_eq!(
+            one("**/node_modules/**"),
+            Shape::InsideAnywhere(Name::Exact("node_modules".into()))
+        );
         assert_eq!(one("**"), Shape::Everything);
         assert_eq!(one("**/*"), Shape::Everything);
         assert_eq!(
@@ -233,7 +254,8 @@ mod tests {
         for p in [
             "a/**/b",
             "*/x",
-            "**/a/**",
+            "**/a/**/b",
+            "**/**/a/**",
             "a?",
             "[ab]",
             "a*b*",
