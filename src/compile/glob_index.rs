@@ -5,7 +5,8 @@
 //! one of a few everyday shapes ([`crate::glob::shape`]), each a test on the path's directory
 //! and name: those are put in hash tables keyed by the text they need, so a path costs a few
 //! lookups — one for the whole path, one per enclosing directory, one for its directory's
-//! wildcard names, and one per distinct prefix or suffix length of the `**/` names. Only
+//! wildcard names, one per distinct prefix or suffix length of the `**/` names, and, for
+//! `W/**` and `**/D/**`, a byte test per directory name (a lookup when it passes). Only
 //! globs of other shapes go to a globset (built only when there are some).
 //!
 //! Only for normalized paths (request file paths after validation): on those the shapes mean

@@ -2,7 +2,9 @@
 //!
 //! Most patterns in policies are a whole path (`config/production.yaml`), a directory and
 //! everything inside it (`docs/**`), names with one wildcard in a directory (`tests/test_*.py`,
-//! `.env*` at the root), or names anywhere (`**/*.db`, `**/.env*`). Each of these is a test on
+//! `.env*` at the root), names anywhere (`**/*.db`, `**/.env*`), or everything inside a
+//! directory named a certain way (`.env*/**` at the root, `**/node_modules/**` at any depth).
+//! Each of these is a test on
 //! the path's directory and name that a table lookup and a comparison or two decide, much
 //! cheaper than running a regex set over the path. A pattern with `{a,b}` is the union of the
 //! patterns its alternatives spell out, so it has a shape when each of those does.
