@@ -421,6 +421,44 @@ fn evidence_and_explanations_do_not_spend_the_decisions_work_limit() {
     assert_eq!(decision.outcome.as_str(), "notify", "{:?}", decision.errors);
     let evidence = serde_json::to_string(&decision.fired[0].evidence).unwrap();
     assert!(evidence.contains("0059zzzzzz0699"), "{evidence}");
+    assert_eq!(decision.fired[0].evidence_error, None);
+
+    // Two rules reading one costly helper: the decision evaluates it once, the evidence and
+    // the explanation once per rule, and the second runs over their limit. The outcome
+    // stands; the evidence says it stops short (found in review: it blocked the decision).
+    let shared = |outcome: &str| {
+        gavel::Policy::from_str(&format!(
+            "policy \"p\"\nattribute forbidden: list<string> = []\ndefault auto_approve\n\
+             let bad = any file where (path contains any attr.forbidden)\n\
+             rule r1 {{ when bad then {outcome} \"one\" }}\n\
+             rule r2 {{ when bad then {outcome} \"two\" }}\n"
+        ))
+        .unwrap()
+    };
+    let explained = shared("block").decide_explained(&long_paths_request(60, None), &context);
+    assert_eq!(
+        explained.outcome.as_str(),
+        "auto_approve",
+        "{:?}",
+        explained.errors
+    );
+    let explanation = explained.explanation.expect("two rules that did not fire");
+    assert_eq!(explanation[0].evidence_error, None);
+    let error = explanation[1]
+        .evidence_error
+        .as_deref()
+        .expect("stops short");
+    assert!(error.contains("work limit of 268435456 units"), "{error}");
+
+    let decision = shared("notify").decide(&long_paths_request(60, Some(59)), &context);
+    assert_eq!(decision.outcome.as_str(), "notify", "{:?}", decision.errors);
+    assert!(decision.errors.is_empty(), "{:?}", decision.errors);
+    assert_eq!(decision.fired[0].evidence_error, None);
+    let error = decision.fired[1]
+        .evidence_error
+        .as_deref()
+        .expect("stops short");
+    assert!(error.contains("work limit of 268435456 units"), "{error}");
 }
 
 /// A gate naming a role twice is the gate with the role once, never no gate (found by QA: the

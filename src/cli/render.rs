@@ -89,6 +89,7 @@ pub fn decision_text(decision: &Decision) -> String {
             for e in &rule.evidence {
                 out.push_str(&evidence_line(e));
             }
+            out.push_str(&incomplete_line(rule.evidence_error.as_deref()));
         }
     } else if decision.default_applied {
         out.push_str("\nwhy:\n  no rule fired; the policy default decided\n");
@@ -103,6 +104,7 @@ pub fn decision_text(decision: &Decision) -> String {
             for e in &rule.evidence {
                 out.push_str(&evidence_line(e));
             }
+            out.push_str(&incomplete_line(rule.evidence_error.as_deref()));
         }
     }
     if let Some(risk) = &decision.risk {
@@ -211,6 +213,13 @@ pub fn decision_text(decision: &Decision) -> String {
 
 /// One condition of a rule, with its values and the files that decided it, each escaped
 /// by [`shown`] (see [`decision_text`]).
+/// The line saying why a rule's evidence stops short, if it does.
+fn incomplete_line(error: Option<&str>) -> String {
+    error
+        .map(|e| format!("      (evidence incomplete: {})\n", shown(e)))
+        .unwrap_or_default()
+}
+
 fn evidence_line(e: &Evidence) -> String {
     let mut line = format!(
         "      {} {}",

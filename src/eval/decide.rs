@@ -314,29 +314,24 @@ fn run<'a, E: Evaluator<'a>>(
                 let explained = ev.apart(Purpose::Explanation, |ev| {
                     evidence::collect(ev, policy, &rule.condition, false, &mut evidence)
                 });
-                match explained {
-                    Ok(()) => not_fired.push(NotFired {
-                        rule: rule.name.clone(),
-                        evidence,
-                    }),
-                    Err(error) => decision.errors.push(EvaluationError {
-                        location: format!("explanation of rule `{}`", rule.name),
-                        error: error.to_string(),
-                    }),
-                }
+                not_fired.push(NotFired {
+                    rule: rule.name.clone(),
+                    evidence,
+                    evidence_error: explained.err().map(|error| error.to_string()),
+                });
             }
             continue;
         }
+        // Evidence shows again what the condition decided: a failure to collect it (the
+        // evidence's work limit, spent by rules that share a costly helper the decision
+        // memoized) leaves the evidence incomplete, not the decision in doubt.
         let mut evidence = Vec::new();
-        let collected = ev.apart(Purpose::Evidence, |ev| {
-            evidence::collect(ev, policy, &rule.condition, true, &mut evidence)
-        });
-        if let Err(error) = collected {
-            decision.errors.push(EvaluationError {
-                location: format!("evidence of rule `{}`", rule.name),
-                error: error.to_string(),
-            });
-        }
+        let evidence_error = ev
+            .apart(Purpose::Evidence, |ev| {
+                evidence::collect(ev, policy, &rule.condition, true, &mut evidence)
+            })
+            .err()
+            .map(|error| error.to_string());
         let message = match outcome_message(ev, &rule.outcome) {
             Ok(m) => m,
             Err(error) => {
@@ -365,6 +360,7 @@ fn run<'a, E: Evaluator<'a>>(
                 outcome: rule_outcome(&rule.outcome),
                 message,
                 evidence,
+                evidence_error,
             },
         );
     }

@@ -338,6 +338,11 @@ pub struct FiredRule {
     /// The facts that made it fire (omitted when none could be collected).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+    /// Why the evidence is incomplete, when collecting it failed (over the evidence's own
+    /// work limit, say). The rule fired all the same: evidence shows a decided condition
+    /// again and never changes the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_error: Option<String>,
 }
 
 /// Why a condition (or part of one) held or did not.
@@ -385,6 +390,10 @@ pub struct NotFired {
     /// The parts of its condition that were false, with their values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+    /// Why the explanation is incomplete, when collecting it failed (over the explanation's
+    /// own work limit, say). `--explain` never changes the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_error: Option<String>,
 }
 
 /// The risk score.
