@@ -620,3 +620,62 @@ fn a_huge_value_in_a_request_is_quoted_short_and_the_refusal_is_recorded() {
     );
     ws.run(["audit", "verify"]).code(0);
 }
+
+/// A `--count-usage` that counts another action than the limit it fills (`limit ... for
+/// ACTION`), or one of several, would hold requests to too low a count: refused, naming the
+/// limit (found in review: with `for deploy, promote` and the deploys counted, every promote
+/// passed the limit).
+#[test]
+fn a_usage_counter_must_count_what_the_limit_is_for() {
+    let ws = setup();
+    let policy = ws.read("policies/main.gavel").replace(
+        "limit projects_per_month 2\n",
+        "limit projects_per_month 2 for apply_patch\n  limit changes_per_day 2 for deploy, promote\n",
+    );
+    ws.write("policies/main.gavel", policy);
+    for (counter, says) in [
+        (
+            "projects_per_month=deploy",
+            "--count-usage projects_per_month=deploy: the `starter` license tier limits \
+             `projects_per_month` for `apply_patch`, and this counter counts `deploy`: count \
+             `apply_patch`",
+        ),
+        (
+            "changes_per_day=deploy",
+            "--count-usage changes_per_day=deploy: the `starter` license tier limits \
+             `changes_per_day` for `deploy`, `promote`, and this counter counts `deploy`: one \
+             counter counts one action, so supply the count in the requests (`usage`) instead",
+        ),
+    ] {
+        let out = ws.run([
+            "eval",
+            "--request",
+            "docs.json",
+            "--license",
+            "starter.license",
+            "--now",
+            NOW,
+            "--count-usage",
+            counter,
+            "--format",
+            "json",
+        ]);
+        out.code(1).stderr_has(says);
+        assert_eq!(out.json()["outcome"], "block");
+    }
+    // The limit's own action counts.
+    let out = ws.run([
+        "eval",
+        "--request",
+        "docs.json",
+        "--license",
+        "starter.license",
+        "--now",
+        NOW,
+        "--count-usage",
+        "projects_per_month=apply_patch",
+        "--usage",
+        "changes_per_day=0",
+    ]);
+    out.code(0);
+}

@@ -126,10 +126,19 @@ impl Gatekeeper {
         context: Context,
         decide: impl Fn(&Context) -> Decision,
     ) -> Gated {
+        // A counter that cannot fill the policy's limit blocks every decision, naming it.
+        let mismatch = self
+            .counters
+            .iter()
+            .find_map(|c| c.mismatch(self.policy.checked()));
         let mut gated = self
             .log
             .record_decided(request_digest, context, &self.counters, |ctx| {
-                self.signed(decide(ctx))
+                let mut decision = decide(ctx);
+                if let Some(why) = &mismatch {
+                    decision.force_block("usage counter", why);
+                }
+                self.signed(decision)
             });
         if gated.error.is_some() {
             // Turned into a block after it was signed: sign what is returned.

@@ -66,6 +66,43 @@ impl UsageCounter {
             period,
         }
     }
+
+    /// Why this counter cannot fill the policy's counter of its name, if it cannot: a
+    /// license limit written `for` some actions (`limit projects_per_month 5 for
+    /// create_project`) counts those actions, and a counter of another action, or of only one
+    /// of several, would hold the limit to the wrong count — too low, and requests over the
+    /// limit pass (found in review). One counter counts one action: a limit for several is
+    /// met by the requests' own counts (`usage`) or the caller's (`Context::usage`).
+    pub fn mismatch(&self, policy: &crate::checked::CheckedPolicy) -> Option<String> {
+        let limit = policy
+            .licenses
+            .iter()
+            .flat_map(|tier| tier.limits.iter().map(move |limit| (tier, limit)))
+            .find(|(_, limit)| limit.counter == self.name && !limit.actions.is_empty());
+        let (tier, limit) = limit?;
+        let counts = self.action.as_deref();
+        if limit.actions.len() == 1 && counts == limit.actions.first().map(String::as_str) {
+            return None;
+        }
+        Some(format!(
+            "the `{}` license tier limits `{}` for {}, and this counter counts {}: {}",
+            tier.name,
+            self.name,
+            limit
+                .actions
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            counts.map_or("every action".to_string(), |a| format!("`{a}`")),
+            match limit.actions.as_slice() {
+                [only] => format!("count `{only}`"),
+                _ => "one counter counts one action, so supply the count in the requests \
+                      (`usage`) instead"
+                    .to_string(),
+            }
+        ))
+    }
 }
 
 use super::state::{UNCHECKED, UsageSeen};

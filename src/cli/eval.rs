@@ -147,11 +147,10 @@ pub fn run(args: &EvalArgs) -> u8 {
     // A `--count-usage` that cannot be used refuses the request like any flag that cannot be
     // applied: a recorded block naming it (found by QA: it printed one line and decided,
     // recorded and printed nothing).
-    let (counters, counters_error) =
-        match usage_counters(&args.count_usage, &policy.checked().actions) {
-            Ok(c) => (c, None),
-            Err(e) => (Vec::new(), Some(RequestError::document(e))),
-        };
+    let (counters, counters_error) = match usage_counters(&args.count_usage, policy.checked()) {
+        Ok(c) => (c, None),
+        Err(e) => (Vec::new(), Some(RequestError::document(e))),
+    };
     // The signing key is loaded once: an encrypted key asks for its passphrase once.
     let signing = signer(args);
     let audit = match audit_log(args, &signing, Some(&policy)) {
@@ -313,8 +312,9 @@ fn resign(signing: &Signing, mut decision: Decision) -> Decision {
 /// misspelled action would count nothing, and a limit that counts nothing is no limit.
 fn usage_counters(
     specs: &[String],
-    actions: &[String],
+    policy: &crate::checked::CheckedPolicy,
 ) -> Result<Vec<crate::audit::UsageCounter>, String> {
+    let actions = &policy.actions;
     use crate::audit::{Period, UsageCounter};
     let mut seen = std::collections::BTreeSet::new();
     specs
@@ -348,7 +348,11 @@ fn usage_counters(
             } else {
                 Period::All
             };
-            Ok(UsageCounter::new(name, Some(action), period))
+            let counter = UsageCounter::new(name, Some(action), period);
+            match counter.mismatch(policy) {
+                Some(why) => Err(format!("--count-usage {spec}: {why}")),
+                None => Ok(counter),
+            }
         })
         .collect()
 }

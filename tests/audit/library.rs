@@ -459,3 +459,53 @@ fn deciders_racing_far_below_a_quota_are_all_authorized() {
         80
     );
 }
+
+/// A Gatekeeper whose usage counter counts another action than the license limit it fills
+/// (`limit ... for ACTION`) blocks every decision, naming the counter: the count it would
+/// fill in is not the limit's (found in review).
+#[test]
+fn a_gatekeeper_counting_the_wrong_action_for_a_limit_blocks() {
+    use gavel::audit::{Period, UsageCounter};
+    let policy = gavel::Policy::from_str(
+        "policy \"p\"\nenvironments dev -> prod\nactions create_project\n\
+         license starter {\n  limit projects_per_month 5 for create_project\n}\n\
+         default auto_approve\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log = gavel::audit::AuditLog::open(
+        dir.path().join("audit.jsonl"),
+        gavel::audit::KeyRing::new(gavel::audit::AuditKey::generate().unwrap()),
+    )
+    .unwrap();
+    let request = gavel::Request::from_json(
+        br#"{"action":"create_project","environment":"dev","actor":{"id":"dev","kind":"human"}}"#,
+    )
+    .unwrap();
+    let mut context = gavel::Context::at(jiff::Timestamp::now());
+    context.license = Some(gavel::eval::LicenseVerdict::Valid {
+        tier: "starter".into(),
+        org: "acme".into(),
+        expires_at: "2099-01-01T00:00:00Z".parse().unwrap(),
+    });
+    let wrong = gavel::audit::Gatekeeper::new(
+        policy.clone(),
+        gavel::sign::Signer::new(gavel::keys::PrivateKey::from_seed(&[9; 32])),
+        log,
+    )
+    .with_usage(UsageCounter::new(
+        "projects_per_month",
+        Some("deploy"),
+        Period::Month,
+    ));
+    let gated = wrong.decide_with(&request, context.clone());
+    assert_eq!(gated.decision.outcome, gavel::DecisionOutcome::Block);
+    assert_eq!(gated.decision.errors[0].location, "usage counter");
+    assert!(
+        gated.decision.errors[0].error.contains(
+            "limits `projects_per_month` for `create_project`, and this counter counts `deploy`"
+        ),
+        "{:?}",
+        gated.decision.errors
+    );
+}
