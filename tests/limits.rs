@@ -457,3 +457,48 @@ fn a_deeply_nested_attribute_built_in_code_blocks() {
         }
     }
 }
+
+/// The nesting pre-scan sees every deep expression, so deep ones are E0004 rather than the
+/// parser's own "stack limit reached" (found by fuzzing): declaration words read as names
+/// (`if risk then risk else ...`) no longer end the `if`s open around them, and a piece the
+/// error recovery parses on its own is scanned on its own (a string whose `"\` escaped its
+/// line's end hid the next line from the whole-file scan).
+#[test]
+fn nesting_the_pre_scan_used_to_miss() {
+    let ifs = format!(
+        "policy \"p\"\nlet x = {}risk\n",
+        "if risk then risk else ".repeat(5_000)
+    );
+    assert!(codes(&ifs).contains(&Code::TooDeep), "{:?}", codes(&ifs));
+    let hidden = format!(
+        "policy \"p\"\nlet a = ) \"\\\nrule r {{ when {}x{} then auto_approve }}\n",
+        "(".repeat(20_000),
+        ")".repeat(20_000)
+    );
+    assert!(
+        codes(&hidden).contains(&Code::TooDeep),
+        "{:?}",
+        codes(&hidden)
+    );
+}
+
+/// A file under the size limit whose canonical layout is over it cannot be formatted: a
+/// clear error naming the limit, not an internal error (found by fuzzing: `let aN=1` lines,
+/// which the canonical layout spaces out).
+#[test]
+fn formatting_past_the_file_size_limit() {
+    let mut text = String::from("policy \"p\"\n");
+    let mut n = 0;
+    while text.len() < MAX_POLICY_FILE_BYTES - 32 {
+        text.push_str(&format!("let a{n}=1\n"));
+        n += 1;
+    }
+    assert!(text.len() <= MAX_POLICY_FILE_BYTES);
+    let errors = gavel::fmt::format_source("p.gavel", &text).unwrap_err();
+    assert_eq!(errors[0].code, Code::TooLarge);
+    assert!(
+        errors[0].message.contains("formatted, the file would be"),
+        "{}",
+        errors[0].message
+    );
+}

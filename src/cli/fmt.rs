@@ -90,13 +90,23 @@ fn format_one(path: &Path, check: bool) -> Result<bool, String> {
 }
 
 /// A unified diff of `old` → `new`.
+///
+/// The diff search gives up after [`DIFF_TIMEOUT`] and shows a coarser (still correct) diff:
+/// Myers' algorithm takes time proportional to the lines times the differences, so a large
+/// file whose every line changes took minutes (found by QA: 1 MB of `let aN=1` lines, which
+/// `gavel fmt --check` in CI would run into on every push).
 pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
+    similar::TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("{name} (current)"), &format!("{name} (formatted)"))
         .to_string()
 }
+
+/// How long [`unified_diff`] searches for the smallest diff of one file.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Writes through a temporary file in the same directory and renames it into place, so an
 /// interrupted write never leaves a half-written policy. A symlink is followed: the file it

@@ -53,6 +53,24 @@ pub fn format_source(file_name: &str, text: &str) -> Result<String, Vec<Diagnost
         return Err(diagnostics);
     }
     let formatted = format_file(&file, text);
+    // The canonical layout may be longer than the author's (`let a=1` becomes `let a = 1`):
+    // a file near the size limit can format to one over it, which every command would then
+    // refuse (found by QA: reported as "internal formatter error: the formatted text does
+    // not parse", its re-parse failing on the size limit).
+    if formatted.len() > crate::limits::MAX_POLICY_FILE_BYTES {
+        return Err(vec![
+            Diagnostic::new(
+                Code::TooLarge,
+                crate::ast::Span::new(FileId(0), 0..0),
+                format!(
+                    "formatted, the file would be {} bytes, more than the limit of {}",
+                    formatted.len(),
+                    crate::limits::MAX_POLICY_FILE_BYTES
+                ),
+            )
+            .with_help("split the policy into several `.gavel` files in the same directory"),
+        ]);
+    }
     let (reparsed, errors) = parse_file(FileId(0), &formatted);
     let problem = if !errors.is_empty() {
         Some("the formatted text does not parse")

@@ -71,9 +71,13 @@ pub(crate) fn find_excess_nesting(text: &str, limit: usize) -> Option<Range<usiz
                         }
                         prefix_run = 0;
                     }
-                    // A top-level declaration starts: whatever was open has ended.
+                    // A top-level declaration starts: whatever was open has ended. These
+                    // words are also names an expression may read (`if risk then risk else
+                    // ...`, found by QA: a chain of 20,000 `if`s reached pest, which gave up
+                    // with "expected stack limit reached"), so only where what follows could
+                    // not continue an expression: a name, `{` or `[`.
                     "rule" | "let" | "risk" | "paths" | "default" | "attribute" | "license"
-                        if frames.len() == 1 =>
+                        if frames.len() == 1 && declaration_follows(text, i) =>
                     {
                         open_ifs = 0;
                         frames = vec![0];
@@ -95,6 +99,31 @@ pub(crate) fn find_excess_nesting(text: &str, limit: usize) -> Option<Range<usiz
         i += 1;
     }
     None
+}
+
+/// Whether the token after offset `at` (past whitespace and comments) is one that cannot
+/// follow an operand: a name that is not an expression keyword, `{` or `[`. After a
+/// declaration keyword that is a declaration's second token (`let x`, `risk {`, `paths p [`,
+/// `default block`); after the same word read as a name, an expression goes on with an
+/// operator, a keyword or a closing bracket instead.
+fn declaration_follows(text: &str, at: usize) -> bool {
+    let mut rest = text.get(at..).unwrap_or("");
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix('#') {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, next)| next),
+            None => break,
+        }
+    }
+    if rest.starts_with(['{', '[']) {
+        return true;
+    }
+    let word: &str = rest
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    // The grammar's own test: a name is no expression keyword.
+    super::is_name(word)
 }
 
 /// Index just past a quoted run starting at `start` (a string or a regex literal).
@@ -132,6 +161,13 @@ mod tests {
         // Separate items do not accumulate.
         let lets = "let x = if a then 1 else 0\n".repeat(100);
         assert_eq!(find_excess_nesting(&lets, 64), None);
+        // A declaration keyword read as a name does not end the `if`s open around it.
+        let risky = "let x = ".to_string() + &"if risk then risk else ".repeat(100) + "0";
+        assert!(find_excess_nesting(&risky, 64).is_some());
+        let lines = "let x = if a then\n".to_string() + &"risk else if a then\n".repeat(100);
+        assert!(find_excess_nesting(&lines, 64).is_some());
+        let decls = "risk { 1 when if a then true else false }\n".repeat(100);
+        assert_eq!(find_excess_nesting(&decls, 64), None);
         // Brackets inside strings and comments do not count.
         let quoted = format!("paths x [\"{}\"] # {}", "(".repeat(100), "[".repeat(100));
         assert_eq!(find_excess_nesting(&quoted, 64), None);

@@ -43,15 +43,7 @@ pub fn parse_file(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
         return (empty, diagnostics);
     }
     if let Some(range) = depth::find_excess_nesting(text, MAX_NESTING_DEPTH) {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::TooDeep,
-                Span::new(file, range),
-                format!("expression is nested more than {MAX_NESTING_DEPTH} levels deep"),
-            )
-            .with_label("nesting limit reached here")
-            .with_help("split deep conditions into `let` helpers"),
-        );
+        diagnostics.push(too_deep(Span::new(file, range)));
         return (empty, diagnostics);
     }
     match parse(Rule::file, text) {
@@ -99,6 +91,17 @@ fn parse(
 
 /// Whether `text` is, whole, a name the grammar takes (for a role, a set, a rule...): an
 /// identifier that is not a reserved word.
+/// E0004 at `span`, where the nesting pre-scan found an expression nested too deeply.
+fn too_deep(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooDeep,
+        span,
+        format!("expression is nested more than {MAX_NESTING_DEPTH} levels deep"),
+    )
+    .with_label("nesting limit reached here")
+    .with_help("split deep conditions into `let` helpers")
+}
+
 pub(crate) fn is_name(text: &str) -> bool {
     GavelParser::parse(Rule::name, text)
         .ok()
@@ -127,13 +130,28 @@ fn parse_in_pieces(file: FileId, text: &str) -> (PolicyFile, Vec<Diagnostic>) {
         // QA: minutes for a 30 KB file), and a merged error inside the next piece would
         // blame valid code there and hide that piece's own errors.
         let piece = text.get(range.clone()).unwrap_or("");
+        // The nesting pre-scan ran over the whole file, whose strings may run across lines
+        // (`"\` ending a line escapes its newline): a piece starting inside such a string
+        // was not scanned as code, so it is scanned on its own (found by QA: pest then gave
+        // up with "expected stack limit reached" on 100,000 `(`).
+        if let Some(deep) = depth::find_excess_nesting(piece, MAX_NESTING_DEPTH) {
+            lowerer.diagnostics.push(too_deep(Span::new(
+                file,
+                range.start + deep.start..range.start + deep.end,
+            )));
+            continue;
+        }
         let mut result = parse(Rule::file, piece);
         if let (Err(error), Some(following)) = (&result, pieces.get(next))
             && ends_early(piece, error)
         {
             let merged = range.start..following.end;
             let merged_text = text.get(merged.clone()).unwrap_or("");
-            match parse(Rule::file, merged_text) {
+            let merged_result = match depth::find_excess_nesting(merged_text, MAX_NESTING_DEPTH) {
+                Some(_) => result.clone(),
+                None => parse(Rule::file, merged_text),
+            };
+            match merged_result {
                 Err(e) if !ends_early(merged_text, &e) => {}
                 merged_result => {
                     result = merged_result;
