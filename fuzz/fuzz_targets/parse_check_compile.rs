@@ -21,8 +21,8 @@ fuzz_target!(|data: &[u8]| {
     if result.has_errors() {
         assert!(!rendered.is_empty());
     }
-    // And compiling what checks.
+    // And what checks compiles.
     if result.policy.is_some() {
-        let _ = gavel::Policy::from_str(&text);
+        gavel::Policy::from_str(&text).expect("a policy that checks compiles");
     }
 });

@@ -12,6 +12,7 @@ pub(crate) fn report(
 ) {
     unused(policy, decls, diagnostics);
     unsatisfiable_gates(policy, decls, diagnostics);
+    unusable_halt(policy, decls, diagnostics);
     for approver in &decls.approvers {
         if approver.key.is_none() {
             diagnostics.push(
@@ -160,6 +161,72 @@ fn gates(policy: &CheckedPolicy) -> Vec<&GateSpec> {
         out.push(g);
     }
     out
+}
+
+/// W0010 for a `halt { by ... }` or `resume by ...` no declared approver can use: none holds
+/// one of its roles with a key to sign with, a person where `humans_only` asks for one. A
+/// halt nobody can lift stops every decision for good (found in review: `resume by ops
+/// humans_only` where the only `ops` approver is an agent checked clean).
+fn unusable_halt(
+    policy: &CheckedPolicy,
+    decls: &Declarations<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use crate::ast::HaltClause;
+    let Some(halt) = decls.halt else {
+        return;
+    };
+    let settings = &policy.halt;
+    let resume_inherits = settings.resume_by.is_empty();
+    for clause in &halt.clauses {
+        let (roles, humans_only, verb) = match clause {
+            HaltClause::By { roles, .. } => (
+                roles,
+                settings.by_humans_only,
+                if resume_inherits {
+                    "halt or resume"
+                } else {
+                    "halt"
+                },
+            ),
+            HaltClause::ResumeBy { roles, .. } => (roles, settings.resume_by_humans_only, "resume"),
+            HaltClause::ResumeRequire(_) => continue,
+        };
+        let Some(first) = roles.first() else {
+            continue;
+        };
+        let usable = policy.approvers.iter().any(|a| {
+            a.key.is_some()
+                && !(humans_only && a.agent)
+                && a.roles
+                    .iter()
+                    .any(|held| roles.iter().any(|r| r.value == *held))
+        });
+        if usable {
+            continue;
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.value.as_str()).collect();
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnsatisfiableGate,
+                first.span,
+                format!(
+                    "no declared approver can {verb}: none with a key holds {}{}",
+                    names.join(", "),
+                    if humans_only {
+                        " and is not an agent (humans only)"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .with_label("no one can use this")
+            .with_help(
+                "declare an approver with one of these roles and a key; a halt nobody can lift \
+                 blocks every decision until the policy changes",
+            ),
+        );
+    }
 }
 
 fn unsatisfiable_gates(

@@ -305,6 +305,21 @@ fn a_humans_only_halt_is_neither_made_nor_lifted_by_an_agent() {
         // Without `humans_only` the same agent may.
         authorize(&agent_policy(false), power, "bot", None, &key(5)).unwrap();
     }
+    // Without `resume by`, whoever may halt resumes, on the same terms: humans only.
+    let halt_only = Policy::from_str(&format!(
+        "policy \"ops\"\nroles admin\napprover \"bot\" roles admin agent key \"{}\"\n\
+         approver \"alice\" roles admin key \"{}\"\n\
+         halt {{\n  by admin humans_only\n}}\ndefault auto_approve\n",
+        key(5).public_key().to_gavel_string(),
+        key(1).public_key().to_gavel_string()
+    ))
+    .unwrap();
+    let refused = authorize(&halt_only, Power::Resume, "bot", None, &key(5)).unwrap_err();
+    assert!(
+        refused.to_string().contains("lets only people resume"),
+        "{refused}"
+    );
+    authorize(&halt_only, Power::Resume, "alice", None, &key(1)).unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let log = AuditLog::open(
