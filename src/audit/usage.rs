@@ -73,17 +73,18 @@ impl UsageCounter {
     /// of several, would hold the limit to the wrong count — too low, and requests over the
     /// limit pass (found in review). One counter counts one action: a limit for several is
     /// met by the requests' own counts (`usage`) or the caller's (`Context::usage`).
+    /// Every tier's limit of the counter is checked: tiers may limit one counter for
+    /// different actions.
     pub fn mismatch(&self, policy: &crate::checked::CheckedPolicy) -> Option<String> {
-        let limit = policy
+        let counts = self.action.as_deref();
+        let (tier, limit) = policy
             .licenses
             .iter()
             .flat_map(|tier| tier.limits.iter().map(move |limit| (tier, limit)))
-            .find(|(_, limit)| limit.counter == self.name && !limit.actions.is_empty());
-        let (tier, limit) = limit?;
-        let counts = self.action.as_deref();
-        if limit.actions.len() == 1 && counts == limit.actions.first().map(String::as_str) {
-            return None;
-        }
+            .filter(|(_, limit)| limit.counter == self.name && !limit.actions.is_empty())
+            .find(|(_, limit)| {
+                !(limit.actions.len() == 1 && counts == limit.actions.first().map(String::as_str))
+            })?;
         Some(format!(
             "the `{}` license tier limits `{}` for {}, and this counter counts {}: {}",
             tier.name,

@@ -500,6 +500,18 @@ fn a_gatekeeper_counting_the_wrong_action_for_a_limit_blocks() {
     ));
     let gated = wrong.decide_with(&request, context.clone());
     assert_eq!(gated.decision.outcome, gavel::DecisionOutcome::Block);
+    // Every tier's limit is checked: one tier's matching limit does not cover another's.
+    let tiers = gavel::Policy::from_str(
+        "policy \"p\"\nactions create_project\n\
+         license starter {\n  limit projects_per_month 5 for create_project\n}\n\
+         license pro {\n  limit projects_per_month 50 for deploy\n}\n",
+    )
+    .unwrap();
+    let counter = UsageCounter::new("projects_per_month", Some("create_project"), Period::Month);
+    let why = counter
+        .mismatch(tiers.checked())
+        .expect("pro counts deploys");
+    assert!(why.contains("the `pro` license tier"), "{why}");
     assert_eq!(gated.decision.errors[0].location, "usage counter");
     assert!(
         gated.decision.errors[0].error.contains(
