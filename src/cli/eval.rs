@@ -314,8 +314,8 @@ fn usage_counters(
     specs: &[String],
     policy: &crate::checked::CheckedPolicy,
 ) -> Result<Vec<crate::audit::UsageCounter>, String> {
-    let actions = &policy.actions;
     use crate::audit::{Period, UsageCounter};
+    let actions = &policy.actions;
     let mut seen = std::collections::BTreeSet::new();
     specs
         .iter()

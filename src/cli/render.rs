@@ -211,8 +211,6 @@ pub fn decision_text(decision: &Decision) -> String {
     out
 }
 
-/// One condition of a rule, with its values and the files that decided it, each escaped
-/// by [`shown`] (see [`decision_text`]).
 /// The line saying why a rule's evidence stops short, if it does.
 fn incomplete_line(error: Option<&str>) -> String {
     error
@@ -220,6 +218,8 @@ fn incomplete_line(error: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// One condition of a rule, with its values and the files that decided it, each escaped
+/// by [`shown`] (see [`decision_text`]).
 fn evidence_line(e: &Evidence) -> String {
     let mut line = format!(
         "      {} {}",
