@@ -306,3 +306,48 @@ fn an_approval_option_given_twice_is_an_error() {
         )]
     );
 }
+
+/// W0010 for a halt judges `by` clauses together, as the policy does (found in review:
+/// `by ops` and `by admin`, with an admin approver, warned that nobody could halt), and
+/// warns when no keyed person holds a `resume by ... humans_only` role.
+#[test]
+fn a_halt_warning_judges_its_clauses_together() {
+    let warnings = |halt: &str| {
+        let mut sources = SourceSet::new();
+        sources.add(
+            "p.gavel",
+            format!(
+                "policy \"p\"\nroles admin, ops\n\
+                 approver \"a\" roles admin key \"ed25519:WxS2wFwZ/2OmFMeaJ+E250HCqshlnWuT+E0PltapeAA=\"\n\
+                 approver \"bot\" roles ops agent key \"ed25519:Pk0fcI9fSH9ruI+3Hc2nQoQ9pA8e5wT/mDxSxYoNUaY=\"\n\
+                 halt {{\n{halt}\n}}\ndefault auto_approve\n"
+            ),
+        );
+        gavel::check::check(&sources)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == gavel::diagnostic::Code::UnsatisfiableGate)
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        warnings("  by ops humans_only\n  by admin"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        warnings("  by admin\n  resume by ops"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        warnings("  by admin\n  resume by ops humans_only"),
+        [
+            "no declared approver can resume: none with a key holds ops and is not an agent (humans only)"
+        ]
+    );
+    assert_eq!(
+        warnings("  by ops humans_only"),
+        [
+            "no declared approver can halt or resume: none with a key holds ops and is not an agent (humans only)"
+        ]
+    );
+}

@@ -470,6 +470,15 @@ fn nesting_the_pre_scan_used_to_miss() {
         "if risk then risk else ".repeat(5_000)
     );
     assert!(codes(&ifs).contains(&Code::TooDeep), "{:?}", codes(&ifs));
+    let wheres = format!(
+        "policy \"p\"\nlet x = {}true\n",
+        "any file where ".repeat(5_000)
+    );
+    assert!(
+        codes(&wheres).contains(&Code::TooDeep),
+        "{:?}",
+        codes(&wheres)
+    );
     let hidden = format!(
         "policy \"p\"\nlet a = ) \"\\\nrule r {{ when {}x{} then auto_approve }}\n",
         "(".repeat(20_000),

@@ -177,42 +177,54 @@ fn unusable_halt(
         return;
     };
     let settings = &policy.halt;
+    // `by` clauses add up, and so do `resume by` ones: each kind is judged as a whole, at
+    // its first clause.
+    let first_by = halt.clauses.iter().find_map(|c| match c {
+        HaltClause::By { roles, .. } => roles.first(),
+        _ => None,
+    });
+    let first_resume_by = halt.clauses.iter().find_map(|c| match c {
+        HaltClause::ResumeBy { roles, .. } => roles.first(),
+        _ => None,
+    });
     let resume_inherits = settings.resume_by.is_empty();
-    for clause in &halt.clauses {
-        let (roles, humans_only, verb) = match clause {
-            HaltClause::By { roles, .. } => (
-                roles,
-                settings.by_humans_only,
-                if resume_inherits {
-                    "halt or resume"
-                } else {
-                    "halt"
-                },
-            ),
-            HaltClause::ResumeBy { roles, .. } => (roles, settings.resume_by_humans_only, "resume"),
-            HaltClause::ResumeRequire(_) => continue,
-        };
-        let Some(first) = roles.first() else {
+    let kinds = [
+        (
+            first_by,
+            &settings.by,
+            settings.by_humans_only,
+            if resume_inherits {
+                "halt or resume"
+            } else {
+                "halt"
+            },
+        ),
+        (
+            first_resume_by,
+            &settings.resume_by,
+            settings.resume_by_humans_only,
+            "resume",
+        ),
+    ];
+    for (first, roles, humans_only, verb) in kinds {
+        let Some(first) = first else {
             continue;
         };
         let usable = policy.approvers.iter().any(|a| {
             a.key.is_some()
                 && !(humans_only && a.agent)
-                && a.roles
-                    .iter()
-                    .any(|held| roles.iter().any(|r| r.value == *held))
+                && a.roles.iter().any(|held| roles.contains(held))
         });
         if usable {
             continue;
         }
-        let names: Vec<&str> = roles.iter().map(|r| r.value.as_str()).collect();
         diagnostics.push(
             Diagnostic::new(
                 Code::UnsatisfiableGate,
                 first.span,
                 format!(
                     "no declared approver can {verb}: none with a key holds {}{}",
-                    names.join(", "),
+                    roles.join(", "),
                     if humans_only {
                         " and is not an agent (humans only)"
                     } else {

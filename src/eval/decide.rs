@@ -275,6 +275,25 @@ pub(crate) fn assemble(
     decision
 }
 
+/// What became of collecting a rule's evidence (or explanation): `Ok(None)` when whole,
+/// `Ok(Some(why))` when it stops short at its own work limit — evidence shows again what the
+/// decision already decided, so running out only leaves it incomplete — and `Err` for any
+/// other failure, which means the evaluators disagree about a condition they evaluated
+/// before: an evaluation error at `location`, which blocks.
+fn shown_short(
+    collected: Result<(), EvalError>,
+    location: impl FnOnce() -> String,
+) -> Result<Option<String>, EvaluationError> {
+    match collected {
+        Ok(()) => Ok(None),
+        Err(error) if super::fast::is_over_the_limit(&error) => Ok(Some(error.to_string())),
+        Err(error) => Err(EvaluationError {
+            location: location(),
+            error: error.to_string(),
+        }),
+    }
+}
+
 /// Evaluates risk and rules and combines outcomes, gates and forced blocks.
 fn run<'a, E: Evaluator<'a>>(
     ev: &mut E,
@@ -314,10 +333,15 @@ fn run<'a, E: Evaluator<'a>>(
                 let explained = ev.apart(Purpose::Explanation, |ev| {
                     evidence::collect(ev, policy, &rule.condition, false, &mut evidence)
                 });
+                let evidence_error =
+                    shown_short(explained, || format!("explanation of rule `{}`", rule.name));
                 not_fired.push(NotFired {
                     rule: rule.name.clone(),
                     evidence,
-                    evidence_error: explained.err().map(|error| error.to_string()),
+                    evidence_error: evidence_error.unwrap_or_else(|e| {
+                        decision.errors.push(e);
+                        None
+                    }),
                 });
             }
             continue;
@@ -326,12 +350,14 @@ fn run<'a, E: Evaluator<'a>>(
         // evidence's work limit, spent by rules that share a costly helper the decision
         // memoized) leaves the evidence incomplete, not the decision in doubt.
         let mut evidence = Vec::new();
-        let evidence_error = ev
-            .apart(Purpose::Evidence, |ev| {
-                evidence::collect(ev, policy, &rule.condition, true, &mut evidence)
-            })
-            .err()
-            .map(|error| error.to_string());
+        let collected = ev.apart(Purpose::Evidence, |ev| {
+            evidence::collect(ev, policy, &rule.condition, true, &mut evidence)
+        });
+        let evidence_error = shown_short(collected, || format!("evidence of rule `{}`", rule.name))
+            .unwrap_or_else(|e| {
+                decision.errors.push(e);
+                None
+            });
         let message = match outcome_message(ev, &rule.outcome) {
             Ok(m) => m,
             Err(error) => {

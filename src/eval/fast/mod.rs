@@ -31,6 +31,7 @@ mod work_limit;
 pub(crate) use program::Programs;
 pub use work_limit::MAX_EVALUATION_WORK;
 use work_limit::WorkMeter;
+pub(crate) use work_limit::is_over_the_limit;
 
 /// The numeric request facts read in place, without a step of the walk: the totals summed
 /// once per request, the directory count, the risk score.

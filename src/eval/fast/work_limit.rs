@@ -18,6 +18,14 @@ use super::super::value::EvalError;
 /// prefix list spends about 2^25.
 pub const MAX_EVALUATION_WORK: u64 = 1 << 28;
 
+/// How the error of a spent work limit begins ([`is_over_the_limit`]).
+const OVER_THE_LIMIT: &str = "evaluation exceeded its work limit";
+
+/// Whether `error` is a spent work limit's, rather than a failure of what was evaluated.
+pub(crate) fn is_over_the_limit(error: &EvalError) -> bool {
+    error.0.starts_with(OVER_THE_LIMIT)
+}
+
 /// What is left of a decision's work limit.
 #[derive(Debug)]
 pub(crate) struct WorkMeter {
@@ -44,7 +52,7 @@ impl WorkMeter {
             None => {
                 self.left = 0;
                 Err(EvalError::new(format!(
-                    "evaluation exceeded its work limit of {MAX_EVALUATION_WORK} units: string \
+                    "{OVER_THE_LIMIT} of {MAX_EVALUATION_WORK} units: string \
                      tests, pattern matches and list lookups over request values cost their \
                      size, once per file inside a per-file condition, and this request's values \
                      are too large for that"
@@ -65,6 +73,8 @@ mod tests {
         meter.charge(1).unwrap();
         let error = meter.charge(1).unwrap_err();
         assert!(error.0.contains("work limit of 268435456 units"), "{error}");
+        assert!(is_over_the_limit(&error));
+        assert!(!is_over_the_limit(&EvalError::internal("x")));
         assert!(meter.charge(0).is_ok());
         assert!(meter.charge(1).is_err());
     }
