@@ -182,7 +182,20 @@ impl AuditLog {
         counters: &[UsageCounter],
         decide: impl Fn(&Context) -> Decision,
     ) -> Gated {
-        self.record_decided(request.digest(), context, counters, decide)
+        // A counter that cannot fill the policy's limit (`UsageCounter::mismatch`) blocks
+        // every decision, naming it (unsigned: the block is made after `decide`); the log
+        // knows the policy when given it (`with_policy`).
+        let mismatch = self.with_state(|state| {
+            let policy = state.signers.as_ref()?.policy().clone();
+            counters.iter().find_map(|c| c.mismatch(policy.checked()))
+        });
+        self.record_decided(request.digest(), context, counters, |ctx| {
+            let mut decision = decide(ctx);
+            if let Some(why) = &mismatch {
+                decision.force_block("usage counter", why);
+            }
+            decision
+        })
     }
 
     /// [`AuditLog::decide_and_record`] for the request with digest `request_digest`.

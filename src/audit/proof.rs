@@ -34,6 +34,11 @@ pub(crate) struct StateSigners {
 }
 
 impl StateSigners {
+    /// The policy the log was given ([`super::AuditLog::with_policy`]).
+    pub(crate) fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
     /// The declared keys of `policy`'s approvers (approvers without a key sign nothing).
     pub(crate) fn of(policy: &Policy) -> StateSigners {
         let keys = policy

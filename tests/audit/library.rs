@@ -500,6 +500,21 @@ fn a_gatekeeper_counting_the_wrong_action_for_a_limit_blocks() {
     ));
     let gated = wrong.decide_with(&request, context.clone());
     assert_eq!(gated.decision.outcome, gavel::DecisionOutcome::Block);
+    // The same through the log's own decide_and_record, given the policy.
+    let other = tempfile::tempdir().unwrap();
+    let log = gavel::audit::AuditLog::open(
+        other.path().join("audit.jsonl"),
+        gavel::audit::KeyRing::new(gavel::audit::AuditKey::generate().unwrap()),
+    )
+    .unwrap()
+    .with_policy(&policy);
+    let prepared = PreparedRequest::new(request.clone());
+    let counter = UsageCounter::new("projects_per_month", Some("deploy"), Period::Month);
+    let gated = log.decide_and_record(&prepared, context.clone(), &[counter], |ctx| {
+        policy.decide_prepared(&prepared, ctx)
+    });
+    assert_eq!(gated.decision.outcome, gavel::DecisionOutcome::Block);
+    assert_eq!(gated.decision.errors[0].location, "usage counter");
     // Every tier's limit is checked: one tier's matching limit does not cover another's.
     let tiers = gavel::Policy::from_str(
         "policy \"p\"\nactions create_project\n\
