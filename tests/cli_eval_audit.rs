@@ -31,7 +31,12 @@ fn setup() -> Workspace {
 }
 
 fn eval(ws: &Workspace, request: &str, now: &str) -> crate::support::Output {
-    ws.run([
+    eval_with(ws, request, now, &[])
+}
+
+/// [`eval`] with more flags.
+fn eval_with(ws: &Workspace, request: &str, now: &str, more: &[&str]) -> crate::support::Output {
+    let mut args = vec![
         "eval",
         "--request",
         request,
@@ -41,7 +46,9 @@ fn eval(ws: &Workspace, request: &str, now: &str) -> crate::support::Output {
         now,
         "--format",
         "json",
-    ])
+    ];
+    args.extend_from_slice(more);
+    ws.run(args)
 }
 
 #[test]
@@ -647,35 +654,21 @@ fn a_usage_counter_must_count_what_the_limit_is_for() {
              counter counts one action, so supply the count in the requests (`usage`) instead",
         ),
     ] {
-        let out = ws.run([
-            "eval",
-            "--request",
-            "docs.json",
-            "--license",
-            "starter.license",
-            "--now",
-            NOW,
-            "--count-usage",
-            counter,
-            "--format",
-            "json",
-        ]);
+        let out = eval_with(&ws, "docs.json", NOW, &["--count-usage", counter]);
         out.code(1).stderr_has(says);
         assert_eq!(out.json()["outcome"], "block");
     }
     // The limit's own action counts.
-    let out = ws.run([
-        "eval",
-        "--request",
+    let out = eval_with(
+        &ws,
         "docs.json",
-        "--license",
-        "starter.license",
-        "--now",
         NOW,
-        "--count-usage",
-        "projects_per_month=apply_patch",
-        "--usage",
-        "changes_per_day=0",
-    ]);
+        &[
+            "--count-usage",
+            "projects_per_month=apply_patch",
+            "--usage",
+            "changes_per_day=0",
+        ],
+    );
     out.code(0);
 }

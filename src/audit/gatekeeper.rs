@@ -186,7 +186,7 @@ impl AuditLog {
         // every decision, naming it (unsigned: the block is made after `decide`); the log
         // knows the policy when given it (`with_policy`).
         let mismatch = self.with_state(|state| {
-            let policy = state.signers.as_ref()?.policy().clone();
+            let policy = state.signers.as_ref()?.policy();
             counters.iter().find_map(|c| c.mismatch(policy.checked()))
         });
         self.record_decided(request.digest(), context, counters, |ctx| {

@@ -106,6 +106,11 @@ impl Facts<'_> {
     }
 }
 
+/// Whether usage counter `name` has a count: the request's or the caller's.
+fn usage_supplied(request: &Request, context: &Context, name: &str) -> bool {
+    context.usage.contains_key(name) || request.usage.get(name).is_some()
+}
+
 fn err(field: impl Into<String>, message: impl Into<String>) -> RequestError {
     RequestError::field(field, message)
 }
@@ -184,16 +189,13 @@ pub(crate) fn validate<'a>(
     let attributes = attributes(policy, request)?;
     context_usage(context)?;
     for fact in &policy.required_facts {
-        if let Fact::Usage(name) = fact {
-            let supplied = context.usage.contains_key(name) || request.usage.get(name).is_some();
-            if !supplied {
-                return Err(err(
-                    format!("usage.{name}"),
-                    format!(
-                        "the policy reads usage counter `{name}`, so the request must supply it"
-                    ),
-                ));
-            }
+        if let Fact::Usage(name) = fact
+            && !usage_supplied(request, context, name)
+        {
+            return Err(err(
+                format!("usage.{name}"),
+                format!("the policy reads usage counter `{name}`, so the request must supply it"),
+            ));
         }
     }
     // A window that starts in the future never closes in time: a requester could stretch a
@@ -245,9 +247,10 @@ pub(crate) fn validate<'a>(
         // A limit written `for` an action is that action's to meet: a request of it that
         // left the counter out would not be held to the limit at all.
         for limit in &declared.limits {
-            let supplied = context.usage.contains_key(&limit.counter)
-                || request.usage.get(&limit.counter).is_some();
-            if !limit.actions.is_empty() && limit.applies_to(&request.action) && !supplied {
+            if !limit.actions.is_empty()
+                && limit.applies_to(&request.action)
+                && !usage_supplied(request, context, &limit.counter)
+            {
                 return Err(err(
                     format!("usage.{}", limit.counter),
                     format!(

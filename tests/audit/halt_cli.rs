@@ -56,6 +56,14 @@ override by admin
     dir
 }
 
+/// `run` as approver `who`, signing with `who.key`.
+fn run_as(dir: &Path, who: &str, args: &[&str]) -> (i32, String, String) {
+    let key = format!("{who}.key");
+    let mut args = args.to_vec();
+    args.extend(["--key", &key, "--as", who]);
+    run(dir, &args)
+}
+
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = gavel(dir, args);
     (
@@ -68,35 +76,13 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
 /// Bob (security_lead) signs an approval to lift the halt in force, into `bob.json`; it must
 /// succeed.
 fn bob_approves_resuming(d: &Path) {
-    let (code, _, err) = run(
-        d,
-        &[
-            "approve-resume",
-            "--key",
-            "bob.key",
-            "--as",
-            "bob",
-            "--out",
-            "bob.json",
-        ],
-    );
+    let (code, _, err) = run_as(d, "bob", &["approve-resume", "--out", "bob.json"]);
     assert_eq!(code, 0, "{err}");
 }
 
 /// Carol (tech_lead, who may halt) halts with `reason`; it must succeed.
 fn carol_halts(d: &Path, reason: &str) {
-    let (code, _, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            reason,
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
-    );
+    let (code, _, err) = run_as(d, "carol", &["halt", "--reason", reason]);
     assert_eq!(code, 0, "{err}");
 }
 
@@ -108,18 +94,7 @@ fn log(dir: &Path) -> AuditLog {
 fn halt_and_resume_with_required_approvals() {
     let dir = workspace();
     let d = dir.path();
-    let (code, out, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            "incident 42",
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
-    );
+    let (code, out, err) = run_as(d, "carol", &["halt", "--reason", "incident 42"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with("HALTED at seq 1 by carol (tech_lead)"),
@@ -132,18 +107,7 @@ fn halt_and_resume_with_required_approvals() {
     );
 
     // A second halt, a role that may not halt, someone else's key.
-    let (code, _, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            "again",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-        ],
-    );
+    let (code, _, err) = run_as(d, "alice", &["halt", "--reason", "again"]);
     assert_eq!(code, 1);
     assert!(err.contains("already halted since seq 1 by carol"), "{err}");
     let (code, _, err) = run(
@@ -166,35 +130,13 @@ fn halt_and_resume_with_required_approvals() {
     );
 
     // carol may halt but not resume; alice may resume but needs a security lead's approval.
-    let (code, _, err) = run(
-        d,
-        &[
-            "resume",
-            "--reason",
-            "fixed",
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
-    );
+    let (code, _, err) = run_as(d, "carol", &["resume", "--reason", "fixed"]);
     assert_eq!(code, 1);
     assert!(
         err.contains("`carol` (roles tech_lead) may not resume"),
         "{err}"
     );
-    let (code, _, err) = run(
-        d,
-        &[
-            "resume",
-            "--reason",
-            "fixed",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-        ],
-    );
+    let (code, _, err) = run_as(d, "alice", &["resume", "--reason", "fixed"]);
     assert_eq!(code, 1);
     assert!(
         err.contains("resuming needs 1 approval from security_lead, humans only; 0 counted"),
@@ -202,32 +144,12 @@ fn halt_and_resume_with_required_approvals() {
     );
 
     // An agent's approval does not count toward a humans-only gate.
-    let (code, _, err) = run(
-        d,
-        &[
-            "approve-resume",
-            "--key",
-            "dave.key",
-            "--as",
-            "dave",
-            "--out",
-            "dave.json",
-        ],
-    );
+    let (code, _, err) = run_as(d, "dave", &["approve-resume", "--out", "dave.json"]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(
+    let (code, _, err) = run_as(
         d,
-        &[
-            "resume",
-            "--reason",
-            "fixed",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-            "--approval",
-            "dave.json",
-        ],
+        "alice",
+        &["resume", "--reason", "fixed", "--approval", "dave.json"],
     );
     assert_eq!(code, 1);
     assert!(err.contains("dave: an agent may not approve"), "{err}");
@@ -240,14 +162,11 @@ fn halt_and_resume_with_required_approvals() {
     assert_eq!(code, 1);
     assert!(err.contains("may not approve a resume"), "{err}");
 
-    let (code, _, err) = run(
+    let (code, _, err) = run_as(
         d,
+        "bob",
         &[
             "approve-resume",
-            "--key",
-            "bob.key",
-            "--as",
-            "bob",
             "--note",
             "root cause fixed",
             "--out",
@@ -258,16 +177,13 @@ fn halt_and_resume_with_required_approvals() {
     // The approver is shown the halt they approve lifting, in full.
     assert!(err.contains("the halt at seq 1: by carol at "), "{err}");
     assert!(err.contains(": incident 42"), "{err}");
-    let (code, out, err) = run(
+    let (code, out, err) = run_as(
         d,
+        "alice",
         &[
             "resume",
             "--reason",
             "fixed",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
             "--approval",
             "bob.json",
             "--approval",
@@ -315,32 +231,12 @@ fn halt_and_resume_with_required_approvals() {
     assert!(!out.contains("\"halt\""), "{out}");
 
     // An approval binds to one halt: it does not lift the next one.
-    let (code, _, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            "incident 43",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-        ],
-    );
+    let (code, _, err) = run_as(d, "alice", &["halt", "--reason", "incident 43"]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(
+    let (code, _, err) = run_as(
         d,
-        &[
-            "resume",
-            "--reason",
-            "again",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-            "--approval",
-            "bob.json",
-        ],
+        "alice",
+        &["resume", "--reason", "again", "--approval", "bob.json"],
     );
     assert_eq!(code, 1);
     assert!(err.contains("not the halt in force (seq 3)"), "{err}");
@@ -371,19 +267,10 @@ fn halt_and_resume_with_required_approvals() {
 fn override_is_signed_single_use_and_loud() {
     let dir = workspace();
     let d = dir.path();
-    let (code, _, err) = run(
+    let (code, _, err) = run_as(
         d,
-        &[
-            "override",
-            "--request",
-            "req.json",
-            "--reason",
-            "hotfix",
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
+        "carol",
+        &["override", "--request", "req.json", "--reason", "hotfix"],
     );
     assert_eq!(code, 1);
     assert!(
@@ -401,18 +288,15 @@ fn override_is_signed_single_use_and_loud() {
         ),
         ("a\nerror: forged", "`a\\nerror: forged` is not a duration"),
     ] {
-        let (code, _, err) = run(
+        let (code, _, err) = run_as(
             d,
+            "alice",
             &[
                 "override",
                 "--request",
                 "req.json",
                 "--reason",
                 "hotfix",
-                "--key",
-                "alice.key",
-                "--as",
-                "alice",
                 "--expires",
                 expires,
             ],
@@ -427,35 +311,23 @@ fn override_is_signed_single_use_and_loud() {
     );
     // Blank, or only characters that show nothing.
     for reason in ["  ", "\u{2800}", "\u{200b}\u{200b}"] {
-        let (code, _, err) = run(
+        let (code, _, err) = run_as(
             d,
-            &[
-                "override",
-                "--request",
-                "req.json",
-                "--reason",
-                reason,
-                "--key",
-                "alice.key",
-                "--as",
-                "alice",
-            ],
+            "alice",
+            &["override", "--request", "req.json", "--reason", reason],
         );
         assert_eq!(code, 1, "{reason:?}");
         assert!(err.contains("a reason is required"), "{err}");
     }
-    let (code, out, err) = run(
+    let (code, out, err) = run_as(
         d,
+        "alice",
         &[
             "override",
             "--request",
             "req.json",
             "--reason",
             "prod is down",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -540,19 +412,10 @@ fn a_malformed_request_cannot_be_overridden() {
         ),
     ] {
         std::fs::write(d.join("bad.json"), request).unwrap();
-        let (code, _, err) = run(
+        let (code, _, err) = run_as(
             d,
-            &[
-                "override",
-                "--request",
-                "bad.json",
-                "--reason",
-                "hotfix",
-                "--key",
-                "alice.key",
-                "--as",
-                "alice",
-            ],
+            "alice",
+            &["override", "--request", "bad.json", "--reason", "hotfix"],
         );
         assert_eq!(code, 1, "{err}");
         assert!(err.contains(needle), "{err}");
@@ -609,18 +472,7 @@ fn a_directory_of_policies_is_one_line_for_every_policy_command() {
             "{args:?}: {err}"
         );
     }
-    let (code, _, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            "r",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-        ],
-    );
+    let (code, _, err) = run_as(d, "alice", &["halt", "--reason", "r"]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(d, &["audit", "verify", "--policies", "collection"]);
     assert_eq!(code, 2, "{err}");
@@ -638,18 +490,7 @@ fn text_from_the_log_is_shown_escaped_on_one_line() {
     let d = dir.path();
     let forged = "disk full\n#9  2026-12-07T12:00:00Z  resume    RESUMED\u{1b}[2J";
     let shown = "disk full\\n#9  2026-12-07T12:00:00Z  resume    RESUMED\\u{1b}[2J";
-    let (code, out, err) = run(
-        d,
-        &[
-            "halt",
-            "--reason",
-            forged,
-            "--key",
-            "carol.key",
-            "--as",
-            "carol",
-        ],
-    );
+    let (code, out, err) = run_as(d, "carol", &["halt", "--reason", forged]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(shown), "{out}");
     std::fs::write(
@@ -759,18 +600,7 @@ fn without_resume_by_whoever_may_halt_may_resume() {
     );
     std::fs::write(d.join("policies/main.gavel"), policy).unwrap();
     carol_halts(d, "incident");
-    let (code, out, err) = run(
-        d,
-        &[
-            "resume",
-            "--reason",
-            "fixed",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-        ],
-    );
+    let (code, out, err) = run_as(d, "alice", &["resume", "--reason", "fixed"]);
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = run(d, &["eval", "--request", "req.json", "--format", "json"]);
     assert_eq!(code, 2, "{out}{err}");
@@ -827,19 +657,10 @@ fn the_report_credits_the_override_a_decision_used() {
     let dir = workspace();
     let d = dir.path();
     for reason in ["first", "second"] {
-        let (code, _, err) = run(
+        let (code, _, err) = run_as(
             d,
-            &[
-                "override",
-                "--request",
-                "req.json",
-                "--reason",
-                reason,
-                "--key",
-                "alice.key",
-                "--as",
-                "alice",
-            ],
+            "alice",
+            &["override", "--request", "req.json", "--reason", reason],
         );
         assert_eq!(code, 0, "{err}");
     }
@@ -907,19 +728,10 @@ fn a_resume_approval_is_verified_over_its_members_as_written() {
         serde_json::to_value(&signature).unwrap(),
     );
     std::fs::write(d.join("bob.json"), approval.to_string()).unwrap();
-    let (code, out, err) = run(
+    let (code, out, err) = run_as(
         d,
-        &[
-            "resume",
-            "--reason",
-            "fixed",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-            "--approval",
-            "bob.json",
-        ],
+        "alice",
+        &["resume", "--reason", "fixed", "--approval", "bob.json"],
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("RESUMED"), "{out}");
@@ -967,19 +779,10 @@ fn a_resume_approval_with_a_member_given_twice_is_refused() {
         text.replacen('{', "{\"halt_seq\": 999,", 1),
     )
     .unwrap();
-    let (code, _, err) = run(
+    let (code, _, err) = run_as(
         d,
-        &[
-            "resume",
-            "--reason",
-            "fixed",
-            "--key",
-            "alice.key",
-            "--as",
-            "alice",
-            "--approval",
-            "bob.json",
-        ],
+        "alice",
+        &["resume", "--reason", "fixed", "--approval", "bob.json"],
     );
     assert_eq!(code, 1);
     assert!(err.contains("duplicate field `halt_seq`"), "{err}");
